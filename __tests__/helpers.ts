@@ -1,0 +1,54 @@
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { Testing, type TerraformStack } from "cdktf";
+import { parse, stringify } from "yaml";
+import { buildApp } from "../lib/app";
+import { parseEnvironmentModel } from "../lib/model/load";
+import type { EnvironmentModel } from "../lib/model/types";
+import type { StackJson, SynthesizedStack } from "../lib/review/output";
+
+export const ROOT = path.resolve(__dirname, "..");
+export const DEFAULT_MODEL_FILE = path.join(ROOT, "environments.yaml");
+export const DEFAULT_MODEL_TEXT = fs.readFileSync(DEFAULT_MODEL_FILE, "utf8");
+
+/** Workspace IDs that turn isolation on (made up for tests; the seed does not give them). */
+export const WORKSPACE_IDS = { dev: 1111111111111111, staging: 2222222222222222, prod: 3333333333333333 };
+
+export function defaultModel(): EnvironmentModel {
+  return parseEnvironmentModel(DEFAULT_MODEL_TEXT, "environments.yaml");
+}
+
+/** The default model file as plain data, to change one thing in a test. */
+export function defaultModelData(): any {
+  return parse(DEFAULT_MODEL_TEXT);
+}
+
+export function modelFrom(data: unknown): EnvironmentModel {
+  return parseEnvironmentModel(stringify(data), "test.yaml");
+}
+
+/** The default model with every workspace ID set: catalogs ISOLATED, promotion bindings on. */
+export function isolatedModel(): EnvironmentModel {
+  const data = defaultModelData();
+  for (const [env, id] of Object.entries(WORKSPACE_IDS)) data.environments[env].workspace.id = id;
+  return modelFrom(data);
+}
+
+/** Synthesizes every stack in memory (nothing written), in the shape the review tools read. */
+export function synthModel(model: EnvironmentModel): { stacks: TerraformStack[]; output: SynthesizedStack[] } {
+  // cdktf's App creates its outdir; nothing is written into it without app.synth().
+  const project = fs.mkdtempSync(path.join(os.tmpdir(), "uc-synth-"));
+  const app = buildApp(model, path.join(project, "cdktf.out"), project);
+  const stacks = app.node.children as TerraformStack[];
+  return {
+    stacks,
+    output: stacks.map((s) => ({ name: s.node.id, json: JSON.parse(Testing.synth(s)) as StackJson })),
+  };
+}
+
+export function stackJson(output: readonly SynthesizedStack[], name: string): StackJson {
+  const found = output.find((s) => s.name === name);
+  if (!found) throw new Error(`no stack ${name}`);
+  return found.json;
+}

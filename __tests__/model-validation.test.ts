@@ -1,0 +1,121 @@
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { ModelError } from "../lib/model/errors";
+import { MAX_MODEL_BYTES, loadEnvironmentModel, parseEnvironmentModel } from "../lib/model/load";
+import { DEFAULT_MODEL_TEXT, defaultModel, defaultModelData, modelFrom } from "./helpers";
+
+const FIXTURES = path.join(__dirname, "fixtures", "bad-models");
+const fixtures = fs
+  .readdirSync(FIXTURES)
+  .filter((f) => f.endsWith(".yaml"))
+  .sort()
+  .map((file) => {
+    const text = fs.readFileSync(path.join(FIXTURES, file), "utf8");
+    const header = (key: string) => new RegExp(`^# ${key}: ?(.*)$`, "m").exec(text)?.[1] ?? "";
+    return { file, text, path: header("expect-path"), expected: header("expect-text") };
+  });
+
+function errorOf(text: string, source = "bad.yaml"): ModelError {
+  try {
+    parseEnvironmentModel(text, source);
+  } catch (e) {
+    if (e instanceof ModelError) return e;
+    throw e;
+  }
+  throw new Error("the model was accepted");
+}
+
+describe("the default model", () => {
+  it("is valid and describes the seed's organisation", () => {
+    const model = defaultModel();
+    expect(model.environments.map((e) => [e.key, e.stackName, e.workspace.host, e.workspace.profile])).toEqual([
+      ["dev", "ref-dev", "https://dbc-a72d6af9-df3d.cloud.databricks.com", "ref-dev"],
+      ["staging", "ref-staging", "https://dbc-fab2a42a-8d11.cloud.databricks.com", "ref-staging"],
+      ["prod", "ref-prod", "https://dbc-028d9e53-7ce6.cloud.databricks.com", "ref-prod"],
+    ]);
+    expect(model.metastore.id).toBe("4c140405-61ff-4e4e-9684-07078639218e");
+    expect(model.groups.map((g) => g.displayName).sort()).toEqual([
+      "Databricks - Account Admin",
+      "Databricks - Dev",
+      "Databricks - Prod",
+      "Databricks - Prod - ReadOnly",
+      "Databricks - Staging",
+    ]);
+    expect(model.environments.map((e) => e.catalog.bucket)).toEqual([
+      "ref-ml-core-dev-workspace-bucket",
+      "ref-ml-core-staging-workspace-bucket",
+      "ref-ml-core-prod-workspace-bucket",
+    ]);
+    expect(model.isolated).toBe(false);
+  });
+
+  it("warns once, naming every missing workspace ID field", () => {
+    const { warnings } = defaultModel();
+    expect(warnings).toHaveLength(1);
+    for (const env of ["dev", "staging", "prod"]) expect(warnings[0]).toContain(`environments.${env}.workspace.id`);
+  });
+
+  it("accepts an explicit privilege list for a catalog", () => {
+    const data = defaultModelData();
+    data.access.prod_readonly.prod = ["USE_CATALOG", "USE_SCHEMA", "SELECT"];
+    const access = modelFrom(data).access.find((a) => a.group.key === "prod_readonly")!;
+    expect(access.privileges).toEqual(["SELECT", "USE_CATALOG", "USE_SCHEMA"]);
+  });
+
+  it("does not change when the file's mappings are reordered", () => {
+    const data = defaultModelData();
+    const reversed = (o: Record<string, unknown>) => Object.fromEntries(Object.entries(o).reverse());
+    const shuffled = { ...reversed(data), groups: reversed(data.groups), access: reversed(data.access) };
+    const a = defaultModel();
+    const b = modelFrom(shuffled);
+    expect(b.groups).toEqual(a.groups);
+    expect(b.access.map((x) => [x.group.key, x.environment.key, x.privileges])).toEqual(
+      a.access.map((x) => [x.group.key, x.environment.key, x.privileges]),
+    );
+  });
+});
+
+describe("rejects bad model files with the field, the value and the fix", () => {
+  it("has at least 40 bad model files", () => {
+    expect(fixtures.length).toBeGreaterThanOrEqual(40);
+  });
+
+  it.each(fixtures.map((f) => [f.file, f] as const))("rejects %s", (_file, fixture) => {
+    const error = errorOf(fixture.text, "bad.yaml");
+    const message = error.message;
+    expect(message).toContain("nothing was synthesized");
+    expect(message).toContain(fixture.expected);
+    expect(message).toMatch(/Fix: /);
+    if (fixture.path) {
+      expect(error.issues.map((i) => i.path)).toContain(fixture.path);
+      expect(message).toContain(`${fixture.path}: `);
+    }
+    // Every issue points at a line of the file (except an empty file, which has none).
+    if (fixture.file !== "empty-file.yaml") for (const issue of error.issues) expect(issue.line).toEqual(expect.any(Number));
+    expect(message).not.toMatch(/\n\s+at /); // no stack trace
+  });
+
+  it("rejects prod aimed at dev's workspace, showing the value and the fix", () => {
+    const text = DEFAULT_MODEL_TEXT.replace("https://dbc-028d9e53-7ce6.cloud.databricks.com", "https://dbc-a72d6af9-df3d.cloud.databricks.com");
+    const message = errorOf(text, "environments.yaml").message;
+    expect(message).toMatch(
+      /environments\.yaml:\d+: environments\.prod\.workspace\.host: is the same workspace host as environments\.dev\.workspace\.host \(got "https:\/\/dbc-a72d6af9-df3d\.cloud\.databricks\.com"\)\. Fix: each environment needs its own workspace/,
+    );
+  });
+
+  it("rejects a file larger than the limit before parsing it", () => {
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "uc-model-")), "huge.yaml");
+    fs.writeFileSync(file, `# ${"x".repeat(MAX_MODEL_BYTES)}\n`);
+    expect(() => loadEnvironmentModel(file)).toThrow(/at most 262144 are read/);
+  });
+
+  it("rejects a missing file with the way to point at the right one", () => {
+    expect(() => loadEnvironmentModel("/nonexistent/environments.yaml")).toThrow(/ENVIRONMENTS_FILE/);
+  });
+
+  it("rejects an alias bomb instead of expanding it", () => {
+    const bomb = ["a: &a [x, x, x, x, x, x, x, x, x, x]", ...Array.from({ length: 8 }, (_, i) => `${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [${Array(10).fill(`*${String.fromCharCode(97 + i)}`).join(", ")}]`)].join("\n");
+    expect(() => parseEnvironmentModel(bomb, "bomb.yaml")).toThrow(ModelError);
+  });
+});

@@ -1,0 +1,52 @@
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { readSynthOutput } from "../lib/review/output";
+import { ROOT } from "./helpers";
+
+/** Runs cdktf.json's `app` command exactly as the cdktf CLI does: in the project, CDKTF_OUTDIR set. */
+function runApp(env: Record<string, string>) {
+  const { app } = JSON.parse(fs.readFileSync(path.join(ROOT, "cdktf.json"), "utf8")) as { app: string };
+  return spawnSync(app, { cwd: ROOT, shell: true, encoding: "utf8", env: { ...process.env, ...env } });
+}
+
+function tempOut(): { dir: string; out: string } {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "uc-cli-"));
+  return { dir, out: path.join(dir, "cdktf.out") };
+}
+
+describe("the app command (cdktf.json `app`, also `npm run synth`)", () => {
+  it("writes the three stacks and prints the isolation warning once", () => {
+    const { dir, out } = tempOut();
+    const run = runApp({ CDKTF_OUTDIR: out });
+    expect(run.status).toBe(0);
+    expect(readSynthOutput(out).map((s) => s.name)).toEqual(["ref-dev", "ref-prod", "ref-staging"]);
+    expect(run.stderr.match(/^warning: /gm)).toHaveLength(1);
+    expect(run.stderr).toContain("environments.dev.workspace.id");
+    expect(fs.readdirSync(dir)).toEqual(["cdktf.out"]); // no temporary directory left behind
+  });
+
+  it("rejects a model with prod aimed at dev's workspace: exit 1, clear message, no stack trace, nothing written", () => {
+    const { dir, out } = tempOut();
+    fs.mkdirSync(out);
+    fs.writeFileSync(path.join(out, "previous-output"), "kept");
+    const bad = path.join(ROOT, "__tests__", "fixtures", "bad-models", "prod-shares-dev-host.yaml");
+    const run = runApp({ CDKTF_OUTDIR: out, ENVIRONMENTS_FILE: bad });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain("environments.prod.workspace.host: is the same workspace host as environments.dev.workspace.host");
+    expect(run.stderr).not.toMatch(/^\s+at /m);
+    expect(fs.readdirSync(out)).toEqual(["previous-output"]);
+    expect(fs.readdirSync(dir)).toEqual(["cdktf.out"]);
+  });
+
+  it("replaces earlier output whole and keeps Terraform's working files in the stack directories", () => {
+    const { out } = tempOut();
+    expect(runApp({ CDKTF_OUTDIR: out }).status).toBe(0);
+    fs.mkdirSync(path.join(out, "stacks", "ref-dev", ".terraform"));
+    fs.mkdirSync(path.join(out, "stacks", "ref-removed"));
+    expect(runApp({ CDKTF_OUTDIR: out }).status).toBe(0);
+    expect(fs.existsSync(path.join(out, "stacks", "ref-dev", ".terraform"))).toBe(true);
+    expect(fs.existsSync(path.join(out, "stacks", "ref-removed"))).toBe(false);
+  });
+});

@@ -1,0 +1,14 @@
+// Jest runs TypeScript through the same swc transform as the app (scripts/swc-options.js);
+// `npm test` type-checks with tsc before jest runs.
+const swcOptions = require("./scripts/swc-options");
+const { filename: _ignored, ...swc } = swcOptions(undefined);
+
+/** @type {import('jest').Config} */
+module.exports = {
+  testEnvironment: "node",
+  roots: ["<rootDir>/__tests__"],
+  testMatch: ["**/*.test.ts"],
+  transform: { "^.+\\.ts$": ["@swc/jest", { ...swc, swcrc: false }] },
+  setupFilesAfterEnv: ["<rootDir>/__tests__/setup.ts"],
+  moduleFileExtensions: ["ts", "js", "json"],
+};

@@ -1,0 +1,10 @@
+/**
+ * Something a grant can name. Groups are named by display name, service principals by their
+ * application ID (the provider's rule for `principal`).
+ */
+export interface IGrantee {
+  /** The value of `principal` in a grant (may be a Terraform reference). */
+  readonly principal: string;
+  /** Stable key for Terraform addresses, e.g. `group_dev`, `sp_staging`. */
+  readonly addressKey: string;
+}

@@ -1,0 +1,27 @@
+import { Construct } from "constructs";
+import { ServicePrincipal } from "@cdktf/provider-databricks/lib/service-principal";
+import type { Environment } from "../model/types";
+import type { IGrantee } from "./grantee";
+
+export interface EnvironmentServicePrincipalProps {
+  readonly environment: Environment;
+}
+
+/**
+ * The environment's deploying service principal, declared in its own stack and no other. It has no
+ * secret: CI signs in as it through GitHub OIDC federation. Grants name it by `application_id`.
+ */
+export class EnvironmentServicePrincipal extends Construct implements IGrantee {
+  readonly resource: ServicePrincipal;
+  readonly principal: string;
+  readonly addressKey: string;
+
+  constructor(scope: Construct, id: string, props: EnvironmentServicePrincipalProps) {
+    super(scope, id);
+    const env = props.environment;
+    this.resource = new ServicePrincipal(this, "resource", { displayName: env.servicePrincipal });
+    this.resource.overrideLogicalId(env.key);
+    this.principal = this.resource.applicationId;
+    this.addressKey = `sp_${env.key}`;
+  }
+}

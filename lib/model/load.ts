@@ -1,0 +1,672 @@
+/**
+ * Reads and validates the environment model (environments.yaml) in full, before any construct
+ * exists. Every problem found is reported with its path in the file, the value and the fix.
+ */
+import * as fs from "fs";
+import { LineCounter, parseDocument, type Document } from "yaml";
+import {
+  PRIVILEGES,
+  isAccessLevel,
+  levelsFor,
+  normalizePrivileges,
+  privilegesOf,
+  type AccessLevel,
+  type SecurableType,
+} from "../permissions";
+import { ModelError, type ModelIssue } from "./errors";
+import type { CatalogAccess, Environment, EnvironmentModel, Group } from "./types";
+
+/** Larger files are refused before parsing: the model is a few kilobytes. */
+export const MAX_MODEL_BYTES = 256 * 1024;
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+/**
+ * Unity Catalog names as this project uses them: lower case (what UC stores), single underscores
+ * (a double one separates the parts of a Terraform address, so it must stay unambiguous).
+ */
+const UC_NAME = /^(?=.{1,255}$)[a-z][a-z0-9]*(?:_[a-z0-9]+)*$/;
+/** Keys become parts of Terraform addresses; same rule as UC_NAME. */
+const KEY = /^(?=.{1,63}$)[a-z][a-z0-9]*(?:_[a-z0-9]+)*$/;
+const STACK_NAME = /^[a-zA-Z][a-zA-Z0-9_-]{0,62}$/;
+const PROFILE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
+const HOSTNAME = /^(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)+$/;
+const S3_BUCKET = /^(?!xn--)(?!.*-s3alias$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
+/** Display names of groups and service principals: printable, no surrounding spaces. */
+const DISPLAY_NAME = /^[^\s\x00-\x1f\x7f](?:[^\x00-\x1f\x7f]{0,254}[^\s\x00-\x1f\x7f])?$/;
+
+type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+type Path = readonly (string | number)[];
+
+/** Collects issues while walking the parsed file; knows line numbers through the YAML document. */
+class Checker {
+  readonly issues: ModelIssue[] = [];
+  constructor(
+    private readonly doc: Document | undefined,
+    private readonly lines: LineCounter | undefined,
+  ) {}
+
+  /** Records an issue; pass the offending value as the fourth argument when there is one. */
+  report(path: Path, problem: string, fix: string, ...value: [] | [unknown]): void {
+    const issue: ModelIssue = { path: path.join("."), problem, fix, line: this.lineOf(path) };
+    this.issues.push(value.length > 0 ? { ...issue, value: value[0] } : issue);
+  }
+
+  private lineOf(path: Path): number | undefined {
+    if (!this.doc || !this.lines) return undefined;
+    for (let n = path.length; n >= 0; n--) {
+      const node = this.doc.getIn(path.slice(0, n), true) as { range?: [number, number, number] } | undefined;
+      if (node && typeof node === "object" && node.range) return this.lines.linePos(node.range[0]).line;
+    }
+    return undefined;
+  }
+
+  /** A mapping with exactly the allowed keys; returns undefined (after reporting) when it is not one. */
+  object(
+    path: Path,
+    value: Json | undefined,
+    required: readonly string[],
+    optional: readonly string[],
+    what: string,
+  ): { [key: string]: Json } | undefined {
+    if (value === undefined || value === null) {
+      this.report(path, `${what} is missing`, `add ${what} with ${required.map((k) => `\`${k}\``).join(", ")}`);
+      return undefined;
+    }
+    if (typeof value !== "object" || Array.isArray(value)) {
+      this.report(path, `must be a mapping (${what})`, `write it as \`key: value\` lines`, value);
+      return undefined;
+    }
+    const allowed = [...required, ...optional];
+    for (const key of Object.keys(value)) {
+      if (!allowed.includes(key)) {
+        const near = closest(key, allowed);
+        this.report(
+          [...path, key],
+          `unknown key \`${key}\` in ${what}`,
+          near ? `did you mean \`${near}\`? Allowed keys: ${allowed.join(", ")}` : `remove it; allowed keys: ${allowed.join(", ")}`,
+        );
+      }
+    }
+    for (const key of required) {
+      if (value[key] === undefined || value[key] === null) {
+        this.report([...path, key], `required field \`${key}\` of ${what} is missing`, `add \`${key}\``);
+      }
+    }
+    return value;
+  }
+
+  /** A mapping from keys (KEY pattern) to values; keys are checked. */
+  keyedMap(path: Path, value: Json | undefined, what: string, example: string): [string, Json][] {
+    if (value === undefined || value === null) return []; // a missing required section is reported by object()
+    if (typeof value !== "object" || Array.isArray(value)) {
+      this.report(path, `must be a mapping of ${what}`, `write it as key: value lines, e.g. ${example}`, value);
+      return [];
+    }
+    const entries = Object.entries(value);
+    for (const [key] of entries) {
+      if (!KEY.test(key)) {
+        this.report(
+          [...path, key],
+          `key \`${key}\` is not a valid key (it becomes part of Terraform addresses)`,
+          "use lower-case letters, digits and single underscores, starting with a letter",
+        );
+      }
+    }
+    return entries.filter(([key]) => KEY.test(key));
+  }
+
+  string(path: Path, value: Json | undefined, pattern: RegExp, rule: string, fix: string): string | undefined {
+    if (value === undefined || value === null) return undefined; // reported by object()
+    if (typeof value !== "string") {
+      this.report(path, `must be a string (${rule})`, fix, value);
+      return undefined;
+    }
+    if (!pattern.test(value)) {
+      this.report(path, `is not ${rule}`, fix, value);
+      return undefined;
+    }
+    return value;
+  }
+
+  stringList(path: Path, value: Json | undefined, pattern: RegExp, rule: string, fix: string): string[] | undefined {
+    if (value === undefined || value === null) return undefined;
+    if (!Array.isArray(value)) {
+      this.report(path, `must be a list of ${rule}`, `write it as [a, b] or as "- a" lines`, value);
+      return undefined;
+    }
+    if (value.length === 0) {
+      this.report(path, `must not be empty`, fix, value);
+      return undefined;
+    }
+    const out: string[] = [];
+    value.forEach((item, i) => {
+      const s = this.string([...path, i], item, pattern, rule, fix);
+      if (s === undefined) return;
+      if (out.includes(s)) this.report([...path, i], `lists \`${s}\` twice`, "list each entry once", s);
+      else out.push(s);
+    });
+    return out.length === value.length ? out : undefined;
+  }
+}
+
+function isMapping(value: Json | undefined): boolean {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function closest(word: string, candidates: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Math.max(2, Math.floor(word.length / 3)) + 1;
+  for (const c of candidates) {
+    const d = editDistance(word.toLowerCase(), c.toLowerCase());
+    if (d < bestDistance) {
+      best = c;
+      bestDistance = d;
+    }
+  }
+  return best;
+}
+
+function editDistance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    let prev = row[0];
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const tmp = row[j];
+      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+      prev = tmp;
+    }
+  }
+  return row[b.length];
+}
+
+/** Reads the model file at `file`; throws ModelError (a user error) for any problem. */
+export function loadEnvironmentModel(file: string): EnvironmentModel {
+  let stat: fs.Stats;
+  try {
+    stat = fs.statSync(file);
+  } catch {
+    throw new ModelError(file, [
+      {
+        path: "",
+        problem: "the file does not exist or cannot be read",
+        fix: "run from the project root, or point ENVIRONMENTS_FILE at the model file",
+      },
+    ]);
+  }
+  if (!stat.isFile()) {
+    throw new ModelError(file, [{ path: "", problem: "is not a file", fix: "point ENVIRONMENTS_FILE at a YAML file" }]);
+  }
+  if (stat.size > MAX_MODEL_BYTES) {
+    throw new ModelError(file, [
+      {
+        path: "",
+        problem: `the file is ${stat.size} bytes; a model is a few kilobytes and at most ${MAX_MODEL_BYTES} are read`,
+        fix: "check that ENVIRONMENTS_FILE names the environment model and not another file",
+      },
+    ]);
+  }
+  return parseEnvironmentModel(fs.readFileSync(file, "utf8"), file);
+}
+
+/** Parses and validates model text; `source` names it in messages. */
+export function parseEnvironmentModel(text: string, source: string): EnvironmentModel {
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: true, strict: true });
+  if (doc.errors.length > 0) {
+    // The first syntax error only: the parser's later ones are mostly consequences of it.
+    const e = doc.errors[0];
+    const line = e.linePos?.[0].line;
+    const issue: ModelIssue = { path: "", line, problem: `is not valid YAML: ${yamlProblem(e.code, e.message)}`, fix: yamlFix(e.code) };
+    const written = line !== undefined ? text.split(/\r?\n/)[line - 1]?.trim() : undefined;
+    throw new ModelError(source, [written ? { ...issue, value: written } : issue]);
+  }
+  let data: Json;
+  try {
+    data = doc.toJS({ maxAliasCount: 50 }) as Json;
+  } catch (e) {
+    // yaml refuses to expand alias bombs ("billion laughs") and aliases to undefined anchors.
+    throw new ModelError(source, [
+      { path: "", problem: `cannot be expanded: ${(e as Error).message}`, fix: "write the values out instead of using YAML anchors and aliases" },
+    ]);
+  }
+  const check = new Checker(doc, lines);
+  const model = validate(data, check, source);
+  if (check.issues.length > 0 || model === undefined) {
+    throw new ModelError(source, sortIssues(check.issues));
+  }
+  return model;
+}
+
+function yamlProblem(code: string, message: string): string {
+  const first = message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "");
+  return code === "DUPLICATE_KEY" ? "a key is written twice in one mapping (each must be unique)" : first;
+}
+
+function yamlFix(code: string): string {
+  switch (code) {
+    case "TAB_AS_INDENT":
+      return "indent with spaces, not tabs";
+    case "DUPLICATE_KEY":
+      return "remove or rename the second one (two environments or groups cannot share a key)";
+    case "MULTIPLE_DOCS":
+      return "keep one YAML document (remove the `---` separator)";
+    default:
+      return "correct the YAML syntax at that line (indentation, quotes, brackets)";
+  }
+}
+
+function sortIssues(issues: ModelIssue[]): ModelIssue[] {
+  return [...issues].sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
+}
+
+interface RawEnvironment {
+  key: string;
+  stackName?: string;
+  host?: string;
+  profile?: string;
+  workspaceId?: number;
+  servicePrincipal?: string;
+  catalogName?: string;
+  schemas?: string[];
+  bucket?: string;
+  promotion?: { from?: string; schema?: string };
+}
+
+function validate(data: Json, check: Checker, source: string): EnvironmentModel | undefined {
+  const root = check.object([], data, ["metastore", "groups", "environments", "access", "sandbox"], [], "the environment model");
+  if (!root) return undefined;
+
+  // Groups.
+  const groups: Group[] = [];
+  const groupEntries = check.keyedMap(["groups"], root.groups, "group keys to display names", "`dev: Databricks - Dev`");
+  const groupKeys = new Set(groupEntries.map(([key]) => key)); // including those whose name is invalid (reported once)
+  for (const [key, value] of groupEntries) {
+    const displayName = check.string(
+      ["groups", key],
+      value,
+      DISPLAY_NAME,
+      "a group display name",
+      "write the account-level group's display name exactly as SCIM shows it",
+    );
+    if (displayName !== undefined) groups.push({ key, displayName });
+  }
+  uniqueBy(check, groups, (g) => g.displayName.toLowerCase(), (g) => ["groups", g.key], "display name", (g, first) =>
+    `groups \`${first.key}\` and \`${g.key}\` name the same group; keep one key per group`,
+  );
+  const groupByKey = new Map(groups.map((g) => [g.key, g]));
+
+  // Environments, first each on its own.
+  const raws: RawEnvironment[] = [];
+  for (const [key, value] of check.keyedMap(["environments"], root.environments, "environments", "`dev: {stack: ref-dev, ...}`")) {
+    raws.push(readEnvironment(check, key, value));
+  }
+  if (raws.length === 0 && root.environments !== undefined && root.environments !== null) {
+    check.report(["environments"], "declares no environment", "declare at least one environment (dev, staging, prod)");
+  }
+
+  // Each environment needs its own workspace, profile, principal, catalog and stack: the incident
+  // this project exists for was the prod target aimed at the dev workspace.
+  const distinct: [keyof RawEnvironment, string[], string, string][] = [
+    ["host", ["workspace", "host"], "workspace host", "each environment needs its own workspace; set this one to its own workspace URL"],
+    ["profile", ["workspace", "profile"], "CLI profile", "give each environment its own Databricks CLI profile"],
+    ["workspaceId", ["workspace", "id"], "workspace ID", "each environment needs its own workspace; set this one's numeric ID"],
+    ["stackName", ["stack"], "stack name", "give each environment its own stack name"],
+    ["servicePrincipal", ["servicePrincipal"], "service principal", "give each environment its own service principal"],
+    ["catalogName", ["catalog", "name"], "catalog", "give each environment its own catalog"],
+  ];
+  for (const [field, sub, what, fix] of distinct) {
+    const seen = new Map<string, RawEnvironment>();
+    for (const env of raws) {
+      const v = env[field];
+      if (v === undefined) continue;
+      const norm = String(v).toLowerCase();
+      const first = seen.get(norm);
+      if (first) {
+        check.report(
+          ["environments", env.key, ...sub],
+          `is the same ${what} as environments.${first.key}.${sub.join(".")}`,
+          fix,
+          v,
+        );
+      } else seen.set(norm, env);
+    }
+  }
+
+  const envKeys = raws.map((r) => r.key);
+  // References to environments or groups are checked only when their section could be read;
+  // otherwise every reference would repeat the one real error.
+  const environmentsReadable = isMapping(root.environments) && raws.length > 0;
+  const groupsReadable = isMapping(root.groups);
+  for (const env of raws) {
+    if (!env.promotion) continue;
+    const { from, schema } = env.promotion;
+    if (from === undefined) continue;
+    const source = raws.find((r) => r.key === from);
+    if (!source) {
+      check.report(
+        ["environments", env.key, "promotion", "from"],
+        `names an environment that is not defined`,
+        `use one of: ${envKeys.filter((k) => k !== env.key).join(", ")}`,
+        from,
+      );
+    } else if (source.key === env.key) {
+      check.report(
+        ["environments", env.key, "promotion", "from"],
+        "names the environment itself",
+        "promote from the environment before this one (staging from dev, prod from staging), or remove promotion",
+        from,
+      );
+    } else if (schema !== undefined && source.schemas && !source.schemas.includes(schema)) {
+      check.report(
+        ["environments", env.key, "promotion", "schema"],
+        `is not a schema of environments.${source.key}.catalog`,
+        `use one of: ${source.schemas.join(", ")}, or add it to environments.${source.key}.catalog.schemas`,
+        schema,
+      );
+    }
+  }
+  const cycle = promotionCycle(raws);
+  if (cycle) {
+    check.report(
+      ["environments", cycle[0], "promotion", "from"],
+      `promotions form a cycle (${[...cycle, cycle[0]].join(" <- ")})`,
+      "models must flow one way, e.g. dev -> staging -> prod",
+    );
+  }
+
+  // Metastore.
+  const metastore = check.object(["metastore"], root.metastore, ["id", "grantsFrom"], [], "metastore");
+  let metastoreId: string | undefined;
+  let grantsFrom: string | undefined;
+  if (metastore) {
+    metastoreId = check.string(["metastore", "id"], metastore.id, UUID, "a metastore ID (a lower-case UUID)", "copy it from `databricks metastores current`");
+    grantsFrom = envRef(check, ["metastore", "grantsFrom"], metastore.grantsFrom, environmentsReadable ? envKeys : undefined);
+  }
+
+  // Sandbox.
+  const sandbox = check.object(["sandbox"], root.sandbox, ["catalogName", "creators"], [], "sandbox");
+  let catalogPattern: string | undefined;
+  let creators: Group[] | undefined;
+  if (sandbox) {
+    catalogPattern = check.string(
+      ["sandbox", "catalogName"],
+      sandbox.catalogName,
+      /^[a-z0-9_]*\{user\}[a-z0-9_]*$/,
+      "a catalog name pattern with `{user}` (lower-case letters, digits, underscores)",
+      'write it like "{user}_sandbox"',
+    );
+    const keys = check.stringList(["sandbox", "creators"], sandbox.creators, KEY, "group keys", "list the group keys whose members create sandboxes, e.g. [dev]");
+    if (keys) {
+      creators = [];
+      keys.forEach((k, i) => {
+        const g = groupsReadable && !(groupKeys.has(k) && !groupByKey.has(k)) ? groupRef(check, ["sandbox", "creators", i], k, groupByKey) : undefined;
+        if (g) creators!.push(g);
+      });
+    }
+    if (catalogPattern) {
+      const re = new RegExp(`^${catalogPattern.replace("{user}", "[a-z0-9_]+")}$`);
+      for (const env of raws) {
+        if (env.catalogName && re.test(env.catalogName)) {
+          check.report(
+            ["environments", env.key, "catalog", "name"],
+            `matches the sandbox catalog pattern ${JSON.stringify(catalogPattern)}, so a developer could own it`,
+            "rename the environment catalog or change sandbox.catalogName",
+            env.catalogName,
+          );
+        }
+      }
+    }
+  }
+
+  // Access.
+  const access: { group: string; env: string; level?: AccessLevel; privileges: string[] }[] = [];
+  for (const [groupKey, perEnv] of check.keyedMap(["access"], root.access, "group keys to their access", "`dev: {dev: read}`")) {
+    if (groupsReadable && !groupKeys.has(groupKey)) {
+      check.report(["access", groupKey], "names a group that is not defined in groups", `use one of: ${[...groupByKey.keys()].join(", ")}, or add it to groups`, groupKey);
+    }
+    for (const [envKey, grant] of check.keyedMap(["access", groupKey], perEnv, "environment keys to access levels", "`dev: read`")) {
+      const path = ["access", groupKey, envKey];
+      if (!envKeys.includes(envKey)) {
+        if (environmentsReadable) {
+          check.report(path, "names an environment that is not defined in environments", `use one of: ${envKeys.join(", ")}`, envKey);
+        }
+        continue;
+      }
+      const parsed = accessValue(check, path, grant, "catalog");
+      if (parsed) access.push({ group: groupKey, env: envKey, ...parsed });
+    }
+  }
+
+  if (check.issues.length > 0) return undefined;
+
+  // Everything is valid: build the typed model.
+  const environments: Environment[] = [];
+  const build = (raw: RawEnvironment): Environment => {
+    const done = environments.find((e) => e.key === raw.key);
+    if (done) return done;
+    const from = raw.promotion ? build(raws.find((r) => r.key === raw.promotion!.from)!) : undefined;
+    const env: Environment = {
+      key: raw.key,
+      stackName: raw.stackName!,
+      workspace: { host: raw.host!, profile: raw.profile!, ...(raw.workspaceId !== undefined ? { id: raw.workspaceId } : {}) },
+      servicePrincipal: raw.servicePrincipal!,
+      catalog: { name: raw.catalogName!, schemas: raw.schemas!, ...(raw.bucket !== undefined ? { bucket: raw.bucket } : {}) },
+      ...(from ? { promotion: { from, schema: raw.promotion!.schema! } } : {}),
+    };
+    environments.push(env);
+    return env;
+  };
+  raws.forEach(build);
+  const inFileOrder = raws.map((r) => environments.find((e) => e.key === r.key)!);
+  const envByKey = new Map(inFileOrder.map((e) => [e.key, e]));
+
+  const missingIds = inFileOrder.filter((e) => e.workspace.id === undefined).map((e) => `environments.${e.key}.workspace.id`);
+  const warnings =
+    missingIds.length > 0
+      ? [
+          `${source}: ${missingIds.join(", ")} ${missingIds.length === 1 ? "is" : "are"} not set, so every catalog stays OPEN ` +
+            "(reachable from every workspace on the metastore). Set the numeric workspace IDs to make the catalogs ISOLATED.",
+        ]
+      : [];
+
+  const byKey = <T extends { key: string }>(a: T, b: T) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
+  return {
+    source,
+    metastore: { id: metastoreId!, grantsFrom: envByKey.get(grantsFrom!)! },
+    groups: [...groups].sort(byKey),
+    sandbox: { catalogName: catalogPattern!, creators: [...creators!].sort(byKey) },
+    environments: inFileOrder,
+    access: access
+      .map<CatalogAccess>((a) => ({
+        group: groupByKey.get(a.group)!,
+        environment: envByKey.get(a.env)!,
+        ...(a.level ? { level: a.level } : {}),
+        privileges: a.privileges,
+      }))
+      .sort((a, b) => byKey(a.group, b.group) || byKey(a.environment, b.environment)),
+    isolated: missingIds.length === 0,
+    warnings,
+  };
+}
+
+function readEnvironment(check: Checker, key: string, value: Json): RawEnvironment {
+  const base = ["environments", key];
+  const raw: RawEnvironment = { key };
+  const env = check.object(base, value, ["stack", "workspace", "servicePrincipal", "catalog"], ["promotion"], `environment \`${key}\``);
+  if (!env) return raw;
+  raw.stackName = check.string([...base, "stack"], env.stack, STACK_NAME, "a stack name (letters, digits, - and _)", "name it like ref-dev");
+  raw.servicePrincipal = check.string(
+    [...base, "servicePrincipal"],
+    env.servicePrincipal,
+    DISPLAY_NAME,
+    "a service principal display name",
+    "name it like ml-pipelines-dev-service-principal",
+  );
+
+  const ws = check.object([...base, "workspace"], env.workspace, ["host", "profile"], ["id"], "workspace");
+  if (ws) {
+    raw.host = workspaceHost(check, [...base, "workspace", "host"], ws.host);
+    raw.profile = check.string([...base, "workspace", "profile"], ws.profile, PROFILE, "a CLI profile name", "use the profile name from ~/.databrickscfg, e.g. ref-dev");
+    if (ws.id !== undefined && ws.id !== null) {
+      if (typeof ws.id !== "number" || !Number.isSafeInteger(ws.id) || ws.id <= 0) {
+        check.report([...base, "workspace", "id"], "is not a numeric workspace ID", "write the number after `?o=` in the workspace URL, unquoted", ws.id);
+      } else raw.workspaceId = ws.id;
+    }
+  }
+
+  const cat = check.object([...base, "catalog"], env.catalog, ["name", "schemas"], ["bucket"], "catalog");
+  if (cat) {
+    raw.catalogName = check.string([...base, "catalog", "name"], cat.name, UC_NAME, "a catalog name (lower-case letters, digits, single underscores)", "name it like dev");
+    raw.schemas = check.stringList([...base, "catalog", "schemas"], cat.schemas, UC_NAME, "schema names (lower-case letters, digits, single underscores)", "list schemas like [bronze, silver, gold, models]");
+    if (cat.bucket !== undefined && cat.bucket !== null) {
+      raw.bucket = check.string([...base, "catalog", "bucket"], cat.bucket, S3_BUCKET, "an S3 bucket name", "write the bucket name only, without s3:// (e.g. ref-ml-core-dev-workspace-bucket)");
+    }
+  }
+
+  if (env.promotion !== undefined && env.promotion !== null) {
+    const p = check.object([...base, "promotion"], env.promotion, ["from", "schema"], [], "promotion");
+    if (p) {
+      raw.promotion = {
+        from: check.string([...base, "promotion", "from"], p.from, KEY, "an environment key", "name the environment models are copied from, e.g. dev"),
+        schema: check.string([...base, "promotion", "schema"], p.schema, UC_NAME, "a schema name", "name the schema that holds the models, e.g. models"),
+      };
+    }
+  }
+  return raw;
+}
+
+function workspaceHost(check: Checker, path: Path, value: Json | undefined): string | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== "string") {
+    check.report(path, "must be a string (the workspace URL)", "write it like https://dbc-a72d6af9-df3d.cloud.databricks.com", value);
+    return undefined;
+  }
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    check.report(path, "is not a URL", "write it like https://dbc-a72d6af9-df3d.cloud.databricks.com", value);
+    return undefined;
+  }
+  if (url.protocol !== "https:") {
+    check.report(path, "must use https", `write it as https://${url.host}`, value);
+    return undefined;
+  }
+  if (url.username || url.password || url.search || url.hash || url.port || (url.pathname !== "/" && url.pathname !== "")) {
+    check.report(path, "must be the workspace URL alone (no path, port, query or credentials)", `write it as https://${url.hostname}`, value);
+    return undefined;
+  }
+  if (value !== `https://${url.hostname}` || !HOSTNAME.test(url.hostname)) {
+    check.report(path, "is not written in its plain form", `write it as https://${url.hostname} (lower case, no trailing slash)`, value);
+    return undefined;
+  }
+  return value;
+}
+
+/** An environment key; `envKeys` is undefined when the environments section itself is broken. */
+function envRef(check: Checker, path: Path, value: Json | undefined, envKeys: string[] | undefined): string | undefined {
+  const key = check.string(path, value, KEY, "an environment key", `use one of: ${(envKeys ?? []).join(", ")}`);
+  if (key === undefined || envKeys === undefined) return undefined;
+  if (!envKeys.includes(key)) {
+    check.report(path, "names an environment that is not defined in environments", `use one of: ${envKeys.join(", ")}`, key);
+    return undefined;
+  }
+  return key;
+}
+
+function groupRef(check: Checker, path: Path, key: string, groups: Map<string, Group>): Group | undefined {
+  const g = groups.get(key);
+  if (!g) check.report(path, "names a group that is not defined in groups", `use one of: ${[...groups.keys()].join(", ")}, or add it to groups`, key);
+  return g;
+}
+
+/** An access value: a level name, or a list of privileges valid for the securable. */
+function accessValue(
+  check: Checker,
+  path: Path,
+  value: Json,
+  securable: SecurableType,
+): { level?: AccessLevel; privileges: string[] } | undefined {
+  const levels = levelsFor(securable);
+  if (typeof value === "string") {
+    if (isAccessLevel(value) && privilegesOf(value, securable)) {
+      return { level: value, privileges: normalizePrivileges(privilegesOf(value, securable)!) };
+    }
+    if (PRIVILEGES[securable].includes(value)) {
+      return { privileges: [value] };
+    }
+    const near = closest(value, [...levels, ...PRIVILEGES[securable]]);
+    check.report(
+      path,
+      `is not an access level or ${securable} privilege`,
+      `${near ? `did you mean \`${near}\`? ` : ""}use a level (${levels.join(", ")}) or a list of ${securable} privileges`,
+      value,
+    );
+    return undefined;
+  }
+  if (Array.isArray(value)) {
+    if (value.length === 0) {
+      check.report(path, "is an empty privilege list", "list at least one privilege, or remove the entry to grant nothing", value);
+      return undefined;
+    }
+    let ok = true;
+    value.forEach((p, i) => {
+      if (typeof p !== "string" || !PRIVILEGES[securable].includes(p)) {
+        ok = false;
+        const near = typeof p === "string" ? closest(p, PRIVILEGES[securable]) : undefined;
+        const other = (Object.keys(PRIVILEGES) as SecurableType[]).filter((t) => t !== securable && typeof p === "string" && PRIVILEGES[t].includes(p));
+        check.report(
+          [...path, i],
+          other.length > 0 ? `${String(p)} is a ${other.join("/")} privilege, not valid on a ${securable}` : `is not a Unity Catalog ${securable} privilege`,
+          `${near ? `did you mean \`${near}\`? ` : ""}valid ${securable} privileges: ${PRIVILEGES[securable].join(", ")}`,
+          p,
+        );
+      }
+    });
+    if (!ok) return undefined;
+    if (new Set(value).size !== value.length) {
+      check.report(path, "lists a privilege twice", "list each privilege once", value);
+      return undefined;
+    }
+    if (value.includes("ALL_PRIVILEGES") && value.length > 1) {
+      check.report(path, "lists ALL_PRIVILEGES with other privileges", "ALL_PRIVILEGES already includes them; list it alone", value);
+      return undefined;
+    }
+    return { privileges: normalizePrivileges(value as string[]) };
+  }
+  check.report(path, `must be an access level (${levels.join(", ")}) or a list of privileges`, "write e.g. `read` or [USE_CATALOG, SELECT]", value);
+  return undefined;
+}
+
+function uniqueBy<T>(
+  check: Checker,
+  items: readonly T[],
+  keyOf: (item: T) => string,
+  pathOf: (item: T) => Path,
+  what: string,
+  problem: (item: T, first: T) => string,
+): void {
+  const seen = new Map<string, T>();
+  for (const item of items) {
+    const k = keyOf(item);
+    const first = seen.get(k);
+    if (first) check.report(pathOf(item), problem(item, first), `give each entry its own ${what}`);
+    else seen.set(k, item);
+  }
+}
+
+function promotionCycle(raws: readonly RawEnvironment[]): string[] | undefined {
+  for (const start of raws) {
+    const chain: string[] = [];
+    let cur: RawEnvironment | undefined = start;
+    while (cur && cur.promotion?.from !== undefined) {
+      if (chain.includes(cur.key)) return chain.slice(chain.indexOf(cur.key));
+      chain.push(cur.key);
+      const next: string = cur.promotion.from;
+      if (next === cur.key) return undefined; // reported as "names the environment itself"
+      cur = raws.find((r) => r.key === next);
+    }
+  }
+  return undefined;
+}

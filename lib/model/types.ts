@@ -1,0 +1,85 @@
+/**
+ * The environment model after validation: typed, complete, cross-checked. Constructs receive these
+ * values and never re-parse strings.
+ */
+import type { AccessLevel } from "../permissions";
+
+export interface Group {
+  /** Key in the model file; stable, used in Terraform addresses. */
+  readonly key: string;
+  /** The account-level group's display name (what grants name). */
+  readonly displayName: string;
+}
+
+export interface Workspace {
+  /** https://<host>, no path, no trailing slash. */
+  readonly host: string;
+  /** Databricks CLI profile people use for this workspace. */
+  readonly profile: string;
+  /** Numeric workspace ID; needed to bind ISOLATED catalogs. */
+  readonly id?: number;
+}
+
+export interface CatalogSpec {
+  readonly name: string;
+  readonly schemas: readonly string[];
+  /** The environment's S3 bucket (the bundles' `s3_bucket`); informational, exported as an output. */
+  readonly bucket?: string;
+}
+
+export interface Promotion {
+  /** The environment whose catalog models are copied from. */
+  readonly from: Environment;
+  /** The schema of the source catalog that holds the registered models. */
+  readonly schema: string;
+}
+
+export interface Environment {
+  /** Key in the model file (dev, staging, prod). */
+  readonly key: string;
+  readonly stackName: string;
+  readonly workspace: Workspace;
+  /** Display name of the environment's deploying service principal. */
+  readonly servicePrincipal: string;
+  readonly catalog: CatalogSpec;
+  readonly promotion?: Promotion;
+}
+
+/** A group's access to one environment's catalog. */
+export interface CatalogAccess {
+  readonly group: Group;
+  readonly environment: Environment;
+  /** The level the model names, when it names one (for reports). */
+  readonly level?: AccessLevel;
+  /** Sorted privileges. */
+  readonly privileges: readonly string[];
+}
+
+export interface EnvironmentModel {
+  /** Where the model was read from (for messages). */
+  readonly source: string;
+  readonly metastore: {
+    readonly id: string;
+    /** The environment whose stack declares every metastore grant. */
+    readonly grantsFrom: Environment;
+  };
+  /** Sorted by key. */
+  readonly groups: readonly Group[];
+  readonly sandbox: {
+    /** Catalog name pattern with `{user}`, e.g. `{user}_sandbox`. */
+    readonly catalogName: string;
+    /** Groups whose members may create (and then own) sandbox catalogs. Sorted by key. */
+    readonly creators: readonly Group[];
+  };
+  /** In file order (the deploy order people read). */
+  readonly environments: readonly Environment[];
+  /** Sorted by group key, then environment key. */
+  readonly access: readonly CatalogAccess[];
+  /**
+   * True when every workspace has a numeric ID: catalogs are then ISOLATED and bound read-only to
+   * the workspaces that promote from them. Otherwise every catalog stays OPEN.
+   */
+  readonly isolated: boolean;
+  /** Non-fatal findings to print once at synth (e.g. missing workspace IDs). */
+  readonly warnings: readonly string[];
+}

@@ -1,0 +1,157 @@
+/**
+ * The permission model: which privileges exist, what an access level means, and the fixed rules
+ * of the written model (the seed plan's "Permissions Model" table). Constructs and checks ask this
+ * module; nothing else spells a privilege.
+ */
+
+/** Securable types this project grants on. */
+export type SecurableType = "metastore" | "catalog" | "schema";
+
+/**
+ * The privileges Unity Catalog accepts on each securable type, as `databricks_grant` spells them.
+ * A privilege that is not listed for a securable is rejected when the model is read, so a typo
+ * never reaches the API (which would fail the apply half-way).
+ */
+export const PRIVILEGES: { readonly [T in SecurableType]: readonly string[] } = {
+  metastore: [
+    "CREATE_CATALOG",
+    "CREATE_CLEAN_ROOM",
+    "CREATE_CONNECTION",
+    "CREATE_EXTERNAL_LOCATION",
+    "CREATE_EXTERNAL_METADATA",
+    "CREATE_PROVIDER",
+    "CREATE_RECIPIENT",
+    "CREATE_SERVICE_CREDENTIAL",
+    "CREATE_SHARE",
+    "CREATE_STORAGE_CREDENTIAL",
+    "MANAGE_ALLOWLIST",
+    "SET_SHARE_PERMISSION",
+    "USE_CONNECTION",
+    "USE_MARKETPLACE_ASSETS",
+    "USE_PROVIDER",
+    "USE_RECIPIENT",
+    "USE_SHARE",
+  ],
+  catalog: [
+    "ALL_PRIVILEGES",
+    "APPLY_TAG",
+    "BROWSE",
+    "CREATE_FUNCTION",
+    "CREATE_MATERIALIZED_VIEW",
+    "CREATE_MODEL",
+    "CREATE_MODEL_VERSION",
+    "CREATE_SCHEMA",
+    "CREATE_TABLE",
+    "CREATE_VOLUME",
+    "EXECUTE",
+    "EXTERNAL_USE_SCHEMA",
+    "MANAGE",
+    "MODIFY",
+    "READ_VOLUME",
+    "REFRESH",
+    "SELECT",
+    "USE_CATALOG",
+    "USE_SCHEMA",
+    "WRITE_VOLUME",
+  ],
+  schema: [
+    "ALL_PRIVILEGES",
+    "APPLY_TAG",
+    "CREATE_FUNCTION",
+    "CREATE_MATERIALIZED_VIEW",
+    "CREATE_MODEL",
+    "CREATE_MODEL_VERSION",
+    "CREATE_TABLE",
+    "CREATE_VOLUME",
+    "EXECUTE",
+    "EXTERNAL_USE_SCHEMA",
+    "MANAGE",
+    "MODIFY",
+    "READ_VOLUME",
+    "REFRESH",
+    "SELECT",
+    "USE_SCHEMA",
+    "WRITE_VOLUME",
+  ],
+};
+
+/**
+ * Privileges that only let a principal see or read, never change data, metadata or grants.
+ * `ALL_PRIVILEGES` and `MANAGE` are not here: they include writes.
+ */
+export const READ_ONLY_PRIVILEGES: readonly string[] = [
+  "BROWSE",
+  "EXECUTE",
+  "READ_VOLUME",
+  "SELECT",
+  "USE_CATALOG",
+  "USE_SCHEMA",
+];
+
+/**
+ * Named access levels and the privileges each means on each securable type.
+ * "read" must really let a member read: `SELECT` alone reads nothing without `USE_CATALOG` and
+ * `USE_SCHEMA`; `EXECUTE` reads functions and registered models, `READ_VOLUME` reads files.
+ */
+export const ACCESS_LEVELS = {
+  /** Read every table, view, volume, function and model in the securable. */
+  read: {
+    catalog: ["USE_CATALOG", "USE_SCHEMA", "SELECT", "EXECUTE", "READ_VOLUME"],
+    schema: ["USE_SCHEMA", "SELECT", "EXECUTE", "READ_VOLUME"],
+  },
+  /** Reach into the catalog (needed with a schema-level grant), and nothing else. */
+  use: {
+    catalog: ["USE_CATALOG"],
+  },
+  /** Everything but ownership and MANAGE: the deploying principal's level on its own catalog. */
+  all: {
+    catalog: ["ALL_PRIVILEGES"],
+    schema: ["ALL_PRIVILEGES"],
+  },
+  /** Create catalogs in the metastore (sandbox catalogs); the creator owns what it creates. */
+  create_catalog: {
+    metastore: ["CREATE_CATALOG"],
+  },
+} as const satisfies { readonly [level: string]: { readonly [T in SecurableType]?: readonly string[] } };
+
+export type AccessLevel = keyof typeof ACCESS_LEVELS;
+
+export function isAccessLevel(value: string): value is AccessLevel {
+  return Object.prototype.hasOwnProperty.call(ACCESS_LEVELS, value);
+}
+
+/** The levels that can be granted on a securable type, e.g. `read`, `use`, `all` on a catalog. */
+export function levelsFor(securable: SecurableType): AccessLevel[] {
+  return (Object.keys(ACCESS_LEVELS) as AccessLevel[]).filter(
+    (level) => (ACCESS_LEVELS[level] as { [T in SecurableType]?: readonly string[] })[securable] !== undefined,
+  );
+}
+
+/** The privileges an access level means on a securable, or undefined when it means nothing there. */
+export function privilegesOf(level: AccessLevel, securable: SecurableType): readonly string[] | undefined {
+  return (ACCESS_LEVELS[level] as { [T in SecurableType]?: readonly string[] })[securable];
+}
+
+/**
+ * The fixed rules of the written permission model that do not depend on the organisation:
+ * - each environment's service principal gets `all` on its own catalog and on nothing else of
+ *   the environments (it is the only writer of its environment);
+ * - a promoting environment's principal gets `use` on the source catalog and `read` on the source
+ *   schema that holds the models, so it can copy a model version without retraining.
+ */
+export const RULES = {
+  servicePrincipalOwnCatalog: "all",
+  promotionSourceCatalog: "use",
+  promotionSourceSchema: "read",
+} as const satisfies { readonly [rule: string]: AccessLevel };
+
+/** Sorted, de-duplicated privileges: the form every grant is declared and compared in. */
+export function normalizePrivileges(privileges: Iterable<string>): string[] {
+  return [...new Set(privileges)].sort();
+}
+
+/** True when every privilege only reads (see READ_ONLY_PRIVILEGES). */
+export function isReadOnly(privileges: Iterable<string>): boolean {
+  for (const p of privileges) if (!READ_ONLY_PRIVILEGES.includes(p)) return false;
+  return true;
+}
