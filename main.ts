@@ -5,5 +5,9 @@ import { synthAtomically } from "./lib/synth";
 
 synthAtomically((outdir) => {
   const model = loadEnvironmentModel(process.env.ENVIRONMENTS_FILE ?? "environments.yaml");
-  return { app: buildApp(model, outdir), warnings: model.warnings };
+  return {
+    app: buildApp(model, outdir),
+    warnings: model.warnings,
+    legacyPrincipals: model.legacyServicePrincipals.map((p) => p.applicationId),
+  };
 });

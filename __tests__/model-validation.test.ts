@@ -51,9 +51,15 @@ describe("the default model", () => {
   });
 
   it("warns once, naming every missing workspace ID field", () => {
-    const { warnings } = defaultModel();
-    expect(warnings).toHaveLength(1);
-    for (const env of ["dev", "staging", "prod"]) expect(warnings[0]).toContain(`environments.${env}.workspace.id`);
+    const isolation = defaultModel().warnings.filter((w) => w.includes("OPEN"));
+    expect(isolation).toHaveLength(1);
+    for (const env of ["dev", "staging", "prod"]) expect(isolation[0]).toContain(`environments.${env}.workspace.id`);
+  });
+
+  it("warns that the account stack is left out while account and github are unknown", () => {
+    expect(defaultModel().warnings.filter((w) => w.includes("account stack"))).toEqual([
+      expect.stringContaining("account and github not set"),
+    ]);
   });
 
   it("accepts an explicit privilege list for a catalog", () => {

@@ -2,18 +2,24 @@ import * as path from "path";
 import { App } from "cdktf";
 import type { EnvironmentModel } from "./model/types";
 import { WorkspaceStack } from "../stacks/workspace-stack";
+import { AccountStack } from "../stacks/account-stack";
 
 /**
- * The whole app for a validated model: one stack per environment. `outdir` is where cdktf writes;
+ * The whole app for a validated model: one stack per environment, plus the account stack (CI's
+ * OIDC federation) when the model knows the account and the GitHub repository. `outdir` is where cdktf writes;
  * local state files stay in `projectDir` (terraform.<stack>.tfstate), referenced by a path relative
  * to each stack's working directory so that the output does not depend on where the clone lives.
  */
 export function buildApp(model: EnvironmentModel, outdir: string, projectDir = process.cwd()): App {
   const app = new App({ outdir });
+  const localStatePath = (stackName: string) =>
+    path.relative(path.resolve(outdir, "stacks", stackName), path.resolve(projectDir, `terraform.${stackName}.tfstate`));
   for (const environment of model.environments) {
-    const workingDir = path.resolve(outdir, "stacks", environment.stackName);
-    const localStatePath = path.relative(workingDir, path.resolve(projectDir, `terraform.${environment.stackName}.tfstate`));
-    new WorkspaceStack(app, environment.stackName, { model, environment, localStatePath });
+    new WorkspaceStack(app, environment.stackName, { model, environment, localStatePath: localStatePath(environment.stackName) });
+  }
+  if (model.account && model.github) {
+    const { account, github } = model;
+    new AccountStack(app, account.stackName, { model, account, github, localStatePath: localStatePath(account.stackName) });
   }
   return app;
 }

@@ -108,6 +108,10 @@ export const ACCESS_LEVELS = {
     catalog: ["ALL_PRIVILEGES"],
     schema: ["ALL_PRIVILEGES"],
   },
+  /** See the catalog and its objects' metadata, read no data: what a pull-request plan needs. */
+  browse: {
+    catalog: ["BROWSE", "USE_CATALOG", "USE_SCHEMA"],
+  },
   /** Create catalogs in the metastore (sandbox catalogs); the creator owns what it creates. */
   create_catalog: {
     metastore: ["CREATE_CATALOG"],
@@ -137,12 +141,17 @@ export function privilegesOf(level: AccessLevel, securable: SecurableType): read
  * - each environment's service principal gets `all` on its own catalog and on nothing else of
  *   the environments (it is the only writer of its environment);
  * - a promoting environment's principal gets `use` on the source catalog and `read` on the source
- *   schema that holds the models, so it can copy a model version without retraining.
+ *   schema that holds the models, so it can copy a model version without retraining;
+ * - the principal pull-request plans run as gets `browse` on every environment's catalog: it
+ *   refreshes state, it never reads data or changes anything;
+ * - the sandbox creators get `create_catalog` on the metastore.
  */
 export const RULES = {
   servicePrincipalOwnCatalog: "all",
   promotionSourceCatalog: "use",
   promotionSourceSchema: "read",
+  planPrincipalCatalog: "browse",
+  sandboxCreators: "create_catalog",
 } as const satisfies { readonly [rule: string]: AccessLevel };
 
 /** Sorted, de-duplicated privileges: the form every grant is declared and compared in. */
@@ -154,4 +163,21 @@ export function normalizePrivileges(privileges: Iterable<string>): string[] {
 export function isReadOnly(privileges: Iterable<string>): boolean {
   for (const p of privileges) if (!READ_ONLY_PRIVILEGES.includes(p)) return false;
   return true;
+}
+
+/**
+ * Privileges that `ALL_PRIVILEGES` does not include: Unity Catalog makes them be granted by name
+ * (MANAGE hands out grant and ownership-like control; EXTERNAL_USE_SCHEMA exposes data to engines
+ * outside Databricks).
+ */
+export const OUTSIDE_ALL_PRIVILEGES: readonly string[] = ["EXTERNAL_USE_SCHEMA", "MANAGE"];
+
+/**
+ * True when a principal holding `held` on a securable has `privilege` there: listed by name, or
+ * included in `ALL_PRIVILEGES` (everything but OUTSIDE_ALL_PRIVILEGES). Used to compare what is
+ * granted with what the model gives, and to tell a widening change from a narrowing one.
+ */
+export function includesPrivilege(held: readonly string[], privilege: string): boolean {
+  if (held.includes(privilege)) return true;
+  return held.includes("ALL_PRIVILEGES") && privilege !== "ALL_PRIVILEGES" && !OUTSIDE_ALL_PRIVILEGES.includes(privilege);
 }

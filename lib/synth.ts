@@ -14,6 +14,8 @@ export interface BuiltApp {
   readonly app: App;
   /** Printed once to stderr after a successful synth. */
   readonly warnings: readonly string[];
+  /** Application IDs no grant may name (retired principals). */
+  readonly legacyPrincipals?: readonly string[];
 }
 
 /** A whole-output rule that synth enforces (the review tools check more). */
@@ -25,7 +27,7 @@ export class SynthCheckError extends Error {
 }
 
 /** Rules every synthesized output must pass before it is written. */
-export function synthChecks(stacks: readonly SynthesizedStack[]): string[] {
+export function synthChecks(stacks: readonly SynthesizedStack[], legacyPrincipals: readonly string[] = []): string[] {
   const rows = grantRows(stacks);
   const violations: string[] = [];
   for (const dupes of duplicatePairs(rows)) {
@@ -40,6 +42,9 @@ export function synthChecks(stacks: readonly SynthesizedStack[]): string[] {
       violations.push(`${r.stack} ${r.resource}: databricks_grants on the shared metastore would revoke every grant it does not list; use databricks_grant`);
     }
     for (const u of r.unresolved) violations.push(`${r.stack} ${r.resource}: ${u}`);
+    if (legacyPrincipals.includes(r.principal)) {
+      violations.push(`${r.stack} ${r.resource}: grants to the retired service principal ${r.principal}; grant to the environment's own principal instead`);
+    }
   }
   return [...new Set(violations)];
 }
@@ -59,7 +64,7 @@ export function synthAtomically(build: (outdir: string) => BuiltApp, outdir = pr
     const built = build(staging);
     warnings = built.warnings;
     built.app.synth();
-    const violations = synthChecks(readSynthOutput(staging));
+    const violations = synthChecks(readSynthOutput(staging), built.legacyPrincipals);
     if (violations.length > 0) throw new SynthCheckError(violations);
     carryOverWorkingFiles(target, staging);
     swap(target, staging);

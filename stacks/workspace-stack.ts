@@ -1,13 +1,14 @@
 import { Construct } from "constructs";
-import { LocalBackend, TerraformOutput, TerraformStack } from "cdktf";
+import { TerraformOutput, TerraformStack } from "cdktf";
 import { RULES } from "../lib/permissions";
 import type { Environment, EnvironmentModel } from "../lib/model/types";
 import { WorkspaceProvider } from "../lib/constructs/workspace-provider";
 import { GroupDirectory } from "../lib/constructs/groups";
-import { EnvironmentServicePrincipal } from "../lib/constructs/service-principal";
+import { EnvironmentServicePrincipal, ServicePrincipalLookup } from "../lib/constructs/service-principal";
 import { GovernedCatalog } from "../lib/constructs/governed-catalog";
 import { PromotionAccess } from "../lib/constructs/promotion-access";
 import { SandboxCreators } from "../lib/constructs/sandbox-creators";
+import { configureStateBackend } from "../lib/constructs/state-backend";
 
 export interface WorkspaceStackProps {
   /** The validated environment model (lib/model/load.ts). */
@@ -15,7 +16,8 @@ export interface WorkspaceStackProps {
   /** The environment this stack deploys; its workspace is the only one the stack changes. */
   readonly environment: Environment;
   /**
-   * Local state file, relative to the stack's working directory (cdktf.out/stacks/<stack>).
+   * Local state file (when the model has no remote state), relative to the stack's working
+   * directory (cdktf.out/stacks/<stack>).
    * @default - `terraform.<stack>.tfstate` in the current directory, as an absolute path
    */
   readonly localStatePath?: string;
@@ -32,7 +34,7 @@ export class WorkspaceStack extends TerraformStack {
     super(scope, id);
     const { model, environment: env } = props;
 
-    new LocalBackend(this, { path: props.localStatePath ?? `terraform.${id}.tfstate` });
+    configureStateBackend(this, model.state, props.localStatePath ?? `terraform.${id}.tfstate`);
     new WorkspaceProvider(this, "provider", { workspace: env.workspace });
     const groups = new GroupDirectory(this, "groups");
     const principal = new EnvironmentServicePrincipal(this, "service-principal", { environment: env });
@@ -45,6 +47,13 @@ export class WorkspaceStack extends TerraformStack {
     catalog.grant(principal, RULES.servicePrincipalOwnCatalog);
     for (const access of model.access) {
       if (access.environment.key === env.key) catalog.grantPrivileges(groups.lookup(access.group), access.privileges);
+    }
+
+    // Pull-request plans run as a read-only principal (created by the account stack): it may see
+    // the catalog's metadata to refresh state, nothing more.
+    if (model.github) {
+      const plan = new ServicePrincipalLookup(this, "plan-principal", { displayName: model.github.planServicePrincipal, key: "plan" });
+      catalog.grant(plan, RULES.planPrincipalCatalog);
     }
 
     // Later environments copy models out of this catalog: an ISOLATED catalog must be bound to

@@ -7,6 +7,7 @@ import type { CatalogSpec } from "../model/types";
 import { logicalId } from "./address";
 import { UnityGrant } from "./grant";
 import type { IGrantee } from "./grantee";
+import { groupAddressKey } from "./groups";
 
 export interface GovernedCatalogProps {
   readonly spec: CatalogSpec;
@@ -26,6 +27,8 @@ export interface GovernedCatalogProps {
 export class GovernedCatalog extends Construct {
   readonly name: string;
   readonly resource: Catalog;
+  /** Address keys of grantees whose grant on this catalog already exists. */
+  private readonly adoptedGrants: readonly string[];
   private readonly schemas = new Map<string, Schema>();
   private readonly grants = new Construct(this, "grants");
   private readonly bindings = new Construct(this, "bindings");
@@ -33,6 +36,7 @@ export class GovernedCatalog extends Construct {
   constructor(scope: Construct, id: string, props: GovernedCatalogProps) {
     super(scope, id);
     this.name = props.spec.name;
+    this.adoptedGrants = props.spec.adopt.groupGrants.map(groupAddressKey);
     // Stateful: prevent_destroy stops any plan that would delete the catalog (and its data);
     // force_destroy is never set, so even a removed guard cannot delete a non-empty catalog.
     this.resource = new Catalog(this, "resource", {
@@ -42,6 +46,9 @@ export class GovernedCatalog extends Construct {
       lifecycle: { preventDestroy: true },
     });
     this.resource.overrideLogicalId(props.spec.name);
+    // Adoption: what the old stack already manages is imported (import ID = the catalog's name),
+    // so the first plan shows imports and in-place updates, never a destroy and create.
+    if (props.spec.adopt.catalog) this.resource.importFrom(props.spec.name);
     for (const schemaName of props.spec.schemas) {
       const schema = new Schema(this, `schema-${schemaName}`, {
         catalogName: this.resource.name,
@@ -50,6 +57,7 @@ export class GovernedCatalog extends Construct {
         lifecycle: { preventDestroy: true },
       });
       schema.overrideLogicalId(logicalId(props.spec.name, schemaName));
+      if (props.spec.adopt.schemas.includes(schemaName)) schema.importFrom(`${props.spec.name}.${schemaName}`);
       this.schemas.set(schemaName, schema);
     }
   }
@@ -61,12 +69,16 @@ export class GovernedCatalog extends Construct {
     return this.grantPrivileges(grantee, privileges);
   }
 
-  /** Grants privileges (already validated against the catalog privilege set) on the catalog. */
+  /**
+   * Grants privileges (already validated against the catalog privilege set) on the catalog.
+   * A group grant the model marks as adopted is imported rather than created.
+   */
   grantPrivileges(grantee: IGrantee, privileges: readonly string[]): UnityGrant {
     return new UnityGrant(this.grants, grantee.addressKey, {
       securable: { type: "catalog", name: this.name, ref: this.resource.name },
       grantee,
       privileges,
+      importExisting: this.adoptedGrants.includes(grantee.addressKey),
     });
   }
 

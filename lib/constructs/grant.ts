@@ -27,6 +27,12 @@ export interface UnityGrantProps {
   readonly grantee: IGrantee;
   /** Privileges from the permission model (lib/permissions.ts); checked against the securable. */
   readonly privileges: readonly string[];
+  /**
+   * The grant already exists (made by the stack this project replaces): emit an import block so
+   * the first plan adopts it instead of creating it.
+   * @default false - the grant is created
+   */
+  readonly importExisting?: boolean;
 }
 
 /**
@@ -55,7 +61,19 @@ export class UnityGrant extends Construct {
       privileges: normalizePrivileges(props.privileges),
     });
     this.resource.overrideLogicalId(logicalId(securableAddress(securable), grantee.addressKey));
+    if (props.importExisting) {
+      if (grantee.literalName === undefined) {
+        throw new Error(`cannot import the grant to ${grantee.addressKey}: its principal is not known before apply`);
+      }
+      this.resource.importFrom(grantImportId(securable, grantee.literalName));
+    }
   }
+}
+
+/** The provider's import ID of a `databricks_grant`: `<securable type>/<securable name>/<principal>`. */
+export function grantImportId(securable: Securable, principal: string): string {
+  const name = securable.type === "metastore" ? securable.id : securable.type === "catalog" ? securable.name : `${securable.catalog}.${securable.name}`;
+  return `${securable.type}/${name}/${principal}`;
 }
 
 function target(securable: Securable): { metastore: string } | { catalog: string } | { schema: string } {

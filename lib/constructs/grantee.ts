@@ -7,4 +7,9 @@ export interface IGrantee {
   readonly principal: string;
   /** Stable key for Terraform addresses, e.g. `group_dev`, `sp_staging`. */
   readonly addressKey: string;
+  /**
+   * The principal as a literal, when it is known before apply (a group's display name); needed to
+   * import an existing grant. Undefined for principals this project creates.
+   */
+  readonly literalName?: string;
 }

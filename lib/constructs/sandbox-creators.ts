@@ -1,5 +1,5 @@
 import { Construct } from "constructs";
-import { privilegesOf } from "../permissions";
+import { RULES, privilegesOf } from "../permissions";
 import { UnityGrant } from "./grant";
 import type { IGrantee } from "./grantee";
 
@@ -23,7 +23,7 @@ export class SandboxCreators extends Construct {
       new UnityGrant(this, creator.addressKey, {
         securable: { type: "metastore", id: props.metastoreId },
         grantee: creator,
-        privileges: privilegesOf("create_catalog", "metastore")!,
+        privileges: privilegesOf(RULES.sandboxCreators, "metastore")!,
       });
     }
   }

@@ -14,7 +14,7 @@ import {
   type SecurableType,
 } from "../permissions";
 import { ModelError, type ModelIssue } from "./errors";
-import type { CatalogAccess, Environment, EnvironmentModel, Group } from "./types";
+import type { Account, CatalogAccess, Environment, EnvironmentModel, GitHub, Group, RemoteState } from "./types";
 
 /** Larger files are refused before parsing: the model is a few kilobytes. */
 export const MAX_MODEL_BYTES = 256 * 1024;
@@ -262,6 +262,7 @@ function sortIssues(issues: ModelIssue[]): ModelIssue[] {
 
 interface RawEnvironment {
   key: string;
+  adopt?: { catalog: boolean; schemas: string[]; groupGrants: string[] };
   stackName?: string;
   host?: string;
   profile?: string;
@@ -274,7 +275,13 @@ interface RawEnvironment {
 }
 
 function validate(data: Json, check: Checker, source: string): EnvironmentModel | undefined {
-  const root = check.object([], data, ["metastore", "groups", "environments", "access", "sandbox"], [], "the environment model");
+  const root = check.object(
+    [],
+    data,
+    ["metastore", "groups", "environments", "access", "sandbox"],
+    ["account", "github", "state", "legacyServicePrincipals"],
+    "the environment model",
+  );
   if (!root) return undefined;
 
   // Groups.
@@ -438,6 +445,31 @@ function validate(data: Json, check: Checker, source: string): EnvironmentModel 
     }
   }
 
+  // Adopted grants must be grants this model declares, or the import would adopt an orphan.
+  for (const env of raws) {
+    env.adopt?.groupGrants.forEach((groupKey, i) => {
+      const path = ["environments", env.key, "catalog", "adopt", "groupGrants", i];
+      if (!groupKeys.has(groupKey)) {
+        check.report(path, "names a group that is not defined in groups", `use one of: ${[...groupKeys].join(", ")}`, groupKey);
+      } else if (!access.some((a) => a.group === groupKey && a.env === env.key)) {
+        check.report(path, `names a group that has no access to ${env.key} in access`, `add access.${groupKey}.${env.key}, or remove it from groupGrants`, groupKey);
+      }
+    });
+  }
+
+  const stackNames = raws.map((r) => r.stackName).filter((n): n is string => n !== undefined);
+  const account = readAccount(check, root.account, stackNames);
+  const github = readGitHub(check, root.github, raws);
+  const state = readState(check, root.state);
+  if (github && !account) {
+    check.report(["github"], "is set without account", "add account (id, profile): the federation policies live in the account stack");
+  }
+  const legacy: { name: string; applicationId: string }[] = [];
+  for (const [name, value] of namedMap(check, ["legacyServicePrincipals"], root.legacyServicePrincipals)) {
+    const id = check.string(["legacyServicePrincipals", name], value, UUID, "an application ID (a lower-case UUID)", "copy the principal's application ID from the account console");
+    if (id !== undefined) legacy.push({ name, applicationId: id });
+  }
+
   if (check.issues.length > 0) return undefined;
 
   // Everything is valid: build the typed model.
@@ -451,7 +483,12 @@ function validate(data: Json, check: Checker, source: string): EnvironmentModel 
       stackName: raw.stackName!,
       workspace: { host: raw.host!, profile: raw.profile!, ...(raw.workspaceId !== undefined ? { id: raw.workspaceId } : {}) },
       servicePrincipal: raw.servicePrincipal!,
-      catalog: { name: raw.catalogName!, schemas: raw.schemas!, ...(raw.bucket !== undefined ? { bucket: raw.bucket } : {}) },
+      catalog: {
+        name: raw.catalogName!,
+        schemas: raw.schemas!,
+        ...(raw.bucket !== undefined ? { bucket: raw.bucket } : {}),
+        adopt: raw.adopt ?? { catalog: false, schemas: [], groupGrants: [] },
+      },
       ...(from ? { promotion: { from, schema: raw.promotion!.schema! } } : {}),
     };
     environments.push(env);
@@ -462,13 +499,19 @@ function validate(data: Json, check: Checker, source: string): EnvironmentModel 
   const envByKey = new Map(inFileOrder.map((e) => [e.key, e]));
 
   const missingIds = inFileOrder.filter((e) => e.workspace.id === undefined).map((e) => `environments.${e.key}.workspace.id`);
-  const warnings =
-    missingIds.length > 0
-      ? [
-          `${source}: ${missingIds.join(", ")} ${missingIds.length === 1 ? "is" : "are"} not set, so every catalog stays OPEN ` +
-            "(reachable from every workspace on the metastore). Set the numeric workspace IDs to make the catalogs ISOLATED.",
-        ]
-      : [];
+  const warnings: string[] = [];
+  if (missingIds.length > 0) {
+    warnings.push(
+      `${source}: ${missingIds.join(", ")} ${missingIds.length === 1 ? "is" : "are"} not set, so every catalog stays OPEN ` +
+        "(reachable from every workspace on the metastore). Set the numeric workspace IDs to make the catalogs ISOLATED.",
+    );
+  }
+  if (!account || !github) {
+    warnings.push(
+      `${source}: ${[!account ? "account" : "", !github ? "github" : ""].filter(Boolean).join(" and ")} not set, so the account stack ` +
+        "(GitHub OIDC federation policies for CI) is not synthesized. Set account.id, account.profile and github.repository to add it.",
+    );
+  }
 
   const byKey = <T extends { key: string }>(a: T, b: T) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
   return {
@@ -487,6 +530,10 @@ function validate(data: Json, check: Checker, source: string): EnvironmentModel 
       .sort((a, b) => byKey(a.group, b.group) || byKey(a.environment, b.environment)),
     isolated: missingIds.length === 0,
     warnings,
+    ...(account ? { account } : {}),
+    ...(github ? { github } : {}),
+    ...(state ? { state } : {}),
+    legacyServicePrincipals: legacy.sort((a, b) => (a.name < b.name ? -1 : 1)),
   };
 }
 
@@ -515,13 +562,14 @@ function readEnvironment(check: Checker, key: string, value: Json): RawEnvironme
     }
   }
 
-  const cat = check.object([...base, "catalog"], env.catalog, ["name", "schemas"], ["bucket"], "catalog");
+  const cat = check.object([...base, "catalog"], env.catalog, ["name", "schemas"], ["bucket", "adopt"], "catalog");
   if (cat) {
     raw.catalogName = check.string([...base, "catalog", "name"], cat.name, UC_NAME, "a catalog name (lower-case letters, digits, single underscores)", "name it like dev");
     raw.schemas = check.stringList([...base, "catalog", "schemas"], cat.schemas, UC_NAME, "schema names (lower-case letters, digits, single underscores)", "list schemas like [bronze, silver, gold, models]");
     if (cat.bucket !== undefined && cat.bucket !== null) {
       raw.bucket = check.string([...base, "catalog", "bucket"], cat.bucket, S3_BUCKET, "an S3 bucket name", "write the bucket name only, without s3:// (e.g. ref-ml-core-dev-workspace-bucket)");
     }
+    if (cat.adopt !== undefined && cat.adopt !== null) raw.adopt = readAdoption(check, [...base, "catalog", "adopt"], cat.adopt, raw.schemas);
   }
 
   if (env.promotion !== undefined && env.promotion !== null) {
@@ -534,6 +582,38 @@ function readEnvironment(check: Checker, key: string, value: Json): RawEnvironme
     }
   }
   return raw;
+}
+
+function readAdoption(
+  check: Checker,
+  path: Path,
+  value: Json,
+  schemas: string[] | undefined,
+): { catalog: boolean; schemas: string[]; groupGrants: string[] } | undefined {
+  const a = check.object(path, value, [], ["catalog", "schemas", "groupGrants"], "adopt");
+  if (!a) return undefined;
+  let catalog = false;
+  if (a.catalog !== undefined && a.catalog !== null) {
+    if (typeof a.catalog !== "boolean") check.report([...path, "catalog"], "must be true or false", "write `catalog: true` when the catalog already exists", a.catalog);
+    else catalog = a.catalog;
+  }
+  const adoptSchemas =
+    a.schemas === undefined || a.schemas === null
+      ? []
+      : (check.stringList([...path, "schemas"], a.schemas, UC_NAME, "schema names", "list the schemas that already exist, e.g. [bronze, silver]") ?? []);
+  adoptSchemas.forEach((name, i) => {
+    if (schemas && !schemas.includes(name)) {
+      check.report([...path, "schemas", i], "is not one of the catalog's schemas", `adopt only schemas listed in schemas (${schemas.join(", ")})`, name);
+    }
+  });
+  if ((adoptSchemas.length > 0 || (Array.isArray(a.groupGrants) && a.groupGrants.length > 0)) && !catalog) {
+    check.report([...path, "catalog"], "must be true when schemas or grants of the catalog are adopted", "set `catalog: true`: what is inside an existing catalog exists only if the catalog does");
+  }
+  const groupGrants =
+    a.groupGrants === undefined || a.groupGrants === null
+      ? []
+      : (check.stringList([...path, "groupGrants"], a.groupGrants, KEY, "group keys", "list the keys of groups whose grant on this catalog already exists") ?? []);
+  return { catalog, schemas: adoptSchemas, groupGrants };
 }
 
 function workspaceHost(check: Checker, path: Path, value: Json | undefined): string | undefined {
@@ -562,6 +642,84 @@ function workspaceHost(check: Checker, path: Path, value: Json | undefined): str
     return undefined;
   }
   return value;
+}
+
+/** A mapping whose keys are free-form names (not address keys). */
+function namedMap(check: Checker, path: Path, value: Json | undefined): [string, Json][] {
+  if (value === undefined || value === null) return [];
+  if (!isMapping(value)) {
+    check.report(path, "must be a mapping of names to values", "write it as `name: value` lines", value);
+    return [];
+  }
+  return Object.entries(value as { [key: string]: Json });
+}
+
+const ACCOUNT_HOST_DEFAULT = "https://accounts.cloud.databricks.com";
+const ACCOUNT_STACK_DEFAULT = "ref-account";
+const GITHUB_REPOSITORY = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})\/[A-Za-z0-9._-]{1,100}$/;
+const AWS_REGION = /^[a-z]{2}(?:-gov|-iso[a-z]*)?-[a-z]+-\d$/;
+
+function readAccount(check: Checker, value: Json | undefined, stackNames: readonly string[]): Account | undefined {
+  if (value === undefined || value === null) return undefined;
+  const a = check.object(["account"], value, ["id", "profile"], ["host", "stack"], "account");
+  if (!a) return undefined;
+  const id = check.string(["account", "id"], a.id, UUID, "an account ID (a lower-case UUID)", "copy it from the account console (top right menu)");
+  const profile = check.string(["account", "profile"], a.profile, PROFILE, "a CLI profile name", "name the account admin's profile from ~/.databrickscfg, e.g. ref-account");
+  const host = a.host === undefined || a.host === null ? ACCOUNT_HOST_DEFAULT : workspaceHost(check, ["account", "host"], a.host);
+  const stackName =
+    a.stack === undefined || a.stack === null
+      ? ACCOUNT_STACK_DEFAULT
+      : check.string(["account", "stack"], a.stack, STACK_NAME, "a stack name (letters, digits, - and _)", "name it like ref-account");
+  if (stackName !== undefined && stackNames.some((n) => n.toLowerCase() === stackName.toLowerCase())) {
+    check.report(["account", "stack"], "is the same stack name as an environment's", "give the account stack its own name (default ref-account)", stackName);
+    return undefined;
+  }
+  if (id === undefined || profile === undefined || host === undefined || stackName === undefined) return undefined;
+  return { id, profile, host, stackName };
+}
+
+function readGitHub(check: Checker, value: Json | undefined, raws: readonly RawEnvironment[]): GitHub | undefined {
+  if (value === undefined || value === null) return undefined;
+  const g = check.object(["github"], value, ["repository", "planServicePrincipal"], [], "github");
+  if (!g) return undefined;
+  const repository = check.string(["github", "repository"], g.repository, GITHUB_REPOSITORY, "a GitHub repository (<org>/<repo>)", "write it like my-org/uc-env-isolation");
+  const plan = check.string(
+    ["github", "planServicePrincipal"],
+    g.planServicePrincipal,
+    DISPLAY_NAME,
+    "a service principal display name",
+    "name the read-only principal pull-request plans run as, e.g. uc-env-isolation-plan",
+  );
+  if (plan !== undefined && raws.some((r) => r.servicePrincipal?.toLowerCase() === plan.toLowerCase())) {
+    check.report(["github", "planServicePrincipal"], "is an environment's deploying principal", "plans run as their own read-only principal; name a different one", plan);
+    return undefined;
+  }
+  return repository !== undefined && plan !== undefined ? { repository, planServicePrincipal: plan } : undefined;
+}
+
+function readState(check: Checker, value: Json | undefined): RemoteState | undefined {
+  if (value === undefined || value === null) return undefined;
+  const st = check.object(["state"], value, ["bucket", "region", "key"], [], "state");
+  if (!st) return undefined;
+  const bucket = check.string(["state", "bucket"], st.bucket, S3_BUCKET, "an S3 bucket name", "write the bucket name only, without s3://");
+  const region = check.string(["state", "region"], st.region, AWS_REGION, "an AWS region", "write it like us-east-1");
+  let key = check.string(["state", "key"], st.key, /^[A-Za-z0-9!_.*'()\/{}-]{1,900}$/, "an S3 key pattern", 'write it like "uc-env-isolation/{stack}.tfstate"');
+  if (key !== undefined) {
+    const count = key.split("{stack}").length - 1;
+    if (count !== 1) {
+      check.report(
+        ["state", "key"],
+        count === 0 ? "has no {stack}, so every stack would share one state file (and overwrite each other)" : "has {stack} more than once",
+        'put {stack} in the key exactly once, e.g. "uc-env-isolation/{stack}.tfstate"',
+        key,
+      );
+      key = undefined;
+    } else if (key.startsWith("/") || key.includes("//") || /[{}]/.test(key.replace("{stack}", ""))) {
+      check.report(["state", "key"], "is not a clean S3 key", 'use {stack} as the only placeholder, no leading or doubled slashes, e.g. "uc-env-isolation/{stack}.tfstate"', key);
+      key = undefined;
+    }
+  }
+  return bucket !== undefined && region !== undefined && key !== undefined ? { bucket, region, key } : undefined;
 }
 
 /** An environment key; `envKeys` is undefined when the environments section itself is broken. */

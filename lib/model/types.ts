@@ -25,6 +25,17 @@ export interface CatalogSpec {
   readonly schemas: readonly string[];
   /** The environment's S3 bucket (the bundles' `s3_bucket`); informational, exported as an output. */
   readonly bucket?: string;
+  /** What already exists (managed by the old HCL stack): imported on the first plan, not created. */
+  readonly adopt: Adoption;
+}
+
+/** Existing resources to import instead of create. */
+export interface Adoption {
+  readonly catalog: boolean;
+  /** Schema names (a subset of the catalog's schemas). */
+  readonly schemas: readonly string[];
+  /** Keys of groups whose grant on this catalog already exists. */
+  readonly groupGrants: readonly string[];
 }
 
 export interface Promotion {
@@ -82,4 +93,37 @@ export interface EnvironmentModel {
   readonly isolated: boolean;
   /** Non-fatal findings to print once at synth (e.g. missing workspace IDs). */
   readonly warnings: readonly string[];
+  /** The account, when known: enables the account stack (with `github`). */
+  readonly account?: Account;
+  /** The GitHub repository CI runs in, when known. */
+  readonly github?: GitHub;
+  /** Remote state; without it each stack keeps a local state file. */
+  readonly state?: RemoteState;
+  /** Principals this project never grants to (the legacy single CI principal). */
+  readonly legacyServicePrincipals: readonly { readonly name: string; readonly applicationId: string }[];
+}
+
+export interface Account {
+  /** Databricks account ID (a UUID). */
+  readonly id: string;
+  /** The accounts console host, e.g. https://accounts.cloud.databricks.com. */
+  readonly host: string;
+  /** Databricks CLI profile of an account admin, for the first (bootstrap) apply. */
+  readonly profile: string;
+  /** Name of the account-level stack. */
+  readonly stackName: string;
+}
+
+export interface GitHub {
+  /** `<org>/<repo>`. */
+  readonly repository: string;
+  /** Display name of the service principal pull-request plans run as (read-only). */
+  readonly planServicePrincipal: string;
+}
+
+export interface RemoteState {
+  readonly bucket: string;
+  readonly region: string;
+  /** Key pattern with `{stack}`, e.g. `uc-env-isolation/{stack}.tfstate`. */
+  readonly key: string;
 }

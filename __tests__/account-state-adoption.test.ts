@@ -1,0 +1,134 @@
+import * as fs from "fs";
+import * as path from "path";
+import { Testing } from "cdktf";
+import { ServicePrincipalFederationPolicy } from "@cdktf/provider-databricks/lib/service-principal-federation-policy";
+import { DatabricksProvider } from "@cdktf/provider-databricks/lib/provider";
+import { Grant } from "@cdktf/provider-databricks/lib/grant";
+import { parseEnvironmentModel } from "../lib/model/load";
+import { grantRows } from "../lib/review/grants";
+import { synthChecks } from "../lib/synth";
+import { defaultModel, stackJson, synthModel } from "./helpers";
+
+const FULL_TEXT = fs.readFileSync(path.join(__dirname, "fixtures", "models", "full.yaml"), "utf8");
+const full = parseEnvironmentModel(FULL_TEXT, "full.yaml");
+const fullSynth = synthModel(full);
+const REPO = "refresh-os/uc-env-isolation";
+const ACCOUNT = "0d26daa6-5e44-4c97-a497-ef015f91254a";
+
+describe("the account stack (GitHub OIDC federation)", () => {
+  const account = fullSynth.stacks.find((s) => s.node.id === "ref-account")!;
+  const synth = Testing.synth(account);
+
+  it("is synthesized only when the model has the account and the repository", () => {
+    expect(fullSynth.output.map((s) => s.name)).toContain("ref-account");
+    expect(synthModel(defaultModel()).output.map((s) => s.name)).not.toContain("ref-account");
+  });
+
+  it("matches the committed snapshot", () => {
+    expect(JSON.parse(synth)).toMatchSnapshot();
+  });
+
+  it("aims at the account console with the account ID, never a workspace", () => {
+    expect(synth).toHaveProviderWithProperties(DatabricksProvider, { host: "https://accounts.cloud.databricks.com", account_id: ACCOUNT });
+  });
+
+  it.each(["dev", "staging", "prod"])("trusts only this repository's %s GitHub environment for that environment's deployer", (env) => {
+    expect(synth).toHaveResourceWithProperties(ServicePrincipalFederationPolicy, {
+      service_principal_id: `\${data.databricks_service_principal.${env}.sp_id}`,
+      oidc_policy: { issuer: "https://token.actions.githubusercontent.com", subject: `repo:${REPO}:environment:${env}`, audiences: [ACCOUNT] },
+    });
+  });
+
+  it("gives pull-request plans their own principal, trusted for pull_request tokens only", () => {
+    expect(synth).toHaveResourceWithProperties(ServicePrincipalFederationPolicy, {
+      service_principal_id: "${databricks_service_principal.plan.id}",
+      oidc_policy: { issuer: "https://token.actions.githubusercontent.com", subject: `repo:${REPO}:pull_request`, audiences: [ACCOUNT] },
+    });
+    const policies = Object.values(stackJson(fullSynth.output, "ref-account").resource!.databricks_service_principal_federation_policy);
+    expect(policies).toHaveLength(4);
+  });
+
+  it("looks the deployers up instead of referencing the workspace stacks", () => {
+    const json = stackJson(fullSynth.output, "ref-account");
+    expect(Object.keys(json.data!.databricks_service_principal).sort()).toEqual(["dev", "prod", "staging"]);
+    expect(JSON.stringify(json)).not.toContain("terraform_remote_state");
+  });
+});
+
+describe("the plan principal in the workspace stacks", () => {
+  it.each([
+    ["ref-dev", "dev"],
+    ["ref-staging", "staging"],
+    ["ref-prod", "prod"],
+  ])("may browse %s's catalog and read no data", (stack, catalog) => {
+    expect(Testing.synth(fullSynth.stacks.find((s) => s.node.id === stack)!)).toHaveResourceWithProperties(Grant, {
+      catalog: `\${databricks_catalog.${catalog}.name}`,
+      principal: "${data.databricks_service_principal.plan.application_id}",
+      privileges: ["BROWSE", "USE_CATALOG", "USE_SCHEMA"],
+    });
+  });
+
+  it("resolves to its display name in the effective permissions", () => {
+    const plan = grantRows(fullSynth.output).filter((r) => r.principal === "uc-env-isolation-plan");
+    expect(plan.map((r) => r.securable).sort()).toEqual(["dev", "prod", "staging"]);
+    expect(synthChecks(fullSynth.output)).toEqual([]);
+  });
+});
+
+describe("state backends", () => {
+  it("keeps a local state file per stack by default, relative to the stack directory", () => {
+    for (const { name, json } of synthModel(defaultModel()).output) {
+      expect(json.terraform?.backend).toEqual({ local: { path: `../../../terraform.${name}.tfstate` } });
+    }
+  });
+
+  it("uses S3 with a distinct key per stack, encryption and S3-native locking", () => {
+    const keys = fullSynth.output.map(({ name, json }) => {
+      expect(json.terraform?.backend?.s3).toEqual({
+        bucket: "ref-terraform-state",
+        key: `uc-env-isolation/${name}.tfstate`,
+        region: "us-east-1",
+        encrypt: true,
+        use_lockfile: true,
+      });
+      return json.terraform!.backend!.s3.key;
+    });
+    expect(new Set(keys).size).toBe(4);
+  });
+});
+
+describe("adoption of existing resources", () => {
+  it("imports the three catalogs of the default model by name", () => {
+    const imports = synthModel(defaultModel()).output.map(({ name, json }) => [name, json.import]);
+    expect(imports).toEqual([
+      ["ref-dev", [{ id: "dev", to: "databricks_catalog.dev" }]],
+      ["ref-staging", [{ id: "staging", to: "databricks_catalog.staging" }]],
+      ["ref-prod", [{ id: "prod", to: "databricks_catalog.prod" }]],
+    ]);
+  });
+
+  it("imports adopted schemas as <catalog>.<schema> and group grants as catalog/<name>/<group>", () => {
+    const sorted = [...(stackJson(fullSynth.output, "ref-dev").import ?? [])].sort((a, b) => (a.to < b.to ? -1 : 1));
+    expect(sorted).toEqual([
+      { id: "dev", to: "databricks_catalog.dev" },
+      { id: "catalog/dev/Databricks - Account Admin", to: "databricks_grant.catalog_dev__group_account_admin" },
+      { id: "catalog/dev/Databricks - Dev", to: "databricks_grant.catalog_dev__group_dev" },
+      { id: "dev.bronze", to: "databricks_schema.dev__bronze" },
+      { id: "dev.gold", to: "databricks_schema.dev__gold" },
+      { id: "dev.silver", to: "databricks_schema.dev__silver" },
+    ]);
+  });
+
+  it("never grants to the retired github-service-principal, and the synth check refuses output that does", () => {
+    const model = defaultModel();
+    expect(model.legacyServicePrincipals).toEqual([{ name: "github-service-principal", applicationId: "f920d175-cf7c-43a2-a6c0-e9ccb42c02d2" }]);
+    const { output } = synthModel(model);
+    const legacy = model.legacyServicePrincipals.map((p) => p.applicationId);
+    expect(synthChecks(output, legacy)).toEqual([]);
+    const tampered = JSON.parse(JSON.stringify(output));
+    tampered[0].json.resource.databricks_grant.catalog_dev__legacy = { catalog: "dev", principal: legacy[0], privileges: ["USE_CATALOG"] };
+    expect(synthChecks(tampered, legacy)).toEqual([
+      expect.stringContaining("ref-dev databricks_grant.catalog_dev__legacy: grants to the retired service principal f920d175"),
+    ]);
+  });
+});

@@ -1,0 +1,73 @@
+#!/usr/bin/env node
+// `npm run bench`: median wall time and peak memory of
+//   (a) synthesizing all stacks the way the cdktf CLI runs cdktf.json's `app` (a shell, CDKTF_OUTDIR set)
+//   (b) `npm test` (type-check + jest)
+// Targets on the 2-core machines: (a) <= 0.5 s and <= 100 MiB, (b) <= 15 s. Exits 1 when a target is missed.
+// Usage: npm run bench [-- --synth-runs N --test-runs N --skip-test]
+"use strict";
+const { spawnSync } = require("child_process");
+const fs = require("fs");
+const os = require("os");
+const path = require("path");
+
+const root = path.resolve(__dirname, "..");
+const args = process.argv.slice(2);
+const opt = (name, dflt) => {
+  const i = args.indexOf(name);
+  return i >= 0 ? Number(args[i + 1]) : dflt;
+};
+const synthRuns = opt("--synth-runs", 15);
+const testRuns = opt("--test-runs", 3);
+const skipTest = args.includes("--skip-test");
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+
+/** Runs a shell command; returns wall seconds and the peak RSS (MiB) of its largest node process. */
+function measure(command, env) {
+  const rssDir = fs.mkdtempSync(path.join(os.tmpdir(), "bench-rss-"));
+  const preload = path.join(__dirname, "bench-rss.js");
+  const nodeOptions = `${process.env.NODE_OPTIONS ?? ""} --require ${preload}`.trim();
+  const start = process.hrtime.bigint();
+  const run = spawnSync(command, {
+    cwd: root,
+    shell: true,
+    encoding: "utf8",
+    env: { ...process.env, ...env, NODE_OPTIONS: nodeOptions, BENCH_RSS_DIR: rssDir },
+  });
+  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+  if (run.status !== 0) {
+    process.stderr.write(run.stdout + run.stderr);
+    throw new Error(`bench: \`${command}\` exited ${run.status}`);
+  }
+  const kb = fs.readdirSync(rssDir).map((f) => Number(fs.readFileSync(path.join(rssDir, f), "utf8")));
+  fs.rmSync(rssDir, { recursive: true, force: true });
+  return { seconds, mib: Math.max(0, ...kb) / 1024 };
+}
+
+const { app } = JSON.parse(fs.readFileSync(path.join(root, "cdktf.json"), "utf8"));
+const out = fs.mkdtempSync(path.join(os.tmpdir(), "bench-out-"));
+const synthEnv = { CDKTF_OUTDIR: path.join(out, "cdktf.out"), CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS: "true" };
+measure(app, synthEnv); // warm-up: fills the compile cache, as any earlier run on the machine has
+const synth = Array.from({ length: synthRuns }, () => measure(app, synthEnv));
+fs.rmSync(out, { recursive: true, force: true });
+
+const rows = [];
+const synthTime = median(synth.map((r) => r.seconds));
+const synthMem = median(synth.map((r) => r.mib));
+rows.push(["(a) synth, all stacks", `${synthRuns} runs`, `${synthTime.toFixed(3)} s`, `${synthMem.toFixed(1)} MiB`, "<= 0.5 s, <= 100 MiB", synthTime <= 0.5 && synthMem <= 100]);
+
+if (!skipTest) {
+  const tests = Array.from({ length: testRuns }, () => measure("npm test --silent", {}));
+  const testTime = median(tests.map((r) => r.seconds));
+  const testMem = median(tests.map((r) => r.mib));
+  rows.push(["(b) npm test", `${testRuns} runs`, `${testTime.toFixed(2)} s`, `${testMem.toFixed(1)} MiB (largest process)`, "<= 15 s", testTime <= 15]);
+}
+
+console.log(`node ${process.version}, ${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB`);
+console.log("| what | runs | median wall | median peak RSS | target | met |");
+console.log("|---|---|---|---|---|---|");
+for (const r of rows) console.log(`| ${r.slice(0, 5).join(" | ")} | ${r[5] ? "yes" : "NO"} |`);
+process.exit(rows.every((r) => r[5]) ? 0 : 1);

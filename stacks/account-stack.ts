@@ -1,0 +1,101 @@
+import { Construct } from "constructs";
+import { TerraformOutput, TerraformStack, TerraformVariable, Token } from "cdktf";
+import { DatabricksProvider } from "@cdktf/provider-databricks/lib/provider";
+import { DataDatabricksServicePrincipal } from "@cdktf/provider-databricks/lib/data-databricks-service-principal";
+import { ServicePrincipal } from "@cdktf/provider-databricks/lib/service-principal";
+import { ServicePrincipalFederationPolicy } from "@cdktf/provider-databricks/lib/service-principal-federation-policy";
+import { MwsPermissionAssignment } from "@cdktf/provider-databricks/lib/mws-permission-assignment";
+import type { Account, EnvironmentModel, GitHub } from "../lib/model/types";
+import { logicalId } from "../lib/constructs/address";
+import { configureStateBackend } from "../lib/constructs/state-backend";
+
+/** GitHub's OIDC token issuer. */
+export const GITHUB_ISSUER = "https://token.actions.githubusercontent.com";
+
+export interface AccountStackProps {
+  readonly model: EnvironmentModel;
+  readonly account: Account;
+  readonly github: GitHub;
+  /**
+   * Local state file (when the model has no remote state), relative to the stack's working directory.
+   * @default - `terraform.<stack>.tfstate` in the current directory, as an absolute path
+   */
+  readonly localStatePath?: string;
+}
+
+/** The OIDC subject of a GitHub Actions job that runs in a GitHub environment. */
+export function environmentSubject(repository: string, githubEnvironment: string): string {
+  return `repo:${repository}:environment:${githubEnvironment}`;
+}
+
+/** The OIDC subject of a GitHub Actions job triggered by a pull request. */
+export function pullRequestSubject(repository: string): string {
+  return `repo:${repository}:pull_request`;
+}
+
+/**
+ * Account-level identity for CI, so that no job holds a secret: a federation policy per deploying
+ * service principal, trusting only GitHub's tokens for this repository's job in that
+ * environment's GitHub environment (whose required reviewers gate prod), and the read-only
+ * principal that pull-request plans run as, with its own policy for `pull_request` tokens.
+ *
+ * The deploying principals are created by the workspace stacks and looked up here by display name
+ * (no cross-stack reference). Bootstrap order (README, "Continuous delivery"): apply the workspace
+ * stacks once by hand, then this stack with an account admin's profile; CI takes over from there.
+ */
+export class AccountStack extends TerraformStack {
+  constructor(scope: Construct, id: string, props: AccountStackProps) {
+    super(scope, id);
+    const { model, account, github } = props;
+    configureStateBackend(this, model.state, props.localStatePath ?? `terraform.${id}.tfstate`);
+
+    const profile = new TerraformVariable(this, "profile", {
+      type: "string",
+      default: account.profile,
+      description: "Databricks CLI profile of an account admin; CI sets TF_VAR_databricks_profile=\"\" and uses DATABRICKS_* variables.",
+    });
+    profile.overrideLogicalId("databricks_profile");
+    new DatabricksProvider(this, "databricks", { host: account.host, accountId: account.id, profile: profile.stringValue });
+
+    const policy = (key: string, servicePrincipalId: number, subject: string, description: string) => {
+      const p = new ServicePrincipalFederationPolicy(this, `policy-${key}`, {
+        servicePrincipalId,
+        description,
+        oidcPolicy: { issuer: GITHUB_ISSUER, subject, audiences: [account.id] },
+      });
+      p.overrideLogicalId(logicalId("github", key));
+      return p;
+    };
+
+    for (const env of model.environments) {
+      const sp = new DataDatabricksServicePrincipal(this, `deployer-${env.key}`, { displayName: env.servicePrincipal });
+      sp.overrideLogicalId(env.key);
+      policy(
+        env.key,
+        Token.asNumber(sp.spId),
+        environmentSubject(github.repository, env.key),
+        `GitHub Actions deploys of ${env.stackName} from ${github.repository} (GitHub environment ${env.key})`,
+      );
+    }
+
+    const plan = new ServicePrincipal(this, "plan-principal", { displayName: github.planServicePrincipal });
+    plan.overrideLogicalId("plan");
+    policy("plan", Token.asNumber(plan.id), pullRequestSubject(github.repository), `GitHub Actions pull-request plans of ${github.repository} (read-only)`);
+    // The plan principal must be able to sign in to each workspace; with the workspace IDs known
+    // it is assigned here, otherwise by hand (README).
+    for (const env of model.environments) {
+      if (env.workspace.id === undefined) continue;
+      const assignment = new MwsPermissionAssignment(this, `plan-workspace-${env.key}`, {
+        workspaceId: env.workspace.id,
+        principalId: Token.asNumber(plan.id),
+        permissions: ["USER"],
+      });
+      assignment.overrideLogicalId(logicalId("plan", `workspace_${env.key}`));
+    }
+
+    new TerraformOutput(this, "plan_service_principal_application_id", {
+      value: plan.applicationId,
+      description: "CI's DATABRICKS_CLIENT_ID for pull-request plans.",
+    });
+  }
+}
