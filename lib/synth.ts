@@ -50,26 +50,39 @@ export function synthChecks(stacks: readonly SynthesizedStack[], legacyPrincipal
 }
 
 /**
- * Runs `build` against a temporary output directory, synthesizes, checks, and swaps the result into
- * `outdir` (CDKTF_OUTDIR when the cdktf CLI runs the app, else cdktf.out). Terraform's working files
- * in the old stack directories (.terraform, lock files) are carried over, so `cdktf deploy` does
- * not re-download providers after every synth. Exits the process with 1 on any failure.
+ * Runs `build` against a temporary directory beside `outdir`, synthesizes, checks, and swaps the
+ * result into `outdir`. Terraform's working files in the old stack directories (.terraform, lock
+ * files) are carried over, so `cdktf deploy` does not re-download providers after every synth.
+ * On any failure the temporary directory is removed, `outdir` is untouched, and the error is thrown.
+ * Returns the warnings to print.
  */
-export function synthAtomically(build: (outdir: string) => BuiltApp, outdir = process.env.CDKTF_OUTDIR ?? "cdktf.out"): void {
+export function synthToDirectory(build: (outdir: string) => BuiltApp, outdir: string): readonly string[] {
   const target = path.resolve(outdir);
   const staging = `${target}.tmp-${process.pid}`;
   fs.rmSync(staging, { recursive: true, force: true });
-  let warnings: readonly string[];
   try {
     const built = build(staging);
-    warnings = built.warnings;
     built.app.synth();
     const violations = synthChecks(readSynthOutput(staging), built.legacyPrincipals);
     if (violations.length > 0) throw new SynthCheckError(violations);
     carryOverWorkingFiles(target, staging);
     swap(target, staging);
+    return built.warnings;
   } catch (error) {
     fs.rmSync(staging, { recursive: true, force: true });
+    throw error;
+  }
+}
+
+/**
+ * The app's entry: synthesizes into CDKTF_OUTDIR (set by the cdktf CLI) or cdktf.out, prints the
+ * warnings once, and on a user error prints the message (no stack trace) and exits 1.
+ */
+export function synthAtomically(build: (outdir: string) => BuiltApp, outdir = process.env.CDKTF_OUTDIR ?? "cdktf.out"): void {
+  let warnings: readonly string[];
+  try {
+    warnings = synthToDirectory(build, outdir);
+  } catch (error) {
     if (error instanceof ModelError || error instanceof SynthCheckError) {
       process.stderr.write(`error: ${error.message}\n`);
     } else {

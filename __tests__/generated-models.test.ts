@@ -1,0 +1,199 @@
+/**
+ * Property-based: over generated environment models (valid and broken), reading the model and
+ * synthesizing either succeeds with output that passes the checks, or fails with a clean user
+ * error; never a crash, never a partial or mixed output directory.
+ */
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import fc from "fast-check";
+import { stringify } from "yaml";
+import { buildApp } from "../lib/app";
+import { ModelError } from "../lib/model/errors";
+import { parseEnvironmentModel } from "../lib/model/load";
+import type { EnvironmentModel } from "../lib/model/types";
+import { PRIVILEGES } from "../lib/permissions";
+import { readSynthOutput } from "../lib/review/output";
+import { SynthCheckError, synthChecks, synthToDirectory } from "../lib/synth";
+
+const ENV_KEYS = ["dev", "staging", "prod", "qa"];
+const GROUP_KEYS = ["admins", "devs", "readers", "ops"];
+const SCHEMAS = ["bronze", "silver", "gold", "models"];
+const LEVELS = ["read", "use", "all", "browse"];
+const VALID_PRIVILEGES = PRIVILEGES.catalog.filter((p) => p !== "ALL_PRIVILEGES");
+
+const hex = (n: number) => fc.stringMatching(new RegExp(`^[0-9a-f]{${n}}$`));
+
+/** An access value: a level or a list of catalog privileges. */
+const accessValue = fc.oneof(
+  { weight: 2, arbitrary: fc.constantFrom(...LEVELS) },
+  { weight: 1, arbitrary: fc.subarray(VALID_PRIVILEGES, { minLength: 1, maxLength: 4 }) },
+);
+
+/** One way to break a model file (or none): each must be rejected cleanly. */
+const BREAKAGES = [
+  "no-metastore-id",
+  "workspace-number",
+  "unknown-key",
+  "sandbox-catalog",
+  "empty-schemas",
+  "same-host",
+  "unknown-group",
+  "unknown-env",
+  "grants-from-elsewhere",
+  "bad-level",
+  "bad-privilege",
+  "metastore-privilege-on-catalog",
+  "shared-state-key",
+  "promotion-missing-schema",
+] as const;
+
+/** A model file's data: well-formed, or broken in one random way. */
+const modelData = fc
+  .record({
+    envs: fc.subarray(ENV_KEYS, { minLength: 1 }),
+    groups: fc.subarray(GROUP_KEYS, { minLength: 1 }),
+    hosts: fc.uniqueArray(hex(8), { minLength: 4, maxLength: 4 }),
+    ids: fc.option(fc.uniqueArray(fc.integer({ min: 1, max: 2 ** 52 }), { minLength: 4, maxLength: 4 }), { freq: 2 }),
+    schemas: fc.subarray(SCHEMAS.filter((x) => x !== "models")),
+    promote: fc.boolean(),
+    access: fc.array(fc.tuple(fc.nat(), fc.nat(), accessValue), { maxLength: 8 }),
+    grantsFrom: fc.nat(),
+    creators: fc.array(fc.nat(), { maxLength: 2 }),
+    adopt: fc.boolean(),
+    state: fc.boolean(),
+    breakage: fc.oneof({ weight: 3, arbitrary: fc.constant(null) }, { weight: 2, arbitrary: fc.constantFrom(...BREAKAGES) }),
+  })
+  .map((g) => {
+    const environments: Record<string, any> = {};
+    g.envs.forEach((key, i) => {
+      const previous = g.envs[i - 1];
+      environments[key] = {
+        stack: `ref-${key}`,
+        workspace: { host: `https://dbc-${g.hosts[i]}.cloud.databricks.com`, profile: `ref-${key}`, ...(g.ids ? { id: g.ids[i] } : {}) },
+        servicePrincipal: `ml-${key}-sp`,
+        catalog: { name: key, schemas: [...g.schemas, "models"], ...(g.adopt ? { adopt: { catalog: true } } : {}) },
+        ...(g.promote && previous ? { promotion: { from: previous, schema: "models" } } : {}),
+      };
+    });
+    const access: Record<string, Record<string, unknown>> = {};
+    for (const [group, env, value] of g.access) (access[g.groups[group % g.groups.length]] ??= {})[g.envs[env % g.envs.length]] = value;
+    const data: Record<string, any> = {
+      metastore: { id: "4c140405-61ff-4e4e-9684-07078639218e", grantsFrom: g.envs[g.grantsFrom % g.envs.length] },
+      groups: Object.fromEntries(g.groups.map((k) => [k, `Group ${k}`])),
+      sandbox: { catalogName: "{user}_sandbox", creators: [...new Set([0, ...g.creators].map((i) => g.groups[i % g.groups.length]))] },
+      environments,
+      access,
+      ...(g.state ? { state: { bucket: "state-bucket", region: "us-east-1", key: "uc/{stack}.tfstate" } } : {}),
+    };
+    const first = environments[g.envs[0]];
+    const someAccess = (value: unknown) => ((access[g.groups[0]] ??= {})[g.envs[0]] = value);
+    switch (g.breakage) {
+      case "no-metastore-id":
+        delete data.metastore.id;
+        break;
+      case "workspace-number":
+        first.workspace = 5;
+        break;
+      case "unknown-key":
+        data.enviroment = {};
+        break;
+      case "sandbox-catalog":
+        first.catalog.name = "team_sandbox";
+        break;
+      case "empty-schemas":
+        first.catalog.schemas = [];
+        break;
+      case "same-host":
+        environments.extra = { ...first, stack: "ref-extra", workspace: { ...first.workspace, profile: "ref-extra" }, servicePrincipal: "x-sp", catalog: { name: "extra", schemas: ["models"] } };
+        delete environments.extra.promotion;
+        break;
+      case "unknown-group":
+        access.nobody = { [g.envs[0]]: "read" };
+        break;
+      case "unknown-env":
+        (access[g.groups[0]] ??= {}).nowhere = "read";
+        break;
+      case "grants-from-elsewhere":
+        data.metastore.grantsFrom = "elsewhere";
+        break;
+      case "bad-level":
+        someAccess("reader");
+        break;
+      case "bad-privilege":
+        someAccess(["SELEKT"]);
+        break;
+      case "metastore-privilege-on-catalog":
+        someAccess(["CREATE_CATALOG"]);
+        break;
+      case "shared-state-key":
+        data.state = { bucket: "state-bucket", region: "us-east-1", key: "uc/shared.tfstate" };
+        break;
+      case "promotion-missing-schema":
+        first.catalog.schemas = ["bronze"];
+        environments.extra = { stack: "ref-extra", workspace: { host: "https://dbc-extra.cloud.databricks.com", profile: "ref-extra" }, servicePrincipal: "x-sp", catalog: { name: "extra", schemas: ["models"] }, promotion: { from: g.envs[0], schema: "models" } };
+        break;
+    }
+    return { data, broken: g.breakage !== null };
+  });
+
+function parse(data: unknown): EnvironmentModel | ModelError {
+  try {
+    return parseEnvironmentModel(stringify(data), "generated.yaml");
+  } catch (e) {
+    if (e instanceof ModelError) return e;
+    throw e; // a crash: fails the property
+  }
+}
+
+describe("generated models", () => {
+  it("are either read into a model or rejected with a ModelError that names a field and a fix", () => {
+    fc.assert(
+      fc.property(modelData, ({ data, broken }) => {
+        const result = parse(data);
+        expect({ broken, rejected: result instanceof ModelError }).toEqual({ broken, rejected: broken });
+        if (result instanceof ModelError) {
+          expect(result.issues.length).toBeGreaterThan(0);
+          for (const issue of result.issues) expect(issue.fix.length).toBeGreaterThan(0);
+          expect(result.message).not.toMatch(/\n\s+at /);
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it("synthesize completely and pass the checks, or leave the previous output untouched", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "uc-prop-"));
+    const out = path.join(dir, "cdktf.out");
+    fs.mkdirSync(out);
+    fs.writeFileSync(path.join(out, "marker"), "previous");
+    let synthesized = 0;
+    fc.assert(
+      fc.property(modelData, ({ data }) => {
+        const before = fs.readdirSync(out).sort();
+        const model = parse(data);
+        try {
+          if (model instanceof ModelError) throw model;
+          synthToDirectory((staging) => ({ app: buildApp(model, staging, dir), warnings: model.warnings }), out);
+        } catch (e) {
+          if (!(e instanceof ModelError || e instanceof SynthCheckError)) throw e;
+          expect(fs.readdirSync(out).sort()).toEqual(before);
+          expect(fs.readdirSync(dir)).toEqual(["cdktf.out"]);
+          return;
+        }
+        synthesized++;
+        const stacks = readSynthOutput(out);
+        expect(stacks.map((s) => s.name).sort()).toEqual(model.environments.map((e) => e.stackName).sort());
+        expect(fs.existsSync(path.join(out, "marker"))).toBe(false);
+        expect(synthChecks(stacks)).toEqual([]);
+        for (const env of model.environments) {
+          const stack = stacks.find((s) => s.name === env.stackName)!;
+          expect(stack.json.provider?.databricks?.map((p) => p.host)).toEqual([env.workspace.host]);
+        }
+        expect(fs.readdirSync(dir)).toEqual(["cdktf.out"]);
+      }),
+      { numRuns: 60 },
+    );
+    expect(synthesized).toBeGreaterThan(5); // the generator does reach valid models
+  });
+});
