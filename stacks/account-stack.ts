@@ -1,6 +1,5 @@
 import { Construct } from "constructs";
-import { TerraformOutput, TerraformStack, TerraformVariable, Token } from "cdktf";
-import { DatabricksProvider } from "@cdktf/provider-databricks/lib/provider";
+import { TerraformOutput, TerraformStack, Token } from "cdktf";
 import { DataDatabricksServicePrincipal } from "@cdktf/provider-databricks/lib/data-databricks-service-principal";
 import { ServicePrincipal } from "@cdktf/provider-databricks/lib/service-principal";
 import { ServicePrincipalFederationPolicy } from "@cdktf/provider-databricks/lib/service-principal-federation-policy";
@@ -8,6 +7,7 @@ import { MwsPermissionAssignment } from "@cdktf/provider-databricks/lib/mws-perm
 import type { Account, EnvironmentModel, GitHub } from "../lib/model/types";
 import { logicalId } from "../lib/constructs/address";
 import { configureStateBackend } from "../lib/constructs/state-backend";
+import { TargetProvider } from "../lib/constructs/target-provider";
 
 /** GitHub's OIDC token issuer. */
 export const GITHUB_ISSUER = "https://token.actions.githubusercontent.com";
@@ -49,13 +49,7 @@ export class AccountStack extends TerraformStack {
     const { model, account, github } = props;
     configureStateBackend(this, model.state, props.localStatePath ?? `terraform.${id}.tfstate`);
 
-    const profile = new TerraformVariable(this, "profile", {
-      type: "string",
-      default: account.profile,
-      description: "Databricks CLI profile of an account admin; CI sets TF_VAR_databricks_profile=\"\" and uses DATABRICKS_* variables.",
-    });
-    profile.overrideLogicalId("databricks_profile");
-    new DatabricksProvider(this, "databricks", { host: account.host, accountId: account.id, profile: profile.stringValue });
+    new TargetProvider(this, "provider", { host: account.host, profile: account.profile, accountId: account.id });
 
     const policy = (key: string, servicePrincipalId: number, subject: string, description: string) => {
       const p = new ServicePrincipalFederationPolicy(this, `policy-${key}`, {

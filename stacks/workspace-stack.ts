@@ -2,7 +2,7 @@ import { Construct } from "constructs";
 import { TerraformOutput, TerraformStack } from "cdktf";
 import { RULES } from "../lib/permissions";
 import type { Environment, EnvironmentModel } from "../lib/model/types";
-import { WorkspaceProvider } from "../lib/constructs/workspace-provider";
+import { TargetProvider } from "../lib/constructs/target-provider";
 import { GroupDirectory } from "../lib/constructs/groups";
 import { EnvironmentServicePrincipal, ServicePrincipalLookup } from "../lib/constructs/service-principal";
 import { GovernedCatalog } from "../lib/constructs/governed-catalog";
@@ -35,7 +35,7 @@ export class WorkspaceStack extends TerraformStack {
     const { model, environment: env } = props;
 
     configureStateBackend(this, model.state, props.localStatePath ?? `terraform.${id}.tfstate`);
-    new WorkspaceProvider(this, "provider", { workspace: env.workspace });
+    new TargetProvider(this, "provider", { host: env.workspace.host, profile: env.workspace.profile });
     const groups = new GroupDirectory(this, "groups");
     const principal = new EnvironmentServicePrincipal(this, "service-principal", { environment: env });
 
