@@ -53,10 +53,7 @@ export function grantRows(stacks: readonly SynthesizedStack[]): GrantRow[] {
     for (const resourceType of ["databricks_grant", "databricks_grants"] as const) {
       for (const [name, block] of Object.entries(json.resource?.[resourceType] ?? {})) {
         const resource = `${resourceType}.${name}`;
-        const attr = SECURABLE_ATTRIBUTES.find((a) => block[a] !== undefined);
-        const unresolvedSecurable: string[] = [];
-        const securable = attr ? resolveName(json, block[attr], unresolvedSecurable) : "(none)";
-        if (!attr) unresolvedSecurable.push(`${resource} names no securable`);
+        const { securableType, securable, unresolved: unresolvedSecurable } = grantSecurable(json, resource, block);
         const entries =
           resourceType === "databricks_grant"
             ? [{ principal: block.principal, privileges: block.privileges }]
@@ -68,7 +65,7 @@ export function grantRows(stacks: readonly SynthesizedStack[]): GrantRow[] {
             stack,
             resource,
             resourceType,
-            securableType: attr ?? "(none)",
+            securableType,
             securable,
             principal: p.name,
             principalKind: p.kind,
@@ -81,6 +78,18 @@ export function grantRows(stacks: readonly SynthesizedStack[]): GrantRow[] {
     }
   }
   return rows.sort(compareRows);
+}
+
+/** What a `databricks_grant(s)` block is on, resolved to a name; problems go to `unresolved`. */
+export function grantSecurable(
+  stack: StackJson,
+  resource: string,
+  block: { readonly [attr: string]: unknown },
+): { securableType: string; securable: string; unresolved: string[] } {
+  const attr = SECURABLE_ATTRIBUTES.find((a) => block[a] !== undefined);
+  const unresolved: string[] = [];
+  if (!attr) return { securableType: "(none)", securable: "(none)", unresolved: [`${resource} names no securable`] };
+  return { securableType: attr, securable: resolveName(stack, block[attr], unresolved), unresolved };
 }
 
 export function compareRows(a: GrantRow, b: GrantRow): number {
@@ -102,7 +111,7 @@ function asArray(value: unknown): unknown[] {
 }
 
 /** A securable name: a literal, or a reference to a catalog/schema declared in the same stack. */
-function resolveName(stack: StackJson, value: unknown, unresolved: string[]): string {
+export function resolveName(stack: StackJson, value: unknown, unresolved: string[]): string {
   const ref = parseReference(value);
   if (!ref) return String(value);
   const block = referencedBlock(stack, ref);
