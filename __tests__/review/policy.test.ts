@@ -1,0 +1,201 @@
+import * as path from "path";
+import { loadEnvironmentModel } from "../../lib/model/load";
+import { allowListOf } from "../../lib/review/allow-list";
+import { readSynthOutput, type SynthesizedStack } from "../../lib/review/output";
+import { checkPolicy, formatViolation, policySummary, type RuleId } from "../../lib/review/policy";
+import { ROOT, defaultModel, defaultModelData, isolatedModel, modelFrom, synthModel } from "../helpers";
+import { FIXTURES, edited as editedFrom } from "./support";
+
+const model = defaultModel();
+const allow = allowListOf(model);
+
+function lines(stacks: readonly SynthesizedStack[], m = model): string[] {
+  return checkPolicy(stacks, allowListOf(m)).violations.map(formatViolation);
+}
+
+/** The real output of the default model, with one stack changed by `edit`. */
+const edited = (name: string, edit: (json: any) => void) => editedFrom(synthModel(model).output, name, edit);
+
+describe("policy over real synthesized output", () => {
+  it("passes the output of the default model (environments.yaml)", () => {
+    const result = checkPolicy(synthModel(model).output, allow);
+    expect(result.violations.map(formatViolation)).toEqual([]);
+    expect(policySummary(result, "environments.yaml")).toMatch(/^policy: passed: 3 stacks, \d+ grants, 6 principals checked against environments.yaml; no violations\.$/);
+  });
+
+  it("passes the output with isolated catalogs (workspace bindings)", () => {
+    const m = isolatedModel();
+    expect(lines(synthModel(m).output, m)).toEqual([]);
+  });
+
+  it("passes the output of the full model: account stack, plan principal, adopted grants", () => {
+    const m = loadEnvironmentModel(path.join(ROOT, "__tests__", "fixtures", "models", "full.yaml"));
+    const { output } = synthModel(m);
+    expect(output.map((s) => s.name)).toContain(m.account!.stackName);
+    expect(lines(output, m)).toEqual([]);
+  });
+
+  it("passes the committed clean fixture", () => {
+    expect(lines(readSynthOutput(path.join(FIXTURES, "clean")))).toEqual([]);
+  });
+});
+
+describe("policy fixtures: one injected violation each", () => {
+  const cases: [string, RuleId, string[]][] = [
+    ["dev-modify-on-prod", "write-outside-own-environment", ["ref-prod databricks_grant.catalog_prod__group_dev: [write-outside-own-environment] Databricks - Dev / catalog prod / MODIFY"]],
+    ["prod-readonly-reads-staging", "exceeds-model", ["ref-staging databricks_grant.catalog_staging__group_prod_readonly: [exceeds-model] Databricks - Prod - ReadOnly / catalog staging / SELECT"]],
+    [
+      "pair-in-two-stacks",
+      "duplicate-pair",
+      [
+        "ref-dev databricks_grant.catalog_dev__group_dev: [duplicate-pair] Databricks - Dev / catalog dev: also declared by ref-staging databricks_grant.catalog_dev__group_dev",
+        "ref-staging databricks_grant.catalog_dev__group_dev: [duplicate-pair] Databricks - Dev / catalog dev: also declared by ref-dev databricks_grant.catalog_dev__group_dev",
+      ],
+    ],
+    ["authoritative-metastore", "authoritative-metastore", ["ref-dev databricks_grants.metastore: [authoritative-metastore] metastore 4c140405-61ff-4e4e-9684-07078639218e"]],
+    ["grant-and-grants-on-catalog", "mixed-grant-resources", ["ref-dev databricks_grants.catalog_dev: [mixed-grant-resources] catalog dev: also granted by ref-dev databricks_grant.catalog_dev__group_dev"]],
+    [
+      "prod-aimed-at-dev",
+      "provider-workspace",
+      [
+        "ref-prod provider.databricks: [provider-workspace] host is https://dbc-a72d6af9-df3d.cloud.databricks.com, environment dev's, not environment prod's https://dbc-028d9e53-7ce6.cloud.databricks.com",
+        "ref-prod provider.databricks: [provider-workspace] profile is ref-dev, environment dev's, not environment prod's ref-prod",
+      ],
+    ],
+    ["token-in-provider", "provider-secret", ["ref-dev provider.databricks: [provider-secret] token is set (dapi…)"]],
+    [
+      "secret-resources",
+      "secret-resource",
+      [
+        "ref-dev databricks_obo_token.dev: [secret-resource]",
+        "ref-dev databricks_service_principal_secret.dev: [secret-resource]",
+        "ref-dev databricks_token.ci: [secret-resource]",
+      ],
+    ],
+    [
+      "unprotected-catalog",
+      "catalog-protection",
+      [
+        "ref-staging databricks_catalog.staging: [catalog-protection] catalog staging: force_destroy is true",
+        "ref-staging databricks_catalog.staging: [catalog-protection] catalog staging: has no lifecycle.prevent_destroy",
+      ],
+    ],
+    [
+      "unresolved-reference",
+      "unresolved-reference",
+      ["ref-dev databricks_grant.catalog_dev__group_ghost: [unresolved-reference] ${data.databricks_group.ghost.display_name} / catalog dev: principal ${data.databricks_group.ghost.display_name} refers to data.databricks_group.ghost, which the stack does not declare"],
+    ],
+  ];
+
+  it.each(cases)("fails %s with rule %s, naming the address", (dir, rule, expected) => {
+    const result = checkPolicy(readSynthOutput(path.join(FIXTURES, "policy", dir)), allow);
+    expect(result.violations.map((v) => v.rule)).toEqual(expected.map(() => rule));
+    const got = result.violations.map(formatViolation);
+    expected.forEach((prefix, i) => expect(got[i].startsWith(prefix)).toBe(true));
+    for (const line of got) expect(line).toMatch(/\. Fix: .+\.$/);
+  });
+
+  it("never prints the secret it found", () => {
+    const got = lines(readSynthOutput(path.join(FIXTURES, "policy", "token-in-provider"))).join("\n");
+    expect(got).not.toContain("0123456789abcdef");
+  });
+
+  it("names who may write instead, for a write to another environment's catalog", () => {
+    const [line] = lines(readSynthOutput(path.join(FIXTURES, "policy", "dev-modify-on-prod")));
+    expect(line).toContain("the model lets Databricks - Dev write to no environment's catalog");
+    expect(line).toContain("only Databricks - Account Admin, ml-pipelines-prod-service-principal may write to prod");
+  });
+});
+
+describe("the allow-list (environments.yaml and the rules of lib/permissions.ts)", () => {
+  const grant = (json: any, id: string, block: object) => {
+    json.resource.databricks_grant[id] = block;
+  };
+
+  it("lets ALL_PRIVILEGES cover a named privilege, but not MANAGE", () => {
+    const out = edited("ref-dev", (j) => {
+      grant(j, "catalog_dev__sp_dev_extra", { catalog: "dev", principal: "${databricks_service_principal.dev.application_id}", privileges: ["MANAGE", "SELECT"] });
+    });
+    // A second declaration of the pair is its own violation; the privileges are judged per grant.
+    const got = lines(out).filter((l) => !l.includes("[duplicate-pair]"));
+    expect(got).toHaveLength(1);
+    expect(got[0]).toMatch(/^ref-dev databricks_grant.catalog_dev__sp_dev_extra: \[exceeds-model\] ml-pipelines-dev-service-principal \/ catalog dev \/ MANAGE: the model gives ml-pipelines-dev-service-principal only ALL_PRIVILEGES there/);
+  });
+
+  it("lets a schema grant inherit from the catalog: the dev group may read dev.gold", () => {
+    const out = edited("ref-dev", (j) => {
+      grant(j, "schema_dev__gold__group_dev", { schema: "dev.gold", principal: "${data.databricks_group.dev.display_name}", privileges: ["SELECT", "USE_SCHEMA"] });
+    });
+    expect(lines(out)).toEqual([]);
+  });
+
+  it("fails the staging principal writing into dev's models schema as a cross-environment write", () => {
+    const out = edited("ref-staging", (j) => {
+      j.resource.databricks_grant.schema_dev__models__sp_staging.privileges.push("MODIFY");
+    });
+    expect(lines(out)).toEqual([
+      expect.stringMatching(
+        /^ref-staging databricks_grant.schema_dev__models__sp_staging: \[write-outside-own-environment\] ml-pipelines-staging-service-principal \/ schema dev.models \/ MODIFY: MODIFY writes to environment dev's catalog dev; the model lets ml-pipelines-staging-service-principal write only to staging\./,
+      ),
+    ]);
+  });
+
+  it("fails a grant to the retired service principal, saying it is retired", () => {
+    const m = defaultModel();
+    const legacy = m.legacyServicePrincipals[0];
+    const out = edited("ref-dev", (j) => {
+      grant(j, "catalog_dev__legacy", { catalog: "dev", principal: legacy.applicationId, privileges: ["USE_CATALOG"] });
+    });
+    expect(lines(out)).toEqual([expect.stringContaining(`is the retired service principal ${legacy.name}`)]);
+  });
+
+  it("fails a grant the model drops: removing the dev group's access to staging makes its grant a violation", () => {
+    const data = defaultModelData();
+    delete data.access.dev.staging;
+    const stricter = modelFrom(data);
+    const got = lines(synthModel(model).output, stricter);
+    expect(got.length).toBeGreaterThan(0);
+    for (const line of got) expect(line).toMatch(/^ref-staging databricks_grant.catalog_staging__group_dev: \[exceeds-model\] Databricks - Dev \/ catalog staging \/ [A-Z_]+: the model gives Databricks - Dev nothing on catalog staging/);
+  });
+});
+
+describe("ownership and providers beyond the fixtures", () => {
+  it("fails an empty databricks_grants beside a databricks_grant (it revokes everything, yet declares no row)", () => {
+    const out = edited("ref-dev", (j) => {
+      j.resource.databricks_grants = { catalog_dev: { catalog: "${databricks_catalog.dev.name}" } };
+    });
+    expect(lines(out)).toEqual([expect.stringMatching(/^ref-dev databricks_grants.catalog_dev: \[mixed-grant-resources\] catalog dev: also granted by ref-dev databricks_grant.catalog_dev__group_account_admin/)]);
+  });
+
+  it("fails a stack the model does not know, and a stack with no provider", () => {
+    const out = synthModel(model).output;
+    const stray = { name: "ref-stray", json: out[0].json };
+    const noProvider = edited("ref-prod", (j) => delete j.provider);
+    expect(lines([...noProvider, stray]).filter((l) => l.includes("[provider-workspace]"))).toEqual([
+      expect.stringMatching(/^ref-prod provider.databricks: \[provider-workspace\] declares no databricks provider block/),
+      expect.stringMatching(/^ref-stray provider.databricks: \[provider-workspace\] stack ref-stray is no environment's stack in environments.yaml/),
+    ]);
+  });
+
+  it("fails a second, aliased provider aimed at another workspace", () => {
+    const out = edited("ref-staging", (j) => {
+      j.provider.databricks.push({ alias: "prod", host: "https://dbc-028d9e53-7ce6.cloud.databricks.com", profile: "ref-prod" });
+    });
+    expect(lines(out)).toEqual([
+      expect.stringMatching(/^ref-staging provider.databricks.prod: \[provider-workspace\] host is https:\/\/dbc-028d9e53-7ce6.cloud.databricks.com, environment prod's, not environment staging's/),
+      expect.stringMatching(/^ref-staging provider.databricks.prod: \[provider-workspace\] profile is ref-prod, environment prod's, not environment staging's ref-staging/),
+    ]);
+  });
+
+  it("fails a profile it cannot resolve, and a token hidden in a variable default", () => {
+    const out = edited("ref-dev", (j) => {
+      j.provider.databricks[0].client_secret = "${var.secret}";
+      j.variable.secret = { default: "dose0123456789abcdef0123456789abcdef" }; // made up
+      delete j.variable.databricks_profile;
+    });
+    expect(lines(out)).toEqual([
+      expect.stringMatching(/^ref-dev provider.databricks: \[provider-secret\] client_secret is set \(dose…\)/),
+      expect.stringMatching(/^ref-dev provider.databricks: \[provider-workspace\] profile is \$\{var.databricks_profile\}, but the stack declares no variable databricks_profile/),
+    ]);
+  });
+});

@@ -1,0 +1,104 @@
+/**
+ * Command-line plumbing shared by `npm run grants`, `policy` and `grants:diff`: argument parsing
+ * and exit codes. 0: done (policy: passed); 1: policy violations; 2: bad usage or bad input (a
+ * missing or malformed cdktf.out, an invalid model), with the reason on stderr and nothing on stdout.
+ */
+import { parseArgs } from "util";
+import { loadEnvironmentModel } from "../model/load";
+import { ModelError, formatIssue } from "../model/errors";
+import type { EnvironmentModel } from "../model/types";
+import { ReviewInputError } from "./output";
+
+export const EXIT = { ok: 0, violations: 1, badInput: 2 } as const;
+
+export type Format = "md" | "json";
+export const FORMATS: readonly Format[] = ["md", "json"];
+
+/** Wrong arguments: the message and the usage go to stderr (exit 2). */
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "UsageError";
+  }
+}
+
+export interface CommandSpec {
+  /** e.g. `npm run --silent grants -- [--out DIR] [--format md|json]`. */
+  readonly usage: string;
+  /** One paragraph: what the command does and its options. */
+  readonly help: string;
+  readonly options: readonly ("out" | "format" | "model")[];
+  /** Names of the required positional arguments, e.g. `["BASE_DIR", "HEAD_DIR"]`. */
+  readonly positionals?: readonly string[];
+}
+
+export interface CommandLine {
+  readonly out: string;
+  readonly format: Format;
+  /** Only when `--model` was given. */
+  readonly model?: string;
+  readonly positionals: readonly string[];
+  readonly help: boolean;
+}
+
+export function parseCommandLine(argv: readonly string[], spec: CommandSpec): CommandLine {
+  const options = Object.fromEntries(spec.options.map((o) => [o, { type: "string" as const }]));
+  let parsed: ReturnType<typeof parseArgs>;
+  try {
+    parsed = parseArgs({ args: [...argv], options: { ...options, help: { type: "boolean", short: "h" } }, allowPositionals: true, strict: true });
+  } catch (e) {
+    // Node's messages name the option ("Unknown option '--outt'"); keep them, drop the advice to use "--".
+    throw new UsageError((e as Error).message.split(". To specify")[0]);
+  }
+  const values = parsed.values as { out?: string; format?: string; model?: string; help?: boolean };
+  const names = spec.positionals ?? [];
+  if (!values.help && parsed.positionals.length !== names.length) {
+    throw new UsageError(
+      names.length === 0
+        ? `unexpected argument ${JSON.stringify(parsed.positionals[0])}`
+        : `expected ${names.join(" and ")}, got ${parsed.positionals.length === 0 ? "nothing" : parsed.positionals.map((p) => JSON.stringify(p)).join(" ")}`,
+    );
+  }
+  const format = values.format ?? "md";
+  if (!FORMATS.includes(format as Format)) throw new UsageError(`--format must be ${FORMATS.join(" or ")}, got ${JSON.stringify(format)}`);
+  for (const o of ["out", "model"] as const) {
+    if (values[o] === "") throw new UsageError(`--${o} needs a path`);
+  }
+  return { out: values.out ?? "cdktf.out", format: format as Format, model: values.model, positionals: parsed.positionals, help: values.help === true };
+}
+
+/** The environment model for the policy: `--model`, else ENVIRONMENTS_FILE, else environments.yaml. */
+export function loadModel(file: string | undefined): EnvironmentModel {
+  return loadEnvironmentModel(file ?? process.env.ENVIRONMENTS_FILE ?? "environments.yaml");
+}
+
+/**
+ * Runs a command: `main` returns the exit code and writes its result to stdout. Bad usage and bad
+ * input print a clear message on stderr and exit 2; so does a crash (with the stack, as a bug), so
+ * that CI never reads a crash as "policy violated" (1) or "passed" (0).
+ */
+export function runCommand(name: string, spec: CommandSpec, main: (cli: CommandLine) => number): void {
+  let code: number;
+  try {
+    const cli = parseCommandLine(process.argv.slice(2), spec);
+    if (cli.help) {
+      process.stdout.write(`usage: ${spec.usage}\n\n${spec.help}\n`);
+      code = EXIT.ok;
+    } else {
+      code = main(cli);
+    }
+  } catch (error) {
+    code = EXIT.badInput;
+    if (error instanceof UsageError) {
+      process.stderr.write(`${name}: ${error.message}\nusage: ${spec.usage}\n`);
+    } else if (error instanceof ReviewInputError) {
+      process.stderr.write(`${name}: ${error.message}\n`);
+    } else if (error instanceof ModelError) {
+      process.stderr.write(`${name}: the environment model ${error.source} is not valid:\n${error.issues.map((i) => `  - ${formatIssue(error.source, i)}`).join("\n")}\n`);
+    } else {
+      process.stderr.write(`${name}: failed unexpectedly (a bug; please report it with this output):\n${(error as Error)?.stack ?? String(error)}\n`);
+    }
+  }
+  // exitCode, not exit(): a large report piped to another process is flushed before node exits.
+  process.exitCode = code;
+}

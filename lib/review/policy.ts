@@ -1,0 +1,358 @@
+/**
+ * The access policy gate: checks synthesized output (whatever produced it, including hand-written
+ * Terraform around the constructs) against the environment model and the project's safety rules.
+ * Synth refuses some of these already (lib/synth.ts); this is the full, independent check a
+ * reviewer and CI run over any cdktf.out.
+ */
+import { includesPrivilege, isReadOnly } from "../permissions";
+import type { EnvironmentModel } from "../model/types";
+import type { AllowList } from "./allow-list";
+import { duplicatePairs, grantRows, grantSecurable, type GrantRow } from "./grants";
+import type { StackJson, SynthesizedStack } from "./output";
+
+export const POLICY_RULES = {
+  "exceeds-model": "no principal holds more on a securable than the permission model gives it",
+  "write-outside-own-environment": "no principal writes to another environment's catalog",
+  "duplicate-pair": "each (securable, principal) pair is declared once across all stacks",
+  "authoritative-metastore": "no databricks_grants (authoritative) on the shared metastore",
+  "mixed-grant-resources": "never databricks_grants together with another grant resource on one securable",
+  "provider-workspace": "each stack's provider aims at its own environment's workspace (host and profile) and no other",
+  "provider-secret": "no secret-shaped value in any provider block",
+  "secret-resource": "no token or secret resources",
+  "catalog-protection": "every catalog has prevent_destroy and no force_destroy",
+  "unresolved-reference": "every grant names what the output declares",
+} as const;
+
+export type RuleId = keyof typeof POLICY_RULES;
+
+export interface Violation {
+  readonly rule: RuleId;
+  readonly stack: string;
+  /** Terraform address (or `provider.databricks`), as `terraform plan` shows it. */
+  readonly resource: string;
+  readonly principal?: string;
+  /** `catalog prod`, `schema dev.models`, `metastore <id>`. */
+  readonly securable?: string;
+  readonly privilege?: string;
+  /** What is wrong, with the values. */
+  readonly problem: string;
+  /** What to do about it. */
+  readonly fix: string;
+}
+
+export interface PolicyResult {
+  readonly violations: readonly Violation[];
+  readonly stacks: number;
+  readonly grants: number;
+  readonly principals: number;
+}
+
+/** Resources that carry a secret in Terraform state; CI authenticates through OIDC instead. */
+const SECRET_RESOURCES = ["databricks_token", "databricks_service_principal_secret", "databricks_obo_token"];
+/** Provider attributes that hold credentials (token, password, client_secret, google_credentials, ...). */
+const SECRET_ATTRIBUTE = /(^|_)(token|password|secret|credentials)$/;
+const SECRET_VALUES: readonly (readonly [RegExp, string])[] = [
+  [/dapi[0-9a-f]{32}/, "a Databricks personal access token"],
+  [/dose[0-9a-f]{32}/, "a Databricks OAuth secret"],
+  [/\b(AKIA|ASIA)[0-9A-Z]{16}\b/, "an AWS access key"],
+  [/-----BEGIN [A-Z ]*PRIVATE KEY-----/, "a private key"],
+  [/\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\./, "a JSON web token"],
+];
+
+export function checkPolicy(stacks: readonly SynthesizedStack[], allow: AllowList): PolicyResult {
+  const rows = grantRows(stacks);
+  const violations: Violation[] = [
+    ...checkGrantsAgainstModel(rows, allow),
+    ...checkOwnership(stacks, rows),
+    ...stacks.flatMap((s) => [...checkProvider(s, allow.model), ...checkSecretResources(s), ...checkCatalogs(s)]),
+  ];
+  return {
+    violations: dedupe(violations).sort(compareViolations),
+    stacks: stacks.length,
+    grants: rows.length,
+    principals: new Set(rows.map((r) => `${r.principalKind}\u0000${r.principal}`)).size,
+  };
+}
+
+/** `stack resource: [rule] principal / securable / privilege: problem. Fix: fix.` */
+export function formatViolation(v: Violation): string {
+  const what = [v.principal, v.securable, v.privilege].filter((x) => x !== undefined).join(" / ");
+  return `${v.stack} ${v.resource}: [${v.rule}] ${what ? `${what}: ` : ""}${v.problem}. Fix: ${v.fix}.`;
+}
+
+export function policySummary(result: PolicyResult, modelSource: string): string {
+  const n = result.violations.length;
+  const plural = (k: number, word: string) => `${k} ${word}${k === 1 ? "" : "s"}`;
+  const scope = `${plural(result.stacks, "stack")}, ${plural(result.grants, "grant")}, ${plural(result.principals, "principal")} checked against ${modelSource}`;
+  if (n === 0) return `policy: passed: ${scope}; no violations.`;
+  const rules = [...new Set(result.violations.map((v) => v.rule))].join(", ");
+  return `policy: failed: ${plural(n, "violation")} (${rules}); ${scope}.`;
+}
+
+// --- grants against the model -------------------------------------------------------------------
+
+function checkGrantsAgainstModel(rows: readonly GrantRow[], allow: AllowList): Violation[] {
+  const out: Violation[] = [];
+  for (const r of rows) {
+    const at = { stack: r.stack, resource: r.resource, principal: r.principal, securable: `${r.securableType} ${r.securable}` };
+    if (r.unresolved.length > 0) {
+      // Reported, not guessed: the grant's principal or securable is not something the output declares.
+      for (const u of r.unresolved) {
+        out.push({ ...at, rule: "unresolved-reference", problem: u, fix: "declare what the grant refers to in the same stack, or correct the reference" });
+      }
+      continue;
+    }
+    const allowed = allow.allowed(r.securableType, r.securable, r.principalKind, r.principal);
+    const env = allow.environmentOf(r.securableType, r.securable);
+    const writable = allow.writableEnvironments(r.principalKind, r.principal);
+    for (const privilege of r.privileges) {
+      if (includesPrivilege(allowed, privilege)) continue;
+      const v = { ...at, privilege };
+      if (env && !isReadOnly([privilege]) && !writable.includes(env)) {
+        const own = writable.map((e) => e.key);
+        const writers = writersOf(allow, env.catalog.name);
+        out.push({
+          ...v,
+          rule: "write-outside-own-environment",
+          problem:
+            `${privilege} writes to environment ${env.key}'s catalog ${env.catalog.name}; ` +
+            (own.length === 0 ? `the model lets ${r.principal} write to no environment's catalog` : `the model lets ${r.principal} write only to ${own.join(", ")}`),
+          fix: `remove ${privilege} from this grant; only ${writers.join(", ") || "no one"} may write to ${env.catalog.name}`,
+        });
+        continue;
+      }
+      const given = allow.sources(r.securableType, r.securable, r.principalKind, r.principal);
+      const retired = allow.model.legacyServicePrincipals.find((p) => p.applicationId === r.principal || p.name === r.principal);
+      out.push({
+        ...v,
+        rule: "exceeds-model",
+        problem: retired
+          ? `${r.principal} is the retired service principal ${retired.name} (legacyServicePrincipals in ${allow.model.source}); the model gives it nothing`
+          : given.length === 0
+            ? `the model gives ${r.principal} nothing on ${at.securable}`
+            : `the model gives ${r.principal} only ${allowed.join(", ")} there (${[...new Set(given.map((g) => g.source))].join("; ")})`,
+        fix: retired
+          ? `remove this grant; grant to the environment's own service principal instead`
+          : `remove ${privilege} from this grant, or give it in the model (${allow.model.source}) and synthesize again`,
+      });
+    }
+  }
+  return out;
+}
+
+/** Principals the model lets write to a catalog, by name: for the fix of a cross-environment write. */
+function writersOf(allow: AllowList, catalog: string): string[] {
+  return [...new Set(allow.entries.filter((e) => e.securableType === "catalog" && e.securable === catalog && !isReadOnly(e.privileges)).map((e) => e.principal))].sort();
+}
+
+// --- ownership of grants ------------------------------------------------------------------------
+
+function checkOwnership(stacks: readonly SynthesizedStack[], rows: readonly GrantRow[]): Violation[] {
+  const out: Violation[] = [];
+  for (const dupes of duplicatePairs(rows)) {
+    for (const r of dupes) {
+      const others = dupes.filter((d) => d !== r).map((d) => `${d.stack} ${d.resource}`);
+      out.push({
+        rule: "duplicate-pair",
+        stack: r.stack,
+        resource: r.resource,
+        principal: r.principal,
+        securable: `${r.securableType} ${r.securable}`,
+        problem: `also declared by ${others.join(" and ")}; two owners of one pair undo each other's changes on every apply`,
+        fix: "keep the declaration in one stack (the one that owns the securable or the principal) and remove the others",
+      });
+    }
+  }
+
+  // Every grant resource, including a databricks_grants without grant blocks (it produces no rows
+  // but still revokes every privilege on its securable).
+  const resources = stacks.flatMap(({ name: stack, json }) =>
+    (["databricks_grant", "databricks_grants"] as const).flatMap((type) =>
+      Object.entries(json.resource?.[type] ?? {}).map(([name, block]) => {
+        const resource = `${type}.${name}`;
+        return { stack, resource, type, ...grantSecurable(json, resource, block) };
+      }),
+    ),
+  );
+  const bySecurable = new Map<string, typeof resources>();
+  for (const r of resources) {
+    const key = `${r.securableType} ${r.securable}`;
+    bySecurable.set(key, [...(bySecurable.get(key) ?? []), r]);
+  }
+  for (const [securable, list] of bySecurable) {
+    for (const r of list.filter((x) => x.type === "databricks_grants")) {
+      if (r.securableType === "metastore") {
+        out.push({
+          rule: "authoritative-metastore",
+          stack: r.stack,
+          resource: r.resource,
+          securable,
+          problem: "databricks_grants is authoritative: on the shared metastore it revokes every metastore grant it does not list, other teams' included",
+          fix: "declare each (metastore, principal) pair with its own databricks_grant",
+        });
+      }
+      const others = list.filter((x) => x !== r);
+      if (others.length > 0) {
+        out.push({
+          rule: "mixed-grant-resources",
+          stack: r.stack,
+          resource: r.resource,
+          securable,
+          problem: `also granted by ${others.map((o) => `${o.stack} ${o.resource}`).join(", ")}; the authoritative databricks_grants revokes those on every apply and they grant again, forever`,
+          fix: "use only databricks_grant, one per (securable, principal) pair",
+        });
+      }
+    }
+  }
+  return out;
+}
+
+// --- providers and secrets ----------------------------------------------------------------------
+
+const VARIABLE = /^\$\{var\.([A-Za-z0-9_-]+)\}$/;
+
+/** A provider attribute's value with `${var.x}` resolved to the variable's default. */
+function resolveValue(json: StackJson, value: unknown): { value?: string; problem?: string } {
+  if (value === undefined) return { problem: "is not set" };
+  if (typeof value !== "string") return { value: String(value) };
+  const m = VARIABLE.exec(value);
+  if (!m) return value.includes("${") ? { problem: `is ${value}, which cannot be checked before apply` } : { value };
+  const variable = json.variable?.[m[1]];
+  if (!variable) return { problem: `is ${value}, but the stack declares no variable ${m[1]}` };
+  if (typeof variable.default !== "string") return { problem: `is ${value}, which has no default; it is decided at apply time, unchecked` };
+  return { value: variable.default };
+}
+
+const normalizeHost = (host: string) => host.trim().toLowerCase().replace(/\/+$/, "");
+
+/** What a stack's provider must aim at, from the model: an environment's workspace, or the account. */
+interface ProviderTarget {
+  /** `environment prod`, `the account`. */
+  readonly what: string;
+  /** Where the model says so, e.g. `environments.prod.workspace`. */
+  readonly path: string;
+  readonly expected: { readonly [attr: string]: string };
+}
+
+function providerTargets(model: EnvironmentModel): Map<string, ProviderTarget> {
+  const targets = new Map<string, ProviderTarget>();
+  for (const env of model.environments) {
+    targets.set(env.stackName, { what: `environment ${env.key}`, path: `environments.${env.key}.workspace`, expected: { host: env.workspace.host, profile: env.workspace.profile } });
+  }
+  if (model.account) {
+    const a = model.account;
+    targets.set(a.stackName, { what: "the account", path: "account", expected: { host: a.host, profile: a.profile, account_id: a.id } });
+  }
+  return targets;
+}
+
+/** Which other target a value belongs to (for the message: "environment dev's host"). */
+function ownerOf(targets: Map<string, ProviderTarget>, attr: string, value: string): ProviderTarget | undefined {
+  const norm = (v: string) => (attr === "host" ? normalizeHost(v) : v);
+  return [...targets.values()].find((t) => t.expected[attr] !== undefined && norm(t.expected[attr]) === norm(value));
+}
+
+function checkProvider({ name: stack, json }: SynthesizedStack, model: EnvironmentModel): Violation[] {
+  const out: Violation[] = [];
+  const targets = providerTargets(model);
+  const target = targets.get(stack);
+  const blocks = json.provider?.databricks ?? [];
+  const at = { rule: "provider-workspace" as const, stack, resource: "provider.databricks" };
+  if (!target) {
+    out.push({
+      ...at,
+      problem: `stack ${stack} is no environment's stack in ${model.source} (${[...targets.keys()].join(", ")}), so what it may change cannot be checked`,
+      fix: `add the environment to ${model.source}, or remove the stack`,
+    });
+  } else if (blocks.length === 0) {
+    out.push({
+      ...at,
+      problem: "declares no databricks provider block, so Terraform takes the workspace from DATABRICKS_HOST or ~/.databrickscfg",
+      fix: `declare the provider for ${target.what} (${target.path} in ${model.source})`,
+    });
+  }
+  for (const block of target ? blocks : []) {
+    const resource = typeof block.alias === "string" ? `provider.databricks.${block.alias}` : "provider.databricks";
+    for (const [attr, expected] of Object.entries(target!.expected)) {
+      const fix = `set ${attr} to ${expected} (${target!.path}.${attr === "account_id" ? "id" : attr}); a stack changes its own target and no other`;
+      const got = resolveValue(json, block[attr]);
+      if (got.problem) {
+        out.push({ ...at, resource, problem: `${attr} ${got.problem}`, fix });
+        continue;
+      }
+      const same = attr === "host" ? normalizeHost(got.value!) === normalizeHost(expected) : got.value === expected;
+      if (same) continue;
+      const owner = ownerOf(targets, attr, got.value!);
+      out.push({ ...at, resource, problem: `${attr} is ${got.value}${owner ? `, ${owner.what}'s` : ""}, not ${target!.what}'s ${expected}`, fix });
+    }
+  }
+  for (const [type, list] of Object.entries(json.provider ?? {})) {
+    for (const block of list) {
+      const resource = typeof block.alias === "string" ? `provider.${type}.${block.alias}` : `provider.${type}`;
+      for (const [path, raw] of leaves(block)) {
+        const value = typeof raw === "string" ? (resolveValue(json, raw).value ?? raw) : raw;
+        const attr = path[path.length - 1];
+        const shaped = typeof value === "string" ? SECRET_VALUES.find(([re]) => re.test(value)) : undefined;
+        if (SECRET_ATTRIBUTE.test(attr) && value !== "" && value !== null && value !== false) {
+          out.push({ rule: "provider-secret", stack, resource, problem: `${path.join(".")} is set (${redact(value)}): a credential in the configuration ends up in plans and state`, fix: `remove ${path.join(".")}; people use their CLI profile and CI signs in through OIDC (DATABRICKS_* variables)` });
+        } else if (shaped) {
+          out.push({ rule: "provider-secret", stack, resource, problem: `${path.join(".")} holds what looks like ${shaped[1]} (${redact(value)})`, fix: `remove it from the provider block and revoke it; credentials never go into the configuration` });
+        }
+      }
+    }
+  }
+  return out;
+}
+
+/** Every scalar in a block with its attribute path (nested blocks included). */
+function leaves(value: unknown, path: string[] = []): [string[], unknown][] {
+  if (Array.isArray(value)) return value.flatMap((v) => leaves(v, path));
+  if (value && typeof value === "object") return Object.entries(value).flatMap(([k, v]) => leaves(v, [...path, k]));
+  return [[path, value]];
+}
+
+/** Enough of a secret to recognise it, never enough to use it. */
+function redact(value: unknown): string {
+  const text = String(value);
+  if (text.startsWith("${")) return text;
+  return text.length <= 4 ? "…" : `${text.slice(0, 4)}…`;
+}
+
+function checkSecretResources({ name: stack, json }: SynthesizedStack): Violation[] {
+  return SECRET_RESOURCES.flatMap((type) =>
+    Object.keys(json.resource?.[type] ?? {}).map((name) => ({
+      rule: "secret-resource" as const,
+      stack,
+      resource: `${type}.${name}`,
+      problem: `${type} creates a long-lived secret and stores it in Terraform state`,
+      fix: "remove it; CI signs in as the environment's service principal through OIDC federation, and people through their CLI profile",
+    })),
+  );
+}
+
+function checkCatalogs({ name: stack, json }: SynthesizedStack): Violation[] {
+  const out: Violation[] = [];
+  for (const [name, block] of Object.entries(json.resource?.databricks_catalog ?? {})) {
+    const at = { rule: "catalog-protection" as const, stack, resource: `databricks_catalog.${name}`, securable: `catalog ${String(block.name ?? name)}` };
+    const lifecycle = block.lifecycle as { prevent_destroy?: unknown } | undefined;
+    if (lifecycle?.prevent_destroy !== true) {
+      out.push({ ...at, problem: "has no lifecycle.prevent_destroy, so a plan may delete the catalog and its data", fix: "set lifecycle.prevent_destroy = true (GovernedCatalog does)" });
+    }
+    if (block.force_destroy !== undefined && block.force_destroy !== false) {
+      out.push({ ...at, problem: `force_destroy is ${JSON.stringify(block.force_destroy)}, so deleting the catalog also deletes every schema and table in it`, fix: "remove force_destroy" });
+    }
+  }
+  return out;
+}
+
+// --- ordering -----------------------------------------------------------------------------------
+
+function compareViolations(a: Violation, b: Violation): number {
+  return formatViolation(a) < formatViolation(b) ? -1 : formatViolation(a) > formatViolation(b) ? 1 : 0;
+}
+
+function dedupe(violations: readonly Violation[]): Violation[] {
+  const seen = new Map<string, Violation>();
+  for (const v of violations) seen.set(formatViolation(v), v);
+  return [...seen.values()];
+}
