@@ -1,0 +1,102 @@
+/**
+ * The effective-permissions report: what the synthesized output grants, to whom, on what, as JSON
+ * rows for machines and as Markdown tables for a pull-request comment.
+ */
+import { pairKey, type GrantRow, type PrincipalKind } from "./grants";
+
+/** One declared grant, as `npm run grants -- --format json` prints it (a fixed interface). */
+export interface ReportRow {
+  readonly stack: string;
+  readonly resource: string;
+  readonly securableType: string;
+  readonly securable: string;
+  readonly principal: string;
+  readonly principalKind: PrincipalKind;
+  readonly privileges: readonly string[];
+}
+
+/** Rows in grantRows order (securable type, securable, principal, stack, resource). */
+export function reportRows(rows: readonly GrantRow[]): ReportRow[] {
+  return rows.map(({ stack, resource, securableType, securable, principal, principalKind, privileges }) => ({
+    stack,
+    resource,
+    securableType,
+    securable,
+    principal,
+    principalKind,
+    privileges: [...privileges],
+  }));
+}
+
+export function renderJson(value: unknown): string {
+  return `${JSON.stringify(value, null, 2)}\n`;
+}
+
+const KIND_LABEL: { readonly [K in PrincipalKind]: string } = {
+  group: "group",
+  service_principal: "service principal",
+  user: "user",
+  unresolved: "unresolved",
+};
+
+/** A principal as a reader names it: `Databricks - Dev (group)`. */
+export function principalLabel(principal: string, kind: PrincipalKind | string): string {
+  return `${principal} (${KIND_LABEL[kind as PrincipalKind] ?? kind})`;
+}
+
+/** Securable types whose names start with the catalog (`catalog.schema[.object]`). */
+const IN_CATALOG = new Set(["catalog", "schema", "table", "volume", "model", "function"]);
+/** The order a reader expects; other types follow alphabetically. */
+const TYPE_ORDER = ["metastore", "catalog", "schema", "table", "volume", "model", "function"];
+
+/**
+ * One table per securable type: principals down, catalogs across (the securable itself for
+ * types outside catalogs, e.g. the metastore), privileges in the cells. A pair declared more than
+ * once, or a grant that references something undeclared, is flagged under the tables.
+ */
+export function renderMarkdown(rows: readonly GrantRow[], source: string, stackCount: number): string {
+  const lines = [`### Effective permissions`, "", `From \`${source}\`: ${stackCount} stacks, ${rows.length} grants.`];
+  const types = [...new Set(rows.map((r) => r.securableType))].sort((a, b) => typeRank(a) - typeRank(b) || (a < b ? -1 : 1));
+  for (const type of types) {
+    const ofType = rows.filter((r) => r.securableType === type);
+    const inCatalog = IN_CATALOG.has(type);
+    const column = (r: GrantRow) => (inCatalog ? r.securable.split(".")[0] : r.securable);
+    const columns = [...new Set(ofType.map(column))].sort();
+    const principals = [...new Map(ofType.map((r) => [`${r.principalKind}\u0000${r.principal}`, r])).values()];
+    lines.push("", `#### ${type}`, "", `| Principal | ${columns.map((c) => cell(c)).join(" | ")} |`, `| --- |${" --- |".repeat(columns.length)}`);
+    for (const p of principals) {
+      const cells = columns.map((c) => {
+        const here = ofType.filter((r) => r.principal === p.principal && r.principalKind === p.principalKind && column(r) === c);
+        // Within a catalog column, a schema (or object) grant names its schema: `models: SELECT, ...`.
+        const bySecurable = new Map<string, GrantRow[]>();
+        for (const r of here) bySecurable.set(r.securable, [...(bySecurable.get(r.securable) ?? []), r]);
+        return [...bySecurable.entries()]
+          .map(([securable, list]) => {
+            const privileges = [...new Set(list.flatMap((r) => r.privileges))].sort().join(", ");
+            const prefix = inCatalog && type !== "catalog" ? `${securable.split(".").slice(1).join(".")}: ` : "";
+            const twice = list.length > 1 ? ` (declared ${list.length}×)` : "";
+            return cell(`${prefix}${privileges}${twice}`);
+          })
+          .join("<br>");
+      });
+      lines.push(`| ${cell(principalLabel(p.principal, p.principalKind))} | ${cells.join(" | ")} |`);
+    }
+  }
+  const unresolved = rows.filter((r) => r.unresolved.length > 0);
+  const twice = new Set(rows.map(pairKey).filter((k, i, all) => all.indexOf(k) !== i));
+  if (unresolved.length > 0 || twice.size > 0) lines.push("");
+  for (const r of unresolved) lines.push(`- unresolved: ${r.stack} \`${r.resource}\`: ${r.unresolved.join("; ")}`);
+  for (const r of rows.filter((x) => twice.has(pairKey(x)))) lines.push(`- declared more than once: ${r.stack} \`${r.resource}\``);
+  if (rows.length === 0) lines.push("", "No grants.");
+  return `${lines.join("\n")}\n`;
+}
+
+function typeRank(type: string): number {
+  const i = TYPE_ORDER.indexOf(type);
+  return i === -1 ? TYPE_ORDER.length : i;
+}
+
+/** Text safe inside a Markdown table cell. */
+export function cell(text: string): string {
+  return text.replace(/\|/g, "\\|").replace(/\r?\n/g, " ");
+}
