@@ -1,0 +1,121 @@
+import * as path from "path";
+import { NO_CHANGES, diffOutputs, prodScope, renderDiffMarkdown, type AccessChange } from "../../lib/review/diff";
+import { readSynthOutput, type SynthesizedStack } from "../../lib/review/output";
+import { defaultModel, isolatedModel, synthModel } from "../helpers";
+import { FIXTURES, edited } from "./support";
+
+const read = (...parts: string[]) => readSynthOutput(path.join(FIXTURES, ...parts));
+const base = read("diff", "base");
+
+function diff(before: readonly SynthesizedStack[], after: readonly SynthesizedStack[], model = defaultModel()): AccessChange[] {
+  return diffOutputs(before, after, prodScope([before, after], model));
+}
+
+/** The essentials of a change, for readable expectations. */
+const brief = (c: AccessChange) => ({ prod: c.prod, direction: c.direction, kind: c.kind, principal: c.principal, securable: c.securable, summary: c.summary });
+
+describe("grants diff fixtures (ref-prod as BASE)", () => {
+  it("reports an added pair as widening, with the new principal, in PROD", () => {
+    expect(diff(base, read("diff", "add")).map(brief)).toEqual([
+      { prod: true, direction: "widens", kind: "grant", principal: "Databricks - Prod", securable: "prod", summary: "granted: +EXECUTE +READ_VOLUME +SELECT +USE_CATALOG +USE_SCHEMA" },
+      { prod: true, direction: "neutral", kind: "principal", principal: "Databricks - Prod", securable: undefined, summary: "principal added" },
+    ]);
+  });
+
+  it("reports a removed pair as narrowing, with the principal gone", () => {
+    expect(diff(base, read("diff", "remove")).map(brief)).toEqual([
+      { prod: true, direction: "narrows", kind: "grant", principal: "Databricks - Prod - ReadOnly", securable: "prod", summary: "revoked: -EXECUTE -READ_VOLUME -SELECT -USE_CATALOG -USE_SCHEMA" },
+      { prod: true, direction: "neutral", kind: "principal", principal: "Databricks - Prod - ReadOnly", securable: undefined, summary: "principal removed" },
+    ]);
+  });
+
+  it("reports a privilege added to a pair as widening", () => {
+    const [change, ...rest] = diff(base, read("diff", "widen"));
+    expect(rest).toEqual([]);
+    expect(change).toMatchObject({ prod: true, direction: "widens", kind: "grant", stack: "ref-prod", resource: "databricks_grant.catalog_prod__group_prod_readonly", added: ["MODIFY"], removed: [] });
+  });
+
+  it("reports ALL_PRIVILEGES -> read as narrowing, though privileges are added", () => {
+    const [change, ...rest] = diff(base, read("diff", "narrow"));
+    expect(rest).toEqual([]);
+    expect(change).toMatchObject({ direction: "narrows", principal: "Databricks - Account Admin", removed: ["ALL_PRIVILEGES"] });
+    expect(change.added).toHaveLength(5);
+  });
+
+  it("reports no change between identical outputs, in one line", () => {
+    expect(diff(base, base)).toEqual([]);
+    expect(diff(read("clean"), read("clean"))).toEqual([]);
+    expect(renderDiffMarkdown([])).toBe(`${NO_CHANGES}\n`);
+  });
+
+  it("renders widening and narrowing apart in the PR comment, PROD marked", () => {
+    const widen = renderDiffMarkdown(diff(base, read("diff", "widen")));
+    const narrow = renderDiffMarkdown(diff(base, read("diff", "narrow")));
+    expect(widen).toContain("| **+ widens** | **PROD** | grant | Databricks - Prod - ReadOnly (group) | catalog prod | changed: +MODIFY | ref-prod `databricks_grant.catalog_prod__group_prod_readonly` |");
+    expect(narrow).toContain("| - narrows | **PROD** | grant | Databricks - Account Admin (group) | catalog prod |");
+    expect(widen).toMatch(/^### Access changes: 1 \(1 widen\), \*\*1 in PROD\*\*$/m);
+  });
+});
+
+describe("grants diff over real output", () => {
+  const open = synthModel(defaultModel()).output;
+
+  it("puts prod changes first, then widening before narrowing", () => {
+    const after = edited(
+      edited(open, "ref-dev", (j) => j.resource.databricks_grant.catalog_dev__group_dev.privileges.push("MODIFY")),
+      "ref-prod",
+      (j) => (j.resource.databricks_grant.catalog_prod__group_prod_readonly.privileges = ["SELECT", "USE_CATALOG", "USE_SCHEMA"]),
+    );
+    expect(diff(open, after).map((c) => [c.prod, c.direction, c.securable])).toEqual([
+      [true, "narrows", "prod"],
+      [false, "widens", "dev"],
+    ]);
+  });
+
+  it("tells prod without a model by the stack name, and with one by the end of the promotion chain", () => {
+    const after = edited(open, "ref-prod", (j) => delete j.resource.databricks_grant.catalog_prod__group_prod_readonly);
+    expect(diffOutputs(open, after, prodScope([open, after]))[0].prod).toBe(true);
+    const scope = prodScope([open], defaultModel());
+    expect([...scope.stacks]).toEqual(["ref-prod"]);
+    expect([...scope.catalogs]).toEqual(["prod"]);
+  });
+
+  it("reports isolating the catalogs: bindings added widen, isolation narrows, each catalog's change in its stack", () => {
+    const isolated = synthModel(isolatedModel()).output;
+    const changes = diff(open, isolated).map((c) => [c.prod, c.direction, c.kind, c.securable, c.summary]);
+    expect(changes).toEqual([
+      [true, "narrows", "protection", "prod", "isolation_mode: OPEN -> ISOLATED"],
+      [false, "widens", "binding", "dev", "binding added: workspace 2222222222222222 (read-only)"],
+      [false, "widens", "binding", "staging", "binding added: workspace 3333333333333333 (read-only)"],
+      [false, "narrows", "protection", "dev", "isolation_mode: OPEN -> ISOLATED"],
+      [false, "narrows", "protection", "staging", "isolation_mode: OPEN -> ISOLATED"],
+    ]);
+  });
+
+  it("reports protection removed from a catalog and a schema as widening", () => {
+    const after = edited(open, "ref-staging", (j) => {
+      delete j.resource.databricks_catalog.staging.lifecycle;
+      j.resource.databricks_catalog.staging.force_destroy = true;
+      delete j.resource.databricks_schema.staging__gold.lifecycle;
+    });
+    expect(diff(open, after).map((c) => [c.direction, c.securableType, c.securable, c.summary])).toEqual([
+      ["widens", "catalog", "staging", "force_destroy: false -> true"],
+      ["widens", "catalog", "staging", "prevent_destroy: true -> false"],
+      ["widens", "schema", "staging.gold", "prevent_destroy: true -> false"],
+    ]);
+  });
+
+  it("reports a catalog added and removed, and a pair that moves to another address", () => {
+    const after = edited(open, "ref-dev", (j) => {
+      j.resource.databricks_catalog.scratch = { name: "scratch", lifecycle: { prevent_destroy: true } };
+      const g = j.resource.databricks_grant;
+      g.catalog_dev__group_dev_renamed = g.catalog_dev__group_dev;
+      delete g.catalog_dev__group_dev;
+    });
+    expect(diff(open, after).map((c) => [c.direction, c.kind, c.summary])).toEqual([
+      ["neutral", "catalog", "catalog added"],
+      ["neutral", "owner", "declared by ref-dev databricks_grant.catalog_dev__group_dev_renamed (was ref-dev databricks_grant.catalog_dev__group_dev); revoked and granted again on apply"],
+    ]);
+    expect(diff(after, open).map((c) => c.summary)).toContain("catalog removed (Terraform deletes it and its data unless prevent_destroy stops the plan)");
+  });
+});

@@ -1,0 +1,323 @@
+/**
+ * What a change does to access: the effective grants, principals, catalogs, workspace bindings and
+ * protection flags of two synthesized outputs (BASE and HEAD), compared. Production first; a
+ * change that widens access (or weakens protection) is marked apart from one that narrows it.
+ */
+import { includesPrivilege } from "../permissions";
+import type { EnvironmentModel } from "../model/types";
+import { grantRows, pairKey, resolveName, type GrantRow } from "./grants";
+import type { SynthesizedStack } from "./output";
+import { cell, principalLabel } from "./report";
+
+/** widens: more access or less protection; narrows: less access or more protection. */
+export type Direction = "widens" | "narrows" | "neutral";
+export type ChangeKind = "grant" | "owner" | "principal" | "catalog" | "binding" | "protection";
+
+export interface AccessChange {
+  readonly kind: ChangeKind;
+  readonly direction: Direction;
+  /** Touches a production stack or catalog. */
+  readonly prod: boolean;
+  /** Where the change is declared: HEAD's stack, or BASE's for a removal. */
+  readonly stack: string;
+  readonly resource: string;
+  readonly securableType?: string;
+  readonly securable?: string;
+  readonly principal?: string;
+  readonly principalKind?: string;
+  readonly added?: readonly string[];
+  readonly removed?: readonly string[];
+  /** For a protection or binding change: the attribute and its values. */
+  readonly attribute?: string;
+  readonly before?: unknown;
+  readonly after?: unknown;
+  /** The change in words, without the markers. */
+  readonly summary: string;
+}
+
+/** Which stacks and catalogs are production. */
+export interface ProdScope {
+  readonly stacks: ReadonlySet<string>;
+  readonly catalogs: ReadonlySet<string>;
+}
+
+/**
+ * Production, from the model when given: the environments at the end of the promotion chain
+ * (they promote from another and none promotes from them). Without a model, or with no promotion
+ * in it, the stacks whose name contains "prod". Their catalogs are what those stacks declare.
+ */
+export function prodScope(outputs: readonly (readonly SynthesizedStack[])[], model?: EnvironmentModel): ProdScope {
+  const ends = model?.environments.filter((e) => e.promotion && !model.environments.some((o) => o.promotion?.from === e)) ?? [];
+  const stacks = new Set(ends.length > 0 ? ends.map((e) => e.stackName) : outputs.flat().map((s) => s.name).filter((n) => /prod/i.test(n)));
+  const catalogs = new Set(ends.map((e) => e.catalog.name));
+  for (const s of outputs.flat()) {
+    if (!stacks.has(s.name)) continue;
+    for (const block of Object.values(s.json.resource?.databricks_catalog ?? {})) if (typeof block.name === "string") catalogs.add(block.name);
+  }
+  return { stacks, catalogs };
+}
+
+export function diffOutputs(base: readonly SynthesizedStack[], head: readonly SynthesizedStack[], scope: ProdScope): AccessChange[] {
+  const changes = [...grantChanges(base, head), ...principalChanges(base, head), ...catalogChanges(base, head), ...bindingChanges(base, head), ...protectionChanges(base, head)];
+  const isProd = (c: Omit<AccessChange, "prod">) =>
+    scope.stacks.has(c.stack) || (c.securable !== undefined && c.securableType !== "metastore" && scope.catalogs.has(c.securable.split(".")[0]));
+  // A fixed key order for the JSON: what kind of change first, then where, then what.
+  return changes.map(({ kind, direction, ...rest }) => ({ prod: isProd({ kind, direction, ...rest }), direction, kind, ...rest })).sort(compareChanges);
+}
+
+// --- grants -------------------------------------------------------------------------------------
+
+interface Pair {
+  readonly first: GrantRow;
+  readonly privileges: string[];
+  readonly declaredBy: string[];
+}
+
+function pairs(stacks: readonly SynthesizedStack[]): Map<string, Pair> {
+  const out = new Map<string, Pair>();
+  for (const r of grantRows(stacks)) {
+    const p = out.get(pairKey(r)) ?? { first: r, privileges: [], declaredBy: [] };
+    p.privileges.push(...r.privileges.filter((x) => !p.privileges.includes(x)));
+    p.declaredBy.push(`${r.stack} ${r.resource}`);
+    out.set(pairKey(r), p);
+  }
+  for (const p of out.values()) p.privileges.sort();
+  return out;
+}
+
+function grantChanges(base: readonly SynthesizedStack[], head: readonly SynthesizedStack[]): Omit<AccessChange, "prod">[] {
+  const before = pairs(base);
+  const after = pairs(head);
+  const out: Omit<AccessChange, "prod">[] = [];
+  for (const key of new Set([...before.keys(), ...after.keys()])) {
+    const b = before.get(key);
+    const a = after.get(key);
+    const row = (a ?? b)!.first;
+    const was = b?.privileges ?? [];
+    const now = a?.privileges ?? [];
+    const added = now.filter((p) => !was.includes(p));
+    const removed = was.filter((p) => !now.includes(p));
+    const at = {
+      stack: row.stack,
+      resource: row.resource,
+      securableType: row.securableType,
+      securable: row.securable,
+      principal: row.principal,
+      principalKind: row.principalKind,
+    };
+    if (added.length > 0 || removed.length > 0) {
+      // Compared as effective privileges: ALL_PRIVILEGES -> SELECT narrows, though SELECT is "added".
+      const widens = now.some((p) => !includesPrivilege(was, p));
+      const narrows = was.some((p) => !includesPrivilege(now, p));
+      const verb = !b ? "granted" : !a ? "revoked" : "changed";
+      out.push({
+        ...at,
+        kind: "grant",
+        direction: widens ? "widens" : narrows ? "narrows" : "neutral",
+        added,
+        removed,
+        summary: `${verb}: ${[...added.map((p) => `+${p}`), ...removed.map((p) => `-${p}`)].join(" ")}`,
+      });
+    } else if (b && a && b.declaredBy.join() !== a.declaredBy.join()) {
+      // Same privileges, new owner or address: Terraform revokes and grants again during the apply.
+      out.push({ ...at, kind: "owner", direction: "neutral", summary: `declared by ${a.declaredBy.join(", ")} (was ${b.declaredBy.join(", ")}); revoked and granted again on apply` });
+    }
+  }
+  return out;
+}
+
+// --- principals, catalogs, bindings, protection -------------------------------------------------
+
+/** Principals: those named by grants, and the service principals the output declares. */
+function principals(stacks: readonly SynthesizedStack[]): Map<string, { stack: string; resource: string; name: string; kind: string }> {
+  const out = new Map<string, { stack: string; resource: string; name: string; kind: string }>();
+  for (const { name: stack, json } of stacks) {
+    for (const [name, block] of Object.entries(json.resource?.databricks_service_principal ?? {})) {
+      const display = String(block.display_name ?? block.application_id ?? name);
+      out.set(`service_principal\u0000${display}`, { stack, resource: `databricks_service_principal.${name}`, name: display, kind: "service_principal" });
+    }
+  }
+  for (const r of grantRows(stacks)) {
+    const key = `${r.principalKind}\u0000${r.principal}`;
+    if (!out.has(key)) out.set(key, { stack: r.stack, resource: r.principalRef, name: r.principal, kind: r.principalKind });
+  }
+  return out;
+}
+
+function principalChanges(base: readonly SynthesizedStack[], head: readonly SynthesizedStack[]): Omit<AccessChange, "prod">[] {
+  return addedRemoved(principals(base), principals(head), (p, added) => ({
+    kind: "principal",
+    direction: "neutral",
+    stack: p.stack,
+    resource: p.resource,
+    principal: p.name,
+    principalKind: p.kind,
+    summary: added ? "principal added" : "principal removed",
+  }));
+}
+
+interface Block {
+  readonly stack: SynthesizedStack;
+  readonly resource: string;
+  readonly name: string;
+  readonly block: { readonly [attr: string]: unknown };
+}
+
+/** Resources of one type keyed by a resolved name (a catalog's name, a schema's `catalog.schema`). */
+function resources(stacks: readonly SynthesizedStack[], type: string, nameOf: (s: SynthesizedStack, block: Block["block"], id: string) => string): Map<string, Block> {
+  const out = new Map<string, Block>();
+  for (const s of stacks) {
+    for (const [id, block] of Object.entries(s.json.resource?.[type] ?? {})) {
+      const name = nameOf(s, block, id);
+      out.set(name, { stack: s, resource: `${type}.${id}`, name, block });
+    }
+  }
+  return out;
+}
+
+const catalogs = (stacks: readonly SynthesizedStack[]) => resources(stacks, "databricks_catalog", (_s, b, id) => String(b.name ?? id));
+const schemas = (stacks: readonly SynthesizedStack[]) =>
+  resources(stacks, "databricks_schema", (s, b, id) => `${resolveName(s.json, b.catalog_name, [])}.${String(b.name ?? id)}`);
+/** Bindings keyed by what they bind to whom; the binding type is the value compared. */
+const bindings = (stacks: readonly SynthesizedStack[]) =>
+  resources(stacks, "databricks_workspace_binding", (s, b) => `${String(b.securable_type ?? "catalog")} ${resolveName(s.json, b.securable_name ?? b.catalog_name, [])} workspace ${String(b.workspace_id)}`);
+
+function catalogChanges(base: readonly SynthesizedStack[], head: readonly SynthesizedStack[]): Omit<AccessChange, "prod">[] {
+  return addedRemoved(catalogs(base), catalogs(head), (c, added) => ({
+    kind: "catalog",
+    direction: "neutral",
+    stack: c.stack.name,
+    resource: c.resource,
+    securableType: "catalog",
+    securable: c.name,
+    summary: added ? "catalog added" : "catalog removed (Terraform deletes it and its data unless prevent_destroy stops the plan)",
+  }));
+}
+
+const READ_WRITE = "BINDING_TYPE_READ_WRITE"; // the provider's default binding type
+
+function bindingChanges(base: readonly SynthesizedStack[], head: readonly SynthesizedStack[]): Omit<AccessChange, "prod">[] {
+  const before = bindings(base);
+  const after = bindings(head);
+  const describe = (b: Block) => {
+    const type = String(b.block.binding_type ?? READ_WRITE);
+    return { type, words: `workspace ${String(b.block.workspace_id)} (${type === READ_WRITE ? "read-write" : "read-only"})` };
+  };
+  const at = (b: Block) => ({
+    kind: "binding" as const,
+    stack: b.stack.name,
+    resource: b.resource,
+    securableType: String(b.block.securable_type ?? "catalog"),
+    securable: resolveName(b.stack.json, b.block.securable_name ?? b.block.catalog_name, []),
+    attribute: "binding_type",
+  });
+  const out = addedRemoved(before, after, (b, added) => ({
+    ...at(b),
+    direction: added ? "widens" : "narrows",
+    [added ? "after" : "before"]: describe(b).type,
+    summary: `${added ? "binding added" : "binding removed"}: ${describe(b).words}`,
+  }));
+  for (const [key, a] of after) {
+    const b = before.get(key);
+    if (!b || describe(a).type === describe(b).type) continue;
+    out.push({ ...at(a), direction: describe(a).type === READ_WRITE ? "widens" : "narrows", before: describe(b).type, after: describe(a).type, summary: `binding changed: ${describe(b).words} -> ${describe(a).words}` });
+  }
+  return out;
+}
+
+/** A protection flag: how to read it from a block, and which way weakens it. */
+const FLAGS: readonly { attribute: string; read: (b: Block["block"]) => string; weakerWhen: string }[] = [
+  { attribute: "prevent_destroy", read: (b) => String((b.lifecycle as { prevent_destroy?: unknown } | undefined)?.prevent_destroy === true), weakerWhen: "false" },
+  { attribute: "force_destroy", read: (b) => String(b.force_destroy !== undefined && b.force_destroy !== false), weakerWhen: "true" },
+  // Unset is OPEN (the provider's default): reachable from every workspace on the metastore.
+  { attribute: "isolation_mode", read: (b) => String(b.isolation_mode ?? "OPEN"), weakerWhen: "OPEN" },
+];
+
+function protectionChanges(base: readonly SynthesizedStack[], head: readonly SynthesizedStack[]): Omit<AccessChange, "prod">[] {
+  const out: Omit<AccessChange, "prod">[] = [];
+  for (const [type, of] of [["catalog", catalogs], ["schema", schemas]] as const) {
+    const before = of(base);
+    for (const [name, a] of of(head)) {
+      const b = before.get(name);
+      if (!b) continue;
+      for (const flag of FLAGS) {
+        if (flag.attribute === "isolation_mode" && type !== "catalog") continue;
+        const was = flag.read(b.block);
+        const now = flag.read(a.block);
+        if (was === now) continue;
+        out.push({
+          kind: "protection",
+          direction: now === flag.weakerWhen ? "widens" : "narrows",
+          stack: a.stack.name,
+          resource: a.resource,
+          securableType: type,
+          securable: name,
+          attribute: flag.attribute,
+          before: was,
+          after: now,
+          summary: `${flag.attribute}: ${was} -> ${now}`,
+        });
+      }
+    }
+  }
+  return out;
+}
+
+function addedRemoved<T>(before: Map<string, T>, after: Map<string, T>, change: (item: T, added: boolean) => Omit<AccessChange, "prod">): Omit<AccessChange, "prod">[] {
+  return [
+    ...[...after].filter(([k]) => !before.has(k)).map(([, v]) => change(v, true)),
+    ...[...before].filter(([k]) => !after.has(k)).map(([, v]) => change(v, false)),
+  ];
+}
+
+// --- order and rendering ------------------------------------------------------------------------
+
+const DIRECTION_ORDER: readonly Direction[] = ["widens", "narrows", "neutral"];
+const KIND_ORDER: readonly ChangeKind[] = ["grant", "binding", "protection", "principal", "catalog", "owner"];
+
+function compareChanges(a: AccessChange, b: AccessChange): number {
+  const keys = (c: AccessChange) => [
+    c.prod ? 0 : 1,
+    DIRECTION_ORDER.indexOf(c.direction),
+    KIND_ORDER.indexOf(c.kind),
+    c.securableType ?? "",
+    c.securable ?? "",
+    c.principal ?? "",
+    c.stack,
+    c.resource,
+    c.attribute ?? "",
+  ];
+  const ka = keys(a);
+  const kb = keys(b);
+  for (let i = 0; i < ka.length; i++) if (ka[i] !== kb[i]) return ka[i] < kb[i] ? -1 : 1;
+  return 0;
+}
+
+export const NO_CHANGES = "No access changes.";
+
+const MARK: { readonly [D in Direction]: string } = { widens: "+ widens", narrows: "- narrows", neutral: "~" };
+
+/** A sticky pull-request comment: production first, widening marked apart from narrowing. */
+export function renderDiffMarkdown(changes: readonly AccessChange[]): string {
+  if (changes.length === 0) return `${NO_CHANGES}\n`;
+  const counts = ([["widens", "widen"], ["narrows", "narrow"], ["neutral", "other"]] as const)
+    .map(([d, word]) => [changes.filter((c) => c.direction === d).length, word] as const)
+    .filter(([n]) => n > 0)
+    .map(([n, word]) => `${n} ${word}`);
+  const prod = changes.filter((c) => c.prod).length;
+  const lines = [
+    `### Access changes: ${changes.length} (${counts.join(", ")})${prod > 0 ? `, **${prod} in PROD**` : ""}`,
+    "",
+    "`+ widens`: more access or less protection. `- narrows`: less access or more protection.",
+    "",
+    "| | Env | Change | Principal | Securable | What | Declared by |",
+    "| --- | --- | --- | --- | --- | --- | --- |",
+  ];
+  for (const c of changes) {
+    const mark = c.direction === "widens" ? `**${MARK.widens}**` : MARK[c.direction];
+    lines.push(
+      `| ${mark} | ${c.prod ? "**PROD**" : ""} | ${c.kind} | ${c.principal ? cell(principalLabel(c.principal, c.principalKind ?? "")) : ""} | ${c.securable ? cell(`${c.securableType} ${c.securable}`) : ""} | ${cell(c.summary)} | ${cell(c.stack)} \`${cell(c.resource)}\` |`,
+    );
+  }
+  return `${lines.join("\n")}\n`;
+}

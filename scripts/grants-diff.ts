@@ -1,0 +1,32 @@
+// `npm run --silent grants:diff -- BASE_DIR HEAD_DIR [--format md|json] [--model FILE]`: what a change does to access.
+import { EXIT, loadModel, runCommand } from "../lib/review/cli";
+import { diffOutputs, prodScope, renderDiffMarkdown } from "../lib/review/diff";
+import { readSynthOutput } from "../lib/review/output";
+import { renderJson } from "../lib/review/report";
+
+runCommand(
+  "grants:diff",
+  {
+    usage: "npm run --silent grants:diff -- BASE_DIR HEAD_DIR [--format md|json] [--model FILE]",
+    help:
+      "Compares two cdktf outputs (e.g. the target branch's and the pull request's): privileges added and\n" +
+      "removed per (principal, securable), principals, catalogs and workspace bindings added or removed,\n" +
+      "protection flags changed. Production first and marked PROD; `+ widens` (more access, less\n" +
+      "protection) apart from `- narrows`.\n" +
+      "--format md    a pull-request comment (default); `No access changes.` when there are none\n" +
+      "--format json  an array of changes\n" +
+      "--model FILE   tells which environment is production (the end of the promotion chain); without it,\n" +
+      "               the stacks whose name contains \"prod\"",
+    options: ["format", "model"],
+    positionals: ["BASE_DIR", "HEAD_DIR"],
+  },
+  (cli) => {
+    const [baseDir, headDir] = cli.positionals;
+    const base = readSynthOutput(baseDir);
+    const head = readSynthOutput(headDir);
+    const model = cli.model !== undefined ? loadModel(cli.model) : undefined;
+    const changes = diffOutputs(base, head, prodScope([base, head], model));
+    process.stdout.write(cli.format === "json" ? renderJson(changes) : renderDiffMarkdown(changes));
+    return EXIT.ok;
+  },
+);
