@@ -1,0 +1,91 @@
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { ROOT } from "../helpers";
+import { FIXTURES } from "./support";
+
+/** Runs a review command as `npm run` does: `node scripts/run-ts.js scripts/<script>.ts ...`. */
+function run(script: "grants" | "policy" | "grants-diff", ...args: string[]) {
+  const r = spawnSync(process.execPath, ["scripts/run-ts.js", `scripts/${script}.ts`, ...args], { cwd: ROOT, encoding: "utf8" });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+const temps: string[] = [];
+function tempDir(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "uc-review-"));
+  temps.push(dir);
+  return dir;
+}
+afterAll(() => temps.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
+
+describe("npm run policy", () => {
+  it("passes the output the app synthesizes from environments.yaml: exit 0, one summary line", () => {
+    const out = path.join(tempDir(), "cdktf.out");
+    const synth = spawnSync(process.execPath, ["scripts/run-ts.js", "main.ts"], { cwd: ROOT, encoding: "utf8", env: { ...process.env, CDKTF_OUTDIR: out } });
+    expect(synth.status).toBe(0);
+    const r = run("policy", "--out", out, "--model", "environments.yaml");
+    expect(r).toMatchObject({ status: 0, stderr: "" });
+    expect(r.stdout).toMatch(/^policy: passed: 3 stacks, \d+ grants, 6 principals checked against environments.yaml; no violations\.\n$/);
+  });
+
+  it("fails an injected violation: exit 1, one line per violation on stdout, the count on stderr", () => {
+    const r = run("policy", "--out", path.join(FIXTURES, "policy", "prod-aimed-at-dev"));
+    expect(r.status).toBe(1);
+    expect(r.stdout.trim().split("\n")).toEqual([expect.stringMatching(/^ref-prod provider.databricks: \[provider-workspace\] host /), expect.stringMatching(/^ref-prod provider.databricks: \[provider-workspace\] profile /)]);
+    expect(r.stderr).toMatch(/^policy: failed: 2 violations \(provider-workspace\)/);
+  });
+
+  it("rejects an invalid model with exit 2 and the model's own message", () => {
+    const bad = path.join(ROOT, "__tests__", "fixtures", "bad-models", "prod-shares-dev-host.yaml");
+    const r = run("policy", "--out", path.join(FIXTURES, "clean"), "--model", bad);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain("environments.prod.workspace.host: is the same workspace host as environments.dev.workspace.host");
+    expect(r.stdout).toBe("");
+  });
+});
+
+describe("bad input to the review commands", () => {
+  const noManifest = tempDir();
+  const malformed = tempDir();
+  fs.cpSync(path.join(FIXTURES, "policy", "token-in-provider"), malformed, { recursive: true });
+  fs.writeFileSync(path.join(malformed, "stacks", "ref-dev", "cdk.tf.json"), '{"resource": ');
+
+  it.each([
+    ["grants", ["--out", "/nonexistent/cdktf.out"], "/nonexistent/cdktf.out: no such directory"],
+    ["policy", ["--out", noManifest], `${noManifest}: not a cdktf output directory (no manifest.json)`],
+    ["policy", ["--out", malformed], "cdk.tf.json: is not valid JSON"],
+    ["grants-diff", [path.join(FIXTURES, "clean"), malformed], "cdk.tf.json: is not valid JSON"],
+    ["grants-diff", [path.join(FIXTURES, "clean")], "grants:diff: expected BASE_DIR and HEAD_DIR, got"],
+    ["grants", ["--format", "html"], 'grants: --format must be md or json, got "html"'],
+    ["policy", ["--verbose"], "policy: Unknown option '--verbose'"],
+    ["grants", ["extra"], 'grants: unexpected argument "extra"'],
+  ] as const)("%s %j: exit 2 with a clear message and nothing on stdout", (script, args, message) => {
+    const r = run(script, ...args);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain(message);
+    expect(r.stderr).not.toMatch(/^\s+at /m);
+    expect(r.stdout).toBe("");
+  });
+
+  it("prints the usage with an unknown flag", () => {
+    expect(run("grants-diff", "--bogus", "a", "b").stderr).toContain("usage: npm run --silent grants:diff -- BASE_DIR HEAD_DIR [--format md|json] [--model FILE]");
+  });
+});
+
+describe("npm run grants and grants:diff", () => {
+  it("prints only the JSON with `npm run --silent grants -- --format json`", () => {
+    const r = spawnSync("npm", ["run", "--silent", "grants", "--", "--out", path.join(FIXTURES, "clean"), "--format", "json"], { cwd: ROOT, encoding: "utf8" });
+    expect(r.status).toBe(0);
+    const rows = JSON.parse(r.stdout);
+    expect(rows.length).toBeGreaterThan(0);
+    expect(rows[0]).toEqual({ stack: expect.any(String), resource: expect.any(String), securableType: "catalog", securable: "dev", principal: expect.any(String), principalKind: expect.any(String), privileges: expect.any(Array) });
+  });
+
+  it("says `No access changes.` in one line for identical outputs, and lists a widening change as JSON", () => {
+    expect(run("grants-diff", path.join(FIXTURES, "clean"), path.join(FIXTURES, "clean"))).toEqual({ status: 0, stdout: "No access changes.\n", stderr: "" });
+    const r = run("grants-diff", path.join(FIXTURES, "diff", "base"), path.join(FIXTURES, "diff", "widen"), "--format", "json");
+    expect(r.status).toBe(0);
+    expect(JSON.parse(r.stdout)).toEqual([expect.objectContaining({ prod: true, direction: "widens", kind: "grant", added: ["MODIFY"] })]);
+  });
+});
