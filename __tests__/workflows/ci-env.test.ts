@@ -1,0 +1,144 @@
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { parseEnvironmentModel } from "../../lib/model/load";
+import type { SynthesizedStack } from "../../lib/review/output";
+import { CiEnvError, ciEnvironment, githubEnvLines } from "../../scripts/ci-env";
+import { defaultModel, defaultModelData, modelFrom, ROOT, synthModel } from "../helpers";
+
+const model = defaultModel();
+const output = synthModel(model).output;
+const full = parseEnvironmentModel(fs.readFileSync(path.join(ROOT, "__tests__", "fixtures", "models", "full.yaml"), "utf8"), "full.yaml");
+const fullOutput = synthModel(full).output;
+
+/** The synthesized output with one stack's provider host replaced. */
+function withProviderHost(stacks: readonly SynthesizedStack[], stack: string, host: string): SynthesizedStack[] {
+  return stacks.map((s) =>
+    s.name === stack ? { ...s, json: { ...s.json, provider: { databricks: [{ ...s.json.provider!.databricks[0], host }] } } } : s,
+  );
+}
+
+describe("scripts/ci-env.ts: a CI job's environment for one stack", () => {
+  it.each(model.environments.map((e) => [e.stackName, e] as const))("gives %s the host, environment and backend the model names", (stack, env) => {
+    expect(githubEnvLines(ciEnvironment(model, stack, output))).toEqual([
+      `DATABRICKS_HOST=${env.workspace.host}`,
+      `MODEL_ENVIRONMENT=${env.key}`,
+      "STATE_BACKEND=local",
+    ]);
+  });
+
+  it("gives each stack a different workspace", () => {
+    const hosts = model.environments.map((e) => ciEnvironment(model, e.stackName, output).environment.workspace.host);
+    expect(new Set(hosts).size).toBe(model.environments.length);
+  });
+
+  it("with remote state and the account in the model, adds the state region and the token audience (the account ID)", () => {
+    expect(githubEnvLines(ciEnvironment(full, "ref-prod", fullOutput, "refresh-os/uc-env-isolation"))).toEqual([
+      `DATABRICKS_HOST=${full.environments.find((e) => e.key === "prod")!.workspace.host}`,
+      "MODEL_ENVIRONMENT=prod",
+      "STATE_BACKEND=s3",
+      "STATE_AWS_REGION=us-east-1",
+      `DATABRICKS_TOKEN_AUDIENCE=${full.account!.id}`,
+    ]);
+  });
+
+  it("rejects an unknown stack and names the known ones", () => {
+    expect(() => ciEnvironment(model, "ref-qa", output)).toThrow(CiEnvError);
+    expect(() => ciEnvironment(model, "ref-qa", output)).toThrow('unknown stack "ref-qa": environments.yaml declares ref-dev, ref-staging, ref-prod');
+  });
+
+  it("rejects a stack name in another case (stack names are exact)", () => {
+    expect(() => ciEnvironment(model, "REF-PROD", output)).toThrow("unknown stack");
+  });
+
+  it("rejects the account stack: CI holds no account-admin identity", () => {
+    expect(() => ciEnvironment(full, "ref-account", fullOutput)).toThrow("ref-account is the account-level stack");
+  });
+
+  it("rejects synthesized output that aims ref-prod at dev's workspace", () => {
+    const devHost = model.environments.find((e) => e.key === "dev")!.workspace.host;
+    const prodHost = model.environments.find((e) => e.key === "prod")!.workspace.host;
+    expect(() => ciEnvironment(model, "ref-prod", withProviderHost(output, "ref-prod", devHost))).toThrow(
+      `the synthesized databricks provider host is "${devHost}", but environments.yaml environments.prod.workspace.host is "${prodHost}"`,
+    );
+  });
+
+  it("rejects a model stack that the synthesized output lacks", () => {
+    expect(() => ciEnvironment(model, "ref-prod", output.filter((s) => s.name !== "ref-prod"))).toThrow(
+      "stack ref-prod is not in the synthesized output",
+    );
+  });
+
+  it("rejects a job in another repository than the one the federation policies trust", () => {
+    expect(() => ciEnvironment(full, "ref-dev", fullOutput, "someone/fork")).toThrow(
+      'this job runs in someone/fork, but full.yaml github.repository is "refresh-os/uc-env-isolation"',
+    );
+  });
+
+  it("rejects a value with a line break rather than write two variables to $GITHUB_ENV", () => {
+    const ci = ciEnvironment(model, "ref-dev", output);
+    expect(() => githubEnvLines({ ...ci, stateBackend: "local\nDATABRICKS_HOST=https://evil.example" })).toThrow(CiEnvError);
+  });
+
+  it("follows a renamed stack in the model", () => {
+    const data = defaultModelData();
+    data.environments.prod.stack = "uc-prod";
+    const renamed = modelFrom(data);
+    const ci = ciEnvironment(renamed, "uc-prod", synthModel(renamed).output);
+    expect(ci.environment.key).toBe("prod");
+    expect(() => ciEnvironment(renamed, "ref-prod", synthModel(renamed).output)).toThrow("unknown stack");
+  });
+});
+
+describe("the ci-env command (as the workflows run it)", () => {
+  let outdir: string;
+  const run = (args: string[], env: Record<string, string> = {}) =>
+    spawnSync(process.execPath, [path.join(ROOT, "scripts", "run-ts.js"), "scripts/ci-env.ts", ...args], {
+      cwd: ROOT,
+      encoding: "utf8",
+      env: { ...process.env, CDKTF_OUTDIR: outdir, ...env },
+    });
+
+  beforeAll(() => {
+    outdir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "uc-ci-env-")), "cdktf.out");
+    const synth = spawnSync(process.execPath, [path.join(ROOT, "scripts", "run-ts.js"), "main.ts"], {
+      cwd: ROOT,
+      encoding: "utf8",
+      env: { ...process.env, CDKTF_OUTDIR: outdir },
+    });
+    expect(synth.status).toBe(0);
+  });
+
+  it("prints KEY=value lines for $GITHUB_ENV and says on stderr where the host comes from", () => {
+    const r = run(["ref-prod"]);
+    expect(r.status).toBe(0);
+    const prod = model.environments.find((e) => e.stackName === "ref-prod")!;
+    expect(r.stdout).toBe(`DATABRICKS_HOST=${prod.workspace.host}\nMODEL_ENVIRONMENT=prod\nSTATE_BACKEND=local\n`);
+    expect(r.stderr).toContain("environments.prod.workspace.host");
+  });
+
+  it("fails on an unknown stack with exit 1, a message, and nothing on stdout", () => {
+    const r = run(["ref-qa"]);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toBe("");
+    expect(r.stderr).toMatch(/^error: unknown stack "ref-qa"/);
+    expect(r.stderr).not.toMatch(/^\s+at /m);
+  });
+
+  it("fails when nothing was synthesized", () => {
+    const r = run(["ref-dev"], { CDKTF_OUTDIR: path.join(os.tmpdir(), "uc-ci-env-does-not-exist") });
+    expect(r.status).toBe(1);
+    expect(r.stdout).toBe("");
+    expect(r.stderr).toContain("Run `npm run synth` first");
+  });
+
+  it("rejects a missing or extra argument with the usage (exit 2)", () => {
+    for (const args of [[], ["ref-dev", "ref-prod"], ["--help"]]) {
+      const r = run(args);
+      expect(r.status).toBe(2);
+      expect(r.stdout).toBe("");
+      expect(r.stderr).toContain("usage:");
+    }
+  });
+});
