@@ -1,0 +1,345 @@
+/**
+ * The GitHub Actions workflows (.github/workflows): valid against the workflow schema, and the
+ * contract that keeps a deploy from ever reaching the wrong workspace, checked against the model.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import { parse } from "yaml";
+import { validateWorkflow } from "@action-validator/core";
+import { defaultModel, ROOT } from "../helpers";
+
+interface Step {
+  readonly id?: string;
+  readonly name?: string;
+  readonly if?: string;
+  readonly uses?: string;
+  readonly run?: string;
+  readonly with?: { readonly [key: string]: unknown };
+  readonly env?: { readonly [key: string]: unknown };
+}
+
+interface Job {
+  readonly name?: string;
+  readonly if?: string;
+  readonly needs?: string | readonly string[];
+  readonly uses?: string;
+  readonly with?: { readonly [key: string]: unknown };
+  readonly environment?: unknown;
+  readonly concurrency?: unknown;
+  readonly permissions?: unknown;
+  readonly strategy?: { readonly matrix?: { readonly [key: string]: unknown } };
+  readonly env?: { readonly [key: string]: unknown };
+  readonly steps?: readonly Step[];
+}
+
+interface Workflow {
+  readonly name?: string;
+  readonly on: { readonly [event: string]: any };
+  readonly permissions?: unknown;
+  readonly concurrency?: unknown;
+  readonly env?: { readonly [key: string]: unknown };
+  readonly jobs: { readonly [id: string]: Job };
+}
+
+const DIR = path.join(ROOT, ".github", "workflows");
+const FILES = fs
+  .readdirSync(DIR)
+  .filter((f) => /\.ya?ml$/.test(f))
+  .sort();
+const TEXT: Readonly<Record<string, string>> = Object.fromEntries(FILES.map((f) => [f, fs.readFileSync(path.join(DIR, f), "utf8")]));
+const WORKFLOW: Readonly<Record<string, Workflow>> = Object.fromEntries(FILES.map((f) => [f, parse(TEXT[f]) as Workflow]));
+
+const model = defaultModel();
+const STACKS = model.environments.map((e) => e.stackName);
+
+const jobsOf = (file: string): [string, Job][] => Object.entries(WORKFLOW[file].jobs);
+const stepsOf = (job: Job): readonly Step[] => job.steps ?? [];
+const needsOf = (job: Job): string[] => (job.needs === undefined ? [] : typeof job.needs === "string" ? [job.needs] : [...job.needs]);
+const runText = (job: Job): string => stepsOf(job).map((s) => s.run ?? "").join("\n");
+/** The workflow file a job calls (`uses: ./.github/workflows/x.yml`), if it calls one. */
+const calledFile = (job: Job): string | undefined =>
+  job.uses?.startsWith("./.github/workflows/") ? path.basename(job.uses) : undefined;
+const effectivePermissions = (file: string, job: Job): unknown => job.permissions ?? WORKFLOW[file].permissions;
+const grantsIdToken = (permissions: unknown): boolean =>
+  permissions === "write-all" || (typeof permissions === "object" && permissions !== null && (permissions as Record<string, unknown>)["id-token"] === "write");
+/** The stack's repository variable for its deploying principal's application ID. */
+const clientIdVariable = (stack: string): string => `DATABRICKS_CLIENT_ID_${stack.toUpperCase().replace(/-/g, "_")}`;
+
+/** Every `env` map of a job: the workflow's, the job's and its steps'. */
+function envMaps(file: string, job: Job): { readonly [key: string]: unknown }[] {
+  return [WORKFLOW[file].env ?? {}, job.env ?? {}, ...stepsOf(job).map((s) => s.env ?? {})];
+}
+
+/** Whether a job (or a workflow it calls) authenticates with GitHub OIDC. */
+function usesGithubOidc(file: string, job: Job): boolean {
+  const called = calledFile(job);
+  if (called) return jobsOf(called).some(([, j]) => usesGithubOidc(called, j));
+  return envMaps(file, job).some((env) => env.DATABRICKS_AUTH_TYPE === "github-oidc");
+}
+
+describe("the workflow files", () => {
+  it("are the pull request checks, the deploy and the one-stack deploy it calls", () => {
+    expect(FILES).toEqual(["deploy-stack.yml", "deploy.yml", "pull-request.yml"]);
+  });
+
+  it.each(FILES)("%s is valid against the GitHub Actions workflow schema", (file) => {
+    const { errors } = validateWorkflow(TEXT[file]);
+    expect(errors).toEqual([]);
+  });
+
+  it("rejects a workflow that breaks the schema (the validator is really checking)", () => {
+    const broken = "on: push\njobs:\n  a:\n    runs-on: ubuntu-24.04\n    concurrency: { group: g, cancel-in-progress: nope }\n    steps:\n      - run: echo ok\n";
+    expect(validateWorkflow(broken).errors.length).toBeGreaterThan(0);
+    expect(validateWorkflow(broken.replace("nope", "false")).errors).toEqual([]);
+  });
+
+  it.each(FILES)("%s references no secret but the GitHub token", (file) => {
+    const secrets = [...TEXT[file].matchAll(/\bsecrets\s*(?:\.\s*([A-Za-z_][A-Za-z0-9_-]*)|\[|:\s*inherit)/g)].map((m) => m[1] ?? m[0]);
+    expect(secrets.filter((name) => name !== "GITHUB_TOKEN")).toEqual([]);
+    expect(TEXT[file]).not.toMatch(/DATABRICKS_TOKEN\s*[:=]|DATABRICKS_CLIENT_SECRET|DATABRICKS_PASSWORD|AWS_SECRET_ACCESS_KEY|aws-secret-access-key/);
+  });
+
+  it.each(FILES)("%s pins every action to a full commit SHA, with its exact version in a comment", (file) => {
+    const lines = TEXT[file].split("\n").filter((l) => /^\s*(?:-\s+)?uses:/.test(l));
+    const parsed = jobsOf(file).flatMap(([, j]) => [j.uses, ...stepsOf(j).map((s) => s.uses)]).filter((u) => u !== undefined);
+    expect(lines).toHaveLength(parsed.length); // every `uses:` is on a line of its own, so the scan sees them all
+    for (const line of lines) {
+      const [, ref, comment] = /uses:\s*(\S+)\s*(?:#\s*(.*))?$/.exec(line)!;
+      if (ref.startsWith("./")) continue; // this repository's own workflow, at the same commit
+      expect({ line: line.trim(), pinned: /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_./-]+@[0-9a-f]{40}$/.test(ref) }).toEqual({ line: line.trim(), pinned: true });
+      expect({ line: line.trim(), version: /^v\d+\.\d+\.\d+\b/.test(comment ?? "") }).toEqual({ line: line.trim(), version: true });
+    }
+  });
+
+  it("pins each action to the same commit everywhere", () => {
+    const shas = new Map<string, Set<string>>();
+    for (const file of FILES) {
+      for (const [, action, sha] of TEXT[file].matchAll(/uses:\s*([^\s@]+)@([0-9a-f]{40})/g)) {
+        shas.set(action, (shas.get(action) ?? new Set()).add(sha));
+      }
+    }
+    expect([...shas].filter(([, s]) => s.size > 1).map(([a]) => a)).toEqual([]);
+  });
+
+  it("set up terraform 1.11 (S3 native locking needs >= 1.10), one exact version, without the wrapper", () => {
+    const setups = FILES.flatMap((f) => jobsOf(f).flatMap(([, j]) => stepsOf(j))).filter((s) => s.uses?.startsWith("hashicorp/setup-terraform@"));
+    expect(setups.length).toBeGreaterThanOrEqual(2); // the pull request plans and the deploy
+    for (const s of setups) {
+      expect(s.with?.terraform_wrapper).toBe(false);
+      expect(String(s.with?.terraform_version)).toMatch(/^1\.11\.\d+$/);
+    }
+    expect(new Set(setups.map((s) => s.with?.terraform_version)).size).toBe(1);
+  });
+
+  it.each(FILES)("%s grants nothing by default, and every job says what it needs", (file) => {
+    expect([{}, { contents: "read" }]).toContainEqual(WORKFLOW[file].permissions);
+    for (const [id, job] of jobsOf(file)) expect({ id, permissions: job.permissions !== undefined }).toEqual({ id, permissions: true });
+  });
+
+  it.each(FILES)("%s lets every job that authenticates with GitHub OIDC request an ID token", (file) => {
+    for (const [id, job] of jobsOf(file)) {
+      if (usesGithubOidc(file, job)) expect({ id, idToken: grantsIdToken(effectivePermissions(file, job)) }).toEqual({ id, idToken: true });
+    }
+  });
+
+  it.each(FILES)("%s authenticates to Databricks only with GitHub OIDC", (file) => {
+    const authTypes = jobsOf(file).flatMap(([, j]) => envMaps(file, j).map((e) => e.DATABRICKS_AUTH_TYPE).filter((t) => t !== undefined));
+    expect(authTypes.filter((t) => t !== "github-oidc")).toEqual([]);
+    // ...and sets it nowhere else (a run script exporting it would escape this check).
+    expect(TEXT[file].match(/DATABRICKS_AUTH_TYPE/g)?.length ?? 0).toBe(authTypes.length);
+  });
+
+  it.each(FILES)("%s never writes a workspace host: hosts come from the model (scripts/ci-env.ts)", (file) => {
+    for (const [, job] of jobsOf(file)) for (const env of envMaps(file, job)) expect(env).not.toHaveProperty("DATABRICKS_HOST");
+    expect(TEXT[file]).not.toMatch(/DATABRICKS_HOST=/);
+    for (const e of model.environments) expect(TEXT[file]).not.toContain(new URL(e.workspace.host).hostname);
+    expect(TEXT[file]).not.toMatch(/\.cloud\.databricks\.com|\.azuredatabricks\.net|\.gcp\.databricks\.com/);
+  });
+
+  it("never runs a fork's code with this repository's privileges (no pull_request_target)", () => {
+    for (const file of FILES) expect(WORKFLOW[file].on).not.toHaveProperty("pull_request_target");
+  });
+});
+
+describe("pull-request.yml", () => {
+  const wf = WORKFLOW["pull-request.yml"];
+  const { checks, plan, report } = wf.jobs;
+  const skipped = wf.jobs["plan-skipped"];
+
+  it("runs on pull requests to main", () => {
+    expect(Object.keys(wf.on)).toEqual(["pull_request"]);
+    expect(wf.on.pull_request.branches).toEqual(["main"]);
+  });
+
+  it("runs npm ci, npm test, synth and the policy check", () => {
+    const runs = stepsOf(checks).map((s) => s.run ?? "");
+    expect(runs.some((r) => r.startsWith("npm ci"))).toBe(true);
+    expect(runs).toContain("npm test");
+    expect(runs).toContain("npm run synth");
+    expect(runText(checks)).toContain("npm run --silent policy");
+  });
+
+  it("diffs the grants of the base branch, synthesized with its own code, against the pull request's", () => {
+    const base = stepsOf(checks).find((s) => s.uses?.startsWith("actions/checkout@") && s.with?.path === ".base")!;
+    expect(base.with?.ref).toBe("${{ github.event.pull_request.base.sha }}");
+    const synth = stepsOf(checks).find((s) => s.id === "base")!;
+    expect(synth["working-directory" as keyof Step]).toBe(".base");
+    expect(synth.run).toContain("npm run synth");
+    expect(runText(checks)).toContain("npm run --silent grants:diff -- .base/cdktf.out cdktf.out --format md");
+  });
+
+  it("plans every stack of the model, in the model's order", () => {
+    expect(plan.strategy?.matrix).toEqual({ stack: STACKS });
+    expect(plan.env?.STACK).toBe("${{ matrix.stack }}");
+    expect(plan.needs).toBe("checks");
+  });
+
+  it("plans with terraform plan in the stack's synthesized directory, taking the host from the model, without the state lock", () => {
+    const runs = stepsOf(plan).map((s) => s.run ?? "");
+    const hostStep = runs.indexOf('node scripts/run-ts.js scripts/ci-env.ts "$STACK" >> "$GITHUB_ENV"');
+    const planStep = runs.findIndex((r) => r.includes('terraform -chdir="$dir" plan'));
+    expect(hostStep).toBeGreaterThan(runs.indexOf("npm run synth"));
+    expect(planStep).toBeGreaterThan(hostStep);
+    expect(runs[planStep]).toContain('dir="cdktf.out/stacks/$STACK"');
+    expect(runs[planStep]).toMatch(/terraform -chdir="\$dir" plan [^\n]*-lock=false/); // a plan must never hold the lock a deploy needs
+    expect(runs[planStep]).not.toMatch(/\bapply\b/);
+  });
+
+  it("plans as the read-only plan principal, never as a deploying one", () => {
+    expect(plan.env?.DATABRICKS_CLIENT_ID).toBe("${{ vars.DATABRICKS_PLAN_CLIENT_ID }}");
+    expect(TEXT["pull-request.yml"]).not.toContain("DATABRICKS_CLIENT_ID_");
+    expect(TEXT["pull-request.yml"]).not.toContain("vars.AWS_STATE_ROLE_ARN");
+    expect(plan.environment).toBeUndefined(); // the deploy environments' OIDC subjects stay the deploys' alone
+  });
+
+  it("skips the plans of a fork's pull request (no OIDC token) and says why", () => {
+    const sameRepo = "github.event.pull_request.head.repo.full_name == github.repository";
+    expect(plan.if).toBe(sameRepo);
+    expect(skipped.if).toBe(sameRepo.replace("==", "!="));
+    expect(runText(skipped)).toContain("GITHUB_STEP_SUMMARY");
+    expect(runText(skipped)).toMatch(/fork.*no OIDC identity token/);
+  });
+
+  it("reports tests, policy, the grants diff and every plan in one comment, found by its marker and updated", () => {
+    expect(needsOf(report)).toEqual(["checks", "plan", "plan-skipped"]);
+    expect(report.if).toBe("${{ !cancelled() }}"); // a superseded, cancelled run must not overwrite the newer report
+    const marker = /<!-- uc-env-isolation:pull-request-report -->/;
+    expect(runText(report)).toMatch(marker);
+    const post = stepsOf(report).find((s) => s.uses?.startsWith("actions/github-script@"))!;
+    const script = String(post.with?.script);
+    expect(script).toMatch(marker);
+    expect(script).toContain("updateComment");
+    expect(script.indexOf("updateComment")).toBeLessThan(script.indexOf("createComment"));
+    expect(post.if).toBe("env.FORK != 'true'"); // a fork's token cannot comment: the job summary is its report
+    expect(runText(report)).toContain("GITHUB_STEP_SUMMARY");
+  });
+
+  it("lets only the report job write, and only to pull requests", () => {
+    expect(report.permissions).toEqual({ "pull-requests": "write" });
+    for (const [id, job] of jobsOf("pull-request.yml").filter(([id]) => id !== "report")) {
+      const writes = Object.entries((job.permissions ?? {}) as Record<string, string>).filter(([scope, level]) => level === "write" && scope !== "id-token");
+      expect({ id, writes }).toEqual({ id, writes: [] });
+    }
+  });
+});
+
+describe("deploy.yml: push to main deploys dev, then staging, then prod", () => {
+  const wf = WORKFLOW["deploy.yml"];
+  const jobs = jobsOf("deploy.yml");
+  const jobFor = (stack: string) => jobs.find(([, j]) => j.with?.stack === stack)!;
+
+  it("runs on pushes to main only", () => {
+    expect(wf.on).toEqual({ push: { branches: ["main"] } });
+  });
+
+  it("has one job per stack of the model, each deploying exactly one stack into the model's GitHub environment for it", () => {
+    expect(jobs.map(([, j]) => j.with?.stack).sort()).toEqual([...STACKS].sort());
+    for (const [id, job] of jobs) {
+      const env = model.environments.find((e) => e.stackName === job.with?.stack)!;
+      expect({ id, uses: job.uses }).toEqual({ id, uses: "./.github/workflows/deploy-stack.yml" });
+      expect({ id, with: job.with }).toEqual({
+        id,
+        with: { stack: env.stackName, environment: env.key, "client-id-variable": clientIdVariable(env.stackName) },
+      });
+    }
+  });
+
+  it("gates ref-staging and ref-prod with the GitHub environments staging and prod", () => {
+    expect(jobFor("ref-staging")[1].with?.environment).toBe("staging");
+    expect(jobFor("ref-prod")[1].with?.environment).toBe("prod");
+  });
+
+  it("deploys in the model's order, each stack only after the one before it succeeded", () => {
+    expect(model.environments.map((e) => e.key)).toEqual(["dev", "staging", "prod"]);
+    model.environments.forEach((env, i) => {
+      const [, job] = jobFor(env.stackName);
+      expect({ stack: env.stackName, needs: needsOf(job) }).toEqual({
+        stack: env.stackName,
+        needs: i === 0 ? [] : [jobFor(model.environments[i - 1].stackName)[0]],
+      });
+      expect(job.if).toBeUndefined(); // no always(): a failed stack stops the ones after it
+    });
+  });
+
+  it("cancels no deploy: no workflow-level concurrency that could", () => {
+    expect(wf.concurrency).toBeUndefined();
+    for (const [, job] of jobs) expect(job.concurrency).toBeUndefined(); // deploy-stack.yml holds the per-stack group
+  });
+});
+
+describe("deploy-stack.yml: one stack to the one workspace the model names for it", () => {
+  const wf = WORKFLOW["deploy-stack.yml"];
+  const [[, job], ...others] = jobsOf("deploy-stack.yml");
+  const runs = stepsOf(job).map((s) => s.run ?? "");
+
+  it("is only called by another workflow, with the stack, its GitHub environment and its client-id variable", () => {
+    expect(Object.keys(wf.on)).toEqual(["workflow_call"]);
+    expect(Object.keys(wf.on.workflow_call.inputs).sort()).toEqual(["client-id-variable", "environment", "stack"]);
+    expect(others).toEqual([]);
+  });
+
+  it("runs in the GitHub environment it is given, so that environment's reviewers and OIDC subject apply", () => {
+    expect(job.environment).toBe("${{ inputs.environment }}");
+    expect(job.env?.STACK).toBe("${{ inputs.stack }}");
+  });
+
+  it("has one concurrency group per stack that never cancels a deploy in progress", () => {
+    expect(job.concurrency).toEqual({ group: "deploy-${{ inputs.stack }}", "cancel-in-progress": false });
+    expect(wf.concurrency).toBeUndefined();
+  });
+
+  it("authenticates as the stack's own principal with GitHub OIDC, no secret", () => {
+    expect(job.env?.DATABRICKS_AUTH_TYPE).toBe("github-oidc");
+    expect(job.env?.DATABRICKS_CLIENT_ID).toBe("${{ vars[inputs.client-id-variable] }}");
+    expect(job.env?.TF_VAR_databricks_profile).toBe("");
+    expect(grantsIdToken(job.permissions)).toBe(true);
+  });
+
+  it("takes DATABRICKS_HOST from the model for the stack it deploys, before terraform runs", () => {
+    const hostStep = runs.indexOf('node scripts/run-ts.js scripts/ci-env.ts "$STACK" >> "$GITHUB_ENV"');
+    expect(hostStep).toBeGreaterThan(runs.indexOf("npm run synth"));
+    expect(hostStep).toBeLessThan(runs.findIndex((r) => r.includes("terraform ")));
+  });
+
+  it("checks at run time that it runs in the model's environment for the stack, with the stack's variable", () => {
+    const check = runs.find((r) => r.includes('"$DEPLOY_ENVIRONMENT" = "$MODEL_ENVIRONMENT"'));
+    expect(check).toBeDefined();
+    expect(check).toContain('"$CLIENT_ID_VARIABLE" = "DATABRICKS_CLIENT_ID_$(echo "$STACK" | tr \'a-z-\' \'A-Z_\')"');
+    expect(check).toContain('"$STATE_BACKEND" != local'); // a runner's local state file would be lost
+    expect(job.env?.DEPLOY_ENVIRONMENT).toBe("${{ inputs.environment }}");
+    expect(job.env?.CLIENT_ID_VARIABLE).toBe("${{ inputs.client-id-variable }}");
+  });
+
+  it("refuses to deploy output that breaks the policy", () => {
+    expect(runs.indexOf("npm run --silent policy")).toBeGreaterThan(runs.indexOf("npm run synth"));
+    expect(runs.indexOf("npm run --silent policy")).toBeLessThan(runs.findIndex((r) => r.includes("terraform ")));
+  });
+
+  it("applies exactly the plan it showed, in the stack's own directory, nothing else", () => {
+    const terraform = runs.filter((r) => /\bterraform\b/.test(r)).join("\n");
+    expect(terraform).toContain('terraform -chdir="$dir" plan -input=false -no-color -lock-timeout=10m -out=tfplan');
+    expect(terraform).toContain('terraform -chdir="cdktf.out/stacks/$STACK" apply -input=false -no-color -lock-timeout=10m tfplan');
+    expect(terraform).not.toMatch(/-target|-auto-approve|cdktf deploy|destroy/);
+    expect(TEXT["deploy-stack.yml"].match(/\bapply\b -/g)).toHaveLength(1);
+  });
+});
