@@ -34,6 +34,20 @@ describe("effective-permissions report", () => {
     expect(md).toContain("| ml-pipelines-staging-service-principal (service principal) | models: EXECUTE, READ_VOLUME, SELECT, USE_SCHEMA |  |");
   });
 
+  it("lists groups before service principals, each by name", () => {
+    const md = renderMarkdown(rows, "cdktf.out", output.length);
+    const catalogTable = md.split("#### catalog")[1].split("####")[0];
+    const principals = [...catalogTable.matchAll(/^\| (.+?) \(/gm)].map((m) => m[1]).filter((p) => p !== "Principal");
+    expect(principals).toEqual([
+      "Databricks - Account Admin",
+      "Databricks - Dev",
+      "Databricks - Prod - ReadOnly",
+      "ml-pipelines-dev-service-principal",
+      "ml-pipelines-prod-service-principal",
+      "ml-pipelines-staging-service-principal",
+    ]);
+  });
+
   it("flags a pair declared twice and a grant it cannot resolve under the tables", () => {
     const dev = output.find((s) => s.name === "ref-dev")!;
     const json = JSON.parse(JSON.stringify(dev.json));

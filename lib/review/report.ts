@@ -62,7 +62,10 @@ export function renderMarkdown(rows: readonly GrantRow[], source: string, stackC
     const inCatalog = IN_CATALOG.has(type);
     const column = (r: GrantRow) => (inCatalog ? r.securable.split(".")[0] : r.securable);
     const columns = [...new Set(ofType.map(column))].sort();
-    const principals = [...new Map(ofType.map((r) => [`${r.principalKind}\u0000${r.principal}`, r])).values()];
+    const kinds = Object.keys(KIND_LABEL);
+    const principals = [...new Map(ofType.map((r) => [`${r.principalKind}\u0000${r.principal}`, r])).values()].sort(
+      (a, b) => kinds.indexOf(a.principalKind) - kinds.indexOf(b.principalKind) || (a.principal < b.principal ? -1 : 1),
+    );
     lines.push("", `#### ${type}`, "", `| Principal | ${columns.map((c) => cell(c)).join(" | ")} |`, `| --- |${" --- |".repeat(columns.length)}`);
     for (const p of principals) {
       const cells = columns.map((c) => {
