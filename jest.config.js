@@ -11,4 +11,6 @@ module.exports = {
   transform: { "^.+\\.ts$": ["@swc/jest", { ...swc, swcrc: false }] },
   setupFilesAfterEnv: ["<rootDir>/__tests__/setup.ts"],
   moduleFileExtensions: ["ts", "js", "json"],
+  // Both cores: jest's default (cores - 1) is a single worker on the 2-core machines.
+  maxWorkers: "100%",
 };

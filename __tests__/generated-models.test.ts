@@ -158,7 +158,7 @@ describe("generated models", () => {
           expect(result.message).not.toMatch(/\n\s+at /);
         }
       }),
-      { numRuns: 300 },
+      { numRuns: 200 },
     );
   });
 
@@ -192,7 +192,7 @@ describe("generated models", () => {
         }
         expect(fs.readdirSync(dir)).toEqual(["cdktf.out"]);
       }),
-      { numRuns: 60 },
+      { numRuns: 40 },
     );
     expect(synthesized).toBeGreaterThan(5); // the generator does reach valid models
   });
