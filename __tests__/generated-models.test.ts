@@ -1,6 +1,6 @@
 /**
  * Property-based: over generated environment models (valid and broken), reading the model and
- * synthesizing either succeeds with output that passes the checks, or fails with a clean user
+ * synthesizing either succeeds with output that passes the policy gate, or fails with a clean user
  * error; never a crash, never a partial or mixed output directory.
  */
 import * as fs from "fs";
@@ -13,7 +13,9 @@ import { ModelError } from "../lib/model/errors";
 import { parseEnvironmentModel } from "../lib/model/load";
 import type { EnvironmentModel } from "../lib/model/types";
 import { PRIVILEGES } from "../lib/permissions";
+import { allowListOf } from "../lib/review/allow-list";
 import { readSynthOutput } from "../lib/review/output";
+import { checkPolicy, formatViolation } from "../lib/review/policy";
 import { SynthCheckError, synthChecks, synthToDirectory } from "../lib/synth";
 
 const ENV_KEYS = ["dev", "staging", "prod", "qa"];
@@ -62,6 +64,7 @@ const modelData = fc
     creators: fc.array(fc.nat(), { maxLength: 2 }),
     adopt: fc.boolean(),
     state: fc.boolean(),
+    identity: fc.boolean(),
     breakage: fc.oneof({ weight: 3, arbitrary: fc.constant(null) }, { weight: 2, arbitrary: fc.constantFrom(...BREAKAGES) }),
   })
   .map((g) => {
@@ -85,6 +88,12 @@ const modelData = fc
       environments,
       access,
       ...(g.state ? { state: { bucket: "state-bucket", region: "us-east-1", key: "uc/{stack}.tfstate" } } : {}),
+      ...(g.identity
+        ? {
+            account: { id: "0d26daa6-5e44-4c97-a497-ef015f91254a", profile: "ref-account" },
+            github: { repository: "org/repo", planServicePrincipal: "plan-sp" },
+          }
+        : {}),
     };
     const first = environments[g.envs[0]];
     const someAccess = (value: unknown) => ((access[g.groups[0]] ??= {})[g.envs[0]] = value);
@@ -183,13 +192,12 @@ describe("generated models", () => {
         }
         synthesized++;
         const stacks = readSynthOutput(out);
-        expect(stacks.map((s) => s.name).sort()).toEqual(model.environments.map((e) => e.stackName).sort());
+        const expectedStacks = [...model.environments.map((e) => e.stackName), ...(model.account && model.github ? [model.account.stackName] : [])];
+        expect(stacks.map((s) => s.name).sort()).toEqual(expectedStacks.sort());
         expect(fs.existsSync(path.join(out, "marker"))).toBe(false);
         expect(synthChecks(stacks)).toEqual([]);
-        for (const env of model.environments) {
-          const stack = stacks.find((s) => s.name === env.stackName)!;
-          expect(stack.json.provider?.databricks?.map((p) => p.host)).toEqual([env.workspace.host]);
-        }
+        // The policy gate (npm run policy) passes on whatever a valid model synthesizes.
+        expect(checkPolicy(stacks, allowListOf(model)).violations.map(formatViolation)).toEqual([]);
         expect(fs.readdirSync(dir)).toEqual(["cdktf.out"]);
       }),
       { numRuns: 40 },
