@@ -40,6 +40,15 @@ describe("the app command (cdktf.json `app`, also `npm run synth`)", () => {
     expect(fs.readdirSync(dir)).toEqual(["cdktf.out"]);
   });
 
+  it("needs no terraform binary (nothing on PATH but node and a shell)", () => {
+    const { out } = tempOut();
+    const bin = fs.mkdtempSync(path.join(os.tmpdir(), "uc-path-"));
+    fs.symlinkSync(process.execPath, path.join(bin, "node"));
+    const run = runApp({ CDKTF_OUTDIR: out, PATH: `${bin}:/bin` });
+    expect({ status: run.status, stderr: run.stderr.replace(/^warning: .*\n/gm, "") }).toEqual({ status: 0, stderr: "" });
+    expect(fs.existsSync(path.join(out, "manifest.json"))).toBe(true);
+  });
+
   it("replaces earlier output whole and keeps Terraform's working files in the stack directories", () => {
     const { out } = tempOut();
     expect(runApp({ CDKTF_OUTDIR: out }).status).toBe(0);

@@ -5,6 +5,7 @@ import { WorkspaceBinding } from "@cdktf/provider-databricks/lib/workspace-bindi
 import { privilegesOf, type AccessLevel } from "../permissions";
 import type { CatalogSpec } from "../model/types";
 import { logicalId } from "./address";
+import { importExisting } from "./adopt";
 import { UnityGrant } from "./grant";
 import type { IGrantee } from "./grantee";
 import { groupAddressKey } from "./groups";
@@ -48,7 +49,7 @@ export class GovernedCatalog extends Construct {
     this.resource.overrideLogicalId(props.spec.name);
     // Adoption: what the old stack already manages is imported (import ID = the catalog's name),
     // so the first plan shows imports and in-place updates, never a destroy and create.
-    if (props.spec.adopt.catalog) this.resource.importFrom(props.spec.name);
+    if (props.spec.adopt.catalog) importExisting(this.resource, props.spec.name);
     for (const schemaName of props.spec.schemas) {
       const schema = new Schema(this, `schema-${schemaName}`, {
         catalogName: this.resource.name,
@@ -57,7 +58,7 @@ export class GovernedCatalog extends Construct {
         lifecycle: { preventDestroy: true },
       });
       schema.overrideLogicalId(logicalId(props.spec.name, schemaName));
-      if (props.spec.adopt.schemas.includes(schemaName)) schema.importFrom(`${props.spec.name}.${schemaName}`);
+      if (props.spec.adopt.schemas.includes(schemaName)) importExisting(schema, `${props.spec.name}.${schemaName}`);
       this.schemas.set(schemaName, schema);
     }
   }

@@ -2,6 +2,7 @@ import { Construct } from "constructs";
 import { Grant } from "@cdktf/provider-databricks/lib/grant";
 import { PRIVILEGES, normalizePrivileges, type SecurableType } from "../permissions";
 import { logicalId } from "./address";
+import { importExisting } from "./adopt";
 import type { IGrantee } from "./grantee";
 
 /** What a grant is on: literal names (for addresses and checks) and, optionally, a reference. */
@@ -65,7 +66,7 @@ export class UnityGrant extends Construct {
       if (grantee.literalName === undefined) {
         throw new Error(`cannot import the grant to ${grantee.addressKey}: its principal is not known before apply`);
       }
-      this.resource.importFrom(grantImportId(securable, grantee.literalName));
+      importExisting(this.resource, grantImportId(securable, grantee.literalName));
     }
   }
 }
