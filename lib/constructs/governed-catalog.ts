@@ -5,7 +5,7 @@ import { WorkspaceBinding } from "@cdktf/provider-databricks/lib/workspace-bindi
 import { privilegesOf, type AccessLevel } from "../permissions";
 import type { CatalogSpec } from "../model/types";
 import { logicalId } from "./address";
-import { importExisting } from "./adopt";
+import { importExisting } from "./state-blocks";
 import { UnityGrant } from "./grant";
 import type { IGrantee } from "./grantee";
 import { groupAddressKey } from "./groups";

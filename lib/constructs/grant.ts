@@ -2,7 +2,7 @@ import { Construct } from "constructs";
 import { Grant } from "@cdktf/provider-databricks/lib/grant";
 import { PRIVILEGES, normalizePrivileges, type SecurableType } from "../permissions";
 import { logicalId } from "./address";
-import { importExisting } from "./adopt";
+import { importExisting } from "./state-blocks";
 import type { IGrantee } from "./grantee";
 
 /** What a grant is on: literal names (for addresses and checks) and, optionally, a reference. */
