@@ -5,9 +5,5 @@ import { synthAtomically } from "./lib/synth";
 
 synthAtomically((outdir) => {
   const model = loadEnvironmentModel(process.env.ENVIRONMENTS_FILE ?? "environments.yaml");
-  return {
-    app: buildApp(model, outdir),
-    warnings: model.warnings,
-    legacyPrincipals: model.legacyServicePrincipals.map((p) => p.applicationId),
-  };
+  return { app: buildApp(model, outdir), model };
 });

@@ -6,7 +6,8 @@ import { DatabricksProvider } from "@cdktf/provider-databricks/lib/provider";
 import { Grant } from "@cdktf/provider-databricks/lib/grant";
 import { parseEnvironmentModel } from "../lib/model/load";
 import { grantRows } from "../lib/review/grants";
-import { synthChecks } from "../lib/synth";
+import { allowListOf } from "../lib/review/allow-list";
+import { checkPolicy, formatViolation } from "../lib/review/policy";
 import { defaultModel, stackJson, synthModel } from "./helpers";
 
 const FULL_TEXT = fs.readFileSync(path.join(__dirname, "fixtures", "models", "full.yaml"), "utf8");
@@ -71,7 +72,7 @@ describe("the plan principal in the workspace stacks", () => {
   it("resolves to its display name in the effective permissions", () => {
     const plan = grantRows(fullSynth.output).filter((r) => r.principal === "uc-env-isolation-plan");
     expect(plan.map((r) => r.securable).sort()).toEqual(["dev", "prod", "staging"]);
-    expect(synthChecks(fullSynth.output)).toEqual([]);
+    expect(checkPolicy(fullSynth.output, allowListOf(full)).violations.map(formatViolation)).toEqual([]);
   });
 });
 
@@ -119,16 +120,16 @@ describe("adoption of existing resources", () => {
     ]);
   });
 
-  it("never grants to the retired github-service-principal, and the synth check refuses output that does", () => {
+  it("never grants to the retired github-service-principal, and the policy refuses output that does", () => {
     const model = defaultModel();
     expect(model.legacyServicePrincipals).toEqual([{ name: "github-service-principal", applicationId: "f920d175-cf7c-43a2-a6c0-e9ccb42c02d2" }]);
     const { output } = synthModel(model);
-    const legacy = model.legacyServicePrincipals.map((p) => p.applicationId);
-    expect(synthChecks(output, legacy)).toEqual([]);
+    const allow = allowListOf(model);
+    expect(checkPolicy(output, allow).violations).toEqual([]);
     const tampered = JSON.parse(JSON.stringify(output));
-    tampered[0].json.resource.databricks_grant.catalog_dev__legacy = { catalog: "dev", principal: legacy[0], privileges: ["USE_CATALOG"] };
-    expect(synthChecks(tampered, legacy)).toEqual([
-      expect.stringContaining("ref-dev databricks_grant.catalog_dev__legacy: grants to the retired service principal f920d175"),
+    tampered[0].json.resource.databricks_grant.catalog_dev__legacy = { catalog: "dev", principal: "f920d175-cf7c-43a2-a6c0-e9ccb42c02d2", privileges: ["USE_CATALOG"] };
+    expect(checkPolicy(tampered, allow).violations.map(formatViolation)).toEqual([
+      expect.stringContaining("ref-dev databricks_grant.catalog_dev__legacy: [exceeds-model] f920d175-cf7c-43a2-a6c0-e9ccb42c02d2 / catalog dev / USE_CATALOG: f920d175-cf7c-43a2-a6c0-e9ccb42c02d2 is the retired service principal github-service-principal"),
     ]);
   });
 });

@@ -1,5 +1,13 @@
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { Grant } from "@cdktf/provider-databricks/lib/grant";
+import type { TerraformStack } from "cdktf";
+import { buildApp } from "../lib/app";
+import { allowListOf } from "../lib/review/allow-list";
 import { duplicatePairs, grantRows } from "../lib/review/grants";
-import { synthChecks } from "../lib/synth";
+import { checkPolicy, formatViolation } from "../lib/review/policy";
+import { SynthCheckError, synthToDirectory } from "../lib/synth";
 import { defaultModel, isolatedModel, synthModel } from "./helpers";
 
 const READ = ["EXECUTE", "READ_VOLUME", "SELECT", "USE_CATALOG", "USE_SCHEMA"];
@@ -60,21 +68,41 @@ describe("effective permissions over all stacks", () => {
 describe("ownership", () => {
   const { output } = synthModel(defaultModel());
 
-  it("declares each (securable, principal) pair in exactly one stack", () => {
+  it("declares each (securable, principal) pair in exactly one stack, and passes the policy gate", () => {
     expect(duplicatePairs(grantRows(output))).toEqual([]);
-    expect(synthChecks(output)).toEqual([]);
+    expect(checkPolicy(output, allowListOf(defaultModel())).violations.map(formatViolation)).toEqual([]);
   });
 
   it("uses no authoritative databricks_grants anywhere", () => {
     for (const { json } of output) expect(json.resource?.databricks_grants).toBeUndefined();
   });
 
-  it("fails the synth check when a pair is declared by two stacks", () => {
+  it("fails the policy when a pair is declared by two stacks", () => {
     const dev = output.find((s) => s.name === "ref-dev")!;
-    const copy = JSON.parse(JSON.stringify(dev.json));
-    const twin = { name: "ref-copy", json: copy };
-    const violations = synthChecks([...output, twin]);
-    expect(violations.join("\n")).toMatch(/catalog dev \/ Databricks - Dev: declared by ref-copy databricks_grant\.catalog_dev__group_dev and ref-dev/);
+    const twin = { name: "ref-copy", json: JSON.parse(JSON.stringify(dev.json)) };
+    const violations = checkPolicy([...output, twin], allowListOf(defaultModel())).violations.map(formatViolation);
+    expect(violations).toContainEqual(
+      expect.stringMatching(/^ref-dev databricks_grant\.catalog_dev__group_dev: \[duplicate-pair\] Databricks - Dev \/ catalog dev: also declared by ref-copy/),
+    );
+  });
+
+  it("refuses to synthesize output that breaks the policy, and leaves the previous output untouched", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "uc-refuse-"));
+    const out = path.join(dir, "cdktf.out");
+    fs.mkdirSync(out);
+    fs.writeFileSync(path.join(out, "previous"), "kept");
+    const model = defaultModel();
+    const build = (staging: string) => {
+      const app = buildApp(model, staging, dir);
+      // A grant written by hand around the constructs: the dev group may not write to prod.
+      const prod = app.node.children.find((c) => c.node.id === "ref-prod") as TerraformStack;
+      new Grant(prod, "by-hand", { catalog: "prod", principal: "Databricks - Dev", privileges: ["MODIFY"] });
+      return { app, model };
+    };
+    expect(() => synthToDirectory(build, out)).toThrow(SynthCheckError);
+    expect(() => synthToDirectory(build, out)).toThrow(/\[write-outside-own-environment\] Databricks - Dev \/ catalog prod \/ MODIFY/);
+    expect(fs.readdirSync(out)).toEqual(["previous"]);
+    expect(fs.readdirSync(dir)).toEqual(["cdktf.out"]);
   });
 });
 

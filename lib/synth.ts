@@ -7,50 +7,32 @@ import * as fs from "fs";
 import * as path from "path";
 import type { App } from "cdktf";
 import { ModelError } from "./model/errors";
-import { readSynthOutput, type SynthesizedStack } from "./review/output";
-import { duplicatePairs, grantRows } from "./review/grants";
+import type { EnvironmentModel } from "./model/types";
+import { allowListOf } from "./review/allow-list";
+import { readSynthOutput } from "./review/output";
+import { checkPolicy, formatViolation } from "./review/policy";
 
 export interface BuiltApp {
   readonly app: App;
-  /** Printed once to stderr after a successful synth. */
-  readonly warnings: readonly string[];
-  /** Application IDs no grant may name (retired principals). */
-  readonly legacyPrincipals?: readonly string[];
+  /** The model the app was built from: the allow-list of the policy check, and the warnings. */
+  readonly model: EnvironmentModel;
 }
 
-/** A whole-output rule that synth enforces (the review tools check more). */
+/** Synthesized output that breaks the policy: nothing is written. */
 export class SynthCheckError extends Error {
   constructor(readonly violations: readonly string[]) {
-    super(`synth refused: ${violations.length} violation(s) in the synthesized output; nothing was written:\n${violations.map((v) => `  - ${v}`).join("\n")}`);
+    super(
+      `synth refused: the synthesized output breaks the policy (${violations.length} violation(s)); nothing was written:\n` +
+        violations.map((v) => `  - ${v}`).join("\n"),
+    );
     this.name = "SynthCheckError";
   }
 }
 
-/** Rules every synthesized output must pass before it is written. */
-export function synthChecks(stacks: readonly SynthesizedStack[], legacyPrincipals: readonly string[] = []): string[] {
-  const rows = grantRows(stacks);
-  const violations: string[] = [];
-  for (const dupes of duplicatePairs(rows)) {
-    const r = dupes[0];
-    violations.push(
-      `${r.securableType} ${r.securable} / ${r.principal}: declared by ${dupes.map((d) => `${d.stack} ${d.resource}`).join(" and ")}; ` +
-        "each (securable, principal) pair must be declared by exactly one stack, or the stacks fight over it",
-    );
-  }
-  for (const r of rows) {
-    if (r.resourceType === "databricks_grants" && r.securableType === "metastore") {
-      violations.push(`${r.stack} ${r.resource}: databricks_grants on the shared metastore would revoke every grant it does not list; use databricks_grant`);
-    }
-    for (const u of r.unresolved) violations.push(`${r.stack} ${r.resource}: ${u}`);
-    if (legacyPrincipals.includes(r.principal)) {
-      violations.push(`${r.stack} ${r.resource}: grants to the retired service principal ${r.principal}; grant to the environment's own principal instead`);
-    }
-  }
-  return [...new Set(violations)];
-}
-
 /**
- * Runs `build` against a temporary directory beside `outdir`, synthesizes, checks, and swaps the
+ * Runs `build` against a temporary directory beside `outdir`, synthesizes, checks the output with
+ * the policy gate (lib/review/policy.ts: ownership, allow-list, providers, secrets, protection), and
+ * swaps the
  * result into `outdir`. Terraform's working files in the old stack directories (.terraform, lock
  * files) are carried over, so `cdktf deploy` does not re-download providers after every synth.
  * On any failure the temporary directory is removed, `outdir` is untouched, and the error is thrown.
@@ -63,11 +45,12 @@ export function synthToDirectory(build: (outdir: string) => BuiltApp, outdir: st
   try {
     const built = build(staging);
     built.app.synth();
-    const violations = synthChecks(readSynthOutput(staging), built.legacyPrincipals);
-    if (violations.length > 0) throw new SynthCheckError(violations);
+    // The same gate as `npm run policy`: whatever the constructs produced must pass it.
+    const { violations } = checkPolicy(readSynthOutput(staging), allowListOf(built.model));
+    if (violations.length > 0) throw new SynthCheckError(violations.map(formatViolation));
     carryOverWorkingFiles(target, staging);
     swap(target, staging);
-    return built.warnings;
+    return built.model.warnings;
   } catch (error) {
     fs.rmSync(staging, { recursive: true, force: true });
     throw error;

@@ -17,7 +17,7 @@ try {
   const outdir = path.join(tmp, "cdktf.out");
   synthToDirectory((dir) => {
     const model = loadEnvironmentModel(process.env.ENVIRONMENTS_FILE ?? "environments.yaml");
-    return { app: buildApp(model, dir, projectDir), warnings: [], legacyPrincipals: model.legacyServicePrincipals.map((p) => p.applicationId) };
+    return { app: buildApp(model, dir, projectDir), model };
   }, outdir);
   const after = addressManifest(readSynthOutput(outdir));
   const before: AddressManifest = fs.existsSync(manifestPath) ? JSON.parse(fs.readFileSync(manifestPath, "utf8")) : {};
