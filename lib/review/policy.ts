@@ -1,8 +1,8 @@
 /**
  * The access policy gate: checks synthesized output (whatever produced it, including hand-written
  * Terraform around the constructs) against the environment model and the project's safety rules.
- * Synth refuses some of these already (lib/synth.ts); this is the full, independent check a
- * reviewer and CI run over any cdktf.out.
+ * Synth runs it over its own output before writing it (lib/synth.ts); reviewers and CI run it over
+ * any cdktf.out, including one with hand-written additions.
  */
 import { includesPrivilege, isReadOnly } from "../permissions";
 import type { EnvironmentModel } from "../model/types";
