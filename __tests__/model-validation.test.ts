@@ -2,7 +2,9 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { ModelError } from "../lib/model/errors";
+import { buildApp } from "../lib/app";
 import { MAX_MODEL_BYTES, loadEnvironmentModel, parseEnvironmentModel } from "../lib/model/load";
+import { synthToDirectory } from "../lib/synth";
 import { DEFAULT_MODEL_TEXT, defaultModel, defaultModelData, modelFrom } from "./helpers";
 
 const FIXTURES = path.join(__dirname, "fixtures", "bad-models");
@@ -100,6 +102,21 @@ describe("rejects bad model files with the field, the value and the fix", () => 
     // Every issue points at a line of the file (except an empty file, which has none).
     if (fixture.file !== "empty-file.yaml") for (const issue of error.issues) expect(issue.line).toEqual(expect.any(Number));
     expect(message).not.toMatch(/\n\s+at /); // no stack trace
+  });
+
+  it("writes nothing for any of them: the previous output stays as it was, no temporary directory is left", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "uc-bad-"));
+    const out = path.join(dir, "cdktf.out");
+    fs.mkdirSync(out);
+    fs.writeFileSync(path.join(out, "previous"), "kept");
+    for (const fixture of fixtures) {
+      const build = (staging: string) => {
+        const model = loadEnvironmentModel(path.join(FIXTURES, fixture.file));
+        return { app: buildApp(model, staging, dir), model };
+      };
+      expect(() => synthToDirectory(build, out)).toThrow(ModelError);
+      expect({ file: fixture.file, out: fs.readdirSync(out), dir: fs.readdirSync(dir) }).toEqual({ file: fixture.file, out: ["previous"], dir: ["cdktf.out"] });
+    }
   });
 
   it("rejects prod aimed at dev's workspace, showing the value and the fix", () => {
