@@ -15,6 +15,7 @@ const full = parseEnvironmentModel(FULL_TEXT, "full.yaml");
 const fullSynth = synthModel(full);
 const REPO = "refresh-os/uc-env-isolation";
 const ACCOUNT = "0d26daa6-5e44-4c97-a497-ef015f91254a";
+const PLAN_APP_ID = "7e1c3f1a-2b4d-4c6e-8f10-9a2b3c4d5e6f";
 
 describe("the account stack (GitHub OIDC federation)", () => {
   const account = fullSynth.stacks.find((s) => s.node.id === "ref-account")!;
@@ -42,7 +43,7 @@ describe("the account stack (GitHub OIDC federation)", () => {
 
   it("gives pull-request plans their own principal, trusted for pull_request tokens only", () => {
     expect(synth).toHaveResourceWithProperties(ServicePrincipalFederationPolicy, {
-      service_principal_id: "${databricks_service_principal.plan.id}",
+      service_principal_id: "${data.databricks_service_principal.plan.sp_id}",
       oidc_policy: { issuer: "https://token.actions.githubusercontent.com", subject: `repo:${REPO}:pull_request`, audiences: [ACCOUNT] },
     });
     const policies = Object.values(stackJson(fullSynth.output, "ref-account").resource!.databricks_service_principal_federation_policy);
@@ -51,7 +52,9 @@ describe("the account stack (GitHub OIDC federation)", () => {
 
   it("looks the deployers up instead of referencing the workspace stacks", () => {
     const json = stackJson(fullSynth.output, "ref-account");
-    expect(Object.keys(json.data!.databricks_service_principal).sort()).toEqual(["dev", "prod", "staging"]);
+    expect(Object.keys(json.data!.databricks_service_principal).sort()).toEqual(["dev", "plan", "prod", "staging"]);
+    expect(json.data!.databricks_service_principal.plan).toMatchObject({ application_id: PLAN_APP_ID });
+    expect(json.resource!.databricks_service_principal).toBeUndefined(); // creates no principal
     expect(JSON.stringify(json)).not.toContain("terraform_remote_state");
   });
 });
@@ -64,13 +67,16 @@ describe("the plan principal in the workspace stacks", () => {
   ])("may browse %s's catalog and read no data", (stack, catalog) => {
     expect(Testing.synth(fullSynth.stacks.find((s) => s.node.id === stack)!)).toHaveResourceWithProperties(Grant, {
       catalog: `\${databricks_catalog.${catalog}.name}`,
-      principal: "${data.databricks_service_principal.plan.application_id}",
+      principal: PLAN_APP_ID,
       privileges: ["BROWSE", "USE_CATALOG", "USE_SCHEMA"],
     });
   });
 
-  it("resolves to its display name in the effective permissions", () => {
-    const plan = grantRows(fullSynth.output).filter((r) => r.principal === "uc-env-isolation-plan");
+  it("is named by its application ID from the model: no lookup, so no stack waits for another", () => {
+    for (const name of ["ref-dev", "ref-staging", "ref-prod"]) {
+      expect(JSON.stringify(stackJson(fullSynth.output, name).data ?? {})).not.toContain("databricks_service_principal");
+    }
+    const plan = grantRows(fullSynth.output).filter((r) => r.principal === PLAN_APP_ID);
     expect(plan.map((r) => r.securable).sort()).toEqual(["dev", "prod", "staging"]);
     expect(checkPolicy(fullSynth.output, allowListOf(full)).violations.map(formatViolation)).toEqual([]);
   });

@@ -91,7 +91,7 @@ const modelData = fc
       ...(g.identity
         ? {
             account: { id: "0d26daa6-5e44-4c97-a497-ef015f91254a", profile: "ref-account" },
-            github: { repository: "org/repo", planServicePrincipal: "plan-sp" },
+            github: { repository: "org/repo", planServicePrincipal: { name: "plan-sp", applicationId: "7e1c3f1a-2b4d-4c6e-8f10-9a2b3c4d5e6f" } },
           }
         : {}),
     };

@@ -81,6 +81,14 @@ describe("catalogs", () => {
     }
   });
 
+  it.each([
+    ["ref-dev", "dev"],
+    ["ref-staging", "staging"],
+    ["ref-prod", "prod"],
+  ])("makes %s's deploying principal the owner of catalog %s, so CI can manage its grants", (name, env) => {
+    expect(synth[name]).toHaveResourceWithProperties(Catalog, { name: env, owner: `\${databricks_service_principal.${env}.application_id}` });
+  });
+
   it("keeps catalogs OPEN and binds nothing while the workspace IDs are unknown", () => {
     for (const { json } of output) {
       for (const c of Object.values(json.resource!.databricks_catalog)) expect(c.isolation_mode).toBe("OPEN");

@@ -1,7 +1,6 @@
 import { Construct } from "constructs";
-import { TerraformOutput, TerraformStack, Token } from "cdktf";
+import { TerraformStack, Token } from "cdktf";
 import { DataDatabricksServicePrincipal } from "@cdktf/provider-databricks/lib/data-databricks-service-principal";
-import { ServicePrincipal } from "@cdktf/provider-databricks/lib/service-principal";
 import { ServicePrincipalFederationPolicy } from "@cdktf/provider-databricks/lib/service-principal-federation-policy";
 import { MwsPermissionAssignment } from "@cdktf/provider-databricks/lib/mws-permission-assignment";
 import type { Account, EnvironmentModel, GitHub } from "../lib/model/types";
@@ -36,11 +35,12 @@ export function pullRequestSubject(repository: string): string {
 /**
  * Account-level identity for CI, so that no job holds a secret: a federation policy per deploying
  * service principal, trusting only GitHub's tokens for this repository's job in that
- * environment's GitHub environment (whose required reviewers gate prod), and the read-only
- * principal that pull-request plans run as, with its own policy for `pull_request` tokens.
+ * environment's GitHub environment (whose required reviewers gate prod), and a policy for the
+ * read-only principal that pull-request plans run as, trusting `pull_request` tokens only.
  *
- * The deploying principals are created by the workspace stacks and looked up here by display name
- * (no cross-stack reference). Bootstrap order (README, "Continuous delivery"): apply the workspace
+ * The deploying principals are created by the workspace stacks and looked up here by display name;
+ * the plan principal is made by hand and looked up by application ID (no cross-stack reference).
+ * Bootstrap order (README, "Continuous delivery"): make the plan principal, apply the workspace
  * stacks once by hand, then this stack with an account admin's profile; CI takes over from there.
  */
 export class AccountStack extends TerraformStack {
@@ -72,24 +72,21 @@ export class AccountStack extends TerraformStack {
       );
     }
 
-    const plan = new ServicePrincipal(this, "plan-principal", { displayName: github.planServicePrincipal });
+    // The plan principal is made by hand before anything else (README, "Continuous delivery"), so
+    // the workspace stacks grant to its application ID without waiting for this stack.
+    const plan = new DataDatabricksServicePrincipal(this, "plan-principal", { applicationId: github.planServicePrincipal.applicationId });
     plan.overrideLogicalId("plan");
-    policy("plan", Token.asNumber(plan.id), pullRequestSubject(github.repository), `GitHub Actions pull-request plans of ${github.repository} (read-only)`);
-    // The plan principal must be able to sign in to each workspace; with the workspace IDs known
-    // it is assigned here, otherwise by hand (README).
+    policy("plan", Token.asNumber(plan.spId), pullRequestSubject(github.repository), `GitHub Actions pull-request plans of ${github.repository} (read-only)`);
+    // The plan principal must be able to sign in to each workspace; with the workspace IDs known it
+    // is assigned here, otherwise by hand (README).
     for (const env of model.environments) {
       if (env.workspace.id === undefined) continue;
       const assignment = new MwsPermissionAssignment(this, `plan-workspace-${env.key}`, {
         workspaceId: env.workspace.id,
-        principalId: Token.asNumber(plan.id),
+        principalId: Token.asNumber(plan.spId),
         permissions: ["USER"],
       });
       assignment.overrideLogicalId(logicalId("plan", `workspace_${env.key}`));
     }
-
-    new TerraformOutput(this, "plan_service_principal_application_id", {
-      value: plan.applicationId,
-      description: "CI's DATABRICKS_CLIENT_ID for pull-request plans.",
-    });
   }
 }

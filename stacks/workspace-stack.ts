@@ -4,7 +4,7 @@ import { RULES } from "../lib/permissions";
 import type { Environment, EnvironmentModel } from "../lib/model/types";
 import { TargetProvider } from "../lib/constructs/target-provider";
 import { GroupDirectory } from "../lib/constructs/groups";
-import { EnvironmentServicePrincipal, ServicePrincipalLookup } from "../lib/constructs/service-principal";
+import { EnvironmentServicePrincipal, existingServicePrincipal } from "../lib/constructs/service-principal";
 import { GovernedCatalog } from "../lib/constructs/governed-catalog";
 import { PromotionAccess } from "../lib/constructs/promotion-access";
 import { SandboxCreators } from "../lib/constructs/sandbox-creators";
@@ -43,17 +43,17 @@ export class WorkspaceStack extends TerraformStack {
       spec: env.catalog,
       environmentKey: env.key,
       isolationMode: model.isolated ? "ISOLATED" : "OPEN",
+      owner: principal,
     });
     catalog.grant(principal, RULES.servicePrincipalOwnCatalog);
     for (const access of model.access) {
       if (access.environment.key === env.key) catalog.grantPrivileges(groups.lookup(access.group), access.privileges);
     }
 
-    // Pull-request plans run as a read-only principal (created by the account stack): it may see
-    // the catalog's metadata to refresh state, nothing more.
+    // Pull-request plans run as a read-only principal (made by hand, trusted by the account stack's
+    // federation policy): it may see the catalog's metadata to refresh state, nothing more.
     if (model.github) {
-      const plan = new ServicePrincipalLookup(this, "plan-principal", { displayName: model.github.planServicePrincipal, key: "plan" });
-      catalog.grant(plan, RULES.planPrincipalCatalog);
+      catalog.grant(existingServicePrincipal("plan", model.github.planServicePrincipal.applicationId), RULES.planPrincipalCatalog);
     }
 
     // Later environments copy models out of this catalog: an ISOLATED catalog must be bound to

@@ -19,6 +19,11 @@ export interface GovernedCatalogProps {
    * `bindReadOnlyTo`. OPEN makes it reachable from every workspace on the metastore.
    */
   readonly isolationMode: "ISOLATED" | "OPEN";
+  /**
+   * The catalog's owner: the environment's deploying principal, so that CI can manage the grants
+   * on its own catalog (granting needs ownership or MANAGE; ALL_PRIVILEGES does not include it).
+   */
+  readonly owner: IGrantee;
 }
 
 /**
@@ -44,6 +49,8 @@ export class GovernedCatalog extends Construct {
       name: props.spec.name,
       comment: `${props.environmentKey} environment catalog; managed by Terraform (uc-env-isolation)`,
       isolationMode: props.isolationMode,
+      owner: props.owner.principal,
+      ...(props.spec.storageRoot !== undefined ? { storageRoot: props.spec.storageRoot } : {}),
       lifecycle: { preventDestroy: true },
     });
     this.resource.overrideLogicalId(props.spec.name);

@@ -1,6 +1,5 @@
 import { Construct } from "constructs";
 import { ServicePrincipal } from "@cdktf/provider-databricks/lib/service-principal";
-import { DataDatabricksServicePrincipal } from "@cdktf/provider-databricks/lib/data-databricks-service-principal";
 import type { Environment } from "../model/types";
 import type { IGrantee } from "./grantee";
 
@@ -27,27 +26,11 @@ export class EnvironmentServicePrincipal extends Construct implements IGrantee {
   }
 }
 
-export interface ServicePrincipalLookupProps {
-  /** The principal's display name (unique in the account). */
-  readonly displayName: string;
-  /** Address key of the lookup and of its grants, e.g. `plan`. */
-  readonly key: string;
-}
-
 /**
- * Looks up a service principal that another stack or a person created (no cross-stack
- * reference), e.g. the read-only principal pull-request plans run as.
+ * A service principal that exists outside every stack (created by hand, like the SCIM groups), named
+ * by its application ID from the model: granting to it needs no lookup, so no stack waits for
+ * another to be applied first.
  */
-export class ServicePrincipalLookup extends Construct implements IGrantee {
-  readonly lookup: DataDatabricksServicePrincipal;
-  readonly principal: string;
-  readonly addressKey: string;
-
-  constructor(scope: Construct, id: string, props: ServicePrincipalLookupProps) {
-    super(scope, id);
-    this.lookup = new DataDatabricksServicePrincipal(this, "lookup", { displayName: props.displayName });
-    this.lookup.overrideLogicalId(props.key);
-    this.principal = this.lookup.applicationId;
-    this.addressKey = `sp_${props.key}`;
-  }
+export function existingServicePrincipal(key: string, applicationId: string): IGrantee {
+  return { principal: applicationId, addressKey: `sp_${key}`, literalName: applicationId };
 }

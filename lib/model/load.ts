@@ -30,6 +30,7 @@ const KEY = /^(?=.{1,63}$)[a-z][a-z0-9]*(?:_[a-z0-9]+)*$/;
 const STACK_NAME = /^[a-zA-Z][a-zA-Z0-9_-]{0,62}$/;
 const PROFILE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 const HOSTNAME = /^(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)+$/;
+const STORAGE_ROOT = /^(s3|abfss|gs|r2):\/\/[^\s]+$/;
 const S3_BUCKET = /^(?!xn--)(?!.*-s3alias$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 /** Display names of groups and service principals: printable, no surrounding spaces. */
 const DISPLAY_NAME = /^[^\s\x00-\x1f\x7f](?:[^\x00-\x1f\x7f]{0,254}[^\s\x00-\x1f\x7f])?$/;
@@ -263,6 +264,7 @@ function sortIssues(issues: ModelIssue[]): ModelIssue[] {
 interface RawEnvironment {
   key: string;
   adopt?: { catalog: boolean; schemas: string[]; groupGrants: string[] };
+  storageRoot?: string;
   stackName?: string;
   host?: string;
   profile?: string;
@@ -279,7 +281,7 @@ function validate(data: Json, check: Checker, source: string): EnvironmentModel 
     [],
     data,
     ["metastore", "groups", "environments", "access", "sandbox"],
-    ["account", "github", "state", "legacyServicePrincipals"],
+    ["account", "github", "state", "legacyServicePrincipals", "production"],
     "the environment model",
   );
   if (!root) return undefined;
@@ -310,6 +312,12 @@ function validate(data: Json, check: Checker, source: string): EnvironmentModel 
   }
   if (raws.length === 0 && root.environments !== undefined && root.environments !== null) {
     check.report(["environments"], "declares no environment", "declare at least one environment (dev, staging, prod)");
+  }
+
+  for (const env of raws) {
+    if (RESERVED_ENVIRONMENT_KEYS.includes(env.key)) {
+      check.report(["environments", env.key], `\`${env.key}\` is reserved (the plan principal's Terraform addresses use it)`, "give the environment another key", env.key);
+    }
   }
 
   // Each environment needs its own workspace, profile, principal, catalog and stack: the incident
@@ -457,11 +465,16 @@ function validate(data: Json, check: Checker, source: string): EnvironmentModel 
     });
   }
 
+  const production =
+    root.production === undefined || root.production === null
+      ? undefined
+      : envRef(check, ["production"], root.production, environmentsReadable ? envKeys : undefined);
+
   const stackNames = raws.map((r) => r.stackName).filter((n): n is string => n !== undefined);
   const account = readAccount(check, root.account, stackNames);
   const github = readGitHub(check, root.github, raws);
   const state = readState(check, root.state);
-  if (github && !account) {
+  if (root.github !== undefined && root.github !== null && (root.account === undefined || root.account === null)) {
     check.report(["github"], "is set without account", "add account (id, profile): the federation policies live in the account stack");
   }
   const legacy: { name: string; applicationId: string }[] = [];
@@ -487,6 +500,7 @@ function validate(data: Json, check: Checker, source: string): EnvironmentModel 
         name: raw.catalogName!,
         schemas: raw.schemas!,
         ...(raw.bucket !== undefined ? { bucket: raw.bucket } : {}),
+        ...(raw.storageRoot !== undefined ? { storageRoot: raw.storageRoot } : {}),
         adopt: raw.adopt ?? { catalog: false, schemas: [], groupGrants: [] },
       },
       ...(from ? { promotion: { from, schema: raw.promotion!.schema! } } : {}),
@@ -509,7 +523,7 @@ function validate(data: Json, check: Checker, source: string): EnvironmentModel 
   if (!account || !github) {
     warnings.push(
       `${source}: ${[!account ? "account" : "", !github ? "github" : ""].filter(Boolean).join(" and ")} not set, so the account stack ` +
-        "(GitHub OIDC federation policies for CI) is not synthesized. Set account.id, account.profile and github.repository to add it.",
+        "(GitHub OIDC federation policies for CI) is not synthesized. Set account (id, profile) and github (repository, planServicePrincipal) to add it.",
     );
   }
 
@@ -520,6 +534,7 @@ function validate(data: Json, check: Checker, source: string): EnvironmentModel 
     groups: [...groups].sort(byKey),
     sandbox: { catalogName: catalogPattern!, creators: [...creators!].sort(byKey) },
     environments: inFileOrder,
+    production: envByKey.get(production ?? (envByKey.has("prod") ? "prod" : inFileOrder[inFileOrder.length - 1].key))!,
     access: access
       .map<CatalogAccess>((a) => ({
         group: groupByKey.get(a.group)!,
@@ -562,12 +577,21 @@ function readEnvironment(check: Checker, key: string, value: Json): RawEnvironme
     }
   }
 
-  const cat = check.object([...base, "catalog"], env.catalog, ["name", "schemas"], ["bucket", "adopt"], "catalog");
+  const cat = check.object([...base, "catalog"], env.catalog, ["name", "schemas"], ["bucket", "storageRoot", "adopt"], "catalog");
   if (cat) {
     raw.catalogName = check.string([...base, "catalog", "name"], cat.name, UC_NAME, "a catalog name (lower-case letters, digits, single underscores)", "name it like dev");
     raw.schemas = check.stringList([...base, "catalog", "schemas"], cat.schemas, UC_NAME, "schema names (lower-case letters, digits, single underscores)", "list schemas like [bronze, silver, gold, models]");
     if (cat.bucket !== undefined && cat.bucket !== null) {
       raw.bucket = check.string([...base, "catalog", "bucket"], cat.bucket, S3_BUCKET, "an S3 bucket name", "write the bucket name only, without s3:// (e.g. ref-ml-core-dev-workspace-bucket)");
+    }
+    if (cat.storageRoot !== undefined && cat.storageRoot !== null) {
+      raw.storageRoot = check.string(
+        [...base, "catalog", "storageRoot"],
+        cat.storageRoot,
+        STORAGE_ROOT,
+        "a storage location URL (s3://, abfss://, gs:// or r2://)",
+        "copy the catalog's storage root exactly as `databricks catalogs get <name>` shows it",
+      );
     }
     if (cat.adopt !== undefined && cat.adopt !== null) raw.adopt = readAdoption(check, [...base, "catalog", "adopt"], cat.adopt, raw.schemas);
   }
@@ -654,6 +678,9 @@ function namedMap(check: Checker, path: Path, value: Json | undefined): [string,
   return Object.entries(value as { [key: string]: Json });
 }
 
+/** Environment keys that would collide with the plan principal's addresses (sp_plan, github__plan). */
+const RESERVED_ENVIRONMENT_KEYS = ["plan"];
+
 const ACCOUNT_HOST_DEFAULT = "https://accounts.cloud.databricks.com";
 const ACCOUNT_STACK_DEFAULT = "ref-account";
 const GITHUB_REPOSITORY = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})\/[A-Za-z0-9._-]{1,100}$/;
@@ -683,18 +710,24 @@ function readGitHub(check: Checker, value: Json | undefined, raws: readonly RawE
   const g = check.object(["github"], value, ["repository", "planServicePrincipal"], [], "github");
   if (!g) return undefined;
   const repository = check.string(["github", "repository"], g.repository, GITHUB_REPOSITORY, "a GitHub repository (<org>/<repo>)", "write it like my-org/uc-env-isolation");
-  const plan = check.string(
-    ["github", "planServicePrincipal"],
-    g.planServicePrincipal,
-    DISPLAY_NAME,
-    "a service principal display name",
-    "name the read-only principal pull-request plans run as, e.g. uc-env-isolation-plan",
+  const path = ["github", "planServicePrincipal"];
+  const p = check.object(path, g.planServicePrincipal, ["name", "applicationId"], [], "planServicePrincipal");
+  if (!p) return undefined;
+  const name = check.string([...path, "name"], p.name, DISPLAY_NAME, "a service principal display name", "name the read-only principal pull-request plans run as, e.g. uc-env-isolation-plan");
+  const applicationId = check.string(
+    [...path, "applicationId"],
+    p.applicationId,
+    UUID,
+    "an application ID (a lower-case UUID)",
+    "create the principal in the account console first and copy its application ID (README, \"Continuous delivery\")",
   );
-  if (plan !== undefined && raws.some((r) => r.servicePrincipal?.toLowerCase() === plan.toLowerCase())) {
-    check.report(["github", "planServicePrincipal"], "is an environment's deploying principal", "plans run as their own read-only principal; name a different one", plan);
+  if (name !== undefined && raws.some((r) => r.servicePrincipal?.toLowerCase() === name.toLowerCase())) {
+    check.report([...path, "name"], "is an environment's deploying principal", "plans run as their own read-only principal; name a different one", name);
     return undefined;
   }
-  return repository !== undefined && plan !== undefined ? { repository, planServicePrincipal: plan } : undefined;
+  return repository !== undefined && name !== undefined && applicationId !== undefined
+    ? { repository, planServicePrincipal: { name, applicationId } }
+    : undefined;
 }
 
 function readState(check: Checker, value: Json | undefined): RemoteState | undefined {

@@ -25,6 +25,12 @@ export interface CatalogSpec {
   readonly schemas: readonly string[];
   /** The environment's S3 bucket (the bundles' `s3_bucket`); informational, exported as an output. */
   readonly bucket?: string;
+  /**
+   * The catalog's managed storage location, when it has one of its own. Changing it replaces the
+   * catalog, so an adopted catalog must state the location it already has.
+   * @default - none: the metastore's storage root
+   */
+  readonly storageRoot?: string;
   /** What already exists (managed by the old HCL stack): imported on the first plan, not created. */
   readonly adopt: Adoption;
 }
@@ -84,6 +90,11 @@ export interface EnvironmentModel {
   };
   /** In file order (the deploy order people read). */
   readonly environments: readonly Environment[];
+  /**
+   * The production environment (reviews mark its changes first): `production` in the file, else
+   * the environment keyed `prod`, else the last one.
+   */
+  readonly production: Environment;
   /** Sorted by group key, then environment key. */
   readonly access: readonly CatalogAccess[];
   /**
@@ -117,8 +128,12 @@ export interface Account {
 export interface GitHub {
   /** `<org>/<repo>`. */
   readonly repository: string;
-  /** Display name of the service principal pull-request plans run as (read-only). */
-  readonly planServicePrincipal: string;
+  /**
+   * The read-only service principal pull-request plans run as. Created by hand before the first
+   * deploy (like the SCIM groups, it is looked up, never created), so that no stack depends on
+   * another having been applied: grants name it by its application ID.
+   */
+  readonly planServicePrincipal: { readonly name: string; readonly applicationId: string };
 }
 
 export interface RemoteState {

@@ -71,10 +71,11 @@ export function allowListOf(model: EnvironmentModel): AllowList {
     }
   }
   if (model.github) {
-    // The read-only principal pull-request plans run as (created by the account stack).
+    // The read-only principal pull-request plans run as, granted to by application ID.
     const level = RULES.planPrincipalCatalog;
+    const plan = model.github.planServicePrincipal;
     for (const env of model.environments) {
-      add("catalog", env.catalog.name, "service_principal", model.github.planServicePrincipal, privilegesOf(level, "catalog"), `rule planPrincipalCatalog (${level}) for github.planServicePrincipal in ${file}`);
+      add("catalog", env.catalog.name, "service_principal", plan.applicationId, privilegesOf(level, "catalog"), `rule planPrincipalCatalog (${level}) for github.planServicePrincipal (${plan.name}) in ${file}`);
     }
   }
   for (const group of model.sandbox.creators) {
