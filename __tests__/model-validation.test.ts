@@ -92,6 +92,11 @@ describe("rejects bad model files with the field, the value and the fix", () => 
   it.each(fixtures.map((f) => [f.file, f] as const))("rejects %s", (_file, fixture) => {
     const error = errorOf(fixture.text, "bad.yaml");
     const message = error.message;
+    // One fault, one error: no cascade of consequences.
+    expect(error.issues).toHaveLength(1);
+    const [issue] = error.issues;
+    // The offending value is shown whenever there is one (a missing field has none).
+    if (!/missing|is empty|without account/.test(issue.problem)) expect(message).toMatch(/\(got .+\)\. Fix: /);
     expect(message).toContain("nothing was synthesized");
     expect(message).toContain(fixture.expected);
     expect(message).toMatch(/Fix: /);

@@ -68,9 +68,14 @@ class Checker {
     required: readonly string[],
     optional: readonly string[],
     what: string,
+    whenMissing: "report" | "silent" = "silent",
   ): { [key: string]: Json } | undefined {
     if (value === undefined || value === null) {
-      this.report(path, `${what} is missing`, `add ${what} with ${required.map((k) => `\`${k}\``).join(", ")}`);
+      // A missing required field is reported once, by its parent; only the root and the entries of
+      // a keyed map (an environment written as `dev:` with nothing under it) report themselves.
+      if (whenMissing === "report") {
+        this.report(path, `${what} is empty`, `write ${what} with ${required.map((k) => `\`${k}\``).join(", ")}`);
+      }
       return undefined;
     }
     if (typeof value !== "object" || Array.isArray(value)) {
@@ -78,18 +83,22 @@ class Checker {
       return undefined;
     }
     const allowed = [...required, ...optional];
+    const suggested = new Set<string>();
     for (const key of Object.keys(value)) {
       if (!allowed.includes(key)) {
         const near = closest(key, allowed);
+        if (near) suggested.add(near);
         this.report(
           [...path, key],
           `unknown key \`${key}\` in ${what}`,
           near ? `did you mean \`${near}\`? Allowed keys: ${allowed.join(", ")}` : `remove it; allowed keys: ${allowed.join(", ")}`,
+          value[key],
         );
       }
     }
     for (const key of required) {
-      if (value[key] === undefined || value[key] === null) {
+      // A misspelt key was just reported with its correction: "missing" would say the same again.
+      if ((value[key] === undefined || value[key] === null) && !suggested.has(key)) {
         this.report([...path, key], `required field \`${key}\` of ${what} is missing`, `add \`${key}\``);
       }
     }
@@ -110,6 +119,7 @@ class Checker {
           [...path, key],
           `key \`${key}\` is not a valid key (it becomes part of Terraform addresses)`,
           "use lower-case letters, digits and single underscores, starting with a letter",
+          key,
         );
       }
     }
@@ -283,6 +293,7 @@ function validate(data: Json, check: Checker, source: string): EnvironmentModel 
     ["metastore", "groups", "environments", "access", "sandbox"],
     ["account", "github", "state", "legacyServicePrincipals", "production"],
     "the environment model",
+    "report",
   );
   if (!root) return undefined;
 
@@ -300,9 +311,13 @@ function validate(data: Json, check: Checker, source: string): EnvironmentModel 
     );
     if (displayName !== undefined) groups.push({ key, displayName });
   }
-  uniqueBy(check, groups, (g) => g.displayName.toLowerCase(), (g) => ["groups", g.key], "display name", (g, first) =>
-    `groups \`${first.key}\` and \`${g.key}\` name the same group; keep one key per group`,
-  );
+  const byDisplayName = new Map<string, Group>();
+  for (const g of groups) {
+    const first = byDisplayName.get(g.displayName.toLowerCase());
+    if (first) {
+      check.report(["groups", g.key], `names the same group as groups.${first.key}`, "keep one key per group", g.displayName);
+    } else byDisplayName.set(g.displayName.toLowerCase(), g);
+  }
   const groupByKey = new Map(groups.map((g) => [g.key, g]));
 
   // Environments, first each on its own.
@@ -311,7 +326,7 @@ function validate(data: Json, check: Checker, source: string): EnvironmentModel 
     raws.push(readEnvironment(check, key, value));
   }
   if (raws.length === 0 && root.environments !== undefined && root.environments !== null) {
-    check.report(["environments"], "declares no environment", "declare at least one environment (dev, staging, prod)");
+    check.report(["environments"], "declares no environment", "declare at least one environment (dev, staging, prod)", root.environments);
   }
 
   for (const env of raws) {
@@ -387,6 +402,7 @@ function validate(data: Json, check: Checker, source: string): EnvironmentModel 
       ["environments", cycle[0], "promotion", "from"],
       `promotions form a cycle (${[...cycle, cycle[0]].join(" <- ")})`,
       "models must flow one way, e.g. dev -> staging -> prod",
+      raws.find((r) => r.key === cycle[0])?.promotion?.from,
     );
   }
 
@@ -555,7 +571,7 @@ function validate(data: Json, check: Checker, source: string): EnvironmentModel 
 function readEnvironment(check: Checker, key: string, value: Json): RawEnvironment {
   const base = ["environments", key];
   const raw: RawEnvironment = { key };
-  const env = check.object(base, value, ["stack", "workspace", "servicePrincipal", "catalog"], ["promotion"], `environment \`${key}\``);
+  const env = check.object(base, value, ["stack", "workspace", "servicePrincipal", "catalog"], ["promotion"], `environment \`${key}\``, "report");
   if (!env) return raw;
   raw.stackName = check.string([...base, "stack"], env.stack, STACK_NAME, "a stack name (letters, digits, - and _)", "name it like ref-dev");
   raw.servicePrincipal = check.string(
@@ -631,7 +647,7 @@ function readAdoption(
     }
   });
   if ((adoptSchemas.length > 0 || (Array.isArray(a.groupGrants) && a.groupGrants.length > 0)) && !catalog) {
-    check.report([...path, "catalog"], "must be true when schemas or grants of the catalog are adopted", "set `catalog: true`: what is inside an existing catalog exists only if the catalog does");
+    check.report([...path, "catalog"], "must be true when schemas or grants of the catalog are adopted", "set `catalog: true`: what is inside an existing catalog exists only if the catalog does", catalog);
   }
   const groupGrants =
     a.groupGrants === undefined || a.groupGrants === null
@@ -830,22 +846,6 @@ function accessValue(
   return undefined;
 }
 
-function uniqueBy<T>(
-  check: Checker,
-  items: readonly T[],
-  keyOf: (item: T) => string,
-  pathOf: (item: T) => Path,
-  what: string,
-  problem: (item: T, first: T) => string,
-): void {
-  const seen = new Map<string, T>();
-  for (const item of items) {
-    const k = keyOf(item);
-    const first = seen.get(k);
-    if (first) check.report(pathOf(item), problem(item, first), `give each entry its own ${what}`);
-    else seen.set(k, item);
-  }
-}
 
 function promotionCycle(raws: readonly RawEnvironment[]): string[] | undefined {
   for (const start of raws) {
