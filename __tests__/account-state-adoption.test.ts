@@ -5,6 +5,7 @@ import { ServicePrincipalFederationPolicy } from "@cdktf/provider-databricks/lib
 import { DatabricksProvider } from "@cdktf/provider-databricks/lib/provider";
 import { Grant } from "@cdktf/provider-databricks/lib/grant";
 import { parseEnvironmentModel } from "../lib/model/load";
+import { addressManifest } from "../lib/review/addresses";
 import { grantRows } from "../lib/review/grants";
 import { allowListOf } from "../lib/review/allow-list";
 import { checkPolicy, formatViolation } from "../lib/review/policy";
@@ -56,6 +57,12 @@ describe("the account stack (GitHub OIDC federation)", () => {
     expect(json.data!.databricks_service_principal.plan).toMatchObject({ application_id: PLAN_APP_ID });
     expect(json.resource!.databricks_service_principal).toBeUndefined(); // creates no principal
     expect(JSON.stringify(json)).not.toContain("terraform_remote_state");
+  });
+});
+
+describe("addresses of everything the default model leaves out", () => {
+  it("match the committed snapshot (account stack, bindings, plan grants, imports): a change shows up in review", () => {
+    expect(addressManifest(fullSynth.output)).toMatchSnapshot();
   });
 });
 

@@ -48,6 +48,8 @@ const BREAKAGES = [
   "metastore-privilege-on-catalog",
   "shared-state-key",
   "promotion-missing-schema",
+  "reserved-environment-key",
+  "promotion-cycle",
 ] as const;
 
 /** A model file's data: well-formed, or broken in one random way. */
@@ -59,6 +61,8 @@ const modelData = fc
     ids: fc.option(fc.uniqueArray(fc.integer({ min: 1, max: 2 ** 52 }), { minLength: 4, maxLength: 4 }), { freq: 2 }),
     schemas: fc.subarray(SCHEMAS.filter((x) => x !== "models")),
     promote: fc.boolean(),
+    promoteFrom: fc.array(fc.nat(), { minLength: 4, maxLength: 4 }),
+    production: fc.option(fc.nat(), { freq: 2 }),
     access: fc.array(fc.tuple(fc.nat(), fc.nat(), accessValue), { maxLength: 8 }),
     grantsFrom: fc.nat(),
     creators: fc.array(fc.nat(), { maxLength: 2 }),
@@ -76,7 +80,8 @@ const modelData = fc
         workspace: { host: `https://dbc-${g.hosts[i]}.cloud.databricks.com`, profile: `ref-${key}`, ...(g.ids ? { id: g.ids[i] } : {}) },
         servicePrincipal: `ml-${key}-sp`,
         catalog: { name: key, schemas: [...g.schemas, "models"], ...(g.adopt ? { adopt: { catalog: true } } : {}) },
-        ...(g.promote && previous ? { promotion: { from: previous, schema: "models" } } : {}),
+        // From any earlier environment, so promotions form chains and trees, never cycles.
+        ...(g.promote && previous ? { promotion: { from: g.envs[g.promoteFrom[i] % i], schema: "models" } } : {}),
       };
     });
     const access: Record<string, Record<string, unknown>> = {};
@@ -87,6 +92,7 @@ const modelData = fc
       sandbox: { catalogName: "{user}_sandbox", creators: [...new Set([0, ...g.creators].map((i) => g.groups[i % g.groups.length]))] },
       environments,
       access,
+      ...(g.production !== null ? { production: g.envs[g.production % g.envs.length] } : {}),
       ...(g.state ? { state: { bucket: "state-bucket", region: "us-east-1", key: "uc/{stack}.tfstate" } } : {}),
       ...(g.identity
         ? {
@@ -137,6 +143,14 @@ const modelData = fc
         break;
       case "shared-state-key":
         data.state = { bucket: "state-bucket", region: "us-east-1", key: "uc/shared.tfstate" };
+        break;
+      case "reserved-environment-key":
+        environments.plan = { ...first, stack: "ref-plan", workspace: { host: "https://dbc-plan.cloud.databricks.com", profile: "ref-plan" }, servicePrincipal: "plan-env-sp", catalog: { name: "planning", schemas: ["models"] } };
+        delete environments.plan.promotion;
+        break;
+      case "promotion-cycle":
+        first.promotion = { from: g.envs[g.envs.length - 1], schema: "models" };
+        if (g.envs.length > 1) environments[g.envs[g.envs.length - 1]].promotion = { from: g.envs[0], schema: "models" };
         break;
       case "promotion-missing-schema":
         first.catalog.schemas = ["bronze"];

@@ -5,7 +5,7 @@ import * as os from "os";
 import * as path from "path";
 import { buildApp } from "../lib/app";
 import { ModelError } from "../lib/model/errors";
-import { loadEnvironmentModel } from "../lib/model/load";
+import { loadEnvironmentModel, modelFile } from "../lib/model/load";
 import { MANIFEST_FILE, addressManifest, manifestChanges, type AddressManifest } from "../lib/review/addresses";
 import { readSynthOutput } from "../lib/review/output";
 import { synthToDirectory } from "../lib/synth";
@@ -16,7 +16,7 @@ const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "addresses-"));
 try {
   const outdir = path.join(tmp, "cdktf.out");
   synthToDirectory((dir) => {
-    const model = loadEnvironmentModel(process.env.ENVIRONMENTS_FILE ?? "environments.yaml");
+    const model = loadEnvironmentModel(modelFile());
     return { app: buildApp(model, dir, projectDir), model };
   }, outdir);
   const after = addressManifest(readSynthOutput(outdir));

@@ -25,7 +25,7 @@
  * unless every check passed, so `>> "$GITHUB_ENV"` never receives half an environment.
  */
 import * as path from "path";
-import { loadEnvironmentModel } from "../lib/model/load";
+import { loadEnvironmentModel, modelFile } from "../lib/model/load";
 import { ModelError } from "../lib/model/errors";
 import type { Environment, EnvironmentModel } from "../lib/model/types";
 import { readSynthOutput, ReviewInputError, type SynthesizedStack } from "../lib/review/output";
@@ -148,17 +148,17 @@ export function main(
     return 2;
   }
   const stack = args[0];
-  const modelFile = env.ENVIRONMENTS_FILE ?? "environments.yaml";
+  const modelPath = modelFile(env);
   const outdir = env.CDKTF_OUTDIR ?? "cdktf.out";
   try {
-    const model = loadEnvironmentModel(modelFile);
+    const model = loadEnvironmentModel(modelPath);
     const ci = ciEnvironment(model, stack, readSynthOutput(outdir), env.GITHUB_REPOSITORY);
     const lines = githubEnvLines(ci);
     out(lines.map((l) => `${l}\n`).join(""));
     const state = ci.stateBackend === "s3" ? `s3${ci.stateRegion ? ` (${ci.stateRegion})` : ""}` : ci.stateBackend;
     err(
       `${stack}: environment ${ci.environment.key}, workspace ${ci.environment.workspace.host} ` +
-        `(${modelFile} environments.${ci.environment.key}.workspace.host), state backend ${state}\n`,
+        `(${modelPath} environments.${ci.environment.key}.workspace.host), state backend ${state}\n`,
     );
     return 0;
   } catch (e) {

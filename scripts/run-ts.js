@@ -14,9 +14,21 @@ const swcOptions = require("./swc-options");
 const cacheDir = path.join(__dirname, "..", "node_modules", ".cache", "run-ts");
 let swc;
 
+// What the compiled output depends on besides the source: the transform's options and the swc
+// version (read from its package.json, which is cheap; loading swc itself is not).
+const transformKey = (() => {
+  let version = "unknown";
+  try {
+    version = JSON.parse(fs.readFileSync(require.resolve("@swc/core/package.json"), "utf8")).version;
+  } catch {
+    // no swc installed: compile() will fail with swc's own message
+  }
+  return `${version}\0${JSON.stringify(swcOptions("FILE"))}`;
+})();
+
 function compile(filename) {
   const source = fs.readFileSync(filename, "utf8");
-  const key = crypto.createHash("sha256").update(filename).update("\0").update(source).digest("hex");
+  const key = crypto.createHash("sha256").update(transformKey).update("\0").update(filename).update("\0").update(source).digest("hex");
   const cached = path.join(cacheDir, key.slice(0, 40) + ".js");
   try {
     return fs.readFileSync(cached, "utf8");

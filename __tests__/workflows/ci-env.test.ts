@@ -28,11 +28,6 @@ describe("scripts/ci-env.ts: a CI job's environment for one stack", () => {
     ]);
   });
 
-  it("gives each stack a different workspace", () => {
-    const hosts = model.environments.map((e) => ciEnvironment(model, e.stackName, output).environment.workspace.host);
-    expect(new Set(hosts).size).toBe(model.environments.length);
-  });
-
   it("with remote state and the account in the model, adds the state region and the token audience (the account ID)", () => {
     expect(githubEnvLines(ciEnvironment(full, "ref-prod", fullOutput, "refresh-os/uc-env-isolation"))).toEqual([
       `DATABRICKS_HOST=${full.environments.find((e) => e.key === "prod")!.workspace.host}`,

@@ -191,6 +191,11 @@ function editDistance(a: string, b: string): number {
   return row[b.length];
 }
 
+/** The model file every command reads: ENVIRONMENTS_FILE, else environments.yaml in the current directory. */
+export function modelFile(env: NodeJS.ProcessEnv = process.env): string {
+  return env.ENVIRONMENTS_FILE || "environments.yaml";
+}
+
 /** Reads the model file at `file`; throws ModelError (a user error) for any problem. */
 export function loadEnvironmentModel(file: string): EnvironmentModel {
   let stat: fs.Stats;
