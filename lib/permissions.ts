@@ -7,6 +7,33 @@
 /** Securable types this project grants on. */
 export type SecurableType = "metastore" | "catalog" | "schema";
 
+/** Privileges on a catalog; all but CATALOG_ONLY are inherited by its schemas and objects. */
+const CATALOG_PRIVILEGES: readonly string[] = [
+  "ALL_PRIVILEGES",
+  "APPLY_TAG",
+  "BROWSE",
+  "CREATE_FUNCTION",
+  "CREATE_MATERIALIZED_VIEW",
+  "CREATE_MODEL",
+  "CREATE_MODEL_VERSION",
+  "CREATE_SCHEMA",
+  "CREATE_TABLE",
+  "CREATE_VOLUME",
+  "EXECUTE",
+  "EXTERNAL_USE_SCHEMA",
+  "MANAGE",
+  "MODIFY",
+  "READ_VOLUME",
+  "REFRESH",
+  "SELECT",
+  "USE_CATALOG",
+  "USE_SCHEMA",
+  "WRITE_VOLUME",
+];
+
+/** Privileges a catalog takes that a schema does not. */
+const CATALOG_ONLY = ["BROWSE", "CREATE_SCHEMA", "USE_CATALOG"];
+
 /**
  * The privileges Unity Catalog accepts on each securable type, as `databricks_grant` spells them.
  * A privilege that is not listed for a securable is rejected when the model is read, so a typo
@@ -32,47 +59,8 @@ export const PRIVILEGES: { readonly [T in SecurableType]: readonly string[] } = 
     "USE_RECIPIENT",
     "USE_SHARE",
   ],
-  catalog: [
-    "ALL_PRIVILEGES",
-    "APPLY_TAG",
-    "BROWSE",
-    "CREATE_FUNCTION",
-    "CREATE_MATERIALIZED_VIEW",
-    "CREATE_MODEL",
-    "CREATE_MODEL_VERSION",
-    "CREATE_SCHEMA",
-    "CREATE_TABLE",
-    "CREATE_VOLUME",
-    "EXECUTE",
-    "EXTERNAL_USE_SCHEMA",
-    "MANAGE",
-    "MODIFY",
-    "READ_VOLUME",
-    "REFRESH",
-    "SELECT",
-    "USE_CATALOG",
-    "USE_SCHEMA",
-    "WRITE_VOLUME",
-  ],
-  schema: [
-    "ALL_PRIVILEGES",
-    "APPLY_TAG",
-    "CREATE_FUNCTION",
-    "CREATE_MATERIALIZED_VIEW",
-    "CREATE_MODEL",
-    "CREATE_MODEL_VERSION",
-    "CREATE_TABLE",
-    "CREATE_VOLUME",
-    "EXECUTE",
-    "EXTERNAL_USE_SCHEMA",
-    "MANAGE",
-    "MODIFY",
-    "READ_VOLUME",
-    "REFRESH",
-    "SELECT",
-    "USE_SCHEMA",
-    "WRITE_VOLUME",
-  ],
+  catalog: CATALOG_PRIVILEGES,
+  schema: CATALOG_PRIVILEGES.filter((p) => !CATALOG_ONLY.includes(p)),
 };
 
 /**
