@@ -19,7 +19,8 @@ import type { Account, CatalogAccess, Environment, EnvironmentModel, GitHub, Gro
 /** Larger files are refused before parsing: the model is a few kilobytes. */
 export const MAX_MODEL_BYTES = 256 * 1024;
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+/** A lower-case UUID (IDs as Databricks shows them); the review tools use it too. */
+export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 /**
  * Unity Catalog names as this project uses them: lower case (what UC stores), single underscores
  * (a double one separates the parts of a Terraform address, so it must stay unambiguous).

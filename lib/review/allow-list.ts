@@ -5,7 +5,7 @@
  */
 import { RULES, isReadOnly, privilegesOf, type SecurableType } from "../permissions";
 import type { Environment, EnvironmentModel } from "../model/types";
-import type { PrincipalKind } from "./grants";
+import { IN_CATALOG, type PrincipalKind } from "./grants";
 
 /** One grant the model allows. */
 export interface AllowedGrant {
@@ -37,8 +37,6 @@ export interface AllowList {
   writableEnvironments(principalKind: PrincipalKind, principal: string): readonly Environment[];
 }
 
-/** Securable types that live inside a catalog, named `catalog.schema[.object]`. */
-const IN_CATALOG = new Set(["catalog", "schema", "table", "volume", "model", "function"]);
 
 export function allowListOf(model: EnvironmentModel): AllowList {
   const file = model.source;

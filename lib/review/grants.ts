@@ -2,6 +2,7 @@
  * The grants that synthesized output declares, with securables and principals resolved to the
  * names a reviewer reads (a group's display name, a service principal's display name).
  */
+import { UUID } from "../model/load";
 import { normalizePrivileges } from "../permissions";
 import { parseReference, referenceAddress, referencedBlock, type StackJson, type SynthesizedStack } from "./output";
 
@@ -23,6 +24,9 @@ export const SECURABLE_ATTRIBUTES = [
   "credential",
 ] as const;
 
+/** Securable types that live inside a catalog, named `catalog.schema[.object]`. */
+export const IN_CATALOG: ReadonlySet<string> = new Set(["catalog", "schema", "table", "volume", "model", "function"]);
+
 export type PrincipalKind = "group" | "service_principal" | "user" | "unresolved";
 
 export interface GrantRow {
@@ -43,8 +47,6 @@ export interface GrantRow {
   /** Problems resolving this row (a reference to something the output does not declare). */
   readonly unresolved: readonly string[];
 }
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Every grant in every stack: one row per `databricks_grant`, one per principal of `databricks_grants`. */
 export function grantRows(stacks: readonly SynthesizedStack[]): GrantRow[] {
@@ -137,7 +139,7 @@ function resolvePrincipal(
   const ref = parseReference(value);
   if (!ref) {
     const literal = String(value);
-    if (UUID.test(literal)) return { name: literal, kind: "service_principal", ref: literal };
+    if (UUID.test(literal.toLowerCase())) return { name: literal, kind: "service_principal", ref: literal };
     if (literal.includes("@")) return { name: literal, kind: "user", ref: literal };
     return { name: literal, kind: "group", ref: literal };
   }

@@ -2,7 +2,7 @@
  * The effective-permissions report: what the synthesized output grants, to whom, on what, as JSON
  * rows for machines and as Markdown tables for a pull-request comment.
  */
-import { pairKey, type GrantRow, type PrincipalKind } from "./grants";
+import { IN_CATALOG, pairKey, type GrantRow, type PrincipalKind } from "./grants";
 
 /** One declared grant, as `npm run grants -- --format json` prints it (a fixed interface). */
 export interface ReportRow {
@@ -44,8 +44,6 @@ export function principalLabel(principal: string, kind: PrincipalKind | string):
   return `${principal} (${KIND_LABEL[kind as PrincipalKind] ?? kind})`;
 }
 
-/** Securable types whose names start with the catalog (`catalog.schema[.object]`). */
-const IN_CATALOG = new Set(["catalog", "schema", "table", "volume", "model", "function"]);
 /** The order a reader expects; other types follow alphabetically. */
 const TYPE_ORDER = ["metastore", "catalog", "schema", "table", "volume", "model", "function"];
 
