@@ -15,8 +15,8 @@ runCommand(
       "protection) apart from `- narrows`.\n" +
       "--format md    a pull-request comment (default); `No access changes.` when there are none\n" +
       "--format json  an array of changes\n" +
-      "--model FILE   tells which environment is production (the end of the promotion chain); without it,\n" +
-      "               the stacks whose name contains \"prod\"",
+      "--model FILE   tells which environment is production (the model's `production`, else the one keyed\n" +
+      "               prod, else the last); without it, the stacks whose name contains \"prod\"",
     options: ["format", "model"],
     positionals: ["BASE_DIR", "HEAD_DIR"],
   },

@@ -1,7 +1,7 @@
 import * as path from "path";
 import { NO_CHANGES, diffOutputs, prodScope, renderDiffMarkdown, type AccessChange } from "../../lib/review/diff";
 import { readSynthOutput, type SynthesizedStack } from "../../lib/review/output";
-import { defaultModel, isolatedModel, synthModel } from "../helpers";
+import { defaultModel, defaultModelData, isolatedModel, modelFrom, synthModel } from "../helpers";
 import { FIXTURES, edited } from "./support";
 
 const read = (...parts: string[]) => readSynthOutput(path.join(FIXTURES, ...parts));
@@ -72,12 +72,36 @@ describe("grants diff over real output", () => {
     ]);
   });
 
-  it("tells prod without a model by the stack name, and with one by the end of the promotion chain", () => {
+  it("tells prod without a model by the stack name, and with one by model.production", () => {
     const after = edited(open, "ref-prod", (j) => delete j.resource.databricks_grant.catalog_prod__group_prod_readonly);
     expect(diffOutputs(open, after, prodScope([open, after]))[0].prod).toBe(true);
     const scope = prodScope([open], defaultModel());
     expect([...scope.stacks]).toEqual(["ref-prod"]);
     expect([...scope.catalogs]).toEqual(["prod"]);
+  });
+
+  it("marks prod's changes PROD, and not staging's, when prod promotes from nothing (production is the model's, not the end of a chain)", () => {
+    const data = defaultModelData();
+    delete data.environments.prod.promotion;
+    const m = modelFrom(data);
+    const before = synthModel(m).output;
+    const after = edited(
+      edited(before, "ref-prod", (j) => j.resource.databricks_grant.catalog_prod__group_prod_readonly.privileges.push("MODIFY")),
+      "ref-staging",
+      (j) => j.resource.databricks_grant.catalog_staging__group_dev.privileges.push("MODIFY"),
+    );
+    expect(diff(before, after, m).map((c) => [c.prod, c.stack, c.resource])).toEqual([
+      [true, "ref-prod", "databricks_grant.catalog_prod__group_prod_readonly"],
+      [false, "ref-staging", "databricks_grant.catalog_staging__group_dev"],
+    ]);
+  });
+
+  it("takes production from the model's `production`, whatever the stacks are called", () => {
+    const data = defaultModelData();
+    data.production = "staging";
+    const scope = prodScope([synthModel(defaultModel()).output], modelFrom(data));
+    expect([...scope.stacks]).toEqual(["ref-staging"]);
+    expect([...scope.catalogs]).toEqual(["staging"]);
   });
 
   it("reports isolating the catalogs: bindings added widen, isolation narrows, each catalog's change in its stack", () => {

@@ -42,14 +42,13 @@ export interface ProdScope {
 }
 
 /**
- * Production, from the model when given: the environments at the end of the promotion chain
- * (they promote from another and none promotes from them). Without a model, or with no promotion
- * in it, the stacks whose name contains "prod". Their catalogs are what those stacks declare.
+ * Production: with a model, its `production` environment (model.production: `production:` in the
+ * file, else the environment keyed prod, else the last one), its stack and catalog. Without one,
+ * the stacks whose name contains "prod". Either way, also every catalog those stacks declare.
  */
 export function prodScope(outputs: readonly (readonly SynthesizedStack[])[], model?: EnvironmentModel): ProdScope {
-  const ends = model?.environments.filter((e) => e.promotion && !model.environments.some((o) => o.promotion?.from === e)) ?? [];
-  const stacks = new Set(ends.length > 0 ? ends.map((e) => e.stackName) : outputs.flat().map((s) => s.name).filter((n) => /prod/i.test(n)));
-  const catalogs = new Set(ends.map((e) => e.catalog.name));
+  const stacks = new Set(model ? [model.production.stackName] : outputs.flat().map((s) => s.name).filter((n) => /prod/i.test(n)));
+  const catalogs = new Set(model ? [model.production.catalog.name] : []);
   for (const s of outputs.flat()) {
     if (!stacks.has(s.name)) continue;
     for (const block of Object.values(s.json.resource?.databricks_catalog ?? {})) if (typeof block.name === "string") catalogs.add(block.name);
