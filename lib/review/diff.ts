@@ -6,7 +6,7 @@
 import { includesPrivilege } from "../permissions";
 import type { EnvironmentModel } from "../model/types";
 import { grantRows, pairKey, resolveName, type GrantRow } from "./grants";
-import type { SynthesizedStack } from "./output";
+import { normalizeStacks, text, type SynthesizedStack } from "./output";
 import { cell, principalLabel } from "./report";
 
 /** widens: more access or less protection; narrows: less access or more protection. */
@@ -46,7 +46,8 @@ export interface ProdScope {
  * file, else the environment keyed prod, else the last one), its stack and catalog. Without one,
  * the stacks whose name contains "prod". Either way, also every catalog those stacks declare.
  */
-export function prodScope(outputs: readonly (readonly SynthesizedStack[])[], model?: EnvironmentModel): ProdScope {
+export function prodScope(inputs: readonly (readonly SynthesizedStack[])[], model?: EnvironmentModel): ProdScope {
+  const outputs = inputs.map(normalizeStacks);
   const stacks = new Set(model ? [model.production.stackName] : outputs.flat().map((s) => s.name).filter((n) => /prod/i.test(n)));
   const catalogs = new Set(model ? [model.production.catalog.name] : []);
   for (const s of outputs.flat()) {
@@ -56,7 +57,9 @@ export function prodScope(outputs: readonly (readonly SynthesizedStack[])[], mod
   return { stacks, catalogs };
 }
 
-export function diffOutputs(base: readonly SynthesizedStack[], head: readonly SynthesizedStack[], scope: ProdScope): AccessChange[] {
+export function diffOutputs(baseInput: readonly SynthesizedStack[], headInput: readonly SynthesizedStack[], scope: ProdScope): AccessChange[] {
+  const base = normalizeStacks(baseInput);
+  const head = normalizeStacks(headInput);
   const changes = [...grantChanges(base, head), ...principalChanges(base, head), ...catalogChanges(base, head), ...bindingChanges(base, head), ...protectionChanges(base, head)];
   const isProd = (c: Omit<AccessChange, "prod">) =>
     scope.stacks.has(c.stack) || (c.securable !== undefined && c.securableType !== "metastore" && scope.catalogs.has(c.securable.split(".")[0]));
@@ -132,7 +135,7 @@ function principals(stacks: readonly SynthesizedStack[]): Map<string, { stack: s
   const out = new Map<string, { stack: string; resource: string; name: string; kind: string }>();
   for (const { name: stack, json } of stacks) {
     for (const [name, block] of Object.entries(json.resource?.databricks_service_principal ?? {})) {
-      const display = String(block.display_name ?? block.application_id ?? name);
+      const display = text(block.display_name ?? block.application_id ?? name);
       out.set(`service_principal\u0000${display}`, { stack, resource: `databricks_service_principal.${name}`, name: display, kind: "service_principal" });
     }
   }
@@ -174,12 +177,12 @@ function resources(stacks: readonly SynthesizedStack[], type: string, nameOf: (s
   return out;
 }
 
-const catalogs = (stacks: readonly SynthesizedStack[]) => resources(stacks, "databricks_catalog", (_s, b, id) => String(b.name ?? id));
+const catalogs = (stacks: readonly SynthesizedStack[]) => resources(stacks, "databricks_catalog", (_s, b, id) => text(b.name ?? id));
 const schemas = (stacks: readonly SynthesizedStack[]) =>
-  resources(stacks, "databricks_schema", (s, b, id) => `${resolveName(s.json, b.catalog_name, [])}.${String(b.name ?? id)}`);
+  resources(stacks, "databricks_schema", (s, b, id) => `${resolveName(s.json, b.catalog_name, [])}.${text(b.name ?? id)}`);
 /** Bindings keyed by what they bind to whom; the binding type is the value compared. */
 const bindings = (stacks: readonly SynthesizedStack[]) =>
-  resources(stacks, "databricks_workspace_binding", (s, b) => `${String(b.securable_type ?? "catalog")} ${resolveName(s.json, b.securable_name ?? b.catalog_name, [])} workspace ${String(b.workspace_id)}`);
+  resources(stacks, "databricks_workspace_binding", (s, b) => `${text(b.securable_type ?? "catalog")} ${resolveName(s.json, b.securable_name ?? b.catalog_name, [])} workspace ${text(b.workspace_id)}`);
 
 function catalogChanges(base: readonly SynthesizedStack[], head: readonly SynthesizedStack[]): Omit<AccessChange, "prod">[] {
   return addedRemoved(catalogs(base), catalogs(head), (c, added) => ({
@@ -199,14 +202,14 @@ function bindingChanges(base: readonly SynthesizedStack[], head: readonly Synthe
   const before = bindings(base);
   const after = bindings(head);
   const describe = (b: Block) => {
-    const type = String(b.block.binding_type ?? READ_WRITE);
-    return { type, words: `workspace ${String(b.block.workspace_id)} (${type === READ_WRITE ? "read-write" : "read-only"})` };
+    const type = text(b.block.binding_type ?? READ_WRITE);
+    return { type, words: `workspace ${text(b.block.workspace_id)} (${type === READ_WRITE ? "read-write" : "read-only"})` };
   };
   const at = (b: Block) => ({
     kind: "binding" as const,
     stack: b.stack.name,
     resource: b.resource,
-    securableType: String(b.block.securable_type ?? "catalog"),
+    securableType: text(b.block.securable_type ?? "catalog"),
     securable: resolveName(b.stack.json, b.block.securable_name ?? b.block.catalog_name, []),
     attribute: "binding_type",
   });
@@ -226,10 +229,10 @@ function bindingChanges(base: readonly SynthesizedStack[], head: readonly Synthe
 
 /** A protection flag: how to read it from a block, and which way weakens it. */
 const FLAGS: readonly { attribute: string; read: (b: Block["block"]) => string; weakerWhen: string }[] = [
-  { attribute: "prevent_destroy", read: (b) => String((b.lifecycle as { prevent_destroy?: unknown } | undefined)?.prevent_destroy === true), weakerWhen: "false" },
-  { attribute: "force_destroy", read: (b) => String(b.force_destroy !== undefined && b.force_destroy !== false), weakerWhen: "true" },
+  { attribute: "prevent_destroy", read: (b) => text((b.lifecycle as { prevent_destroy?: unknown } | undefined)?.prevent_destroy === true), weakerWhen: "false" },
+  { attribute: "force_destroy", read: (b) => text(b.force_destroy !== undefined && b.force_destroy !== false), weakerWhen: "true" },
   // Unset is OPEN (the provider's default): reachable from every workspace on the metastore.
-  { attribute: "isolation_mode", read: (b) => String(b.isolation_mode ?? "OPEN"), weakerWhen: "OPEN" },
+  { attribute: "isolation_mode", read: (b) => text(b.isolation_mode ?? "OPEN"), weakerWhen: "OPEN" },
 ];
 
 function protectionChanges(base: readonly SynthesizedStack[], head: readonly SynthesizedStack[]): Omit<AccessChange, "prod">[] {

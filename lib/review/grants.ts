@@ -4,7 +4,17 @@
  */
 import { UUID } from "../model/load";
 import { normalizePrivileges } from "../permissions";
-import { parseReference, referenceAddress, referencedBlock, type StackJson, type SynthesizedStack } from "./output";
+import {
+  ReviewInputError,
+  normalizeStacks,
+  parseReference,
+  referenceAddress,
+  referencedBlock,
+  stackLocation,
+  text,
+  type StackJson,
+  type SynthesizedStack,
+} from "./output";
 
 /** Securable attributes of `databricks_grant(s)`, in the provider's words. */
 export const SECURABLE_ATTRIBUTES = [
@@ -49,20 +59,25 @@ export interface GrantRow {
 }
 
 /** Every grant in every stack: one row per `databricks_grant`, one per principal of `databricks_grants`. */
-export function grantRows(stacks: readonly SynthesizedStack[]): GrantRow[] {
+export function grantRows(input: readonly SynthesizedStack[]): GrantRow[] {
   const rows: GrantRow[] = [];
-  for (const { name: stack, json } of stacks) {
+  for (const stackOutput of normalizeStacks(input)) {
+    const { name: stack, json } = stackOutput;
     for (const resourceType of ["databricks_grant", "databricks_grants"] as const) {
       for (const [name, block] of Object.entries(json.resource?.[resourceType] ?? {})) {
         const resource = `${resourceType}.${name}`;
-        const { securableType, securable, unresolved: unresolvedSecurable } = grantSecurable(json, resource, block);
+        const { securableType, securable, unresolved: unresolvedSecurable } = grantSecurable(stackOutput, resource, block);
+        // normalizeStacks made `grant` a list of objects.
         const entries =
           resourceType === "databricks_grant"
-            ? [{ principal: block.principal, privileges: block.privileges }]
-            : asArray(block.grant).map((g) => g as { principal?: unknown; privileges?: unknown });
+            ? [{ at: resource, principal: block.principal, privileges: block.privileges }]
+            : ((block.grant ?? []) as { principal?: unknown; privileges?: unknown }[]).map((g, i) => ({ at: `${resource}.grant[${i}]`, ...g }));
         for (const entry of entries) {
           const unresolved = [...unresolvedSecurable];
-          const p = resolvePrincipal(json, entry.principal, unresolved);
+          const bad = (problem: string): never => {
+            throw new ReviewInputError(`${stackLocation(stackOutput)}: ${entry.at}: ${problem}.`);
+          };
+          const p = resolvePrincipal(json, entry.principal, unresolved, bad);
           rows.push({
             stack,
             resource,
@@ -72,7 +87,7 @@ export function grantRows(stacks: readonly SynthesizedStack[]): GrantRow[] {
             principal: p.name,
             principalKind: p.kind,
             principalRef: p.ref,
-            privileges: normalizePrivileges(asArray(entry.privileges).map(String)),
+            privileges: privilegeList(entry.privileges, unresolved, bad),
             unresolved,
           });
         }
@@ -82,16 +97,43 @@ export function grantRows(stacks: readonly SynthesizedStack[]): GrantRow[] {
   return rows.sort(compareRows);
 }
 
+/**
+ * A grant's privileges: a list of names. An expression (`${var.x}`) is decided at apply time, so
+ * it goes to `unresolved` (the policy fails it); anything else is not Terraform a grant accepts.
+ */
+function privilegeList(value: unknown, unresolved: string[], bad: (problem: string) => never): string[] {
+  const expression = (v: string) => unresolved.push(`privileges ${v === value ? "is" : "hold"} ${v}, an expression decided at apply time, not checked here; list the privileges literally`);
+  if (typeof value === "string") {
+    if (value.includes("${")) {
+      expression(value);
+      return [];
+    }
+    return bad(`privileges is ${JSON.stringify(value)}, not a list (write [${JSON.stringify(value)}])`);
+  }
+  if (!Array.isArray(value)) return bad(`privileges is ${value === undefined ? "missing" : JSON.stringify(value)}, not a list of privilege names`);
+  const names: string[] = [];
+  for (const p of value) {
+    if (typeof p !== "string") return bad(`privileges holds ${JSON.stringify(p)}, not a privilege name`);
+    if (p.includes("${")) expression(p);
+    else names.push(p);
+  }
+  return normalizePrivileges(names);
+}
+
 /** What a `databricks_grant(s)` block is on, resolved to a name; problems go to `unresolved`. */
 export function grantSecurable(
-  stack: StackJson,
+  stack: SynthesizedStack,
   resource: string,
   block: { readonly [attr: string]: unknown },
 ): { securableType: string; securable: string; unresolved: string[] } {
-  const attr = SECURABLE_ATTRIBUTES.find((a) => block[a] !== undefined);
+  const attr = SECURABLE_ATTRIBUTES.find((a) => block[a] !== undefined && block[a] !== null);
   const unresolved: string[] = [];
   if (!attr) return { securableType: "(none)", securable: "(none)", unresolved: [`${resource} names no securable`] };
-  return { securableType: attr, securable: resolveName(stack, block[attr], unresolved), unresolved };
+  const value = block[attr];
+  if (typeof value !== "string" && typeof value !== "number") {
+    throw new ReviewInputError(`${stackLocation(stack)}: ${resource}: ${attr} is ${JSON.stringify(value)}, not a name.`);
+  }
+  return { securableType: attr, securable: resolveName(stack.json, value, unresolved), unresolved };
 }
 
 export function compareRows(a: GrantRow, b: GrantRow): number {
@@ -108,37 +150,43 @@ function cmp(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-function asArray(value: unknown): unknown[] {
-  return Array.isArray(value) ? value : value === undefined ? [] : [value];
-}
-
 /** A securable name: a literal, or a reference to a catalog/schema declared in the same stack. */
 export function resolveName(stack: StackJson, value: unknown, unresolved: string[]): string {
   const ref = parseReference(value);
-  if (!ref) return String(value);
+  if (!ref) return text(value);
   const block = referencedBlock(stack, ref);
   if (!block) {
-    unresolved.push(`${String(value)} refers to ${referenceAddress(ref)}, which the stack does not declare`);
-    return String(value);
+    unresolved.push(`${text(value)} refers to ${referenceAddress(ref)}, which the stack does not declare`);
+    return text(value);
   }
   if (ref.attribute === "name" && typeof block.name === "string") return block.name;
   if (ref.attribute === "id" && ref.type === "databricks_schema" && typeof block.name === "string") {
-    return `${String(block.catalog_name)}.${block.name}`;
+    return `${text(block.catalog_name)}.${block.name}`;
   }
   if (ref.attribute === "id" && typeof block.name === "string") return block.name;
-  unresolved.push(`${String(value)} cannot be resolved to a name`);
-  return String(value);
+  unresolved.push(`${text(value)} cannot be resolved to a name`);
+  return text(value);
 }
 
 /** A principal: a group by display name, a service principal by application ID, a user by e-mail. */
-function resolvePrincipal(
+export function resolvePrincipal(
   stack: StackJson,
   value: unknown,
   unresolved: string[],
+  bad: (problem: string) => never,
 ): { name: string; kind: PrincipalKind; ref: string } {
+  if (value === undefined || value === null) {
+    unresolved.push("names no principal");
+    return { name: "(none)", kind: "unresolved", ref: "(none)" };
+  }
+  if (typeof value !== "string") return bad(`principal is ${JSON.stringify(value)}, not a name`);
   const ref = parseReference(value);
   if (!ref) {
-    const literal = String(value);
+    if (value.includes("${")) {
+      unresolved.push(`principal ${value} is an expression decided at apply time, not checked here`);
+      return { name: value, kind: "unresolved", ref: value };
+    }
+    const literal = text(value);
     if (UUID.test(literal.toLowerCase())) return { name: literal, kind: "service_principal", ref: literal };
     if (literal.includes("@")) return { name: literal, kind: "user", ref: literal };
     return { name: literal, kind: "group", ref: literal };
@@ -146,8 +194,8 @@ function resolvePrincipal(
   const address = referenceAddress(ref);
   const block = referencedBlock(stack, ref);
   if (!block) {
-    unresolved.push(`principal ${String(value)} refers to ${address}, which the stack does not declare`);
-    return { name: String(value), kind: "unresolved", ref: address };
+    unresolved.push(`principal ${text(value)} refers to ${address}, which the stack does not declare`);
+    return { name: text(value), kind: "unresolved", ref: address };
   }
   if (ref.type === "databricks_group" && ref.attribute === "display_name" && typeof block.display_name === "string") {
     return { name: block.display_name, kind: "group", ref: address };
@@ -159,8 +207,8 @@ function resolvePrincipal(
   if (ref.type === "databricks_user" && ref.attribute === "user_name" && typeof block.user_name === "string") {
     return { name: block.user_name, kind: "user", ref: address };
   }
-  unresolved.push(`principal ${String(value)} is not a group display name, service principal application_id or user name`);
-  return { name: String(value), kind: "unresolved", ref: address };
+  unresolved.push(`principal ${text(value)} is not a group display name, service principal application_id or user name`);
+  return { name: text(value), kind: "unresolved", ref: address };
 }
 
 /** The identity of a (securable, principal) pair across stacks. */

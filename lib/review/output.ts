@@ -20,6 +20,8 @@ export interface StackJson {
 export interface SynthesizedStack {
   readonly name: string;
   readonly json: StackJson;
+  /** The file it was read from, for messages (in-memory stacks have none). */
+  readonly file?: string;
 }
 
 /** Bad input to a review tool: the message says what and how to fix it (exit code 2). */
@@ -52,11 +54,7 @@ export function readSynthOutput(dir: string): SynthesizedStack[] {
     if (!fs.existsSync(file)) {
       throw new ReviewInputError(`${file}: listed in the manifest for stack "${name}" but missing. Re-run \`npm run synth\`.`);
     }
-    const json = readJson(file);
-    if (!json || typeof json !== "object" || Array.isArray(json)) {
-      throw new ReviewInputError(`${file}: is not a Terraform JSON object. Re-run \`npm run synth\`.`);
-    }
-    stacks.push({ name, json: json as StackJson });
+    stacks.push({ name, file, json: normalizeStackJson(readJson(file), `${file} (stack ${name})`) });
   }
   return stacks.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
@@ -100,4 +98,129 @@ export function referencedBlock(stack: StackJson, ref: Reference): { readonly [a
 /** The Terraform address of a reference's block, e.g. `data.databricks_group.dev`. */
 export function referenceAddress(ref: Reference): string {
   return `${ref.data ? "data." : ""}${ref.type}.${ref.name}`;
+}
+
+// --- the shapes Terraform JSON allows, normalised --------------------------------------------------
+
+/** Where a stack came from, for a message: its file, else its name. */
+export function stackLocation(stack: SynthesizedStack): string {
+  return stack.file ? `${stack.file} (stack ${stack.name})` : `stack ${stack.name}`;
+}
+
+type Obj = { [key: string]: unknown };
+const isObject = (value: unknown): value is Obj => value !== null && typeof value === "object" && !Array.isArray(value);
+const normalized = new WeakSet<object>();
+
+/**
+ * Stacks as the checks read them: every valid way of writing Terraform JSON brought to one shape
+ * (below), anything else refused with a ReviewInputError that names the stack and the address.
+ * Stacks read by readSynthOutput are normalised already; in-memory ones are normalised here.
+ */
+export function normalizeStacks(stacks: readonly SynthesizedStack[]): SynthesizedStack[] {
+  return stacks.map((s) => (normalized.has(s.json) ? s : { ...s, json: normalizeStackJson(s.json, stackLocation(s)) }));
+}
+
+/**
+ * One shape for what Terraform accepts in several: a block type given as an object or as an
+ * array of objects (HCL's JSON syntax, at every label level), `provider.<type>` as one object or a
+ * list, `import`/`moved` as one object or a list, a block's `lifecycle` as an object or a
+ * one-element list, and `databricks_grants.grant` as an object or a list. A block that is not an
+ * object (null, a string, a number) or is declared twice is refused.
+ */
+export function normalizeStackJson(json: unknown, where: string): StackJson {
+  if (!isObject(json)) throw new ReviewInputError(`${where}: is not a Terraform JSON object. Re-run \`npm run synth\`.`);
+  const fail = (what: string, problem: string): never => {
+    throw new ReviewInputError(`${where}: ${what} ${problem}. Fix the stack (or re-run \`npm run synth\`).`);
+  };
+  const out: Obj = { ...json };
+  for (const kind of ["resource", "data"] as const) {
+    if (json[kind] === undefined) continue;
+    const types = mergeObjects(json[kind], kind, fail);
+    const byType: Obj = {};
+    for (const [type, named] of Object.entries(types)) {
+      const prefix = kind === "data" ? `data.${type}` : type;
+      const blocks = mergeObjects(named, prefix, fail);
+      const byName: Obj = {};
+      for (const [name, block] of Object.entries(blocks)) {
+        const address = `${prefix}.${name}`;
+        const body = single(block, address, fail);
+        const fixed: Obj = { ...body };
+        if (body.lifecycle !== undefined) fixed.lifecycle = single(body.lifecycle, `${address}.lifecycle`, fail);
+        if (type === "databricks_grants" && kind === "resource" && body.grant !== undefined && body.grant !== null) {
+          fixed.grant = list(body.grant, `${address}.grant`, fail);
+        }
+        byName[name] = fixed;
+      }
+      byType[type] = byName;
+    }
+    out[kind] = byType;
+  }
+  if (json.provider !== undefined) {
+    const providers: Obj = {};
+    for (const entry of Array.isArray(json.provider) ? json.provider : [json.provider]) {
+      if (!isObject(entry)) fail("provider", `is ${describe(entry)}, not an object of provider blocks`);
+      for (const [type, blocks] of Object.entries(entry as Obj)) {
+        providers[type] = [...((providers[type] as Obj[] | undefined) ?? []), ...list(blocks, `provider.${type}`, fail)];
+      }
+    }
+    out.provider = providers;
+  }
+  if (json.variable !== undefined) {
+    const variables = mergeObjects(json.variable, "variable", fail);
+    out.variable = Object.fromEntries(Object.entries(variables).map(([name, v]) => [name, single(v, `variable.${name}`, fail)]));
+  }
+  for (const kind of ["import", "moved"] as const) {
+    if (json[kind] !== undefined) out[kind] = list(json[kind], kind, fail);
+  }
+  const result = out as StackJson;
+  normalized.add(result);
+  return result;
+}
+
+type Fail = (what: string, problem: string) => never;
+
+function describe(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "a list";
+  return typeof value === "object" ? "an object" : `${typeof value} ${JSON.stringify(value)}`;
+}
+
+/** An object, or an array of objects merged into one (a key given twice is refused). */
+function mergeObjects(value: unknown, what: string, fail: Fail): Obj {
+  if (isObject(value)) return value;
+  if (!Array.isArray(value)) return fail(what, `is ${describe(value)}, not an object`);
+  const merged: Obj = {};
+  for (const part of value) {
+    if (!isObject(part)) return fail(what, `holds ${describe(part)}, not an object`);
+    for (const [key, v] of Object.entries(part)) {
+      if (key in merged) return fail(`${what}.${key}`, "is declared twice");
+      merged[key] = v;
+    }
+  }
+  return merged;
+}
+
+/** One block: an object, or a list holding exactly one. */
+function single(value: unknown, what: string, fail: Fail): Obj {
+  if (isObject(value)) return value;
+  if (Array.isArray(value) && value.length === 1 && isObject(value[0])) return value[0];
+  if (Array.isArray(value) && value.length > 1) return fail(what, "is declared more than once");
+  return fail(what, `is ${describe(value)}, not a block (an object)`);
+}
+
+/** Repeatable blocks: one object, or a list of objects. */
+function list(value: unknown, what: string, fail: Fail): Obj[] {
+  if (isObject(value)) return [value];
+  if (!Array.isArray(value)) return fail(what, `is ${describe(value)}, not a block or a list of blocks`);
+  value.forEach((v, i) => {
+    if (!isObject(v)) fail(`${what}[${i}]`, `is ${describe(v)}, not a block (an object)`);
+  });
+  return value as Obj[];
+}
+
+/** Any JSON value as text for names and messages: strings as they are, anything else as JSON. */
+export function text(value: unknown): string {
+  if (typeof value === "string") return value;
+  if (value === undefined) return "undefined";
+  return JSON.stringify(value) ?? "undefined";
 }

@@ -8,7 +8,7 @@ import { includesPrivilege, isReadOnly } from "../permissions";
 import type { EnvironmentModel } from "../model/types";
 import type { AllowList } from "./allow-list";
 import { duplicatePairs, grantRows, grantSecurable, type GrantRow } from "./grants";
-import type { StackJson, SynthesizedStack } from "./output";
+import { normalizeStacks, text, type StackJson, type SynthesizedStack } from "./output";
 
 export const POLICY_RULES = {
   "exceeds-model": "no principal holds more on a securable than the permission model gives it",
@@ -20,7 +20,7 @@ export const POLICY_RULES = {
   "provider-secret": "no secret-shaped value in any provider block",
   "secret-resource": "no token or secret resources",
   "catalog-protection": "every catalog has prevent_destroy and no force_destroy",
-  "unresolved-reference": "every grant names what the output declares",
+  "unresolved-reference": "every grant names declared things and literal privileges, checkable before apply",
 } as const;
 
 export type RuleId = keyof typeof POLICY_RULES;
@@ -59,7 +59,8 @@ const SECRET_VALUES: readonly (readonly [RegExp, string])[] = [
   [/\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\./, "a JSON web token"],
 ];
 
-export function checkPolicy(stacks: readonly SynthesizedStack[], allow: AllowList): PolicyResult {
+export function checkPolicy(input: readonly SynthesizedStack[], allow: AllowList): PolicyResult {
+  const stacks = normalizeStacks(input);
   const rows = grantRows(stacks);
   const violations: Violation[] = [
     ...checkGrantsAgainstModel(rows, allow),
@@ -166,11 +167,11 @@ function checkOwnership(stacks: readonly SynthesizedStack[], rows: readonly Gran
 
   // Every grant resource, including a databricks_grants without grant blocks (it produces no rows
   // but still revokes every privilege on its securable).
-  const resources = stacks.flatMap(({ name: stack, json }) =>
+  const resources = stacks.flatMap((s) =>
     (["databricks_grant", "databricks_grants"] as const).flatMap((type) =>
-      Object.entries(json.resource?.[type] ?? {}).map(([name, block]) => {
+      Object.entries(s.json.resource?.[type] ?? {}).map(([name, block]) => {
         const resource = `${type}.${name}`;
-        return { stack, resource, type, ...grantSecurable(json, resource, block) };
+        return { stack: s.name, resource, type, ...grantSecurable(s, resource, block) };
       }),
     ),
   );
@@ -214,7 +215,7 @@ const VARIABLE = /^\$\{var\.([A-Za-z0-9_-]+)\}$/;
 /** A provider attribute's value with `${var.x}` resolved to the variable's default. */
 function resolveValue(json: StackJson, value: unknown): { value?: string; problem?: string } {
   if (value === undefined) return { problem: "is not set" };
-  if (typeof value !== "string") return { value: String(value) };
+  if (typeof value !== "string") return { value: text(value) };
   const m = VARIABLE.exec(value);
   if (!m) return value.includes("${") ? { problem: `is ${value}, which cannot be checked before apply` } : { value };
   const variable = json.variable?.[m[1]];
@@ -313,9 +314,9 @@ function leaves(value: unknown, path: string[] = []): [string[], unknown][] {
 
 /** Enough of a secret to recognise it, never enough to use it. */
 function redact(value: unknown): string {
-  const text = String(value);
-  if (text.startsWith("${")) return text;
-  return text.length <= 4 ? "…" : `${text.slice(0, 4)}…`;
+  const shown = text(value);
+  if (shown.startsWith("${")) return shown;
+  return shown.length <= 4 ? "…" : `${shown.slice(0, 4)}…`;
 }
 
 function checkSecretResources({ name: stack, json }: SynthesizedStack): Violation[] {
@@ -333,7 +334,7 @@ function checkSecretResources({ name: stack, json }: SynthesizedStack): Violatio
 function checkCatalogs({ name: stack, json }: SynthesizedStack): Violation[] {
   const out: Violation[] = [];
   for (const [name, block] of Object.entries(json.resource?.databricks_catalog ?? {})) {
-    const at = { rule: "catalog-protection" as const, stack, resource: `databricks_catalog.${name}`, securable: `catalog ${String(block.name ?? name)}` };
+    const at = { rule: "catalog-protection" as const, stack, resource: `databricks_catalog.${name}`, securable: `catalog ${text(block.name ?? name)}` };
     const lifecycle = block.lifecycle as { prevent_destroy?: unknown } | undefined;
     if (lifecycle?.prevent_destroy !== true) {
       out.push({ ...at, problem: "has no lifecycle.prevent_destroy, so a plan may delete the catalog and its data", fix: "set lifecycle.prevent_destroy = true (GovernedCatalog does)" });
