@@ -116,6 +116,25 @@ describe("grants diff over real output", () => {
     ]);
   });
 
+  it("marks an added databricks_grants as a risk, even with no grant blocks (it revokes everything on its securable)", () => {
+    const after = edited(open, "ref-dev", (j) => {
+      j.resource.databricks_grants = { catalog_dev: { catalog: "${databricks_catalog.dev.name}" } };
+    });
+    expect(diff(open, after)).toEqual([
+      expect.objectContaining({
+        direction: "risk",
+        kind: "authoritative",
+        stack: "ref-dev",
+        resource: "databricks_grants.catalog_dev",
+        securableType: "catalog",
+        securable: "dev",
+        summary: "databricks_grants added: on every apply it revokes every privilege on catalog dev it does not list; it lists none",
+      }),
+    ]);
+    expect(renderDiffMarkdown(diff(open, after))).toContain("| **! risk** |  | authoritative |  | catalog dev | databricks_grants added: on every apply it revokes every privilege on catalog dev it does not list; it lists none | ref-dev `databricks_grants.catalog_dev` |");
+    expect(renderDiffMarkdown(diff(open, after))).toMatch(/^### Access changes: 1 \(1 risk\)$/m);
+  });
+
   it("reports protection removed from a catalog and a schema as widening", () => {
     const after = edited(open, "ref-staging", (j) => {
       delete j.resource.databricks_catalog.staging.lifecycle;

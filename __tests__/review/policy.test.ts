@@ -53,7 +53,12 @@ describe("policy fixtures: one injected violation each", () => {
       ],
     ],
     ["authoritative-metastore", "authoritative-metastore", ["ref-dev databricks_grants.metastore: [authoritative-metastore] metastore 4c140405-61ff-4e4e-9684-07078639218e"]],
-    ["grant-and-grants-on-catalog", "mixed-grant-resources", ["ref-dev databricks_grants.catalog_dev: [mixed-grant-resources] catalog dev: also granted by ref-dev databricks_grant.catalog_dev__group_dev"]],
+    ["authoritative-schema", "authoritative-grants", ["ref-dev databricks_grants.schema_dev__bronze: [authoritative-grants] schema dev.bronze: databricks_grants is authoritative"]],
+    [
+      "grant-and-grants-on-catalog",
+      "authoritative-grants",
+      ["ref-dev databricks_grants.catalog_dev: [authoritative-grants] catalog dev: databricks_grants is authoritative: on every apply it revokes every privilege on catalog dev it does not list, those of ref-dev databricks_grant.catalog_dev__group_dev"],
+    ],
     [
       "prod-aimed-at-dev",
       "provider-workspace",
@@ -164,7 +169,9 @@ describe("ownership and providers beyond the fixtures", () => {
     const out = edited("ref-dev", (j) => {
       j.resource.databricks_grants = { catalog_dev: { catalog: "${databricks_catalog.dev.name}" } };
     });
-    expect(lines(out)).toEqual([expect.stringMatching(/^ref-dev databricks_grants.catalog_dev: \[mixed-grant-resources\] catalog dev: also granted by ref-dev databricks_grant.catalog_dev__group_account_admin/)]);
+    expect(lines(out)).toEqual([
+      expect.stringMatching(/^ref-dev databricks_grants.catalog_dev: \[authoritative-grants\] catalog dev: databricks_grants is authoritative: on every apply it revokes every privilege on catalog dev it does not list, those of ref-dev databricks_grant.catalog_dev__group_account_admin/),
+    ]);
   });
 
   it("fails a stack the model does not know, and a stack with no provider", () => {

@@ -5,13 +5,16 @@
  */
 import { includesPrivilege } from "../permissions";
 import type { EnvironmentModel } from "../model/types";
-import { grantRows, pairKey, resolveName, type GrantRow } from "./grants";
+import { grantRows, grantSecurable, pairKey, resolveName, type GrantRow } from "./grants";
 import { normalizeStacks, text, type SynthesizedStack } from "./output";
 import { cell, principalLabel } from "./report";
 
-/** widens: more access or less protection; narrows: less access or more protection. */
-export type Direction = "widens" | "narrows" | "neutral";
-export type ChangeKind = "grant" | "owner" | "principal" | "catalog" | "binding" | "protection";
+/**
+ * widens: more access or less protection; risk: the apply itself revokes access (an authoritative
+ * grant, a grant recreated at another address); narrows: less access or more protection.
+ */
+export type Direction = "widens" | "risk" | "narrows" | "neutral";
+export type ChangeKind = "grant" | "authoritative" | "owner" | "principal" | "catalog" | "binding" | "protection";
 
 export interface AccessChange {
   readonly kind: ChangeKind;
@@ -60,7 +63,7 @@ export function prodScope(inputs: readonly (readonly SynthesizedStack[])[], mode
 export function diffOutputs(baseInput: readonly SynthesizedStack[], headInput: readonly SynthesizedStack[], scope: ProdScope): AccessChange[] {
   const base = normalizeStacks(baseInput);
   const head = normalizeStacks(headInput);
-  const changes = [...grantChanges(base, head), ...principalChanges(base, head), ...catalogChanges(base, head), ...bindingChanges(base, head), ...protectionChanges(base, head)];
+  const changes = [...grantChanges(base, head), ...authoritativeChanges(base, head), ...principalChanges(base, head), ...catalogChanges(base, head), ...bindingChanges(base, head), ...protectionChanges(base, head)];
   const isProd = (c: Omit<AccessChange, "prod">) =>
     scope.stacks.has(c.stack) || (c.securable !== undefined && c.securableType !== "metastore" && scope.catalogs.has(c.securable.split(".")[0]));
   // A fixed key order for the JSON: what kind of change first, then where, then what.
@@ -126,6 +129,33 @@ function grantChanges(base: readonly SynthesizedStack[], head: readonly Synthesi
     }
   }
   return out;
+}
+
+/** An added `databricks_grants` revokes, on every apply, whatever it does not list on its securable. */
+function authoritativeChanges(base: readonly SynthesizedStack[], head: readonly SynthesizedStack[]): Omit<AccessChange, "prod">[] {
+  const authoritative = (stacks: readonly SynthesizedStack[]) => {
+    const out = new Map<string, { stack: SynthesizedStack; resource: string; block: Block["block"] }>();
+    for (const s of stacks) {
+      for (const [id, block] of Object.entries(s.json.resource?.databricks_grants ?? {})) out.set(`${s.name} databricks_grants.${id}`, { stack: s, resource: `databricks_grants.${id}`, block });
+    }
+    return out;
+  };
+  const before = authoritative(base);
+  return [...authoritative(head)]
+    .filter(([key]) => !before.has(key))
+    .map(([, { stack, resource, block }]) => {
+      const { securableType, securable } = grantSecurable(stack, resource, block);
+      const listed = ((block.grant ?? []) as unknown[]).length;
+      return {
+        kind: "authoritative" as const,
+        direction: "risk" as const,
+        stack: stack.name,
+        resource,
+        securableType,
+        securable,
+        summary: `databricks_grants added: on every apply it revokes every privilege on ${securableType} ${securable} it does not list; ${listed === 0 ? "it lists none" : `it lists ${listed} principal${listed === 1 ? "" : "s"}`}`,
+      };
+    });
 }
 
 // --- principals, catalogs, bindings, protection -------------------------------------------------
@@ -274,8 +304,8 @@ function addedRemoved<T>(before: Map<string, T>, after: Map<string, T>, change: 
 
 // --- order and rendering ------------------------------------------------------------------------
 
-const DIRECTION_ORDER: readonly Direction[] = ["widens", "narrows", "neutral"];
-const KIND_ORDER: readonly ChangeKind[] = ["grant", "binding", "protection", "principal", "catalog", "owner"];
+const DIRECTION_ORDER: readonly Direction[] = ["widens", "risk", "narrows", "neutral"];
+const KIND_ORDER: readonly ChangeKind[] = ["grant", "authoritative", "binding", "protection", "principal", "catalog", "owner"];
 
 function compareChanges(a: AccessChange, b: AccessChange): number {
   const keys = (c: AccessChange) => [
@@ -297,12 +327,12 @@ function compareChanges(a: AccessChange, b: AccessChange): number {
 
 export const NO_CHANGES = "No access changes.";
 
-const MARK: { readonly [D in Direction]: string } = { widens: "+ widens", narrows: "- narrows", neutral: "~" };
+const MARK: { readonly [D in Direction]: string } = { widens: "+ widens", risk: "! risk", narrows: "- narrows", neutral: "~" };
 
 /** A sticky pull-request comment: production first, widening marked apart from narrowing. */
 export function renderDiffMarkdown(changes: readonly AccessChange[]): string {
   if (changes.length === 0) return `${NO_CHANGES}\n`;
-  const counts = ([["widens", "widen"], ["narrows", "narrow"], ["neutral", "other"]] as const)
+  const counts = ([["widens", "widen"], ["risk", "risk"], ["narrows", "narrow"], ["neutral", "other"]] as const)
     .map(([d, word]) => [changes.filter((c) => c.direction === d).length, word] as const)
     .filter(([n]) => n > 0)
     .map(([n, word]) => `${n} ${word}`);
@@ -310,13 +340,15 @@ export function renderDiffMarkdown(changes: readonly AccessChange[]): string {
   const lines = [
     `### Access changes: ${changes.length} (${counts.join(", ")})${prod > 0 ? `, **${prod} in PROD**` : ""}`,
     "",
-    "`+ widens`: more access or less protection. `- narrows`: less access or more protection.",
+    "`+ widens`: more access or less protection. " +
+      (changes.some((c) => c.direction === "risk") ? "`! risk`: the apply itself revokes access (see What). " : "") +
+      "`- narrows`: less access or more protection.",
     "",
     "| | Env | Change | Principal | Securable | What | Declared by |",
     "| --- | --- | --- | --- | --- | --- | --- |",
   ];
   for (const c of changes) {
-    const mark = c.direction === "widens" ? `**${MARK.widens}**` : MARK[c.direction];
+    const mark = c.direction === "widens" || c.direction === "risk" ? `**${MARK[c.direction]}**` : MARK[c.direction];
     lines.push(
       `| ${mark} | ${c.prod ? "**PROD**" : ""} | ${c.kind} | ${c.principal ? cell(principalLabel(c.principal, c.principalKind ?? "")) : ""} | ${c.securable ? cell(`${c.securableType} ${c.securable}`) : ""} | ${cell(c.summary)} | ${cell(c.stack)} \`${cell(c.resource)}\` |`,
     );

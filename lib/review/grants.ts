@@ -161,7 +161,7 @@ export function resolveName(stack: StackJson, value: unknown, unresolved: string
   }
   if (ref.attribute === "name" && typeof block.name === "string") return block.name;
   if (ref.attribute === "id" && ref.type === "databricks_schema" && typeof block.name === "string") {
-    return `${text(block.catalog_name)}.${block.name}`;
+    return `${resolveName(stack, block.catalog_name, unresolved)}.${block.name}`;
   }
   if (ref.attribute === "id" && typeof block.name === "string") return block.name;
   unresolved.push(`${text(value)} cannot be resolved to a name`);

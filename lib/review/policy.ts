@@ -15,7 +15,7 @@ export const POLICY_RULES = {
   "write-outside-own-environment": "no principal writes to another environment's catalog",
   "duplicate-pair": "each (securable, principal) pair is declared once across all stacks",
   "authoritative-metastore": "no databricks_grants (authoritative) on the shared metastore",
-  "mixed-grant-resources": "never databricks_grants together with another grant resource on one securable",
+  "authoritative-grants": "no databricks_grants (authoritative) on any other securable either: always databricks_grant",
   "provider-workspace": "each stack's provider aims at its own environment's workspace (host and profile) and no other",
   "provider-secret": "no secret-shaped value in any provider block",
   "secret-resource": "no token or secret resources",
@@ -182,27 +182,29 @@ function checkOwnership(stacks: readonly SynthesizedStack[], rows: readonly Gran
   }
   for (const [securable, list] of bySecurable) {
     for (const r of list.filter((x) => x.type === "databricks_grants")) {
+      const others = list.filter((x) => x !== r).map((o) => `${o.stack} ${o.resource}`);
+      const at = { stack: r.stack, resource: r.resource, securable };
       if (r.securableType === "metastore") {
         out.push({
+          ...at,
           rule: "authoritative-metastore",
-          stack: r.stack,
-          resource: r.resource,
-          securable,
-          problem: "databricks_grants is authoritative: on the shared metastore it revokes every metastore grant it does not list, other teams' included",
+          problem:
+            "databricks_grants is authoritative: on the shared metastore it revokes every metastore grant it does not list, other teams' included" +
+            (others.length > 0 ? ` (and ${others.join(", ")}, which grant again on their next apply, forever)` : ""),
           fix: "declare each (metastore, principal) pair with its own databricks_grant",
         });
+        continue;
       }
-      const others = list.filter((x) => x !== r);
-      if (others.length > 0) {
-        out.push({
-          rule: "mixed-grant-resources",
-          stack: r.stack,
-          resource: r.resource,
-          securable,
-          problem: `also granted by ${others.map((o) => `${o.stack} ${o.resource}`).join(", ")}; the authoritative databricks_grants revokes those on every apply and they grant again, forever`,
-          fix: "use only databricks_grant, one per (securable, principal) pair",
-        });
-      }
+      out.push({
+        ...at,
+        rule: "authoritative-grants",
+        problem:
+          `databricks_grants is authoritative: on every apply it revokes every privilege on ${securable} it does not list, ` +
+          (others.length > 0
+            ? `those of ${others.join(", ")} (which grant them again on their next apply, forever) and any made outside this stack`
+            : "including any granted outside this stack (by hand, by another stack or team)"),
+        fix: "declare each (securable, principal) pair with its own databricks_grant (the constructs' UnityGrant), never databricks_grants",
+      });
     }
   }
   return out;
