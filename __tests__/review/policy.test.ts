@@ -67,6 +67,14 @@ describe("policy fixtures: one injected violation each", () => {
         "ref-prod provider.databricks: [provider-workspace] profile is ref-dev, environment dev's, not environment prod's ref-prod",
       ],
     ],
+    [
+      "principal-spoof",
+      "principal-declaration",
+      [
+        "ref-dev databricks_grant.schema_prod__gold__sp_fake: [principal-declaration] ml-pipelines-prod-service-principal / schema prod.gold: grants to databricks_service_principal.fake",
+        "ref-dev databricks_service_principal.fake: [principal-declaration] ml-pipelines-prod-service-principal: ref-dev creates a service principal named ml-pipelines-prod-service-principal, environment prod's deploying principal",
+      ],
+    ],
     ["token-in-provider", "provider-secret", ["ref-dev provider.databricks: [provider-secret] token is set (dapi…)"]],
     [
       "secret-resources",
@@ -203,6 +211,73 @@ describe("ownership and providers beyond the fixtures", () => {
     expect(lines(out)).toEqual([
       expect.stringMatching(/^ref-dev provider.databricks: \[provider-secret\] client_secret is set \(dose…\)/),
       expect.stringMatching(/^ref-dev provider.databricks: \[provider-workspace\] profile is \$\{var.databricks_profile\}, but the stack declares no variable databricks_profile/),
+    ]);
+  });
+});
+
+describe("principals the output declares (principal-declaration)", () => {
+  const full = loadEnvironmentModel(path.join(ROOT, "__tests__", "fixtures", "models", "full.yaml"));
+  const fullOutput = synthModel(full).output;
+  const rule = (got: string[]) => got.filter((l) => l.includes("[principal-declaration]"));
+
+  it("fails a second principal with the stack's own principal's name, and the grant to it", () => {
+    const out = edited("ref-dev", (j) => {
+      j.resource.databricks_service_principal.twin = { display_name: "ml-pipelines-dev-service-principal" };
+      j.resource.databricks_grant.schema_dev__gold__sp_twin = { schema: "dev.gold", principal: "${databricks_service_principal.twin.application_id}", privileges: ["MODIFY"] };
+    });
+    expect(lines(out)).toEqual([
+      expect.stringMatching(/^ref-dev databricks_grant.schema_dev__gold__sp_twin: \[principal-declaration\] ml-pipelines-dev-service-principal \/ schema dev.gold: grants to databricks_service_principal.twin/),
+      expect.stringMatching(/^ref-dev databricks_service_principal.twin: \[principal-declaration\] ml-pipelines-dev-service-principal: ref-dev creates a second service principal named ml-pipelines-dev-service-principal \(besides databricks_service_principal.dev\)/),
+    ]);
+  });
+
+  it("fails a created group (even one carrying a model group's name) and a lookup of a group the model does not have", () => {
+    const out = edited("ref-dev", (j) => {
+      j.resource.databricks_group = { admins: { display_name: "Databricks - Account Admin" } };
+      j.resource.databricks_grant.catalog_dev__group_admins = { catalog: "dev", principal: "${databricks_group.admins.display_name}", privileges: ["ALL_PRIVILEGES"] };
+      j.data.databricks_group.contractors = { display_name: "Contractors" };
+    });
+    expect(rule(lines(out))).toEqual([
+      expect.stringMatching(/^ref-dev data.databricks_group.contractors: \[principal-declaration\] Contractors: looks up the group Contractors, which is not one of the model's groups/),
+      expect.stringMatching(/^ref-dev databricks_grant.catalog_dev__group_admins: \[principal-declaration\] Databricks - Account Admin \/ catalog dev: grants to databricks_group.admins/),
+      expect.stringMatching(/^ref-dev databricks_group.admins: \[principal-declaration\] Databricks - Account Admin: creates a group with the display name of the model's group Databricks - Account Admin; groups are SCIM-managed/),
+    ]);
+  });
+
+  it("fails users and group membership created by the output", () => {
+    const out = edited("ref-staging", (j) => {
+      j.resource.databricks_user = { someone: { user_name: "someone@example.com" } };
+      j.resource.databricks_group_member = { sp_in_admins: { group_id: "${data.databricks_group.account_admin.id}", member_id: "${databricks_service_principal.staging.id}" } };
+    });
+    expect(rule(lines(out))).toEqual([
+      expect.stringMatching(/^ref-staging databricks_group_member.sp_in_admins: \[principal-declaration\] changes a group's members/),
+      expect.stringMatching(/^ref-staging databricks_user.someone: \[principal-declaration\] creates a user/),
+    ]);
+  });
+
+  it("fails a grant to a user, by e-mail or by lookup, as exceeding the model (users are not in it)", () => {
+    const out = edited("ref-dev", (j) => {
+      j.data.databricks_user = { someone: { user_name: "someone@example.com" } };
+      j.resource.databricks_grant.catalog_dev__user_literal = { catalog: "dev", principal: "other@example.com", privileges: ["USE_CATALOG"] };
+      j.resource.databricks_grant.catalog_dev__user_lookup = { catalog: "dev", principal: "${data.databricks_user.someone.user_name}", privileges: ["USE_CATALOG"] };
+    });
+    expect(lines(out)).toEqual([
+      expect.stringMatching(/^ref-dev databricks_grant.catalog_dev__user_literal: \[exceeds-model\] other@example.com \/ catalog dev \/ USE_CATALOG: the model gives other@example.com nothing on catalog dev/),
+      expect.stringMatching(/^ref-dev databricks_grant.catalog_dev__user_lookup: \[exceeds-model\] someone@example.com \/ catalog dev \/ USE_CATALOG: the model gives someone@example.com nothing on catalog dev/),
+    ]);
+  });
+
+  it("passes the account stack's lookups of the deployers and the plan principal, and fails any other principal there", () => {
+    expect(rule(lines(fullOutput, full))).toEqual([]);
+    const out = editedFrom(fullOutput, "ref-account", (j) => {
+      j.resource.databricks_service_principal = { plan: { display_name: full.github!.planServicePrincipal.name } };
+      j.data.databricks_service_principal.stranger = { display_name: "someone-else" };
+      j.data.databricks_service_principal.plan_by_name = { display_name: full.github!.planServicePrincipal.name };
+    });
+    expect(rule(lines(out, full))).toEqual([
+      expect.stringMatching(/^ref-account data.databricks_service_principal.plan_by_name: \[principal-declaration\] uc-env-isolation-plan: looks up the service principal with display_name uc-env-isolation-plan, which is none of the model's/),
+      expect.stringMatching(/^ref-account data.databricks_service_principal.stranger: \[principal-declaration\] someone-else: looks up the service principal with display_name someone-else/),
+      expect.stringMatching(/^ref-account databricks_service_principal.plan: \[principal-declaration\] uc-env-isolation-plan: ref-account creates a service principal named uc-env-isolation-plan, the plan principal; the account stack creates none/),
     ]);
   });
 });

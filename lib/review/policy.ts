@@ -16,6 +16,7 @@ export const POLICY_RULES = {
   "duplicate-pair": "each (securable, principal) pair is declared once across all stacks",
   "authoritative-metastore": "no databricks_grants (authoritative) on the shared metastore",
   "authoritative-grants": "no databricks_grants (authoritative) on any other securable either: always databricks_grant",
+  "principal-declaration": "principals are the model's: each workspace stack creates only its own environment's service principal, groups and users are never created, lookups name the model's principals",
   "provider-workspace": "each stack's provider aims at its own environment's workspace (host and profile) and no other",
   "provider-secret": "no secret-shaped value in any provider block",
   "secret-resource": "no token or secret resources",
@@ -65,6 +66,7 @@ export function checkPolicy(input: readonly SynthesizedStack[], allow: AllowList
   const violations: Violation[] = [
     ...checkGrantsAgainstModel(rows, allow),
     ...checkOwnership(stacks, rows),
+    ...stacks.flatMap((s) => checkPrincipalDeclarations(s, allow.model, rows)),
     ...stacks.flatMap((s) => [...checkProvider(s, allow.model), ...checkSecretResources(s), ...checkCatalogs(s)]),
   ];
   return {
@@ -206,6 +208,120 @@ function checkOwnership(stacks: readonly SynthesizedStack[], rows: readonly Gran
         fix: "declare each (securable, principal) pair with its own databricks_grant (the constructs' UnityGrant), never databricks_grants",
       });
     }
+  }
+  return out;
+}
+
+// --- who the principals are ---------------------------------------------------------------------
+
+/**
+ * The policy knows principals by display name (groups, deploying service principals) and by
+ * application ID (the plan principal): a principal declared in the output with a model principal's
+ * name would get that principal's access. So the output creates no principal but each workspace
+ * stack's own deploying one, looks up only the model's, and never changes group membership.
+ */
+function checkPrincipalDeclarations(stack: SynthesizedStack, model: EnvironmentModel, rows: readonly GrantRow[]): Violation[] {
+  const out: Violation[] = [];
+  const { name, json } = stack;
+  const env = model.environments.find((e) => e.stackName === name);
+  const isAccount = model.account?.stackName === name;
+  const plan = model.github?.planServicePrincipal;
+  const deployerOf = (displayName: unknown) => model.environments.find((e) => e.servicePrincipal === displayName);
+  const groupNames = model.groups.map((g) => g.displayName);
+  /** Declarations this rule rejects: grants to them are rejected with them. */
+  const rejected = new Map<string, string>();
+  const reject = (resource: string, principal: string | undefined, problem: string, fix: string) => {
+    rejected.set(resource, principal ?? resource);
+    out.push({ rule: "principal-declaration", stack: name, resource, ...(principal !== undefined ? { principal } : {}), problem, fix });
+  };
+
+  let own: string | undefined;
+  for (const [id, block] of Object.entries(json.resource?.databricks_service_principal ?? {})) {
+    const resource = `databricks_service_principal.${id}`;
+    const displayName = typeof block.display_name === "string" ? block.display_name : undefined;
+    const shown = displayName ?? text(block.display_name);
+    const other = deployerOf(displayName);
+    const claims = other && other !== env ? `, environment ${other.key}'s deploying principal` : plan && displayName === plan.name ? ", the plan principal" : "";
+    if (isAccount || !env) {
+      reject(
+        resource,
+        shown,
+        `${name} creates a service principal named ${shown}${claims}; ${isAccount ? "the account stack creates none (it looks the deployers up by display name and the plan principal by application ID)" : `${name} is no environment's stack`}`,
+        "remove it; each environment's principal is created by its own workspace stack, the plan principal by hand",
+      );
+    } else if (displayName !== env.servicePrincipal) {
+      reject(
+        resource,
+        shown,
+        `${name} creates a service principal named ${shown}${claims}; the only one it may create is environment ${env.key}'s ${env.servicePrincipal}, and the policy knows principals by name, so this new one would get ${claims ? "that principal's" : "no model"} access`,
+        `remove it; grant to the principals of ${model.source} only`,
+      );
+    } else if (own !== undefined) {
+      reject(
+        resource,
+        shown,
+        `${name} creates a second service principal named ${shown} (besides ${own}); grants to it would pass as the environment's own principal's`,
+        `keep one databricks_service_principal for environment ${env.key} and remove the other`,
+      );
+    } else {
+      own = resource;
+    }
+  }
+
+  for (const [id, block] of Object.entries(json.data?.databricks_service_principal ?? {})) {
+    const resource = `data.databricks_service_principal.${id}`;
+    const byName = block.application_id === undefined && deployerOf(block.display_name) !== undefined;
+    const isPlan = plan !== undefined && block.application_id === plan.applicationId && (block.display_name === undefined || block.display_name === plan.name);
+    if (byName || isPlan) continue;
+    const what = Object.entries(block)
+      .filter(([k]) => k === "display_name" || k === "application_id")
+      .map(([k, v]) => `${k} ${text(v)}`)
+      .join(" and ");
+    reject(
+      resource,
+      typeof block.display_name === "string" ? block.display_name : typeof block.application_id === "string" ? block.application_id : undefined,
+      `looks up the service principal with ${what || "no display_name or application_id"}, which is none of the model's`,
+      `look up an environment's deploying principal by display_name (${model.environments.map((e) => e.servicePrincipal).join(", ")})${plan ? ` or the plan principal by application_id (${plan.applicationId})` : ""}, and nothing else`,
+    );
+  }
+
+  for (const [id, block] of Object.entries(json.resource?.databricks_group ?? {})) {
+    const shown = text(block.display_name);
+    reject(
+      `databricks_group.${id}`,
+      shown,
+      `creates a group${groupNames.includes(shown) ? ` with the display name of the model's group ${shown}` : ""}; groups are SCIM-managed and looked up, never created`,
+      "remove it; look groups up with data.databricks_group (the constructs' GroupDirectory)",
+    );
+  }
+  for (const [id, block] of Object.entries(json.data?.databricks_group ?? {})) {
+    if (typeof block.display_name === "string" && groupNames.includes(block.display_name)) continue;
+    reject(
+      `data.databricks_group.${id}`,
+      text(block.display_name),
+      `looks up the group ${text(block.display_name)}, which is not one of the model's groups (${groupNames.join(", ")})`,
+      `add the group to groups in ${model.source}, or remove the lookup`,
+    );
+  }
+  for (const [type, what] of [
+    ["databricks_user", "creates a user; users come from SCIM, and the model gives no user anything"],
+    ["databricks_group_member", "changes a group's members; a member gets every grant of the group, and membership is SCIM-managed"],
+  ] as const) {
+    for (const id of Object.keys(json.resource?.[type] ?? {})) {
+      reject(`${type}.${id}`, undefined, what, "remove it; manage users and group membership in the identity provider (SCIM)");
+    }
+  }
+
+  for (const r of rows.filter((x) => x.stack === name && rejected.has(x.principalRef))) {
+    out.push({
+      rule: "principal-declaration",
+      stack: name,
+      resource: r.resource,
+      principal: r.principal,
+      securable: `${r.securableType} ${r.securable}`,
+      problem: `grants to ${r.principalRef}, a principal declaration this policy rejects; the grant would pass as ${r.principal}'s`,
+      fix: `grant to the model's principal itself, and remove ${r.principalRef}`,
+    });
   }
   return out;
 }
