@@ -68,6 +68,14 @@ describe("policy fixtures: one injected violation each", () => {
       ],
     ],
     [
+      "binding-prod-to-dev",
+      "catalog-isolation",
+      [
+        "ref-prod databricks_workspace_binding.catalog_prod__workspace_dev: [catalog-isolation] catalog prod: binding_type is not set (BINDING_TYPE_READ_WRITE, the provider's default)",
+        "ref-prod databricks_workspace_binding.catalog_prod__workspace_dev: [catalog-isolation] catalog prod: binds catalog prod, but no environment promotes from prod",
+      ],
+    ],
+    [
       "principal-spoof",
       "principal-declaration",
       [
@@ -278,6 +286,59 @@ describe("principals the output declares (principal-declaration)", () => {
       expect.stringMatching(/^ref-account data.databricks_service_principal.plan_by_name: \[principal-declaration\] uc-env-isolation-plan: looks up the service principal with display_name uc-env-isolation-plan, which is none of the model's/),
       expect.stringMatching(/^ref-account data.databricks_service_principal.stranger: \[principal-declaration\] someone-else: looks up the service principal with display_name someone-else/),
       expect.stringMatching(/^ref-account databricks_service_principal.plan: \[principal-declaration\] uc-env-isolation-plan: ref-account creates a service principal named uc-env-isolation-plan, the plan principal; the account stack creates none/),
+    ]);
+  });
+});
+
+describe("catalog isolation and workspace bindings (catalog-isolation)", () => {
+  const isolated = isolatedModel();
+  const output = synthModel(isolated).output;
+  const bound = (name: string, edit: (json: any) => void) => lines(editedFrom(output, name, edit), isolated);
+  const binding = (j: any) => j.resource.databricks_workspace_binding.catalog_dev__workspace_staging;
+
+  it("fails a catalog whose isolation_mode is not the model's", () => {
+    expect(bound("ref-dev", (j) => (j.resource.databricks_catalog.dev.isolation_mode = "OPEN"))).toEqual([
+      expect.stringMatching(/^ref-dev databricks_catalog.dev: \[catalog-isolation\] catalog dev: isolation_mode is OPEN; the model says ISOLATED \(every environment has a workspace.id\)/),
+    ]);
+    expect(bound("ref-prod", (j) => delete j.resource.databricks_catalog.prod.isolation_mode)).toEqual([
+      expect.stringMatching(/^ref-prod databricks_catalog.prod: \[catalog-isolation\] catalog prod: isolation_mode is not set \(OPEN, the provider's default\); the model says ISOLATED/),
+    ]);
+    expect(lines(edited("ref-dev", (j) => (j.resource.databricks_catalog.dev.isolation_mode = "ISOLATED")))).toEqual([
+      expect.stringMatching(/^ref-dev databricks_catalog.dev: \[catalog-isolation\] catalog dev: isolation_mode is ISOLATED; the model says OPEN \(not every environment has a workspace.id\)/),
+    ]);
+  });
+
+  it("fails a read-write binding", () => {
+    expect(bound("ref-dev", (j) => (binding(j).binding_type = "BINDING_TYPE_READ_WRITE"))).toEqual([
+      expect.stringMatching(/^ref-dev databricks_workspace_binding.catalog_dev__workspace_staging: \[catalog-isolation\] catalog dev: binding_type is BINDING_TYPE_READ_WRITE; a binding only lets a promoting environment read/),
+    ]);
+  });
+
+  it("fails a binding to the catalog's own workspace, and to a workspace that does not promote from it", () => {
+    expect(bound("ref-dev", (j) => (binding(j).workspace_id = 1111111111111111))).toEqual([
+      expect.stringMatching(/^ref-dev databricks_workspace_binding.catalog_dev__workspace_staging: \[catalog-isolation\] catalog dev: binds catalog dev to its own workspace 1111111111111111/),
+    ]);
+    expect(bound("ref-dev", (j) => (binding(j).workspace_id = 3333333333333333))).toEqual([
+      expect.stringMatching(/^ref-dev databricks_workspace_binding.catalog_dev__workspace_staging: \[catalog-isolation\] catalog dev: binds catalog dev to workspace 3333333333333333 \(environment prod's\); only the workspaces of environments that promote from dev may read it: 2222222222222222 \(staging\)/),
+    ]);
+    expect(bound("ref-dev", (j) => (binding(j).workspace_id = "${var.workspace}"))).toEqual([
+      expect.stringMatching(/^ref-dev databricks_workspace_binding.catalog_dev__workspace_staging: \[catalog-isolation\] catalog dev: workspace_id is \$\{var.workspace\}, not a workspace ID/),
+    ]);
+  });
+
+  it("fails a binding of a catalog no environment promotes from, and one declared outside the catalog's stack", () => {
+    expect(
+      bound("ref-prod", (j) => {
+        j.resource.databricks_workspace_binding = { catalog_prod__workspace_staging: { securable_name: "prod", securable_type: "catalog", workspace_id: 2222222222222222, binding_type: "BINDING_TYPE_READ_ONLY" } };
+      }),
+    ).toEqual([expect.stringMatching(/^ref-prod databricks_workspace_binding.catalog_prod__workspace_staging: \[catalog-isolation\] catalog prod: binds catalog prod, but no environment promotes from prod/)]);
+    const moved = editedFrom(
+      editedFrom(output, "ref-dev", (j) => delete j.resource.databricks_workspace_binding),
+      "ref-staging",
+      (j) => (j.resource.databricks_workspace_binding = { catalog_dev__workspace_staging: { securable_name: "dev", securable_type: "catalog", workspace_id: 2222222222222222, binding_type: "BINDING_TYPE_READ_ONLY" } }),
+    );
+    expect(lines(moved, isolated)).toEqual([
+      expect.stringMatching(/^ref-staging databricks_workspace_binding.catalog_dev__workspace_staging: \[catalog-isolation\] catalog dev: is declared in ref-staging; a catalog's bindings belong to the stack of its environment \(ref-dev\)/),
     ]);
   });
 });

@@ -7,7 +7,7 @@
 import { includesPrivilege, isReadOnly } from "../permissions";
 import type { EnvironmentModel } from "../model/types";
 import type { AllowList } from "./allow-list";
-import { duplicatePairs, grantRows, grantSecurable, type GrantRow } from "./grants";
+import { duplicatePairs, grantRows, grantSecurable, resolveName, type GrantRow } from "./grants";
 import { normalizeStacks, text, type StackJson, type SynthesizedStack } from "./output";
 
 export const POLICY_RULES = {
@@ -21,6 +21,7 @@ export const POLICY_RULES = {
   "provider-secret": "no secret-shaped value in any provider block",
   "secret-resource": "no token or secret resources",
   "catalog-protection": "every catalog has prevent_destroy and no force_destroy",
+  "catalog-isolation": "catalogs have the model's isolation_mode; a binding is read-only, from a promotion's source catalog (in its own stack) to a promoting environment's workspace, never its own",
   "unresolved-reference": "every grant names declared things and literal privileges, checkable before apply",
 } as const;
 
@@ -67,7 +68,7 @@ export function checkPolicy(input: readonly SynthesizedStack[], allow: AllowList
     ...checkGrantsAgainstModel(rows, allow),
     ...checkOwnership(stacks, rows),
     ...stacks.flatMap((s) => checkPrincipalDeclarations(s, allow.model, rows)),
-    ...stacks.flatMap((s) => [...checkProvider(s, allow.model), ...checkSecretResources(s), ...checkCatalogs(s)]),
+    ...stacks.flatMap((s) => [...checkProvider(s, allow.model), ...checkSecretResources(s), ...checkCatalogs(s), ...checkIsolation(s, allow.model)]),
   ];
   return {
     violations: dedupe(violations).sort(compareViolations),
@@ -459,6 +460,76 @@ function checkCatalogs({ name: stack, json }: SynthesizedStack): Violation[] {
     }
     if (block.force_destroy !== undefined && block.force_destroy !== false) {
       out.push({ ...at, problem: `force_destroy is ${JSON.stringify(block.force_destroy)}, so deleting the catalog also deletes every schema and table in it`, fix: "remove force_destroy" });
+    }
+  }
+  return out;
+}
+
+/**
+ * Isolation as the model has it (lib/constructs/governed-catalog.ts, stacks/workspace-stack.ts):
+ * every catalog ISOLATED when every workspace ID is known, else OPEN; and a catalog that a later
+ * environment promotes from bound read-only to that environment's workspace, by its own stack.
+ */
+function checkIsolation(stack: SynthesizedStack, model: EnvironmentModel): Violation[] {
+  const out: Violation[] = [];
+  const { name, json } = stack;
+  const expected = model.isolated ? "ISOLATED" : "OPEN";
+  const why = model.isolated ? "every environment has a workspace.id" : "not every environment has a workspace.id";
+  for (const [id, block] of Object.entries(json.resource?.databricks_catalog ?? {})) {
+    if (block.isolation_mode === expected || (block.isolation_mode === undefined && expected === "OPEN")) continue;
+    out.push({
+      rule: "catalog-isolation",
+      stack: name,
+      resource: `databricks_catalog.${id}`,
+      securable: `catalog ${text(block.name ?? id)}`,
+      problem: `isolation_mode is ${block.isolation_mode === undefined ? "not set (OPEN, the provider's default)" : text(block.isolation_mode)}; the model says ${expected} (${why})`,
+      fix: `set isolation_mode = "${expected}" (GovernedCatalog does)`,
+    });
+  }
+  const workspaceOf = (workspaceId: number) => model.environments.find((e) => e.workspace.id === workspaceId);
+  for (const [id, block] of Object.entries(json.resource?.databricks_workspace_binding ?? {})) {
+    const catalog = resolveName(json, block.securable_name ?? block.catalog_name, []);
+    const at = { rule: "catalog-isolation" as const, stack: name, resource: `databricks_workspace_binding.${id}`, securable: `${text(block.securable_type ?? "catalog")} ${catalog}` };
+    const push = (problem: string, fix: string) => out.push({ ...at, problem, fix });
+    if ((block.securable_type ?? "catalog") !== "catalog") {
+      push(`binds a ${text(block.securable_type)}; the model binds catalogs only`, "remove the binding");
+      continue;
+    }
+    if (block.binding_type !== "BINDING_TYPE_READ_ONLY") {
+      push(
+        `binding_type is ${block.binding_type === undefined ? "not set (BINDING_TYPE_READ_WRITE, the provider's default)" : text(block.binding_type)}; a binding only lets a promoting environment read the catalog`,
+        'set binding_type = "BINDING_TYPE_READ_ONLY"',
+      );
+    }
+    const source = model.environments.find((e) => e.catalog.name === catalog);
+    if (!source) {
+      push(`binds ${catalog}, which is no environment's catalog in ${model.source}`, "remove the binding");
+      continue;
+    }
+    if (source.stackName !== name) {
+      push(`is declared in ${name}; a catalog's bindings belong to the stack of its environment (${source.stackName})`, `declare it in ${source.stackName} (GovernedCatalog.bindReadOnlyTo) and remove it here`);
+    }
+    const consumers = model.environments.filter((e) => e.promotion?.from === source);
+    if (consumers.length === 0) {
+      push(`binds catalog ${catalog}, but no environment promotes from ${source.key}, so no other workspace may reach it`, "remove the binding");
+      continue;
+    }
+    const workspaceId = typeof block.workspace_id === "number" ? block.workspace_id : typeof block.workspace_id === "string" && /^\d+$/.test(block.workspace_id) ? Number(block.workspace_id) : undefined;
+    const allowed = consumers.filter((c) => c.workspace.id !== undefined).map((c) => `${c.workspace.id} (${c.key})`);
+    const allowedText = allowed.length > 0 ? allowed.join(", ") : `none known (${model.source} has no workspace.id for ${consumers.map((c) => c.key).join(", ")})`;
+    if (workspaceId === undefined) {
+      push(`workspace_id is ${text(block.workspace_id)}, not a workspace ID`, `write the consuming environment's workspace ID as a number: ${allowedText}`);
+    } else if (workspaceId === source.workspace.id) {
+      push(
+        `binds catalog ${catalog} to its own workspace ${workspaceId}; an ISOLATED catalog already belongs to the workspace that created it, and the binding breaks terraform destroy`,
+        "remove the binding",
+      );
+    } else if (!consumers.some((c) => c.workspace.id === workspaceId)) {
+      const owner = workspaceOf(workspaceId);
+      push(
+        `binds catalog ${catalog} to workspace ${workspaceId} (${owner ? `environment ${owner.key}'s` : "no environment's"}); only the workspaces of environments that promote from ${source.key} may read it: ${allowedText}`,
+        "remove the binding, or bind to a promoting environment's workspace",
+      );
     }
   }
   return out;
