@@ -135,6 +135,16 @@ describe("grants diff over real output", () => {
     expect(renderDiffMarkdown(diff(open, after))).toMatch(/^### Access changes: 1 \(1 risk\)$/m);
   });
 
+  it("reports a new owner as widening for the new owner", () => {
+    const after = edited(open, "ref-dev", (j) => (j.resource.databricks_catalog.dev.owner = "${data.databricks_group.dev.display_name}"));
+    expect(diff(open, after).map(brief)).toEqual([
+      { prod: false, direction: "widens", kind: "owner", principal: "Databricks - Dev", securable: "dev", summary: "owner: ml-pipelines-dev-service-principal -> Databricks - Dev (the owner holds every privilege and grants them)" },
+    ]);
+    expect(diff(after, open).map(brief)).toEqual([
+      { prod: false, direction: "widens", kind: "owner", principal: "ml-pipelines-dev-service-principal", securable: "dev", summary: "owner: Databricks - Dev -> ml-pipelines-dev-service-principal (the owner holds every privilege and grants them)" },
+    ]);
+  });
+
   it("reports protection removed from a catalog and a schema as widening", () => {
     const after = edited(open, "ref-staging", (j) => {
       delete j.resource.databricks_catalog.staging.lifecycle;
@@ -156,8 +166,8 @@ describe("grants diff over real output", () => {
       delete g.catalog_dev__group_dev;
     });
     expect(diff(open, after).map((c) => [c.direction, c.kind, c.summary])).toEqual([
+      ["neutral", "re-grant", "declared by ref-dev databricks_grant.catalog_dev__group_dev_renamed (was ref-dev databricks_grant.catalog_dev__group_dev); revoked and granted again on apply"],
       ["neutral", "catalog", "catalog added"],
-      ["neutral", "owner", "declared by ref-dev databricks_grant.catalog_dev__group_dev_renamed (was ref-dev databricks_grant.catalog_dev__group_dev); revoked and granted again on apply"],
     ]);
     expect(diff(after, open).map((c) => c.summary)).toContain("catalog removed (Terraform deletes it and its data unless prevent_destroy stops the plan)");
   });

@@ -76,6 +76,11 @@ describe("policy fixtures: one injected violation each", () => {
       ],
     ],
     [
+      "catalog-owned-by-group",
+      "catalog-owner",
+      ["ref-dev databricks_catalog.dev: [catalog-owner] Databricks - Dev / catalog dev: the owner is the group Databricks - Dev (data.databricks_group.dev); the owner of catalog dev holds every privilege on it"],
+    ],
+    [
       "principal-spoof",
       "principal-declaration",
       [
@@ -340,5 +345,45 @@ describe("catalog isolation and workspace bindings (catalog-isolation)", () => {
     expect(lines(moved, isolated)).toEqual([
       expect.stringMatching(/^ref-staging databricks_workspace_binding.catalog_dev__workspace_staging: \[catalog-isolation\] catalog dev: is declared in ref-staging; a catalog's bindings belong to the stack of its environment \(ref-dev\)/),
     ]);
+  });
+});
+
+describe("catalog and schema owners (catalog-owner)", () => {
+  const owner = (catalog: string, value: unknown) => (j: any) => {
+    if (value === undefined) delete j.resource.databricks_catalog[catalog].owner;
+    else j.resource.databricks_catalog[catalog].owner = value;
+  };
+
+  it("fails a catalog without an owner, or owned by a literal name", () => {
+    expect(lines(edited("ref-prod", owner("prod", undefined)))).toEqual([
+      expect.stringMatching(/^ref-prod databricks_catalog.prod: \[catalog-owner\] catalog prod: owner is not set, so the catalog keeps whoever created it \(or owned it before adoption\)\. Fix: set owner = \$\{databricks_service_principal.prod.application_id\}/),
+    ]);
+    expect(lines(edited("ref-prod", owner("prod", "Databricks - Account Admin")))).toEqual([
+      expect.stringMatching(/^ref-prod databricks_catalog.prod: \[catalog-owner\] Databricks - Account Admin \/ catalog prod: the owner is the group Databricks - Account Admin; the owner of catalog prod holds every privilege on it/),
+    ]);
+  });
+
+  it("fails another environment's principal, and the right principal by lookup instead of the stack's own resource", () => {
+    const staging = edited("ref-staging", (j) => {
+      j.data.databricks_service_principal = { prod: { display_name: "ml-pipelines-prod-service-principal" }, staging: { display_name: "ml-pipelines-staging-service-principal" } };
+      j.resource.databricks_catalog.staging.owner = "${data.databricks_service_principal.prod.application_id}";
+    });
+    expect(lines(staging)).toEqual([
+      expect.stringMatching(/^ref-staging databricks_catalog.staging: \[catalog-owner\] ml-pipelines-prod-service-principal \/ catalog staging: the owner is the service principal ml-pipelines-prod-service-principal \(data.databricks_service_principal.prod\)/),
+    ]);
+    const lookup = edited("ref-staging", (j) => {
+      j.data.databricks_service_principal = { staging: { display_name: "ml-pipelines-staging-service-principal" } };
+      j.resource.databricks_catalog.staging.owner = "${data.databricks_service_principal.staging.application_id}";
+    });
+    expect(lines(lookup)).toEqual([
+      expect.stringMatching(/^ref-staging databricks_catalog.staging: \[catalog-owner\] ml-pipelines-staging-service-principal \/ catalog staging: the owner is the service principal ml-pipelines-staging-service-principal \(data.databricks_service_principal.staging\), not the databricks_service_principal ref-staging declares/),
+    ]);
+  });
+
+  it("fails a schema owned by anyone but its environment's principal, and passes one owned by it", () => {
+    expect(lines(edited("ref-dev", (j) => (j.resource.databricks_schema.dev__gold.owner = "${data.databricks_group.dev.display_name}")))).toEqual([
+      expect.stringMatching(/^ref-dev databricks_schema.dev__gold: \[catalog-owner\] Databricks - Dev \/ schema dev.gold: the owner is the group Databricks - Dev \(data.databricks_group.dev\); the owner of schema dev.gold holds every privilege on it/),
+    ]);
+    expect(lines(edited("ref-dev", (j) => (j.resource.databricks_schema.dev__gold.owner = "${databricks_service_principal.dev.application_id}")))).toEqual([]);
   });
 });

@@ -5,8 +5,8 @@
  */
 import { includesPrivilege } from "../permissions";
 import type { EnvironmentModel } from "../model/types";
-import { grantRows, grantSecurable, pairKey, resolveName, type GrantRow } from "./grants";
-import { normalizeStacks, text, type SynthesizedStack } from "./output";
+import { grantRows, grantSecurable, pairKey, resolveName, resolvePrincipal, type GrantRow } from "./grants";
+import { ReviewInputError, normalizeStacks, stackLocation, text, type SynthesizedStack } from "./output";
 import { cell, principalLabel } from "./report";
 
 /**
@@ -14,7 +14,7 @@ import { cell, principalLabel } from "./report";
  * grant, a grant recreated at another address); narrows: less access or more protection.
  */
 export type Direction = "widens" | "risk" | "narrows" | "neutral";
-export type ChangeKind = "grant" | "authoritative" | "owner" | "principal" | "catalog" | "binding" | "protection";
+export type ChangeKind = "grant" | "authoritative" | "re-grant" | "owner" | "principal" | "catalog" | "binding" | "protection";
 
 export interface AccessChange {
   readonly kind: ChangeKind;
@@ -63,7 +63,7 @@ export function prodScope(inputs: readonly (readonly SynthesizedStack[])[], mode
 export function diffOutputs(baseInput: readonly SynthesizedStack[], headInput: readonly SynthesizedStack[], scope: ProdScope): AccessChange[] {
   const base = normalizeStacks(baseInput);
   const head = normalizeStacks(headInput);
-  const changes = [...grantChanges(base, head), ...authoritativeChanges(base, head), ...principalChanges(base, head), ...catalogChanges(base, head), ...bindingChanges(base, head), ...protectionChanges(base, head)];
+  const changes = [...grantChanges(base, head), ...authoritativeChanges(base, head), ...principalChanges(base, head), ...catalogChanges(base, head), ...bindingChanges(base, head), ...protectionChanges(base, head), ...ownerChanges(base, head)];
   const isProd = (c: Omit<AccessChange, "prod">) =>
     scope.stacks.has(c.stack) || (c.securable !== undefined && c.securableType !== "metastore" && scope.catalogs.has(c.securable.split(".")[0]));
   // A fixed key order for the JSON: what kind of change first, then where, then what.
@@ -125,7 +125,7 @@ function grantChanges(base: readonly SynthesizedStack[], head: readonly Synthesi
       });
     } else if (b && a && b.declaredBy.join() !== a.declaredBy.join()) {
       // Same privileges, new owner or address: Terraform revokes and grants again during the apply.
-      out.push({ ...at, kind: "owner", direction: "neutral", summary: `declared by ${a.declaredBy.join(", ")} (was ${b.declaredBy.join(", ")}); revoked and granted again on apply` });
+      out.push({ ...at, kind: "re-grant", direction: "neutral", summary: `declared by ${a.declaredBy.join(", ")} (was ${b.declaredBy.join(", ")}); revoked and granted again on apply` });
     }
   }
   return out;
@@ -222,8 +222,42 @@ function catalogChanges(base: readonly SynthesizedStack[], head: readonly Synthe
     resource: c.resource,
     securableType: "catalog",
     securable: c.name,
-    summary: added ? "catalog added" : "catalog removed (Terraform deletes it and its data unless prevent_destroy stops the plan)",
+    summary: added
+      ? `catalog added${ownerOf(c) ? ` (owner ${ownerOf(c)!.name})` : ""}`
+      : "catalog removed (Terraform deletes it and its data unless prevent_destroy stops the plan)",
   }));
+}
+
+/** Who owns a catalog or schema, as a reader names them; undefined when the block sets no owner. */
+function ownerOf(b: Block): { name: string; kind: string } | undefined {
+  if (b.block.owner === undefined || b.block.owner === null) return undefined;
+  const p = resolvePrincipal(b.stack.json, b.block.owner, [], (problem) => {
+    throw new ReviewInputError(`${stackLocation(b.stack)}: ${b.resource}: owner: ${problem}.`);
+  });
+  return { name: p.name, kind: p.kind };
+}
+
+/** A new owner holds every privilege on the securable and grants them: widening for the new owner. */
+function ownerChanges(base: readonly SynthesizedStack[], head: readonly SynthesizedStack[]): Omit<AccessChange, "prod">[] {
+  const out: Omit<AccessChange, "prod">[] = [];
+  for (const [type, of] of [["catalog", catalogs], ["schema", schemas]] as const) {
+    const before = of(base);
+    for (const [name, a] of of(head)) {
+      const b = before.get(name);
+      if (!b) continue;
+      const was = ownerOf(b);
+      const now = ownerOf(a);
+      if (was?.name === now?.name && was?.kind === now?.kind) continue;
+      const at = { kind: "owner" as const, stack: a.stack.name, resource: a.resource, securableType: type, securable: name, attribute: "owner", before: was?.name, after: now?.name };
+      if (!now) {
+        // Without `owner` in the configuration Terraform leaves the owner as it is.
+        out.push({ ...at, direction: "neutral", principal: was!.name, principalKind: was!.kind, summary: `owner no longer set: stays ${was!.name} until changed outside Terraform` });
+      } else {
+        out.push({ ...at, direction: "widens", principal: now.name, principalKind: now.kind, summary: `owner: ${was?.name ?? "(not set)"} -> ${now.name} (the owner holds every privilege and grants them)` });
+      }
+    }
+  }
+  return out;
 }
 
 const READ_WRITE = "BINDING_TYPE_READ_WRITE"; // the provider's default binding type
@@ -305,7 +339,7 @@ function addedRemoved<T>(before: Map<string, T>, after: Map<string, T>, change: 
 // --- order and rendering ------------------------------------------------------------------------
 
 const DIRECTION_ORDER: readonly Direction[] = ["widens", "risk", "narrows", "neutral"];
-const KIND_ORDER: readonly ChangeKind[] = ["grant", "authoritative", "binding", "protection", "principal", "catalog", "owner"];
+const KIND_ORDER: readonly ChangeKind[] = ["grant", "owner", "authoritative", "re-grant", "binding", "protection", "principal", "catalog"];
 
 function compareChanges(a: AccessChange, b: AccessChange): number {
   const keys = (c: AccessChange) => [

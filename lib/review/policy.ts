@@ -7,8 +7,8 @@
 import { includesPrivilege, isReadOnly } from "../permissions";
 import type { EnvironmentModel } from "../model/types";
 import type { AllowList } from "./allow-list";
-import { duplicatePairs, grantRows, grantSecurable, resolveName, type GrantRow } from "./grants";
-import { normalizeStacks, text, type StackJson, type SynthesizedStack } from "./output";
+import { duplicatePairs, grantRows, grantSecurable, resolveName, resolvePrincipal, type GrantRow } from "./grants";
+import { ReviewInputError, normalizeStacks, parseReference, stackLocation, text, type StackJson, type SynthesizedStack } from "./output";
 
 export const POLICY_RULES = {
   "exceeds-model": "no principal holds more on a securable than the permission model gives it",
@@ -21,6 +21,7 @@ export const POLICY_RULES = {
   "provider-secret": "no secret-shaped value in any provider block",
   "secret-resource": "no token or secret resources",
   "catalog-protection": "every catalog has prevent_destroy and no force_destroy",
+  "catalog-owner": "each catalog (and a schema that names an owner) is owned by its environment's deploying principal, declared in the same stack",
   "catalog-isolation": "catalogs have the model's isolation_mode; a binding is read-only, from a promotion's source catalog (in its own stack) to a promoting environment's workspace, never its own",
   "unresolved-reference": "every grant names declared things and literal privileges, checkable before apply",
 } as const;
@@ -68,7 +69,7 @@ export function checkPolicy(input: readonly SynthesizedStack[], allow: AllowList
     ...checkGrantsAgainstModel(rows, allow),
     ...checkOwnership(stacks, rows),
     ...stacks.flatMap((s) => checkPrincipalDeclarations(s, allow.model, rows)),
-    ...stacks.flatMap((s) => [...checkProvider(s, allow.model), ...checkSecretResources(s), ...checkCatalogs(s), ...checkIsolation(s, allow.model)]),
+    ...stacks.flatMap((s) => [...checkProvider(s, allow.model), ...checkSecretResources(s), ...checkCatalogs(s), ...checkOwners(s, allow.model), ...checkIsolation(s, allow.model)]),
   ];
   return {
     violations: dedupe(violations).sort(compareViolations),
@@ -461,6 +462,59 @@ function checkCatalogs({ name: stack, json }: SynthesizedStack): Violation[] {
     if (block.force_destroy !== undefined && block.force_destroy !== false) {
       out.push({ ...at, problem: `force_destroy is ${JSON.stringify(block.force_destroy)}, so deleting the catalog also deletes every schema and table in it`, fix: "remove force_destroy" });
     }
+  }
+  return out;
+}
+
+/**
+ * The owner of a catalog holds every privilege on it and may grant them, beyond any grant. The model
+ * makes each catalog's owner its environment's deploying principal (so CI can manage its grants):
+ * `${databricks_service_principal.<x>.application_id}` of the principal the same stack declares
+ * with that environment's display name. A schema needs no owner (it gets its creator's), but one
+ * it names must be the same principal.
+ */
+function checkOwners(stack: SynthesizedStack, model: EnvironmentModel): Violation[] {
+  const out: Violation[] = [];
+  const { name, json } = stack;
+  const stackEnv = model.environments.find((e) => e.stackName === name);
+  const check = (resource: string, securable: string, catalog: string, owner: unknown, required: boolean) => {
+    const env = model.environments.find((e) => e.catalog.name === catalog) ?? stackEnv;
+    const ref = parseReference(owner);
+    const own = ref && !ref.data && ref.type === "databricks_service_principal" && ref.attribute === "application_id" ? json.resource?.databricks_service_principal?.[ref.name] : undefined;
+    if (env && own?.display_name === env.servicePrincipal) return;
+    if (owner === undefined && !required) return;
+    const sp = env ? Object.entries(json.resource?.databricks_service_principal ?? {}).find(([, b]) => b.display_name === env.servicePrincipal) : undefined;
+    const fix = sp
+      ? `set owner = \${databricks_service_principal.${sp[0]}.application_id} (${env!.servicePrincipal}, environment ${env!.key}'s deploying principal)`
+      : env
+        ? `declare ${securable} in ${env.stackName}, owned by the databricks_service_principal of ${env.servicePrincipal} there`
+        : `declare ${securable} only in an environment's stack, owned by its deploying principal`;
+    const at = { rule: "catalog-owner" as const, stack: name, resource, securable };
+    if (owner === undefined) {
+      out.push({ ...at, problem: "owner is not set, so the catalog keeps whoever created it (or owned it before adoption)", fix });
+      return;
+    }
+    const p = resolvePrincipal(json, owner, [], (problem) => {
+      throw new ReviewInputError(`${stackLocation(stack)}: ${resource}: owner: ${problem}.`);
+    });
+    const who =
+      p.kind === "group" ? `the group ${p.name}` : p.kind === "service_principal" ? `the service principal ${p.name}` : p.kind === "user" ? `the user ${p.name}` : text(owner);
+    const via = ref ? ` (${p.ref})` : "";
+    const notOwn = ref && env && p.kind === "service_principal" && p.name === env.servicePrincipal ? `, not the databricks_service_principal ${name} declares` : "";
+    out.push({
+      ...at,
+      principal: p.name,
+      problem: `the owner is ${who}${via}${notOwn}; the owner of ${securable} holds every privilege on it and grants them, and ${env ? `the model makes it environment ${env.key}'s deploying principal ${env.servicePrincipal}` : `${name} is no environment's stack`}`,
+      fix,
+    });
+  };
+  for (const [id, block] of Object.entries(json.resource?.databricks_catalog ?? {})) {
+    const catalog = text(block.name ?? id);
+    check(`databricks_catalog.${id}`, `catalog ${catalog}`, catalog, block.owner, true);
+  }
+  for (const [id, block] of Object.entries(json.resource?.databricks_schema ?? {})) {
+    const catalog = resolveName(json, block.catalog_name, []);
+    check(`databricks_schema.${id}`, `schema ${catalog}.${text(block.name ?? id)}`, catalog, block.owner, false);
   }
   return out;
 }
