@@ -88,6 +88,11 @@ describe("policy fixtures: one injected violation each", () => {
         "ref-dev databricks_service_principal.fake: [principal-declaration] ml-pipelines-prod-service-principal: ref-dev creates a service principal named ml-pipelines-prod-service-principal, environment prod's deploying principal",
       ],
     ],
+    [
+      "host-from-variable",
+      "provider-workspace",
+      ["ref-prod provider.databricks: [provider-workspace] host is ${var.databricks_host}, a variable: TF_VAR_databricks_host (or -var) could aim ref-prod at another workspace"],
+    ],
     ["token-in-provider", "provider-secret", ["ref-dev provider.databricks: [provider-secret] token is set (dapi…)"]],
     [
       "secret-resources",
@@ -213,6 +218,17 @@ describe("ownership and providers beyond the fixtures", () => {
       expect.stringMatching(/^ref-staging provider.databricks.prod: \[provider-workspace\] host is https:\/\/dbc-028d9e53-7ce6.cloud.databricks.com, environment prod's, not environment staging's/),
       expect.stringMatching(/^ref-staging provider.databricks.prod: \[provider-workspace\] profile is ref-prod, environment prod's, not environment staging's ref-staging/),
     ]);
+  });
+
+  it("fails the account stack's account_id from a variable, and a host not written exactly as the model's", () => {
+    const full = loadEnvironmentModel(path.join(ROOT, "__tests__", "fixtures", "models", "full.yaml"));
+    const account = editedFrom(synthModel(full).output, "ref-account", (j) => {
+      j.variable.account = { default: full.account!.id };
+      j.provider.databricks[0].account_id = "${var.account}";
+    });
+    expect(lines(account, full)).toEqual([expect.stringMatching(/^ref-account provider.databricks: \[provider-workspace\] account_id is \$\{var.account\}, a variable: TF_VAR_account \(or -var\) could aim ref-account at another account\. Fix: write account_id as the literal /)]);
+    const slash = edited("ref-dev", (j) => (j.provider.databricks[0].host += "/"));
+    expect(lines(slash)).toEqual([expect.stringMatching(/^ref-dev provider.databricks: \[provider-workspace\] host is https:\/\/dbc-a72d6af9-df3d.cloud.databricks.com\/, not written exactly as environment dev's https:\/\/dbc-a72d6af9-df3d.cloud.databricks.com\./)]);
   });
 
   it("fails a profile it cannot resolve, and a token hidden in a variable default", () => {

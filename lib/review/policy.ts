@@ -396,15 +396,33 @@ function checkProvider({ name: stack, json }: SynthesizedStack, model: Environme
     const resource = typeof block.alias === "string" ? `provider.databricks.${block.alias}` : "provider.databricks";
     for (const [attr, expected] of Object.entries(target!.expected)) {
       const fix = `set ${attr} to ${expected} (${target!.path}.${attr === "account_id" ? "id" : attr}); a stack changes its own target and no other`;
-      const got = resolveValue(json, block[attr]);
+      // The target itself is a literal: a variable (even with the right default) is whatever
+      // TF_VAR_<name> or -var says at apply time. Only the profile, a person's login, may be one.
+      const raw = block[attr];
+      const variable = typeof raw === "string" ? VARIABLE.exec(raw) : null;
+      if (attr !== "profile" && typeof raw === "string" && raw.includes("${")) {
+        out.push({
+          ...at,
+          resource,
+          problem: variable
+            ? `${attr} is ${raw}, a variable: TF_VAR_${variable[1]} (or -var) could aim ${stack} at another ${attr === "host" ? "workspace" : "account"}`
+            : `${attr} is ${raw}, an expression decided at apply time`,
+          fix: `write ${attr} as the literal ${expected} (${target!.path}.${attr === "account_id" ? "id" : attr})`,
+        });
+        continue;
+      }
+      const got = resolveValue(json, raw);
       if (got.problem) {
         out.push({ ...at, resource, problem: `${attr} ${got.problem}`, fix });
         continue;
       }
-      const same = attr === "host" ? normalizeHost(got.value!) === normalizeHost(expected) : got.value === expected;
-      if (same) continue;
+      if (got.value === expected) continue;
       const owner = ownerOf(targets, attr, got.value!);
-      out.push({ ...at, resource, problem: `${attr} is ${got.value}${owner ? `, ${owner.what}'s` : ""}, not ${target!.what}'s ${expected}`, fix });
+      const problem =
+        owner === target
+          ? `${attr} is ${got.value}, not written exactly as ${target!.what}'s ${expected}`
+          : `${attr} is ${got.value}${owner ? `, ${owner.what}'s` : ""}, not ${target!.what}'s ${expected}`;
+      out.push({ ...at, resource, problem, fix });
     }
   }
   for (const [type, list] of Object.entries(json.provider ?? {})) {
