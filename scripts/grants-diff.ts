@@ -10,9 +10,10 @@ runCommand(
     usage: "npm run --silent grants:diff -- BASE_DIR HEAD_DIR [--format md|json] [--model FILE]",
     help:
       "Compares two cdktf outputs (e.g. the target branch's and the pull request's): privileges added and\n" +
-      "removed per (principal, securable), principals, catalogs and workspace bindings added or removed,\n" +
-      "protection flags changed. Production first and marked PROD; `+ widens` (more access, less\n" +
-      "protection) apart from `- narrows`.\n" +
+      "removed per (principal, securable), owners, principals, catalogs and workspace bindings added or\n" +
+      "removed, protection flags changed. Production first and marked PROD; `+ widens` (more access, less\n" +
+      "protection), `! risk` (the apply itself revokes: an added databricks_grants, a grant at a new\n" +
+      "address without a moved block) and `- narrows` apart.\n" +
       "--format md    a pull-request comment (default); `No access changes.` when there are none\n" +
       "--format json  an array of changes\n" +
       "--model FILE   tells which environment is production (the model's `production`, else the one keyed\n" +

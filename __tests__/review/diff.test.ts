@@ -158,17 +158,48 @@ describe("grants diff over real output", () => {
     ]);
   });
 
-  it("reports a catalog added and removed, and a pair that moves to another address", () => {
-    const after = edited(open, "ref-dev", (j) => {
-      j.resource.databricks_catalog.scratch = { name: "scratch", lifecycle: { prevent_destroy: true } };
+  /** ref-dev with the dev group's grant on dev at another address. */
+  const renamed = (moved: boolean) =>
+    edited(open, "ref-dev", (j) => {
       const g = j.resource.databricks_grant;
       g.catalog_dev__group_dev_renamed = g.catalog_dev__group_dev;
       delete g.catalog_dev__group_dev;
+      if (moved) j.moved = [{ from: "databricks_grant.catalog_dev__group_dev", to: "databricks_grant.catalog_dev__group_dev_renamed" }];
     });
-    expect(diff(open, after).map((c) => [c.direction, c.kind, c.summary])).toEqual([
-      ["neutral", "re-grant", "declared by ref-dev databricks_grant.catalog_dev__group_dev_renamed (was ref-dev databricks_grant.catalog_dev__group_dev); revoked and granted again on apply"],
-      ["neutral", "catalog", "catalog added"],
+
+  it("reports a catalog added and removed", () => {
+    const after = edited(open, "ref-dev", (j) => (j.resource.databricks_catalog.scratch = { name: "scratch", lifecycle: { prevent_destroy: true } }));
+    expect(diff(open, after).map((c) => [c.direction, c.kind, c.summary])).toEqual([["neutral", "catalog", "catalog added"]]);
+    expect(diff(after, open).map((c) => c.summary)).toEqual(["catalog removed (Terraform deletes it and its data unless prevent_destroy stops the plan)"]);
+  });
+
+  it("marks a grant moved to another address without a moved block as a risk, with the fix", () => {
+    const [change, ...rest] = diff(open, renamed(false));
+    expect(rest).toEqual([]);
+    expect(change).toMatchObject({ direction: "risk", kind: "re-grant", stack: "ref-dev", resource: "databricks_grant.catalog_dev__group_dev_renamed", principal: "Databricks - Dev", securable: "dev" });
+    expect(change.summary).toBe(
+      "declared by ref-dev databricks_grant.catalog_dev__group_dev_renamed (was ref-dev databricks_grant.catalog_dev__group_dev): without a moved block Terraform destroys the old grant " +
+        "(revoking EXECUTE, READ_VOLUME, SELECT, USE_CATALOG, USE_SCHEMA) and creates the new one, in no fixed order, so the privileges can end up revoked. " +
+        'Fix: movedFrom(<the new grant>, "databricks_grant.catalog_dev__group_dev") (lib/constructs/state-blocks.ts) writes the moved block',
+    );
+    expect(renderDiffMarkdown([change])).toContain("| **! risk** |  | re-grant | Databricks - Dev (group) | catalog dev | declared by ref-dev");
+  });
+
+  it("reports a grant moved with a moved block from its old address as neutral", () => {
+    expect(diff(open, renamed(true)).map((c) => [c.direction, c.kind, c.summary])).toEqual([
+      ["neutral", "re-grant", "declared by ref-dev databricks_grant.catalog_dev__group_dev_renamed (was ref-dev databricks_grant.catalog_dev__group_dev), with a moved block: renamed in state, nothing revoked"],
     ]);
-    expect(diff(after, open).map((c) => c.summary)).toContain("catalog removed (Terraform deletes it and its data unless prevent_destroy stops the plan)");
+  });
+
+  it("marks a grant moved to another stack as a risk: no moved block crosses stacks", () => {
+    const after = edited(
+      edited(open, "ref-dev", (j) => delete j.resource.databricks_grant.catalog_dev__group_dev),
+      "ref-staging",
+      (j) => (j.resource.databricks_grant.catalog_dev__group_dev = { catalog: "dev", principal: "${data.databricks_group.dev.display_name}", privileges: ["EXECUTE", "READ_VOLUME", "SELECT", "USE_CATALOG", "USE_SCHEMA"] }),
+    );
+    const [change, ...rest] = diff(open, after);
+    expect(rest).toEqual([]);
+    expect(change).toMatchObject({ direction: "risk", kind: "re-grant", stack: "ref-staging" });
+    expect(change.summary).toContain("Fix: a moved block cannot cross stacks: run `terraform state rm 'databricks_grant.catalog_dev__group_dev'` for ref-dev before it applies");
   });
 });

@@ -72,18 +72,25 @@ export function diffOutputs(baseInput: readonly SynthesizedStack[], headInput: r
 
 // --- grants -------------------------------------------------------------------------------------
 
+interface Declaration {
+  readonly stack: string;
+  readonly resource: string;
+}
+
 interface Pair {
   readonly first: GrantRow;
   readonly privileges: string[];
-  readonly declaredBy: string[];
+  readonly declaredBy: Declaration[];
 }
+
+const declared = (d: Declaration) => `${d.stack} ${d.resource}`;
 
 function pairs(stacks: readonly SynthesizedStack[]): Map<string, Pair> {
   const out = new Map<string, Pair>();
   for (const r of grantRows(stacks)) {
     const p = out.get(pairKey(r)) ?? { first: r, privileges: [], declaredBy: [] };
     p.privileges.push(...r.privileges.filter((x) => !p.privileges.includes(x)));
-    p.declaredBy.push(`${r.stack} ${r.resource}`);
+    p.declaredBy.push({ stack: r.stack, resource: r.resource });
     out.set(pairKey(r), p);
   }
   for (const p of out.values()) p.privileges.sort();
@@ -93,6 +100,7 @@ function pairs(stacks: readonly SynthesizedStack[]): Map<string, Pair> {
 function grantChanges(base: readonly SynthesizedStack[], head: readonly SynthesizedStack[]): Omit<AccessChange, "prod">[] {
   const before = pairs(base);
   const after = pairs(head);
+  const moved = new Map(head.map((s) => [s.name, s.json.moved ?? []]));
   const out: Omit<AccessChange, "prod">[] = [];
   for (const key of new Set([...before.keys(), ...after.keys()])) {
     const b = before.get(key);
@@ -123,12 +131,50 @@ function grantChanges(base: readonly SynthesizedStack[], head: readonly Synthesi
         removed,
         summary: `${verb}: ${[...added.map((p) => `+${p}`), ...removed.map((p) => `-${p}`)].join(" ")}`,
       });
-    } else if (b && a && b.declaredBy.join() !== a.declaredBy.join()) {
-      // Same privileges, new owner or address: Terraform revokes and grants again during the apply.
-      out.push({ ...at, kind: "re-grant", direction: "neutral", summary: `declared by ${a.declaredBy.join(", ")} (was ${b.declaredBy.join(", ")}); revoked and granted again on apply` });
+    }
+    if (b && a) {
+      const regrant = reGrant(b, a, moved);
+      if (regrant) out.push({ ...at, kind: "re-grant", ...regrant });
     }
   }
   return out;
+}
+
+/**
+ * A pair that keeps its access but changes address. Without a `moved` block Terraform destroys the
+ * old grant (revoking its privileges) and creates the new one, in no fixed order: when the destroy
+ * runs last, the privileges are gone until the next apply. A moved block renames it in state; none
+ * crosses stacks.
+ */
+function reGrant(
+  b: Pair,
+  a: Pair,
+  moved: Map<string, readonly { readonly from?: unknown; readonly to?: unknown }[]>,
+): { direction: Direction; summary: string } | undefined {
+  const now = new Set(a.declaredBy.map(declared));
+  const gone = b.declaredBy.filter((d) => !now.has(declared(d)));
+  const fresh = a.declaredBy.filter((d) => !b.declaredBy.some((x) => declared(x) === declared(d)));
+  if (gone.length === 0 && fresh.length === 0) return undefined;
+  const words = `declared by ${a.declaredBy.map(declared).join(", ")} (was ${b.declaredBy.map(declared).join(", ")})`;
+  const movedTo = (d: Declaration) => (moved.get(d.stack) ?? []).find((m) => m.from === d.resource && a.declaredBy.some((x) => x.stack === d.stack && x.resource === m.to));
+  const unmoved = gone.filter((d) => !movedTo(d));
+  const targets = new Set(gone.map((d) => movedTo(d)).filter((m) => m !== undefined).map((m) => text(m!.to)));
+  const extra = fresh.filter((d) => !targets.has(d.resource));
+  if (unmoved.length === 0 && extra.length === 0) return { direction: "neutral", summary: `${words}, with a moved block: renamed in state, nothing revoked` };
+  if (unmoved.length === 0) {
+    return { direction: "risk", summary: `${words}: now declared more than once; destroying either revokes what both grant. Fix: keep one declaration` };
+  }
+  const fixes = unmoved.map((d) =>
+    fresh.some((x) => x.stack === d.stack)
+      ? `movedFrom(<the new grant>, "${d.resource}") (lib/constructs/state-blocks.ts) writes the moved block`
+      : `a moved block cannot cross stacks: run \`terraform state rm '${d.resource}'\` for ${d.stack} before it applies, so that its destroy revokes nothing`,
+  );
+  return {
+    direction: "risk",
+    summary:
+      `${words}: without a moved block Terraform destroys the old grant (revoking ${b.privileges.join(", ")}) and creates the new one, in no fixed order, ` +
+      `so the privileges can end up revoked. Fix: ${fixes.join("; ")}`,
+  };
 }
 
 /** An added `databricks_grants` revokes, on every apply, whatever it does not list on its securable. */
