@@ -286,24 +286,27 @@ function ownerOf(b: Block): { name: string; kind: string } | undefined {
 /** A new owner holds every privilege on the securable and grants them: widening for the new owner. */
 function ownerChanges(base: readonly SynthesizedStack[], head: readonly SynthesizedStack[]): Omit<AccessChange, "prod">[] {
   const out: Omit<AccessChange, "prod">[] = [];
-  for (const [type, of] of [["catalog", catalogs], ["schema", schemas]] as const) {
-    const before = of(base);
-    for (const [name, a] of of(head)) {
-      const b = before.get(name);
-      if (!b) continue;
-      const was = ownerOf(b);
-      const now = ownerOf(a);
-      if (was?.name === now?.name && was?.kind === now?.kind) continue;
-      const at = { kind: "owner" as const, stack: a.stack.name, resource: a.resource, securableType: type, securable: name, attribute: "owner", before: was?.name, after: now?.name };
-      if (!now) {
-        // Without `owner` in the configuration Terraform leaves the owner as it is.
-        out.push({ ...at, direction: "neutral", principal: was!.name, principalKind: was!.kind, summary: `owner no longer set: stays ${was!.name} until changed outside Terraform` });
-      } else {
-        out.push({ ...at, direction: "widens", principal: now.name, principalKind: now.kind, summary: `owner: ${was?.name ?? "(not set)"} -> ${now.name} (the owner holds every privilege and grants them)` });
-      }
+  for (const [type, name, b, a] of keptSecurables(base, head)) {
+    const was = ownerOf(b);
+    const now = ownerOf(a);
+    if (was?.name === now?.name && was?.kind === now?.kind) continue;
+    const at = { kind: "owner" as const, stack: a.stack.name, resource: a.resource, securableType: type, securable: name, attribute: "owner", before: was?.name, after: now?.name };
+    if (!now) {
+      // Without `owner` in the configuration Terraform leaves the owner as it is.
+      out.push({ ...at, direction: "neutral", principal: was!.name, principalKind: was!.kind, summary: `owner no longer set: stays ${was!.name} until changed outside Terraform` });
+    } else {
+      out.push({ ...at, direction: "widens", principal: now.name, principalKind: now.kind, summary: `owner: ${was?.name ?? "(not set)"} -> ${now.name} (the owner holds every privilege and grants them)` });
     }
   }
   return out;
+}
+
+/** The catalogs and schemas both outputs declare: type, name, BASE's block, HEAD's block. */
+function keptSecurables(base: readonly SynthesizedStack[], head: readonly SynthesizedStack[]): (readonly ["catalog" | "schema", string, Block, Block])[] {
+  return ([["catalog", catalogs], ["schema", schemas]] as const).flatMap(([type, of]) => {
+    const before = of(base);
+    return [...of(head)].filter(([name]) => before.has(name)).map(([name, a]) => [type, name, before.get(name)!, a] as const);
+  });
 }
 
 const READ_WRITE = "BINDING_TYPE_READ_WRITE"; // the provider's default binding type
@@ -347,29 +350,24 @@ const FLAGS: readonly { attribute: string; read: (b: Block["block"]) => string; 
 
 function protectionChanges(base: readonly SynthesizedStack[], head: readonly SynthesizedStack[]): Omit<AccessChange, "prod">[] {
   const out: Omit<AccessChange, "prod">[] = [];
-  for (const [type, of] of [["catalog", catalogs], ["schema", schemas]] as const) {
-    const before = of(base);
-    for (const [name, a] of of(head)) {
-      const b = before.get(name);
-      if (!b) continue;
-      for (const flag of FLAGS) {
-        if (flag.attribute === "isolation_mode" && type !== "catalog") continue;
-        const was = flag.read(b.block);
-        const now = flag.read(a.block);
-        if (was === now) continue;
-        out.push({
-          kind: "protection",
-          direction: now === flag.weakerWhen ? "widens" : "narrows",
-          stack: a.stack.name,
-          resource: a.resource,
-          securableType: type,
-          securable: name,
-          attribute: flag.attribute,
-          before: was,
-          after: now,
-          summary: `${flag.attribute}: ${was} -> ${now}`,
-        });
-      }
+  for (const [type, name, b, a] of keptSecurables(base, head)) {
+    for (const flag of FLAGS) {
+      if (flag.attribute === "isolation_mode" && type !== "catalog") continue;
+      const was = flag.read(b.block);
+      const now = flag.read(a.block);
+      if (was === now) continue;
+      out.push({
+        kind: "protection",
+        direction: now === flag.weakerWhen ? "widens" : "narrows",
+        stack: a.stack.name,
+        resource: a.resource,
+        securableType: type,
+        securable: name,
+        attribute: flag.attribute,
+        before: was,
+        after: now,
+        summary: `${flag.attribute}: ${was} -> ${now}`,
+      });
     }
   }
   return out;
