@@ -164,11 +164,12 @@ function reGrant(
   if (unmoved.length === 0) {
     return { direction: "risk", summary: `${words}: now declared more than once; destroying either revokes what both grant. Fix: keep one declaration` };
   }
-  const fixes = unmoved.map((d) =>
-    fresh.some((x) => x.stack === d.stack)
-      ? `movedFrom(<the new grant>, "${d.resource}") (lib/constructs/state-blocks.ts) writes the moved block`
-      : `a moved block cannot cross stacks: run \`terraform state rm '${d.resource}'\` for ${d.stack} before it applies, so that its destroy revokes nothing`,
-  );
+  const fixes = unmoved.map((d) => {
+    const to = fresh.find((x) => x.stack === d.stack);
+    return to
+      ? `add a moved block from ${d.resource} to ${to.resource} (movedFrom in lib/constructs/state-blocks.ts)`
+      : `a moved block cannot cross stacks: run \`terraform state rm '${d.resource}'\` for ${d.stack} before it applies, so that its destroy revokes nothing`;
+  });
   return {
     direction: "risk",
     summary:
