@@ -17,7 +17,7 @@ export const POLICY_RULES = {
   "authoritative-metastore": "no databricks_grants (authoritative) on the shared metastore",
   "authoritative-grants": "no databricks_grants (authoritative) on any other securable either: always databricks_grant",
   "principal-declaration": "principals are the model's: each workspace stack creates only its own environment's service principal, groups and users are never created, lookups name the model's principals",
-  "provider-workspace": "each stack's provider aims at its own environment's workspace (host and profile) and no other",
+  "provider-workspace": "each stack's provider aims at its own target and no other: the model's host (and account_id) as a literal, the model's profile",
   "provider-secret": "no secret-shaped value in any provider block",
   "secret-resource": "no token or secret resources",
   "catalog-protection": "every catalog has prevent_destroy and no force_destroy",
@@ -231,9 +231,9 @@ function checkPrincipalDeclarations(stack: SynthesizedStack, model: EnvironmentM
   const deployerOf = (displayName: unknown) => model.environments.find((e) => e.servicePrincipal === displayName);
   const groupNames = model.groups.map((g) => g.displayName);
   /** Declarations this rule rejects: grants to them are rejected with them. */
-  const rejected = new Map<string, string>();
+  const rejected = new Set<string>();
   const reject = (resource: string, principal: string | undefined, problem: string, fix: string) => {
-    rejected.set(resource, principal ?? resource);
+    rejected.add(resource);
     out.push({ rule: "principal-declaration", stack: name, resource, ...(principal !== undefined ? { principal } : {}), problem, fix });
   };
 
