@@ -35,7 +35,6 @@ export class GovernedCatalog extends Construct {
   readonly resource: Catalog;
   /** Address keys of grantees whose grant on this catalog already exists. */
   private readonly adoptedGrants: readonly string[];
-  private readonly schemas = new Map<string, Schema>();
   private readonly grants = new Construct(this, "grants");
   private readonly bindings = new Construct(this, "bindings");
 
@@ -66,7 +65,6 @@ export class GovernedCatalog extends Construct {
       });
       schema.overrideLogicalId(logicalId(props.spec.name, schemaName));
       if (props.spec.adopt.schemas.includes(schemaName)) importExisting(schema, `${props.spec.name}.${schemaName}`);
-      this.schemas.set(schemaName, schema);
     }
   }
 
