@@ -89,6 +89,15 @@ describe("the plan principal in the workspace stacks", () => {
   });
 });
 
+describe("retired principals", () => {
+  it("get nothing even where the model would otherwise allow it (defence in depth behind validation)", () => {
+    const retiring = { ...full, legacyServicePrincipals: [{ name: "old-plan", applicationId: PLAN_APP_ID }] };
+    const violations = checkPolicy(fullSynth.output, allowListOf(retiring)).violations.map(formatViolation);
+    expect(violations).toHaveLength(9); // 3 privileges on each of the 3 catalogs
+    expect(violations[0]).toContain(`${PLAN_APP_ID} is the retired service principal old-plan`);
+  });
+});
+
 describe("state backends", () => {
   it("keeps a local state file per stack by default, relative to the stack directory", () => {
     for (const { name, json } of synthModel(defaultModel()).output) {

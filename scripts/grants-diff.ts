@@ -1,6 +1,7 @@
 // `npm run --silent grants:diff -- BASE_DIR HEAD_DIR [--format md|json] [--model FILE]`: what a change does to access.
 import { EXIT, loadModel, runCommand } from "../lib/review/cli";
 import { diffOutputs, prodScope, renderDiffMarkdown } from "../lib/review/diff";
+import { principalLabels } from "../lib/review/grants";
 import { readSynthOutput } from "../lib/review/output";
 import { renderJson } from "../lib/review/report";
 
@@ -17,7 +18,8 @@ runCommand(
       "--format md    a pull-request comment (default); `No access changes.` when there are none\n" +
       "--format json  an array of changes\n" +
       "--model FILE   tells which environment is production (the model's `production`, else the one keyed\n" +
-      "               prod, else the last); without it, the stacks whose name contains \"prod\"",
+      "               prod, else the last; without it, the stacks whose name contains \"prod\") and names the\n" +
+      "               principals that grants name by application ID (the plan principal, retired ones)",
     options: ["format", "model"],
     positionals: ["BASE_DIR", "HEAD_DIR"],
   },
@@ -26,7 +28,8 @@ runCommand(
     const base = readSynthOutput(baseDir);
     const head = readSynthOutput(headDir);
     const model = cli.model !== undefined ? loadModel(cli.model) : undefined;
-    const changes = diffOutputs(base, head, prodScope([base, head], model));
+    const label = principalLabels(model);
+    const changes = diffOutputs(base, head, prodScope([base, head], model)).map((c) => (c.principal === undefined ? c : { ...c, principal: label(c.principal) }));
     process.stdout.write(cli.format === "json" ? renderJson(changes) : renderDiffMarkdown(changes));
     return EXIT.ok;
   },

@@ -1,23 +1,31 @@
-// `npm run --silent grants -- [--out DIR] [--format md|json]`: the effective permissions of a cdktf.out.
-import { EXIT, runCommand } from "../lib/review/cli";
-import { grantRows } from "../lib/review/grants";
+// `npm run --silent grants -- [--out DIR] [--format md|json] [--model FILE]`: the effective permissions of a cdktf.out.
+import * as fs from "fs";
+import { modelFile } from "../lib/model/load";
+import { EXIT, loadModel, runCommand } from "../lib/review/cli";
+import { grantRows, principalLabels } from "../lib/review/grants";
 import { readSynthOutput } from "../lib/review/output";
 import { renderJson, renderMarkdown, reportRows } from "../lib/review/report";
 
 runCommand(
   "grants",
   {
-    usage: "npm run --silent grants -- [--out DIR] [--format md|json]",
+    usage: "npm run --silent grants -- [--out DIR] [--format md|json] [--model FILE]",
     help:
       "Prints every grant the synthesized output declares, principals resolved to their display names.\n" +
       "--out DIR      the cdktf output to read (default cdktf.out; run `npm run synth` first)\n" +
       "--format md    one Markdown table per securable type: principals down, catalogs across (default)\n" +
-      "--format json  one row per declared grant: {stack, resource, securableType, securable, principal, principalKind, privileges}",
-    options: ["out", "format"],
+      "--format json  one row per declared grant: {stack, resource, securableType, securable, principal, principalKind, privileges}\n" +
+      "--model FILE   names the principals that grants name by application ID (the plan principal, retired ones);\n" +
+      "               default $ENVIRONMENTS_FILE, else environments.yaml, when it exists",
+    options: ["out", "format", "model"],
   },
   (cli) => {
     const stacks = readSynthOutput(cli.out);
-    const rows = grantRows(stacks);
+    // The model only names principals here: without one, IDs stay IDs (an invalid one is an error).
+    const file = cli.model ?? modelFile();
+    const model = cli.model !== undefined || fs.existsSync(file) ? loadModel(file) : undefined;
+    const label = principalLabels(model);
+    const rows = grantRows(stacks).map((r) => ({ ...r, principal: label(r.principal) }));
     process.stdout.write(cli.format === "json" ? renderJson(reportRows(rows)) : renderMarkdown(rows, cli.out, stacks.length));
     return EXIT.ok;
   },

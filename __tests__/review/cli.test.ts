@@ -88,4 +88,14 @@ describe("npm run grants and grants:diff", () => {
     expect(r.status).toBe(0);
     expect(JSON.parse(r.stdout)).toEqual([expect.objectContaining({ prod: true, direction: "widens", kind: "grant", added: ["MODIFY"] })]);
   });
+
+  it("names the plan principal, which grants name by application ID, from the model", () => {
+    const full = path.join(ROOT, "__tests__", "fixtures", "models", "full.yaml");
+    const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "uc-grants-")), "cdktf.out");
+    const synth = spawnSync(process.execPath, ["scripts/run-ts.js", "main.ts"], { cwd: ROOT, encoding: "utf8", env: { ...process.env, CDKTF_OUTDIR: out, ENVIRONMENTS_FILE: full } });
+    expect(synth.status).toBe(0);
+    const rows = JSON.parse(run("grants", "--out", out, "--format", "json", "--model", full).stdout) as { principal: string }[];
+    expect(rows.filter((r) => r.principal === "uc-env-isolation-plan")).toHaveLength(3);
+    expect(rows.some((r) => r.principal === "7e1c3f1a-2b4d-4c6e-8f10-9a2b3c4d5e6f")).toBe(false);
+  });
 });

@@ -3,7 +3,7 @@
  * exists. Every problem found is reported with its path in the file, the value and the fix.
  */
 import * as fs from "fs";
-import { LineCounter, parseDocument, type Document } from "yaml";
+import { LineCounter, isMap, isSeq, parseDocument, type Document } from "yaml";
 import {
   PRIVILEGES,
   isAccessLevel,
@@ -234,7 +234,8 @@ export function parseEnvironmentModel(text: string, source: string): Environment
     // The first syntax error only: the parser's later ones are mostly consequences of it.
     const e = doc.errors[0];
     const line = e.linePos?.[0].line;
-    const issue: ModelIssue = { path: "", line, problem: `is not valid YAML: ${yamlProblem(e.code, e.message)}`, fix: yamlFix(e.code) };
+    const at = pathAtOffset(doc.contents, e.pos[0]) ?? [];
+    const issue: ModelIssue = { path: at.join("."), line, problem: `is not valid YAML: ${yamlProblem(e.code, e.message)}`, fix: yamlFix(e.code) };
     const written = line !== undefined ? text.split(/\r?\n/)[line - 1]?.trim() : undefined;
     throw new ModelError(source, [written ? { ...issue, value: written } : issue]);
   }
@@ -253,6 +254,28 @@ export function parseEnvironmentModel(text: string, source: string): Environment
     throw new ModelError(source, sortIssues(check.issues));
   }
   return model;
+}
+
+/** The path of the deepest mapping entry or list item whose text contains `offset`, if any. */
+function pathAtOffset(node: unknown, offset: number, path: (string | number)[] = []): (string | number)[] | undefined {
+  if (isMap(node)) {
+    for (const pair of node.items) {
+      const key = pair.key as { range?: [number, number, number]; value?: unknown } | null;
+      const value = pair.value as { range?: [number, number, number] } | null;
+      const start = key?.range?.[0];
+      const end = value?.range?.[2] ?? key?.range?.[2];
+      if (start !== undefined && end !== undefined && start <= offset && offset < end) {
+        const here = [...path, String(key?.value)];
+        return pathAtOffset(value, offset, here) ?? here;
+      }
+    }
+  } else if (isSeq(node)) {
+    for (let i = 0; i < node.items.length; i++) {
+      const range = (node.items[i] as { range?: [number, number, number] } | null)?.range;
+      if (range && range[0] <= offset && offset < range[2]) return pathAtOffset(node.items[i], offset, [...path, i]) ?? [...path, i];
+    }
+  }
+  return undefined;
 }
 
 function yamlProblem(code: string, message: string): string {
@@ -494,15 +517,26 @@ function validate(data: Json, check: Checker, source: string): EnvironmentModel 
 
   const stackNames = raws.map((r) => r.stackName).filter((n): n is string => n !== undefined);
   const account = readAccount(check, root.account, stackNames);
-  const github = readGitHub(check, root.github, raws);
-  const state = readState(check, root.state);
-  if (root.github !== undefined && root.github !== null && (root.account === undefined || root.account === null)) {
-    check.report(["github"], "is set without account", "add account (id, profile): the federation policies live in the account stack");
-  }
   const legacy: { name: string; applicationId: string }[] = [];
   for (const [name, value] of namedMap(check, ["legacyServicePrincipals"], root.legacyServicePrincipals)) {
     const id = check.string(["legacyServicePrincipals", name], value, UUID, "an application ID (a lower-case UUID)", "copy the principal's application ID from the account console");
     if (id !== undefined) legacy.push({ name, applicationId: id });
+  }
+  const retiredNames = legacyNames(legacy);
+  for (const env of raws) {
+    if (env.servicePrincipal !== undefined && retiredNames.has(env.servicePrincipal)) {
+      check.report(
+        ["environments", env.key, "servicePrincipal"],
+        "is a retired principal (legacyServicePrincipals)",
+        "each environment deploys as its own new principal, e.g. ml-pipelines-dev-service-principal",
+        env.servicePrincipal,
+      );
+    }
+  }
+  const github = readGitHub(check, root.github, raws, legacy);
+  const state = readState(check, root.state);
+  if (root.github !== undefined && root.github !== null && (root.account === undefined || root.account === null)) {
+    check.report(["github"], "is set without account", "add account (id, profile): the federation policies live in the account stack");
   }
 
   if (check.issues.length > 0) return undefined;
@@ -727,7 +761,17 @@ function readAccount(check: Checker, value: Json | undefined, stackNames: readon
   return { id, profile, host, stackName };
 }
 
-function readGitHub(check: Checker, value: Json | undefined, raws: readonly RawEnvironment[]): GitHub | undefined {
+/** Legacy principals by application ID and by name, each mapped to the name. */
+function legacyNames(legacy: readonly { name: string; applicationId: string }[]): Map<string, string> {
+  return new Map(legacy.flatMap((p) => [[p.applicationId, p.name], [p.name, p.name]] as [string, string][]));
+}
+
+function readGitHub(
+  check: Checker,
+  value: Json | undefined,
+  raws: readonly RawEnvironment[],
+  legacy: readonly { name: string; applicationId: string }[],
+): GitHub | undefined {
   if (value === undefined || value === null) return undefined;
   const g = check.object(["github"], value, ["repository", "planServicePrincipal"], [], "github");
   if (!g) return undefined;
@@ -745,6 +789,15 @@ function readGitHub(check: Checker, value: Json | undefined, raws: readonly RawE
   );
   if (name !== undefined && raws.some((r) => r.servicePrincipal?.toLowerCase() === name.toLowerCase())) {
     check.report([...path, "name"], "is an environment's deploying principal", "plans run as their own read-only principal; name a different one", name);
+    return undefined;
+  }
+  const retired = legacyNames(legacy);
+  if (applicationId !== undefined && retired.has(applicationId)) {
+    check.report([...path, "applicationId"], `is the retired principal ${retired.get(applicationId)} (legacyServicePrincipals)`, "plans run as their own new principal; create one and use its application ID", applicationId);
+    return undefined;
+  }
+  if (name !== undefined && retired.has(name)) {
+    check.report([...path, "name"], "is a retired principal (legacyServicePrincipals)", "plans run as their own new principal; name a different one", name);
     return undefined;
   }
   return repository !== undefined && name !== undefined && applicationId !== undefined

@@ -4,7 +4,7 @@
  * missing or malformed cdktf.out, an invalid model), with the reason on stderr and nothing on stdout.
  */
 import { parseArgs } from "util";
-import { loadEnvironmentModel } from "../model/load";
+import { loadEnvironmentModel, modelFile } from "../model/load";
 import { ModelError, formatIssue } from "../model/errors";
 import type { EnvironmentModel } from "../model/types";
 import { ReviewInputError } from "./output";
@@ -69,7 +69,7 @@ export function parseCommandLine(argv: readonly string[], spec: CommandSpec): Co
 
 /** The environment model for the policy: `--model`, else ENVIRONMENTS_FILE, else environments.yaml. */
 export function loadModel(file: string | undefined): EnvironmentModel {
-  return loadEnvironmentModel(file ?? process.env.ENVIRONMENTS_FILE ?? "environments.yaml");
+  return loadEnvironmentModel(file ?? modelFile());
 }
 
 /**

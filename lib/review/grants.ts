@@ -2,6 +2,7 @@
  * The grants that synthesized output declares, with securables and principals resolved to the
  * names a reviewer reads (a group's display name, a service principal's display name).
  */
+import type { EnvironmentModel } from "../model/types";
 import { UUID } from "../model/load";
 import { normalizePrivileges } from "../permissions";
 import {
@@ -225,4 +226,15 @@ export function duplicatePairs(rows: readonly GrantRow[]): GrantRow[][] {
     byPair.set(pairKey(row), list);
   }
   return [...byPair.values()].filter((list) => list.length > 1);
+}
+
+/**
+ * Readable names for principals that grants name by a literal application ID and the model knows:
+ * the plan principal and the retired ones. Presentation only (the policy compares IDs).
+ */
+export function principalLabels(model: EnvironmentModel | undefined): (principal: string) => string {
+  const names = new Map<string, string>();
+  if (model?.github) names.set(model.github.planServicePrincipal.applicationId, model.github.planServicePrincipal.name);
+  for (const p of model?.legacyServicePrincipals ?? []) names.set(p.applicationId, `${p.name} (retired)`);
+  return (principal) => names.get(principal) ?? principal;
 }

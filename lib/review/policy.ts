@@ -107,6 +107,20 @@ function checkGrantsAgainstModel(rows: readonly GrantRow[], allow: AllowList): V
       }
       continue;
     }
+    // A retired principal gets nothing, whatever else the model says (even if its ID were reused).
+    const retired = allow.model.legacyServicePrincipals.find((p) => p.applicationId === r.principal || p.name === r.principal);
+    if (retired) {
+      for (const privilege of r.privileges) {
+        out.push({
+          ...at,
+          privilege,
+          rule: "exceeds-model",
+          problem: `${r.principal} is the retired service principal ${retired.name} (legacyServicePrincipals in ${allow.model.source}); nothing may be granted to it`,
+          fix: "remove this grant; grant to the environment's own service principal instead",
+        });
+      }
+      continue;
+    }
     const allowed = allow.allowed(r.securableType, r.securable, r.principalKind, r.principal);
     const env = allow.environmentOf(r.securableType, r.securable);
     const writable = allow.writableEnvironments(r.principalKind, r.principal);
@@ -127,18 +141,14 @@ function checkGrantsAgainstModel(rows: readonly GrantRow[], allow: AllowList): V
         continue;
       }
       const given = allow.sources(r.securableType, r.securable, r.principalKind, r.principal);
-      const retired = allow.model.legacyServicePrincipals.find((p) => p.applicationId === r.principal || p.name === r.principal);
       out.push({
         ...v,
         rule: "exceeds-model",
-        problem: retired
-          ? `${r.principal} is the retired service principal ${retired.name} (legacyServicePrincipals in ${allow.model.source}); the model gives it nothing`
-          : given.length === 0
+        problem:
+          given.length === 0
             ? `the model gives ${r.principal} nothing on ${at.securable}`
             : `the model gives ${r.principal} only ${allowed.join(", ")} there (${[...new Set(given.map((g) => g.source))].join("; ")})`,
-        fix: retired
-          ? `remove this grant; grant to the environment's own service principal instead`
-          : `remove ${privilege} from this grant, or give it in the model (${allow.model.source}) and synthesize again`,
+        fix: `remove ${privilege} from this grant, or give it in the model (${allow.model.source}) and synthesize again`,
       });
     }
   }
