@@ -1,5 +1,5 @@
 // Jest runs TypeScript through the same swc transform as the app (scripts/swc-options.js);
-// `npm test` type-checks with tsc before jest runs.
+// `npm test` (scripts/test.js) runs the type-check (tsc) beside jest.
 const swcOptions = require("./scripts/swc-options");
 const { filename: _ignored, ...swc } = swcOptions(undefined);
 
@@ -10,6 +10,8 @@ module.exports = {
   testMatch: ["**/*.test.ts"],
   transform: { "^.+\\.ts$": ["@swc/jest", { ...swc, swcrc: false }] },
   setupFilesAfterEnv: ["<rootDir>/__tests__/setup.ts"],
+  globalSetup: "<rootDir>/__tests__/global-setup.js",
+  globalTeardown: "<rootDir>/__tests__/global-teardown.js",
   moduleFileExtensions: ["ts", "js", "json"],
   // Both cores: jest's default (cores - 1) is a single worker on the 2-core machines.
   maxWorkers: "100%",

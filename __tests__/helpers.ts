@@ -37,7 +37,7 @@ export function isolatedModel(): EnvironmentModel {
 
 /** Synthesizes every stack in memory (nothing written), in the shape the review tools read. */
 export function synthModel(model: EnvironmentModel): { stacks: TerraformStack[]; output: SynthesizedStack[] } {
-  // cdktf's App creates its outdir; nothing is written into it without app.synth().
+  // cdktf's App creates its (empty) outdir; nothing else is written without app.synth().
   const project = fs.mkdtempSync(path.join(os.tmpdir(), "uc-synth-"));
   const app = buildApp(model, path.join(project, "cdktf.out"), project);
   const stacks = app.node.children as TerraformStack[];

@@ -8,7 +8,7 @@ import { ModelError } from "../lib/model/errors";
 import { loadEnvironmentModel, modelFile } from "../lib/model/load";
 import { MANIFEST_FILE, addressManifest, manifestChanges, type AddressManifest } from "../lib/review/addresses";
 import { readSynthOutput } from "../lib/review/output";
-import { synthToDirectory } from "../lib/synth";
+import { SynthCheckError, synthToDirectory } from "../lib/synth";
 
 const projectDir = process.cwd();
 const manifestPath = path.join(projectDir, MANIFEST_FILE);
@@ -25,7 +25,8 @@ try {
   fs.writeFileSync(manifestPath, `${JSON.stringify(after, null, 2)}\n`);
   console.log(changes.length === 0 ? `${MANIFEST_FILE}: no change.` : `${MANIFEST_FILE} updated:\n${changes.join("\n")}`);
 } catch (error) {
-  console.error(`error: ${error instanceof ModelError ? error.message : (error as Error).stack}`);
+  const known = error instanceof ModelError || error instanceof SynthCheckError;
+  console.error(known ? `error: ${(error as Error).message}` : `error: failed unexpectedly (a bug; please report it):\n${(error as Error).stack}`);
   process.exitCode = 1;
 } finally {
   fs.rmSync(tmp, { recursive: true, force: true });

@@ -421,7 +421,8 @@ export function renderDiffMarkdown(changes: readonly AccessChange[]): string {
     "",
     "`+ widens`: more access or less protection. " +
       (changes.some((c) => c.direction === "risk") ? "`! risk`: the apply itself revokes access (see What). " : "") +
-      "`- narrows`: less access or more protection.",
+      "`- narrows`: less access or more protection." +
+      (changes.some((c) => c.direction === "neutral") ? " `~`: neither by itself (a principal or catalog added or removed, a grant renamed with a moved block)." : ""),
     "",
     "| | Env | Change | Principal | Securable | What | Declared by |",
     "| --- | --- | --- | --- | --- | --- | --- |",
