@@ -89,9 +89,9 @@ describe("catalogs", () => {
     expect(synth[name]).toHaveResourceWithProperties(Catalog, { name: env, owner: `\${databricks_service_principal.${env}.application_id}` });
   });
 
-  it("keeps catalogs OPEN and binds nothing while the workspace IDs are unknown", () => {
+  it("leaves isolation alone (new catalogs OPEN, adopted ones as they are) and binds nothing while the workspace IDs are unknown", () => {
     for (const { json } of output) {
-      for (const c of Object.values(json.resource!.databricks_catalog)) expect(c.isolation_mode).toBe("OPEN");
+      for (const c of Object.values(json.resource!.databricks_catalog)) expect(c.isolation_mode).toBeUndefined();
       expect(json.resource?.databricks_workspace_binding).toBeUndefined();
     }
   });

@@ -42,7 +42,7 @@ export class WorkspaceStack extends TerraformStack {
     const catalog = new GovernedCatalog(this, "catalog", {
       spec: env.catalog,
       environmentKey: env.key,
-      isolationMode: model.isolated ? "ISOLATED" : "OPEN",
+      ...(model.isolated ? { isolationMode: "ISOLATED" as const } : {}),
       owner: principal,
     });
     catalog.grant(principal, RULES.servicePrincipalOwnCatalog);

@@ -16,9 +16,11 @@ export interface GovernedCatalogProps {
   readonly environmentKey: string;
   /**
    * ISOLATED binds the catalog to the workspace that created it; others reach it only through
-   * `bindReadOnlyTo`. OPEN makes it reachable from every workspace on the metastore.
+   * `bindReadOnlyTo`.
+   * @default - not set: a new catalog is OPEN (reachable from every workspace on the metastore) and
+   * an adopted one keeps the mode it has, so a first deploy never opens an isolated catalog
    */
-  readonly isolationMode: "ISOLATED" | "OPEN";
+  readonly isolationMode?: "ISOLATED";
   /**
    * The catalog's owner: the environment's deploying principal, so that CI can manage the grants
    * on its own catalog (granting needs ownership or MANAGE; ALL_PRIVILEGES does not include it).
@@ -47,7 +49,7 @@ export class GovernedCatalog extends Construct {
     this.resource = new Catalog(this, "resource", {
       name: props.spec.name,
       comment: `${props.environmentKey} environment catalog; managed by Terraform (uc-env-isolation)`,
-      isolationMode: props.isolationMode,
+      ...(props.isolationMode !== undefined ? { isolationMode: props.isolationMode } : {}),
       owner: props.owner.principal,
       ...(props.spec.storageRoot !== undefined ? { storageRoot: props.spec.storageRoot } : {}),
       lifecycle: { preventDestroy: true },

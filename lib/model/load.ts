@@ -572,8 +572,9 @@ function validate(data: Json, check: Checker, source: string): EnvironmentModel 
   const warnings: string[] = [];
   if (missingIds.length > 0) {
     warnings.push(
-      `${source}: ${missingIds.join(", ")} ${missingIds.length === 1 ? "is" : "are"} not set, so every catalog stays OPEN ` +
-        "(reachable from every workspace on the metastore). Set the numeric workspace IDs to make the catalogs ISOLATED.",
+      `${source}: ${missingIds.join(", ")} ${missingIds.length === 1 ? "is" : "are"} not set, so no catalog is made ISOLATED: ` +
+        "a new catalog is OPEN (reachable from every workspace on the metastore), an existing one keeps its mode. " +
+        "Set the numeric workspace IDs to make the catalogs ISOLATED.",
     );
   }
   if (!account || !github) {
