@@ -47,7 +47,7 @@ export class AccountStack extends TerraformStack {
   constructor(scope: Construct, id: string, props: AccountStackProps) {
     super(scope, id);
     const { model, account, github } = props;
-    configureStateBackend(this, model.state, props.localStatePath ?? `terraform.${id}.tfstate`);
+    configureStateBackend(this, model.state, props.localStatePath);
 
     new TargetProvider(this, "provider", { host: account.host, profile: account.profile, accountId: account.id });
 

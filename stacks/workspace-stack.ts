@@ -34,7 +34,7 @@ export class WorkspaceStack extends TerraformStack {
     super(scope, id);
     const { model, environment: env } = props;
 
-    configureStateBackend(this, model.state, props.localStatePath ?? `terraform.${id}.tfstate`);
+    configureStateBackend(this, model.state, props.localStatePath);
     new TargetProvider(this, "provider", { host: env.workspace.host, profile: env.workspace.profile });
     const groups = new GroupDirectory(this, "groups");
     const principal = new EnvironmentServicePrincipal(this, "service-principal", { environment: env });

@@ -8,9 +8,10 @@ import type { RemoteState } from "../model/types";
  * locking (`use_lockfile`, Terraform >= 1.10), which cdktf 0.21's S3Backend cannot express, hence
  * the override.
  */
-export function configureStateBackend(stack: TerraformStack, state: RemoteState | undefined, localStatePath: string): void {
+export function configureStateBackend(stack: TerraformStack, state: RemoteState | undefined, localStatePath?: string): void {
   if (!state) {
-    new LocalBackend(stack, { path: localStatePath });
+    // Without a path cdktf uses terraform.<stack>.tfstate in the current directory, as an absolute path.
+    new LocalBackend(stack, localStatePath !== undefined ? { path: localStatePath } : {});
     return;
   }
   const backend = new S3Backend(stack, {
