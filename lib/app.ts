@@ -1,6 +1,7 @@
 import * as path from "path";
 import { App } from "cdktf";
 import type { EnvironmentModel } from "./model/types";
+import { desiredState } from "./desired-state";
 import { WorkspaceStack } from "../stacks/workspace-stack";
 import { AccountStack } from "../stacks/account-stack";
 
@@ -14,12 +15,10 @@ export function buildApp(model: EnvironmentModel, outdir: string, projectDir = p
   const app = new App({ outdir });
   const localStatePath = (stackName: string) =>
     path.relative(path.resolve(outdir, "stacks", stackName), path.resolve(projectDir, `terraform.${stackName}.tfstate`));
-  for (const environment of model.environments) {
-    new WorkspaceStack(app, environment.stackName, { model, environment, localStatePath: localStatePath(environment.stackName) });
-  }
-  if (model.account && model.github) {
-    const { account, github } = model;
-    new AccountStack(app, account.stackName, { model, account, github, localStatePath: localStatePath(account.stackName) });
+  for (const desired of desiredState(model).stacks) {
+    const props = { localStatePath: localStatePath(desired.name) };
+    if (desired.kind === "workspace") new WorkspaceStack(app, desired.name, { desired, ...props });
+    else new AccountStack(app, desired.name, { desired, ...props });
   }
   return app;
 }

@@ -3,33 +3,20 @@ import { TerraformStack, Token } from "cdktf";
 import { DataDatabricksServicePrincipal } from "@cdktf/provider-databricks/lib/data-databricks-service-principal";
 import { ServicePrincipalFederationPolicy } from "@cdktf/provider-databricks/lib/service-principal-federation-policy";
 import { MwsPermissionAssignment } from "@cdktf/provider-databricks/lib/mws-permission-assignment";
-import type { Account, EnvironmentModel, GitHub } from "../lib/model/types";
-import { logicalId } from "../lib/constructs/address";
+import { GITHUB_ISSUER, type DesiredAccountStack } from "../lib/desired-state";
 import { configureStateBackend } from "../lib/constructs/state-backend";
 import { TargetProvider } from "../lib/constructs/target-provider";
 
-/** GitHub's OIDC token issuer. */
-export const GITHUB_ISSUER = "https://token.actions.githubusercontent.com";
+export { GITHUB_ISSUER, environmentSubject, pullRequestSubject } from "../lib/desired-state";
 
 export interface AccountStackProps {
-  readonly model: EnvironmentModel;
-  readonly account: Account;
-  readonly github: GitHub;
+  /** What this stack declares, from the desired state (lib/desired-state.ts). */
+  readonly desired: DesiredAccountStack;
   /**
    * Local state file (when the model has no remote state), relative to the stack's working directory.
    * @default - `terraform.<stack>.tfstate` in the current directory, as an absolute path
    */
   readonly localStatePath?: string;
-}
-
-/** The OIDC subject of a GitHub Actions job that runs in a GitHub environment. */
-export function environmentSubject(repository: string, githubEnvironment: string): string {
-  return `repo:${repository}:environment:${githubEnvironment}`;
-}
-
-/** The OIDC subject of a GitHub Actions job triggered by a pull request. */
-export function pullRequestSubject(repository: string): string {
-  return `repo:${repository}:pull_request`;
 }
 
 /**
@@ -46,47 +33,39 @@ export function pullRequestSubject(repository: string): string {
 export class AccountStack extends TerraformStack {
   constructor(scope: Construct, id: string, props: AccountStackProps) {
     super(scope, id);
-    const { model, account, github } = props;
-    configureStateBackend(this, model.state, props.localStatePath);
+    const { desired } = props;
+    configureStateBackend(this, desired.backend, props.localStatePath);
+    new TargetProvider(this, "provider", desired.provider);
 
-    new TargetProvider(this, "provider", { host: account.host, profile: account.profile, accountId: account.id });
-
-    const policy = (key: string, servicePrincipalId: number, subject: string, description: string) => {
-      const p = new ServicePrincipalFederationPolicy(this, `policy-${key}`, {
-        servicePrincipalId,
-        description,
-        oidcPolicy: { issuer: GITHUB_ISSUER, subject, audiences: [account.id] },
-      });
-      p.overrideLogicalId(logicalId("github", key));
-      return p;
-    };
-
-    for (const env of model.environments) {
+    const lookups = new Map<string, DataDatabricksServicePrincipal>();
+    for (const env of desired.deployerLookups) {
       const sp = new DataDatabricksServicePrincipal(this, `deployer-${env.key}`, { displayName: env.servicePrincipal });
       sp.overrideLogicalId(env.key);
-      policy(
-        env.key,
-        Token.asNumber(sp.spId),
-        environmentSubject(github.repository, env.key),
-        `GitHub Actions deploys of ${env.stackName} from ${github.repository} (GitHub environment ${env.key})`,
-      );
+      lookups.set(env.key, sp);
     }
-
     // The plan principal is made by hand before anything else (README, "Continuous delivery"), so
     // the workspace stacks grant to its application ID without waiting for this stack.
-    const plan = new DataDatabricksServicePrincipal(this, "plan-principal", { applicationId: github.planServicePrincipal.applicationId });
-    plan.overrideLogicalId("plan");
-    policy("plan", Token.asNumber(plan.spId), pullRequestSubject(github.repository), `GitHub Actions pull-request plans of ${github.repository} (read-only)`);
+    const plan = new DataDatabricksServicePrincipal(this, "plan-principal", { applicationId: desired.planLookup.applicationId });
+    plan.overrideLogicalId(desired.planLookup.id);
+    lookups.set(desired.planLookup.id, plan);
+
+    for (const policy of desired.policies) {
+      const p = new ServicePrincipalFederationPolicy(this, `policy-${policy.principal}`, {
+        servicePrincipalId: Token.asNumber(lookups.get(policy.principal)!.spId),
+        description: policy.description,
+        oidcPolicy: { issuer: GITHUB_ISSUER, subject: policy.subject, audiences: [desired.account.id] },
+      });
+      p.overrideLogicalId(policy.id);
+    }
     // The plan principal must be able to sign in to each workspace; with the workspace IDs known it
     // is assigned here, otherwise by hand (README).
-    for (const env of model.environments) {
-      if (env.workspace.id === undefined) continue;
-      const assignment = new MwsPermissionAssignment(this, `plan-workspace-${env.key}`, {
-        workspaceId: env.workspace.id,
+    for (const assignment of desired.assignments) {
+      const a = new MwsPermissionAssignment(this, `plan-workspace-${assignment.environment.key}`, {
+        workspaceId: assignment.workspaceId,
         principalId: Token.asNumber(plan.spId),
-        permissions: ["USER"],
+        permissions: [...assignment.permissions],
       });
-      assignment.overrideLogicalId(logicalId("plan", `workspace_${env.key}`));
+      a.overrideLogicalId(assignment.id);
     }
   }
 }

@@ -1,20 +1,18 @@
 import { Construct } from "constructs";
 import { TerraformOutput, TerraformStack } from "cdktf";
-import { RULES } from "../lib/permissions";
-import type { Environment, EnvironmentModel } from "../lib/model/types";
+import { principalAddressKey, type DesiredPrincipal, type DesiredWorkspaceStack } from "../lib/desired-state";
 import { TargetProvider } from "../lib/constructs/target-provider";
 import { GroupDirectory } from "../lib/constructs/groups";
 import { EnvironmentServicePrincipal, existingServicePrincipal } from "../lib/constructs/service-principal";
 import { GovernedCatalog } from "../lib/constructs/governed-catalog";
+import type { IGrantee } from "../lib/constructs/grantee";
 import { PromotionAccess } from "../lib/constructs/promotion-access";
 import { SandboxCreators } from "../lib/constructs/sandbox-creators";
 import { configureStateBackend } from "../lib/constructs/state-backend";
 
 export interface WorkspaceStackProps {
-  /** The validated environment model (lib/model/load.ts). */
-  readonly model: EnvironmentModel;
-  /** The environment this stack deploys; its workspace is the only one the stack changes. */
-  readonly environment: Environment;
+  /** What this stack declares, from the desired state (lib/desired-state.ts). */
+  readonly desired: DesiredWorkspaceStack;
   /**
    * Local state file (when the model has no remote state), relative to the stack's working
    * directory (cdktf.out/stacks/<stack>).
@@ -27,59 +25,40 @@ export interface WorkspaceStackProps {
  * Everything one workspace owns: its provider, its service principal, its catalog with the grants
  * of the permission model, the bindings that let later environments read it for promotion, and
  * its own principal's read access to the environment it promotes from. No reference crosses to
- * another stack: what it needs of other environments comes from the model.
+ * another stack: what it needs of other environments comes from the model, through the desired
+ * state, which decides every grant; this class only renders it.
  */
 export class WorkspaceStack extends TerraformStack {
   constructor(scope: Construct, id: string, props: WorkspaceStackProps) {
     super(scope, id);
-    const { model, environment: env } = props;
+    const { desired } = props;
+    const env = desired.environment;
 
-    configureStateBackend(this, model.state, props.localStatePath);
-    new TargetProvider(this, "provider", { host: env.workspace.host, profile: env.workspace.profile });
+    configureStateBackend(this, desired.backend, props.localStatePath);
+    new TargetProvider(this, "provider", desired.provider);
     const groups = new GroupDirectory(this, "groups");
+    for (const group of desired.groupLookups) groups.lookup(group);
     const principal = new EnvironmentServicePrincipal(this, "service-principal", { environment: env });
+    const granteeOf = (p: DesiredPrincipal): IGrantee =>
+      p.kind === "group" ? groups.lookup(p.group) : p.kind === "deployer" ? principal : existingServicePrincipal(p.applicationId);
 
-    const catalog = new GovernedCatalog(this, "catalog", {
-      spec: env.catalog,
-      environmentKey: env.key,
-      ...(model.isolated ? { isolationMode: "ISOLATED" as const } : {}),
-      owner: principal,
-    });
-    catalog.grant(principal, RULES.servicePrincipalOwnCatalog);
-    for (const access of model.access) {
-      if (access.environment.key === env.key) catalog.grantPrivileges(groups.lookup(access.group), access.privileges);
+    const catalog = new GovernedCatalog(this, "catalog", { catalog: desired.catalog, owner: principal });
+    const promotion = [];
+    const sandbox = [];
+    for (const grant of desired.grants) {
+      const s = grant.securable;
+      if ((s.type === "catalog" || s.type === "schema") && s.local) catalog.grant(grant, granteeOf(grant.principal), principalAddressKey(grant.principal));
+      else if (s.type === "metastore") sandbox.push({ grant, grantee: granteeOf(grant.principal), addressKey: principalAddressKey(grant.principal) });
+      else promotion.push(grant);
     }
-
-    // Pull-request plans run as a read-only principal (made by hand, trusted by the account stack's
-    // federation policy): it may see the catalog's metadata to refresh state, nothing more.
-    if (model.github) {
-      catalog.grant(existingServicePrincipal("plan", model.github.planServicePrincipal.applicationId), RULES.planPrincipalCatalog);
-    }
-
-    // Later environments copy models out of this catalog: an ISOLATED catalog must be bound to
-    // their workspaces, read-only (never to its own workspace).
-    if (model.isolated) {
-      for (const consumer of model.environments) {
-        if (consumer.promotion?.from.key === env.key) catalog.bindReadOnlyTo(consumer.key, consumer.workspace.id!);
-      }
-    }
-
-    if (env.promotion) new PromotionAccess(this, "promotion", { promotion: env.promotion, grantee: principal });
-
-    if (model.metastore.grantsFrom.key === env.key) {
-      new SandboxCreators(this, "sandbox", {
-        metastoreId: model.metastore.id,
-        creators: model.sandbox.creators.map((g) => groups.lookup(g)),
-      });
-    }
+    for (const binding of desired.bindings) catalog.bindReadOnly(binding);
+    if (promotion.length > 0) new PromotionAccess(this, "promotion", { grants: promotion, grantee: principal });
+    if (sandbox.length > 0) new SandboxCreators(this, "sandbox", { grants: sandbox });
 
     // Facts the bundles and CI need (the application ID is CI's DATABRICKS_CLIENT_ID).
-    const outputs: [string, string, string][] = [
-      ["workspace_host", env.workspace.host, "The workspace this stack deploys to."],
-      ["catalog_name", env.catalog.name, "The environment's catalog (the bundle's catalog_name)."],
-      ["service_principal_application_id", principal.principal, "CI's DATABRICKS_CLIENT_ID for this environment."],
-    ];
-    if (env.catalog.bucket) outputs.push(["bucket", env.catalog.bucket, "The environment's bucket (the bundle's s3_bucket)."]);
-    for (const [name, value, description] of outputs) new TerraformOutput(this, name, { value, description });
+    for (const output of desired.outputs) {
+      const value = "literal" in output.value ? output.value.literal : principal.principal;
+      new TerraformOutput(this, output.name, { value, description: output.description });
+    }
   }
 }

@@ -3,11 +3,6 @@ import { DataDatabricksGroup } from "@cdktf/provider-databricks/lib/data-databri
 import type { Group } from "../model/types";
 import type { IGrantee } from "./grantee";
 
-/** The address key of a group's grants, e.g. `group_dev`. */
-export function groupAddressKey(groupKey: string): string {
-  return `group_${groupKey}`;
-}
-
 /**
  * Looks up an account-level group (SCIM-managed: looked up, never created). Granting to the data
  * source's display name makes the plan fail early when the group does not exist.
@@ -15,8 +10,6 @@ export function groupAddressKey(groupKey: string): string {
 export class GroupLookup extends Construct implements IGrantee {
   readonly group: Group;
   readonly principal: string;
-  readonly addressKey: string;
-  readonly literalName: string;
 
   constructor(scope: Construct, id: string, group: Group) {
     super(scope, id);
@@ -24,8 +17,6 @@ export class GroupLookup extends Construct implements IGrantee {
     const lookup = new DataDatabricksGroup(this, "lookup", { displayName: group.displayName });
     lookup.overrideLogicalId(group.key);
     this.principal = lookup.displayName;
-    this.addressKey = groupAddressKey(group.key);
-    this.literalName = group.displayName;
   }
 }
 

@@ -1,12 +1,11 @@
 import { Construct } from "constructs";
-import { RULES, privilegesOf } from "../permissions";
-import type { Promotion } from "../model/types";
+import type { DesiredGrant } from "../desired-state";
 import { UnityGrant } from "./grant";
 import type { IGrantee } from "./grantee";
 
 export interface PromotionAccessProps {
-  /** Where models are copied from (another environment's catalog and schema). */
-  readonly promotion: Promotion;
+  /** The promotion grants of the desired state: `use` on the source catalog, `read` on its models schema. */
+  readonly grants: readonly DesiredGrant[];
   /** The promoting environment's service principal. */
   readonly grantee: IGrantee;
 }
@@ -23,16 +22,6 @@ export interface PromotionAccessProps {
 export class PromotionAccess extends Construct {
   constructor(scope: Construct, id: string, props: PromotionAccessProps) {
     super(scope, id);
-    const source = props.promotion.from.catalog.name;
-    new UnityGrant(this, "catalog", {
-      securable: { type: "catalog", name: source },
-      grantee: props.grantee,
-      privileges: privilegesOf(RULES.promotionSourceCatalog, "catalog")!,
-    });
-    new UnityGrant(this, "schema", {
-      securable: { type: "schema", catalog: source, name: props.promotion.schema },
-      grantee: props.grantee,
-      privileges: privilegesOf(RULES.promotionSourceSchema, "schema")!,
-    });
+    for (const grant of props.grants) new UnityGrant(this, grant.securable.type, { grant, grantee: props.grantee });
   }
 }

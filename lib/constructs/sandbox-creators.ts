@@ -1,13 +1,11 @@
 import { Construct } from "constructs";
-import { RULES, privilegesOf } from "../permissions";
+import type { DesiredGrant } from "../desired-state";
 import { UnityGrant } from "./grant";
 import type { IGrantee } from "./grantee";
 
 export interface SandboxCreatorsProps {
-  /** The shared metastore's ID. */
-  readonly metastoreId: string;
-  /** Groups whose members create their own `<user>_sandbox` catalogs. */
-  readonly creators: readonly IGrantee[];
+  /** The metastore grants of the desired state (`CREATE_CATALOG` for each creator group), with their grantees. */
+  readonly grants: readonly { readonly grant: DesiredGrant; readonly grantee: IGrantee; readonly addressKey: string }[];
 }
 
 /**
@@ -19,12 +17,6 @@ export interface SandboxCreatorsProps {
 export class SandboxCreators extends Construct {
   constructor(scope: Construct, id: string, props: SandboxCreatorsProps) {
     super(scope, id);
-    for (const creator of props.creators) {
-      new UnityGrant(this, creator.addressKey, {
-        securable: { type: "metastore", id: props.metastoreId },
-        grantee: creator,
-        privileges: privilegesOf(RULES.sandboxCreators, "metastore")!,
-      });
-    }
+    for (const { grant, grantee, addressKey } of props.grants) new UnityGrant(this, addressKey, { grant, grantee });
   }
 }

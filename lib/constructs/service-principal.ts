@@ -9,12 +9,12 @@ export interface EnvironmentServicePrincipalProps {
 
 /**
  * The environment's deploying service principal, declared in its own stack and no other. It has no
- * secret: CI signs in as it through GitHub OIDC federation. Grants name it by `application_id`.
+ * secret: CI signs in as it through GitHub OIDC federation. Grants name it by `application_id`,
+ * which Databricks assigns: the stack never sets it (a pinned ID could be another principal's).
  */
 export class EnvironmentServicePrincipal extends Construct implements IGrantee {
   readonly resource: ServicePrincipal;
   readonly principal: string;
-  readonly addressKey: string;
 
   constructor(scope: Construct, id: string, props: EnvironmentServicePrincipalProps) {
     super(scope, id);
@@ -22,7 +22,6 @@ export class EnvironmentServicePrincipal extends Construct implements IGrantee {
     this.resource = new ServicePrincipal(this, "resource", { displayName: env.servicePrincipal });
     this.resource.overrideLogicalId(env.key);
     this.principal = this.resource.applicationId;
-    this.addressKey = `sp_${env.key}`;
   }
 }
 
@@ -31,6 +30,6 @@ export class EnvironmentServicePrincipal extends Construct implements IGrantee {
  * by its application ID from the model: granting to it needs no lookup, so no stack waits for
  * another to be applied first.
  */
-export function existingServicePrincipal(key: string, applicationId: string): IGrantee {
-  return { principal: applicationId, addressKey: `sp_${key}`, literalName: applicationId };
+export function existingServicePrincipal(applicationId: string): IGrantee {
+  return { principal: applicationId };
 }

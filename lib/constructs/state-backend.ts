@@ -1,29 +1,19 @@
 import { LocalBackend, S3Backend, type TerraformStack } from "cdktf";
-import type { RemoteState } from "../model/types";
+import type { DesiredBackend } from "../desired-state";
 
 /**
- * Where a stack keeps its state. Without a `state` section: a local file per stack (fine for a
- * trial). With one: S3, a distinct key per stack (the model rejects a key pattern without
- * `{stack}`, which would make stacks overwrite each other's state), encrypted, and S3-native
- * locking (`use_lockfile`, Terraform >= 1.10), which cdktf 0.21's S3Backend cannot express, hence
- * the override.
+ * Where a stack keeps its state (decided in the desired state). Local: a file per stack (fine for a
+ * trial), at `localStatePath` relative to the stack's working directory. S3: the stack's own key
+ * (the model rejects a key pattern without `{stack}`, which would make stacks overwrite each
+ * other's state), encrypted, and S3-native locking (`use_lockfile`, Terraform >= 1.10), which
+ * cdktf 0.21's S3Backend cannot express, hence the override.
  */
-export function configureStateBackend(stack: TerraformStack, state: RemoteState | undefined, localStatePath?: string): void {
-  if (!state) {
+export function configureStateBackend(stack: TerraformStack, backend: DesiredBackend, localStatePath?: string): void {
+  if (backend.type === "local") {
     // Without a path cdktf uses terraform.<stack>.tfstate in the current directory, as an absolute path.
     new LocalBackend(stack, localStatePath !== undefined ? { path: localStatePath } : {});
     return;
   }
-  const backend = new S3Backend(stack, {
-    bucket: state.bucket,
-    key: stateKey(state, stack.node.id),
-    region: state.region,
-    encrypt: true,
-  });
-  backend.addOverride("use_lockfile", true);
-}
-
-/** The state object key of a stack. */
-export function stateKey(state: RemoteState, stackName: string): string {
-  return state.key.replace("{stack}", stackName);
+  const s3 = new S3Backend(stack, { bucket: backend.bucket, key: backend.key, region: backend.region, encrypt: true });
+  s3.addOverride("use_lockfile", true);
 }

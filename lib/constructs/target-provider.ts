@@ -1,6 +1,7 @@
 import { Construct } from "constructs";
 import { TerraformVariable } from "cdktf";
 import { DatabricksProvider } from "@cdktf/provider-databricks/lib/provider";
+import { PROFILE_DESCRIPTION, PROFILE_VARIABLE } from "../desired-state";
 
 export interface TargetProviderProps {
   /** The one workspace (or the accounts console) this stack changes. */
@@ -31,10 +32,9 @@ export class TargetProvider extends Construct {
     const profile = new TerraformVariable(this, "profile", {
       type: "string",
       default: props.profile,
-      description:
-        "Databricks CLI profile for people; CI sets TF_VAR_databricks_profile=\"\" and authenticates with DATABRICKS_* variables.",
+      description: PROFILE_DESCRIPTION,
     });
-    profile.overrideLogicalId("databricks_profile");
+    profile.overrideLogicalId(PROFILE_VARIABLE);
     this.provider = new DatabricksProvider(this, "databricks", {
       host: props.host,
       profile: profile.stringValue,

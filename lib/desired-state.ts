@@ -1,0 +1,345 @@
+/**
+ * The desired state: everything each stack declares, worked out once from the validated model and
+ * the rules of the permission model. The stacks render it (stacks/*.ts); the policy gate compares
+ * the synthesized output with it in both directions (lib/gate); the reports and the live audit read
+ * it. Nothing else decides which grant, owner, isolation mode, binding or import a stack has.
+ *
+ * Pure: the same model gives the same value, and no construct or file is touched.
+ */
+import { RULES, normalizePrivileges, privilegesOf, type AccessLevel, type SecurableType } from "./permissions";
+import type { Account, Environment, EnvironmentModel, GitHub, Group, RemoteState } from "./model/types";
+
+/** The provider this project uses, pinned (the version @cdktf/provider-databricks 15.16.1 was generated for). */
+export const PROVIDER = { localName: "databricks", source: "databricks/databricks", version: "1.99.0" } as const;
+/** Import blocks need >= 1.5, the S3 backend's use_lockfile >= 1.10; CI pins 1.11. */
+export const PROFILE_VARIABLE = "databricks_profile";
+export const PROFILE_DESCRIPTION =
+  'Databricks CLI profile for people; CI sets TF_VAR_databricks_profile="" and authenticates with DATABRICKS_* variables.';
+/** GitHub's OIDC token issuer. */
+export const GITHUB_ISSUER = "https://token.actions.githubusercontent.com";
+
+/** Joins address parts; names are validated to use single underscores, so `__` is unambiguous. */
+export function logicalId(...parts: readonly string[]): string {
+  return parts.join("__");
+}
+
+/** Who a grant names. */
+export type DesiredPrincipal =
+  /** An account-level group, looked up in the stack (`data.databricks_group.<key>`), named by display name. */
+  | { readonly kind: "group"; readonly group: Group }
+  /** The stack's own deploying principal (`databricks_service_principal.<env>`), named by application ID. */
+  | { readonly kind: "deployer"; readonly environment: Environment }
+  /** A principal made by hand (the plan principal), named by its application ID from the model. */
+  | { readonly kind: "existing"; readonly key: string; readonly name: string; readonly applicationId: string };
+
+/** The address key of a principal's grants: `group_dev`, `sp_staging`, `sp_plan`. */
+export function principalAddressKey(p: DesiredPrincipal): string {
+  switch (p.kind) {
+    case "group":
+      return `group_${p.group.key}`;
+    case "deployer":
+      return `sp_${p.environment.key}`;
+    case "existing":
+      return `sp_${p.key}`;
+  }
+}
+
+/** How reviewers, the allow-list and the audit name a principal: display name, or application ID. */
+export function principalIdentity(p: DesiredPrincipal): { readonly kind: "group" | "service_principal"; readonly name: string } {
+  switch (p.kind) {
+    case "group":
+      return { kind: "group", name: p.group.displayName };
+    case "deployer":
+      return { kind: "service_principal", name: p.environment.servicePrincipal };
+    case "existing":
+      return { kind: "service_principal", name: p.applicationId };
+  }
+}
+
+export type DesiredSecurable =
+  | { readonly type: "metastore"; readonly id: string }
+  /** `local`: the stack's own catalog (named through its resource), else a literal name. */
+  | { readonly type: "catalog"; readonly name: string; readonly local: boolean }
+  | { readonly type: "schema"; readonly catalog: string; readonly name: string; readonly local: boolean };
+
+/** `metastore`, `catalog_dev`, `schema_dev__models`. */
+export function securableAddress(s: DesiredSecurable): string {
+  return s.type === "metastore" ? "metastore" : s.type === "catalog" ? `catalog_${s.name}` : logicalId(`schema_${s.catalog}`, s.name);
+}
+
+/** The securable's full name: the metastore ID, `dev`, `dev.models`. */
+export function securableName(s: DesiredSecurable): string {
+  return s.type === "metastore" ? s.id : s.type === "catalog" ? s.name : `${s.catalog}.${s.name}`;
+}
+
+export interface DesiredGrant {
+  /** Logical ID (the part after `databricks_grant.`). */
+  readonly id: string;
+  readonly securable: DesiredSecurable;
+  readonly principal: DesiredPrincipal;
+  /** Sorted. */
+  readonly privileges: readonly string[];
+  /** The level the model names, when it names one. */
+  readonly level?: AccessLevel;
+  /** Why the model gives it, e.g. `access.dev.staging in environments.yaml`. */
+  readonly source: string;
+  /** Provider import ID when the grant already exists (adopted); else created. */
+  readonly importId?: string;
+}
+
+export interface DesiredSchema {
+  readonly id: string;
+  readonly name: string;
+  readonly comment: string;
+  readonly importId?: string;
+}
+
+export interface DesiredCatalog {
+  readonly id: string;
+  readonly name: string;
+  readonly comment: string;
+  /**
+   * ISOLATED when every workspace ID is known; otherwise not set, which means "keep": the provider
+   * creates a new catalog OPEN and leaves an adopted catalog's mode as it is. One meaning everywhere.
+   */
+  readonly isolationMode?: "ISOLATED";
+  /** The owner: the environment's deploying principal. */
+  readonly owner: Environment;
+  readonly storageRoot?: string;
+  readonly importId?: string;
+  readonly schemas: readonly DesiredSchema[];
+}
+
+export interface DesiredBinding {
+  readonly id: string;
+  readonly catalog: string;
+  /** The promoting environment whose workspace may read the catalog. */
+  readonly consumer: Environment;
+  readonly workspaceId: number;
+  readonly bindingType: "BINDING_TYPE_READ_ONLY";
+}
+
+export type DesiredBackend =
+  | { readonly type: "local"; readonly stateFile: string }
+  | { readonly type: "s3"; readonly bucket: string; readonly key: string; readonly region: string };
+
+export interface DesiredOutput {
+  readonly name: string;
+  readonly description: string;
+  /** A literal, or the stack's own deploying principal's application ID. */
+  readonly value: { readonly literal: string } | { readonly deployerApplicationId: Environment };
+}
+
+interface StackBase {
+  readonly name: string;
+  readonly provider: { readonly host: string; readonly profile: string; readonly accountId?: string };
+  readonly backend: DesiredBackend;
+}
+
+export interface DesiredWorkspaceStack extends StackBase {
+  readonly kind: "workspace";
+  readonly environment: Environment;
+  /** Groups the stack grants to, in first-use order: each looked up once (`data.databricks_group.<key>`). */
+  readonly groupLookups: readonly Group[];
+  readonly catalog: DesiredCatalog;
+  readonly grants: readonly DesiredGrant[];
+  readonly bindings: readonly DesiredBinding[];
+  readonly outputs: readonly DesiredOutput[];
+}
+
+export interface DesiredFederationPolicy {
+  readonly id: string;
+  /** The `data.databricks_service_principal` it is for. */
+  readonly principal: string;
+  readonly subject: string;
+  readonly description: string;
+}
+
+export interface DesiredAccountStack extends StackBase {
+  readonly kind: "account";
+  readonly account: Account;
+  readonly github: GitHub;
+  /** Deployers looked up by display name (`data.databricks_service_principal.<env>`). */
+  readonly deployerLookups: readonly Environment[];
+  /** The plan principal, looked up by application ID (`data.databricks_service_principal.plan`). */
+  readonly planLookup: { readonly id: "plan"; readonly applicationId: string };
+  readonly policies: readonly DesiredFederationPolicy[];
+  /** The plan principal's USER assignment to each workspace with a known ID. */
+  readonly assignments: readonly { readonly id: string; readonly environment: Environment; readonly workspaceId: number; readonly permissions: readonly ["USER"] }[];
+}
+
+export type DesiredStack = DesiredWorkspaceStack | DesiredAccountStack;
+
+export interface DesiredState {
+  readonly model: EnvironmentModel;
+  /** Workspace stacks in model order, then the account stack. */
+  readonly stacks: readonly DesiredStack[];
+  /** Every grant of every stack, with the stack that declares it. */
+  readonly grants: readonly { readonly stack: string; readonly grant: DesiredGrant }[];
+}
+
+/** The OIDC subject of a GitHub Actions job that runs in a GitHub environment. */
+export function environmentSubject(repository: string, githubEnvironment: string): string {
+  return `repo:${repository}:environment:${githubEnvironment}`;
+}
+
+/** The OIDC subject of a GitHub Actions job triggered by a pull request. */
+export function pullRequestSubject(repository: string): string {
+  return `repo:${repository}:pull_request`;
+}
+
+export function desiredState(model: EnvironmentModel): DesiredState {
+  const stacks: DesiredStack[] = model.environments.map((env) => workspaceStack(model, env));
+  if (model.account && model.github) stacks.push(accountStack(model, model.account, model.github));
+  const grants = stacks.flatMap((s) => (s.kind === "workspace" ? s.grants.map((grant) => ({ stack: s.name, grant })) : []));
+  return { model, stacks, grants };
+}
+
+function backendOf(state: RemoteState | undefined, stackName: string): DesiredBackend {
+  if (!state) return { type: "local", stateFile: `terraform.${stackName}.tfstate` };
+  return { type: "s3", bucket: state.bucket, key: stateKey(state, stackName), region: state.region };
+}
+
+/** The state object key of a stack. */
+export function stateKey(state: RemoteState, stackName: string): string {
+  return state.key.replace("{stack}", stackName);
+}
+
+function workspaceStack(model: EnvironmentModel, env: Environment): DesiredWorkspaceStack {
+  const file = model.source;
+  const spec = env.catalog;
+  const grants: DesiredGrant[] = [];
+  const groupLookups: Group[] = [];
+  const deployer: DesiredPrincipal = { kind: "deployer", environment: env };
+  const adoptedGroups = new Set(spec.adopt.groupGrants);
+
+  const grant = (securable: DesiredSecurable, principal: DesiredPrincipal, privileges: readonly string[] | undefined, source: string, level?: AccessLevel) => {
+    // privilegesOf() is undefined only for a rule that does not apply to the securable: a bug.
+    if (!privileges || privileges.length === 0) throw new Error(`desired state: ${source} gives no privileges on a ${securable.type}`);
+    if (principal.kind === "group" && !groupLookups.includes(principal.group)) groupLookups.push(principal.group);
+    const adopted = principal.kind === "group" && securable.type === "catalog" && securable.local && adoptedGroups.has(principal.group.key);
+    grants.push({
+      id: logicalId(securableAddress(securable), principalAddressKey(principal)),
+      securable,
+      principal,
+      privileges: normalizePrivileges(privileges),
+      ...(level !== undefined ? { level } : {}),
+      source,
+      ...(adopted && principal.kind === "group" ? { importId: `${securable.type}/${securableName(securable)}/${principal.group.displayName}` } : {}),
+    });
+  };
+  const level = (l: AccessLevel, type: SecurableType) => privilegesOf(l, type);
+
+  const own: DesiredSecurable = { type: "catalog", name: spec.name, local: true };
+  grant(own, deployer, level(RULES.servicePrincipalOwnCatalog, "catalog"), `rule servicePrincipalOwnCatalog (${RULES.servicePrincipalOwnCatalog}) for environments.${env.key}`, RULES.servicePrincipalOwnCatalog);
+  for (const access of model.access) {
+    if (access.environment.key !== env.key) continue;
+    grant(own, { kind: "group", group: access.group }, access.privileges, `access.${access.group.key}.${env.key} in ${file}`, access.level);
+  }
+  if (model.github) {
+    const plan = model.github.planServicePrincipal;
+    grant(
+      own,
+      { kind: "existing", key: "plan", name: plan.name, applicationId: plan.applicationId },
+      level(RULES.planPrincipalCatalog, "catalog"),
+      `rule planPrincipalCatalog (${RULES.planPrincipalCatalog}) for github.planServicePrincipal (${plan.name}) in ${file}`,
+      RULES.planPrincipalCatalog,
+    );
+  }
+
+  // Later environments copy models out of this catalog: an ISOLATED catalog is bound read-only to
+  // their workspaces (never to its own: that binding breaks destroy).
+  const bindings: DesiredBinding[] = [];
+  if (model.isolated) {
+    for (const consumer of model.environments) {
+      if (consumer.promotion?.from.key !== env.key) continue;
+      bindings.push({
+        id: logicalId(`catalog_${spec.name}`, `workspace_${consumer.key}`),
+        catalog: spec.name,
+        consumer,
+        workspaceId: consumer.workspace.id!,
+        bindingType: "BINDING_TYPE_READ_ONLY",
+      });
+    }
+  }
+
+  // Promotion without retraining: the consuming stack owns its principal, so it declares its read
+  // access to the source catalog and schema, by literal name (no cross-stack reference).
+  if (env.promotion) {
+    const from = env.promotion.from.catalog.name;
+    const why = `environments.${env.key}.promotion in ${file}`;
+    grant({ type: "catalog", name: from, local: false }, deployer, level(RULES.promotionSourceCatalog, "catalog"), why, RULES.promotionSourceCatalog);
+    grant({ type: "schema", catalog: from, name: env.promotion.schema, local: false }, deployer, level(RULES.promotionSourceSchema, "schema"), why, RULES.promotionSourceSchema);
+  }
+
+  if (model.metastore.grantsFrom.key === env.key) {
+    for (const creator of model.sandbox.creators) {
+      grant({ type: "metastore", id: model.metastore.id }, { kind: "group", group: creator }, level(RULES.sandboxCreators, "metastore"), `sandbox.creators in ${file}`, RULES.sandboxCreators);
+    }
+  }
+
+  const catalog: DesiredCatalog = {
+    id: spec.name,
+    name: spec.name,
+    comment: `${env.key} environment catalog; managed by Terraform (uc-env-isolation)`,
+    ...(model.isolated ? { isolationMode: "ISOLATED" as const } : {}),
+    owner: env,
+    ...(spec.storageRoot !== undefined ? { storageRoot: spec.storageRoot } : {}),
+    ...(spec.adopt.catalog ? { importId: spec.name } : {}),
+    schemas: spec.schemas.map((name) => ({
+      id: logicalId(spec.name, name),
+      name,
+      comment: `${env.key} ${name}; managed by Terraform (uc-env-isolation)`,
+      ...(spec.adopt.schemas.includes(name) ? { importId: `${spec.name}.${name}` } : {}),
+    })),
+  };
+
+  const outputs: DesiredOutput[] = [
+    { name: "workspace_host", value: { literal: env.workspace.host }, description: "The workspace this stack deploys to." },
+    { name: "catalog_name", value: { literal: spec.name }, description: "The environment's catalog (the bundle's catalog_name)." },
+    { name: "service_principal_application_id", value: { deployerApplicationId: env }, description: "CI's DATABRICKS_CLIENT_ID for this environment." },
+  ];
+  if (spec.bucket) outputs.push({ name: "bucket", value: { literal: spec.bucket }, description: "The environment's bucket (the bundle's s3_bucket)." });
+
+  return {
+    kind: "workspace",
+    name: env.stackName,
+    environment: env,
+    provider: { host: env.workspace.host, profile: env.workspace.profile },
+    backend: backendOf(model.state, env.stackName),
+    groupLookups,
+    catalog,
+    grants,
+    bindings,
+    outputs,
+  };
+}
+
+function accountStack(model: EnvironmentModel, account: Account, github: GitHub): DesiredAccountStack {
+  const policies: DesiredFederationPolicy[] = model.environments.map((env) => ({
+    id: logicalId("github", env.key),
+    principal: env.key,
+    subject: environmentSubject(github.repository, env.key),
+    description: `GitHub Actions deploys of ${env.stackName} from ${github.repository} (GitHub environment ${env.key})`,
+  }));
+  policies.push({
+    id: logicalId("github", "plan"),
+    principal: "plan",
+    subject: pullRequestSubject(github.repository),
+    description: `GitHub Actions pull-request plans of ${github.repository} (read-only)`,
+  });
+  return {
+    kind: "account",
+    name: account.stackName,
+    provider: { host: account.host, profile: account.profile, accountId: account.id },
+    backend: backendOf(model.state, account.stackName),
+    account,
+    github,
+    deployerLookups: model.environments,
+    planLookup: { id: "plan", applicationId: github.planServicePrincipal.applicationId },
+    policies,
+    assignments: model.environments.flatMap((env) =>
+      env.workspace.id === undefined ? [] : [{ id: logicalId("plan", `workspace_${env.key}`), environment: env, workspaceId: env.workspace.id, permissions: ["USER"] as const }],
+    ),
+  };
+}
