@@ -7,8 +7,8 @@ import { Grant } from "@cdktf/provider-databricks/lib/grant";
 import { parseEnvironmentModel } from "../lib/model/load";
 import { addressManifest } from "../lib/review/addresses";
 import { grantRows } from "../lib/review/grants";
-import { allowListOf } from "../lib/review/allow-list";
-import { checkPolicy, formatViolation } from "../lib/review/policy";
+import { checkGate, formatViolation } from "../lib/gate/check";
+import { desiredState } from "../lib/desired-state";
 import { defaultModel, stackJson, synthModel } from "./helpers";
 
 const FULL_TEXT = fs.readFileSync(path.join(__dirname, "fixtures", "models", "full.yaml"), "utf8");
@@ -85,16 +85,18 @@ describe("the plan principal in the workspace stacks", () => {
     }
     const plan = grantRows(fullSynth.output).filter((r) => r.principal === PLAN_APP_ID);
     expect(plan.map((r) => r.securable).sort()).toEqual(["dev", "prod", "staging"]);
-    expect(checkPolicy(fullSynth.output, allowListOf(full)).violations.map(formatViolation)).toEqual([]);
+    expect(checkGate(fullSynth.output, desiredState(full)).violations.map(formatViolation)).toEqual([]);
   });
 });
 
 describe("retired principals", () => {
   it("get nothing even where the model would otherwise allow it (defence in depth behind validation)", () => {
     const retiring = { ...full, legacyServicePrincipals: [{ name: "old-plan", applicationId: PLAN_APP_ID }] };
-    const violations = checkPolicy(fullSynth.output, allowListOf(retiring)).violations.map(formatViolation);
-    expect(violations).toHaveLength(9); // 3 privileges on each of the 3 catalogs
-    expect(violations[0]).toContain(`${PLAN_APP_ID} is the retired service principal old-plan`);
+    const violations = checkGate(fullSynth.output, desiredState(retiring)).violations.map(formatViolation);
+    // Each place that names it: the account stack's lookup and the grant on each of the 3 catalogs.
+    expect(violations).toHaveLength(4);
+    for (const v of violations) expect(v).toContain(`[retired-principal]`);
+    expect(violations[1]).toContain(`principal is "${PLAN_APP_ID}": it names the retired service principal old-plan's application ID`);
   });
 });
 
@@ -146,12 +148,12 @@ describe("adoption of existing resources", () => {
     const model = defaultModel();
     expect(model.legacyServicePrincipals).toEqual([{ name: "github-service-principal", applicationId: "f920d175-cf7c-43a2-a6c0-e9ccb42c02d2" }]);
     const { output } = synthModel(model);
-    const allow = allowListOf(model);
-    expect(checkPolicy(output, allow).violations).toEqual([]);
+    const allow = desiredState(model);
+    expect(checkGate(output, allow).violations).toEqual([]);
     const tampered = JSON.parse(JSON.stringify(output));
     tampered[0].json.resource.databricks_grant.catalog_dev__legacy = { catalog: "dev", principal: "f920d175-cf7c-43a2-a6c0-e9ccb42c02d2", privileges: ["USE_CATALOG"] };
-    expect(checkPolicy(tampered, allow).violations.map(formatViolation)).toEqual([
-      expect.stringContaining("ref-dev databricks_grant.catalog_dev__legacy: [exceeds-model] f920d175-cf7c-43a2-a6c0-e9ccb42c02d2 / catalog dev / USE_CATALOG: f920d175-cf7c-43a2-a6c0-e9ccb42c02d2 is the retired service principal github-service-principal"),
+    expect(checkGate(tampered, allow).violations.map(formatViolation)).toEqual([
+      expect.stringContaining('ref-dev databricks_grant.catalog_dev__legacy: [retired-principal] principal is "f920d175-cf7c-43a2-a6c0-e9ccb42c02d2": it names the retired service principal github-service-principal'),
     ]);
   });
 });

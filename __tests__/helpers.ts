@@ -52,3 +52,14 @@ export function stackJson(output: readonly SynthesizedStack[], name: string): St
   if (!found) throw new Error(`no stack ${name}`);
   return found.json;
 }
+
+/**
+ * What a synth left beside `dir/cdktf.out` besides the output itself: cdktf.out (a link, or a plain
+ * directory never synthesized into) and the generation it points at are expected; anything else is
+ * a leftover of a failed or interrupted run.
+ */
+export function strayEntries(dir: string): string[] {
+  const out = path.join(dir, "cdktf.out");
+  const current = fs.existsSync(out) && fs.lstatSync(out).isSymbolicLink() ? path.basename(fs.readlinkSync(out)) : undefined;
+  return fs.readdirSync(dir).filter((e) => e !== "cdktf.out" && e !== current);
+}

@@ -5,7 +5,7 @@ import { ModelError } from "../lib/model/errors";
 import { buildApp } from "../lib/app";
 import { MAX_MODEL_BYTES, loadEnvironmentModel, parseEnvironmentModel } from "../lib/model/load";
 import { synthToDirectory } from "../lib/synth";
-import { DEFAULT_MODEL_TEXT, defaultModel, defaultModelData, modelFrom } from "./helpers";
+import { DEFAULT_MODEL_TEXT, defaultModel, defaultModelData, modelFrom, strayEntries } from "./helpers";
 
 const FIXTURES = path.join(__dirname, "fixtures", "bad-models");
 const fixtures = fs
@@ -120,7 +120,7 @@ describe("rejects bad model files with the field, the value and the fix", () => 
         return { app: buildApp(model, staging, dir), model };
       };
       expect(() => synthToDirectory(build, out)).toThrow(ModelError);
-      expect({ file: fixture.file, out: fs.readdirSync(out), dir: fs.readdirSync(dir) }).toEqual({ file: fixture.file, out: ["previous"], dir: ["cdktf.out"] });
+      expect({ file: fixture.file, out: fs.readdirSync(out), dir: strayEntries(dir) }).toEqual({ file: fixture.file, out: ["previous"], dir: [] });
     }
   });
 

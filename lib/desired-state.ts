@@ -60,7 +60,8 @@ export type DesiredSecurable =
   | { readonly type: "metastore"; readonly id: string }
   /** `local`: the stack's own catalog (named through its resource), else a literal name. */
   | { readonly type: "catalog"; readonly name: string; readonly local: boolean }
-  | { readonly type: "schema"; readonly catalog: string; readonly name: string; readonly local: boolean };
+  /** Always by literal name: the stacks grant on schemas only for promotion, in another stack's catalog. */
+  | { readonly type: "schema"; readonly catalog: string; readonly name: string };
 
 /** `metastore`, `catalog_dev`, `schema_dev__models`. */
 export function securableAddress(s: DesiredSecurable): string {
@@ -269,7 +270,7 @@ function workspaceStack(model: EnvironmentModel, env: Environment): DesiredWorks
     const from = env.promotion.from.catalog.name;
     const why = `environments.${env.key}.promotion in ${file}`;
     grant({ type: "catalog", name: from, local: false }, deployer, level(RULES.promotionSourceCatalog, "catalog"), why, RULES.promotionSourceCatalog);
-    grant({ type: "schema", catalog: from, name: env.promotion.schema, local: false }, deployer, level(RULES.promotionSourceSchema, "schema"), why, RULES.promotionSourceSchema);
+    grant({ type: "schema", catalog: from, name: env.promotion.schema }, deployer, level(RULES.promotionSourceSchema, "schema"), why, RULES.promotionSourceSchema);
   }
 
   if (model.metastore.grantsFrom.key === env.key) {

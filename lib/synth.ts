@@ -1,24 +1,31 @@
 /**
- * Synthesizes the app atomically: into a temporary directory beside the output directory, checked,
- * then moved into place. A failed run (bad model, failed check, crash) leaves the previous output
- * untouched and writes nothing; a successful one never mixes old and new stacks.
+ * Synthesizes the app so that the output directory is complete at every instant: each run writes a
+ * new generation beside it (`cdktf.out.gen-<id>`), checks it with the policy gate, and then points
+ * `cdktf.out` (a symbolic link) at it with one atomic rename. A failed run (bad model, failed check,
+ * crash) writes nothing visible; a run killed at any point leaves the previous output in place, and
+ * the next run removes what it left behind.
  */
 import * as fs from "fs";
 import * as path from "path";
-import type { App } from "cdktf";
+import { TerraformDataSource, TerraformOutput, TerraformResource, TerraformStack, TerraformVariable, type App } from "cdktf";
 import { ModelError } from "./model/errors";
 import type { EnvironmentModel } from "./model/types";
-import { allowListOf } from "./review/allow-list";
-import { readSynthOutput } from "./review/output";
-import { checkPolicy, formatViolation } from "./review/policy";
+import { desiredState, type DesiredState } from "./desired-state";
+import { checkGate, formatViolation } from "./gate/check";
+import { WORKING_DATA, readOutputTree } from "./gate/read";
 
 export interface BuiltApp {
   readonly app: App;
-  /** The model the app was built from: the allow-list of the policy check, and the warnings. */
+  /** The model the app was built from: the policy check's reference, and the warnings. */
   readonly model: EnvironmentModel;
+  /**
+   * The desired state the stacks rendered.
+   * @default - worked out from `model`
+   */
+  readonly desired?: DesiredState;
 }
 
-/** Synthesized output that breaks the policy: nothing is written. */
+/** Synthesized output that breaks the policy, or constructs that collide: nothing is written. */
 export class SynthCheckError extends Error {
   constructor(readonly violations: readonly string[]) {
     super(
@@ -29,30 +36,38 @@ export class SynthCheckError extends Error {
   }
 }
 
+const GENERATION = ".gen-";
+
 /**
- * Runs `build` against a temporary directory beside `outdir`, synthesizes, checks the output with
- * the policy gate (lib/review/policy.ts: ownership, allow-list, providers, secrets, protection), and
- * swaps the
- * result into `outdir`. Terraform's working files in the old stack directories (.terraform, lock
- * files) are carried over, so `cdktf deploy` does not re-download providers after every synth.
- * On any failure the temporary directory is removed, `outdir` is untouched, and the error is thrown.
+ * Runs `build` against a new generation directory beside `outdir`, synthesizes, refuses duplicate
+ * logical IDs, checks the output with the policy gate (lib/gate), and publishes it as `outdir`.
+ * Terraform's working data in the old stack directories (.terraform, .terraform.lock.hcl) is carried
+ * over, so `cdktf deploy` does not re-download providers after every synth; nothing else is.
+ * On any failure the new generation is removed, `outdir` is untouched, and the error is thrown.
  * Returns the warnings to print.
  */
 export function synthToDirectory(build: (outdir: string) => BuiltApp, outdir: string): readonly string[] {
   const target = path.resolve(outdir);
-  const staging = `${target}.tmp-${process.pid}`;
-  fs.rmSync(staging, { recursive: true, force: true });
+  recover(target);
+  const generation = `${target}${GENERATION}${Date.now().toString(36)}-${process.pid}`;
   try {
-    const built = build(staging);
+    const built = build(generation);
+    const collisions = duplicateLogicalIds(built.app);
+    if (collisions.length > 0) throw new SynthCheckError(collisions);
     built.app.synth();
     // The same gate as `npm run policy`: whatever the constructs produced must pass it.
-    const { violations } = checkPolicy(readSynthOutput(staging), allowListOf(built.model));
+    const { violations } = checkGate(readOutputTree(generation), built.desired ?? desiredState(built.model));
     if (violations.length > 0) throw new SynthCheckError(violations.map(formatViolation));
-    carryOverWorkingFiles(target, staging);
-    swap(target, staging);
+    const previous = currentOutput(target);
+    if (previous) carryOverWorkingData(previous, generation);
+    if (previous && process.env.CDKTF_CONTEXT_JSON !== undefined) leaveDroppedStacksForCli(previous, generation);
+    const aside = publish(target, generation);
+    // The output it replaced: a generation, or the plain directory renamed aside.
+    const replaced = aside ?? previous;
+    if (replaced !== undefined) fs.rmSync(replaced, { recursive: true, force: true });
     return built.model.warnings;
   } catch (error) {
-    fs.rmSync(staging, { recursive: true, force: true });
+    fs.rmSync(generation, { recursive: true, force: true });
     throw error;
   }
 }
@@ -68,6 +83,8 @@ export function synthAtomically(build: (outdir: string) => BuiltApp, outdir = pr
   } catch (error) {
     if (error instanceof ModelError || error instanceof SynthCheckError) {
       process.stderr.write(`error: ${error.message}\n`);
+    } else if (isFileError(error)) {
+      process.stderr.write(`error: ${error.message}. Fix: check that the file or directory exists and is readable (and writable for the output).\n`);
     } else {
       process.stderr.write(`error: synth failed unexpectedly (a bug; please report it with this output):\n${(error as Error)?.stack ?? String(error)}\n`);
     }
@@ -76,21 +93,140 @@ export function synthAtomically(build: (outdir: string) => BuiltApp, outdir = pr
   for (const w of warnings) process.stderr.write(`warning: ${w}\n`);
 }
 
-function carryOverWorkingFiles(previous: string, next: string): void {
+function isFileError(error: unknown): error is NodeJS.ErrnoException {
+  const code = (error as NodeJS.ErrnoException)?.code;
+  return typeof code === "string" && ["ENOENT", "EACCES", "EISDIR", "ENOTDIR", "EPERM", "EROFS", "ENOSPC"].includes(code);
+}
+
+/**
+ * Two constructs with one logical ID are merged by cdktf without a word (two grants became one,
+ * to one principal, with both privilege lists). Refuse them, naming both construct paths.
+ */
+export function duplicateLogicalIds(app: App): string[] {
+  const problems: string[] = [];
+  for (const stack of app.node.children) {
+    if (!(stack instanceof TerraformStack)) continue;
+    const seen = new Map<string, string>();
+    for (const node of stack.node.findAll()) {
+      let address: string | undefined;
+      if (node instanceof TerraformResource) address = `${node.terraformResourceType}.${node.friendlyUniqueId}`;
+      else if (node instanceof TerraformDataSource) address = `data.${node.terraformResourceType}.${node.friendlyUniqueId}`;
+      else if (node instanceof TerraformOutput) address = `output.${node.friendlyUniqueId}`;
+      else if (node instanceof TerraformVariable) address = `variable.${node.friendlyUniqueId}`;
+      if (address === undefined) continue;
+      const other = seen.get(address);
+      if (other !== undefined) {
+        problems.push(
+          `${stack.node.id} ${address}: [duplicate-logical-id] declared by both ${other} and ${node.node.path}; cdktf would merge them into one block silently. Fix: give each its own logical ID (lib/desired-state.ts decides addresses)`,
+        );
+      } else {
+        seen.set(address, node.node.path);
+      }
+    }
+  }
+  return problems;
+}
+
+/** The directory `target` shows now: the generation its link points at, or itself (an older plain directory). */
+function currentOutput(target: string): string | undefined {
+  let stat: fs.Stats;
+  try {
+    stat = fs.lstatSync(target);
+  } catch {
+    return undefined;
+  }
+  if (stat.isSymbolicLink()) {
+    const resolved = path.resolve(path.dirname(target), fs.readlinkSync(target));
+    return fs.existsSync(resolved) ? resolved : undefined;
+  }
+  return stat.isDirectory() ? target : undefined;
+}
+
+/** Only Terraform's own working data moves into the new output; anything else of the old one is dropped. */
+function carryOverWorkingData(previous: string, next: string): void {
   const stacksDir = path.join(previous, "stacks");
   if (!fs.existsSync(stacksDir)) return;
   for (const stack of fs.readdirSync(stacksDir)) {
     const to = path.join(next, "stacks", stack);
     if (!fs.existsSync(to)) continue; // a stack that no longer exists: dropped with the old output
-    for (const entry of fs.readdirSync(path.join(stacksDir, stack))) {
-      if (!fs.existsSync(path.join(to, entry))) fs.renameSync(path.join(stacksDir, stack, entry), path.join(to, entry));
+    for (const entry of WORKING_DATA) {
+      const from = path.join(stacksDir, stack, entry);
+      if (fs.existsSync(from) && !fs.existsSync(path.join(to, entry))) fs.renameSync(from, path.join(to, entry));
     }
   }
 }
 
-function swap(target: string, staging: string): void {
-  const old = `${target}.old-${process.pid}`;
-  if (fs.existsSync(target)) fs.renameSync(target, old);
-  fs.renameSync(staging, target);
-  fs.rmSync(old, { recursive: true, force: true });
+/**
+ * The cdktf CLI lists the stack folders before it runs the app and removes those of vanished stacks
+ * afterwards, failing with ENOENT when they are already gone. Under the CLI, leave an empty folder
+ * for each dropped stack for the CLI to remove (it does, right after this process exits).
+ */
+function leaveDroppedStacksForCli(previous: string, next: string): void {
+  const stacksDir = path.join(previous, "stacks");
+  if (!fs.existsSync(stacksDir)) return;
+  for (const stack of fs.readdirSync(stacksDir)) {
+    const to = path.join(next, "stacks", stack);
+    if (!fs.existsSync(to)) fs.mkdirSync(to, { recursive: true });
+  }
+}
+
+/**
+ * Points `target` at `generation` with one rename of a symbolic link over the old link, which the
+ * OS does atomically. A plain directory (from before this scheme, or a fresh clone with files
+ * committed under cdktf.out) is first renamed aside as a generation; `recover` restores it if the
+ * run dies between the two renames.
+ */
+function publish(target: string, generation: string): string | undefined {
+  const link = `${target}.link-${process.pid}`;
+  fs.rmSync(link, { force: true });
+  fs.symlinkSync(path.basename(generation), link);
+  let stat: fs.Stats | undefined;
+  try {
+    stat = fs.lstatSync(target);
+  } catch {
+    stat = undefined;
+  }
+  const aside = stat && !stat.isSymbolicLink() ? `${target}${GENERATION}legacy-${process.pid}` : undefined;
+  if (aside) fs.renameSync(target, aside);
+  fs.renameSync(link, target);
+  return aside;
+}
+
+function alive(pid: number): boolean {
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/**
+ * Cleans up after interrupted runs: restores an output renamed aside when the link never replaced
+ * it, and removes generations, links and temporary directories of runs that are no longer alive
+ * (and the older scheme's `.tmp-*` / `.old-*` directories).
+ */
+export function recover(target: string): void {
+  const dir = path.dirname(target);
+  const base = path.basename(target);
+  if (!fs.existsSync(dir)) return;
+  const entries = fs.readdirSync(dir).filter((e) => e.startsWith(`${base}.`));
+  let current = currentOutput(target);
+  if (current === undefined) {
+    // Killed between renaming the old output aside and linking the new one: put the old one back.
+    const legacy = entries.filter((e) => e.startsWith(`${base}${GENERATION}legacy-`)).sort().pop();
+    if (legacy) {
+      fs.rmSync(target, { force: true });
+      fs.renameSync(path.join(dir, legacy), target);
+      current = target;
+    }
+  }
+  for (const entry of entries) {
+    const full = path.join(dir, entry);
+    if (full === current) continue;
+    const m = /^(?:gen-(?:legacy-)?(?:[0-9a-z]+-)?|link-|tmp-|old-)(\d+)$/.exec(entry.slice(base.length + 1));
+    if (!m || alive(Number(m[1]))) continue;
+    fs.rmSync(full, { recursive: true, force: true });
+  }
 }

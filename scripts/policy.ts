@@ -1,25 +1,36 @@
-// `npm run --silent policy -- [--out DIR] [--model FILE]`: the access policy gate over a cdktf.out.
-import { allowListOf } from "../lib/review/allow-list";
+// `npm run --silent policy -- [--out DIR] [--model FILE]`: the policy gate over a cdktf.out.
 import { EXIT, loadModel, runCommand } from "../lib/review/cli";
-import { readSynthOutput } from "../lib/review/output";
-import { checkPolicy, formatViolation, policySummary } from "../lib/review/policy";
+import { desiredState } from "../lib/desired-state";
+import { checkGate, formatViolation, policySummary } from "../lib/gate/check";
+import { readOutputTree } from "../lib/gate/read";
+import { rulesMarkdown, rulesText } from "../lib/gate/rules";
+
+if (process.argv.includes("--rules")) {
+  // The README's rule table, generated from the rules themselves.
+  process.stdout.write(rulesMarkdown());
+  process.exit(EXIT.ok);
+}
 
 runCommand(
   "policy",
   {
-    usage: "npm run --silent policy -- [--out DIR] [--model FILE]",
+    usage: "npm run --silent policy -- [--out DIR] [--model FILE] [--rules]",
     help:
-      "Checks the synthesized output against the environment model and the safety rules. Exit 0 with a\n" +
-      "one-line summary, or 1 with one line per violation (stack, address, principal, securable, privilege,\n" +
-      "rule, fix).\n" +
+      "The review gate, default deny: reads every file terraform would read in each stack directory of the\n" +
+      "cdktf output, strictly (a repeated JSON key is a violation), and compares each stack with the desired\n" +
+      "state of the environment model in both directions: anything the model does not produce, lacks or sets\n" +
+      "differently is a violation, as is any break of the invariants. Exit 0 with a one-line summary on\n" +
+      "stdout, 1 with one line per violation on stdout and the summary on stderr, 2 on bad input.\n" +
       "--out DIR     the cdktf output to check (default cdktf.out)\n" +
-      "--model FILE  the environment model, the allow-list (default $ENVIRONMENTS_FILE, else environments.yaml)",
+      "--model FILE  the environment model (default $ENVIRONMENTS_FILE, else environments.yaml)\n" +
+      "--rules       print the rule table (Markdown) and exit\n\n" +
+      "rules:\n" +
+      rulesText(),
     options: ["out", "model"],
   },
   (cli) => {
     const model = loadModel(cli.model);
-    const stacks = readSynthOutput(cli.out);
-    const result = checkPolicy(stacks, allowListOf(model));
+    const result = checkGate(readOutputTree(cli.out), desiredState(model));
     if (result.violations.length === 0) {
       process.stdout.write(`${policySummary(result, model.source)}\n`);
       return EXIT.ok;

@@ -47,7 +47,7 @@ export class WorkspaceStack extends TerraformStack {
     const sandbox = [];
     for (const grant of desired.grants) {
       const s = grant.securable;
-      if ((s.type === "catalog" || s.type === "schema") && s.local) catalog.grant(grant, granteeOf(grant.principal), principalAddressKey(grant.principal));
+      if (s.type === "catalog" && s.local) catalog.grant(grant, granteeOf(grant.principal), principalAddressKey(grant.principal));
       else if (s.type === "metastore") sandbox.push({ grant, grantee: granteeOf(grant.principal), addressKey: principalAddressKey(grant.principal) });
       else promotion.push(grant);
     }

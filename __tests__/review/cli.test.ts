@@ -32,7 +32,7 @@ describe("npm run policy", () => {
   it("fails an injected violation: exit 1, one line per violation on stdout, the count on stderr", () => {
     const r = run("policy", "--out", path.join(FIXTURES, "policy", "prod-aimed-at-dev"));
     expect(r.status).toBe(1);
-    expect(r.stdout.trim().split("\n")).toEqual([expect.stringMatching(/^ref-prod provider.databricks: \[provider-workspace\] host /), expect.stringMatching(/^ref-prod provider.databricks: \[provider-workspace\] profile /)]);
+    expect(r.stdout.trim().split("\n")).toEqual([expect.stringMatching(/^ref-prod provider.databricks: \[provider-workspace\] host /), expect.stringMatching(/^ref-prod variable.databricks_profile: \[provider-workspace\] default is "ref-dev"/)]);
     expect(r.stderr).toMatch(/^policy: failed: 2 violations \(provider-workspace\)/);
   });
 

@@ -135,23 +135,31 @@ export function normalizeStackJson(json: unknown, where: string): StackJson {
   const out: Obj = { ...json };
   for (const kind of ["resource", "data"] as const) {
     if (json[kind] === undefined) continue;
-    const types = mergeObjects(json[kind], kind, fail);
-    const byType: Obj = {};
-    for (const [type, named] of Object.entries(types)) {
-      const prefix = kind === "data" ? `data.${type}` : type;
-      const blocks = mergeObjects(named, prefix, fail);
-      const byName: Obj = {};
-      for (const [name, block] of Object.entries(blocks)) {
-        const address = `${prefix}.${name}`;
-        const body = single(block, address, fail);
-        const fixed: Obj = { ...body };
-        if (body.lifecycle !== undefined) fixed.lifecycle = single(body.lifecycle, `${address}.lifecycle`, fail);
-        if (type === "databricks_grants" && kind === "resource" && body.grant !== undefined && body.grant !== null) {
-          fixed.grant = list(body.grant, `${address}.grant`, fail);
+    // Terraform merges the parts of an array (and repeated types): only a repeated address is an error.
+    const parts = Array.isArray(json[kind]) ? (json[kind] as unknown[]) : [json[kind]];
+    const byType: { [type: string]: Obj } = {};
+    for (const part of parts) {
+      if (!isObject(part)) fail(kind, `holds ${describe(part)}, not an object`);
+      for (const [type, named] of Object.entries(part as Obj)) {
+        if (type === "//") continue;
+        const prefix = kind === "data" ? `data.${type}` : type;
+        const byName = (byType[type] ??= {});
+        for (const entry of Array.isArray(named) ? named : [named]) {
+          if (!isObject(entry)) fail(prefix, `is ${describe(entry)}, not an object`);
+          for (const [name, block] of Object.entries(entry as Obj)) {
+            if (name === "//") continue;
+            const address = `${prefix}.${name}`;
+            if (name in byName) fail(address, "is declared twice");
+            const body = single(block, address, fail);
+            const fixed: Obj = { ...body };
+            if (body.lifecycle !== undefined) fixed.lifecycle = single(body.lifecycle, `${address}.lifecycle`, fail);
+            if (type === "databricks_grants" && kind === "resource" && body.grant !== undefined && body.grant !== null) {
+              fixed.grant = list(body.grant, `${address}.grant`, fail);
+            }
+            byName[name] = fixed;
+          }
         }
-        byName[name] = fixed;
       }
-      byType[type] = byName;
     }
     out[kind] = byType;
   }

@@ -1,0 +1,136 @@
+/**
+ * Reads a cdktf output directory as Terraform would: every stack directory, every file in it that
+ * Terraform loads, the manifest, and the JSON strictly. What is not the project's own output is
+ * reported as a finding (unexpected file, manifest disagreement, duplicate key), never skipped.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import { ReviewInputError, normalizeStackJson, type SynthesizedStack } from "../review/output";
+import { JsonSyntaxError, parseStrictJson } from "./strict-json";
+
+/** A fact about the files that the gate's rules turn into violations. */
+export interface FileFinding {
+  readonly rule: "unexpected-file" | "duplicate-key";
+  readonly stack: string;
+  /** The file or directory, relative to the output directory. */
+  readonly resource: string;
+  readonly problem: string;
+  readonly fix: string;
+}
+
+export interface OutputTree {
+  readonly dir: string;
+  readonly stacks: SynthesizedStack[];
+  readonly findings: FileFinding[];
+}
+
+/** The file each stack's configuration is in; nothing else in a stack directory is configuration. */
+export const STACK_FILE = "cdk.tf.json";
+/** Terraform's own working data in a stack directory (`terraform init`), not configuration. */
+export const WORKING_DATA: ReadonlySet<string> = new Set([".terraform", ".terraform.lock.hcl"]);
+
+/**
+ * True when Terraform would load the file as configuration or variable values: `*.tf`, `*.tf.json`
+ * (override files included), `terraform.tfvars(.json)` and `*.auto.tfvars(.json)`; names starting
+ * with `.`, ending with `~`, or starting and ending with `#` are ignored by Terraform.
+ */
+export function terraformLoads(name: string): boolean {
+  if (name.startsWith(".") || name.endsWith("~") || (name.startsWith("#") && name.endsWith("#"))) return false;
+  return /\.tf(\.json)?$/.test(name) || /^terraform\.tfvars(\.json)?$/.test(name) || /\.auto\.tfvars(\.json)?$/.test(name);
+}
+
+export function readOutputTree(dir: string): OutputTree {
+  if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) {
+    throw new ReviewInputError(`${dir}: no such directory. Run \`npm run synth\` first, or pass the cdktf output directory.`);
+  }
+  const manifestPath = path.join(dir, "manifest.json");
+  if (!fs.existsSync(manifestPath)) {
+    throw new ReviewInputError(`${dir}: not a cdktf output directory (no manifest.json). Run \`npm run synth\` and pass its output directory.`);
+  }
+  const findings: FileFinding[] = [];
+  const unexpected = (stack: string, resource: string, problem: string, fix: string) => findings.push({ rule: "unexpected-file", stack, resource, problem, fix });
+  const resynth = "delete it and run `npm run synth` (synth writes only cdk.tf.json and keeps only .terraform and .terraform.lock.hcl)";
+
+  const manifest = readJson(manifestPath, "(output)", "manifest.json", findings) as { stacks?: Record<string, Record<string, unknown>> };
+  if (!manifest || typeof manifest !== "object" || !manifest.stacks || typeof manifest.stacks !== "object" || Array.isArray(manifest.stacks)) {
+    throw new ReviewInputError(`${manifestPath}: has no "stacks" object; it is not a cdktf manifest. Re-run \`npm run synth\`.`);
+  }
+
+  for (const entry of fs.readdirSync(dir)) {
+    if (entry === "manifest.json" || entry === "stacks") continue;
+    unexpected("(output)", entry, `${entry} is in the output directory; synth writes only manifest.json and stacks/`, resynth);
+  }
+  const stacksDir = path.join(dir, "stacks");
+  const present = fs.existsSync(stacksDir) ? fs.readdirSync(stacksDir) : [];
+  const listed = new Set(Object.keys(manifest.stacks));
+  for (const name of present) {
+    if (!listed.has(name)) {
+      unexpected(name, `stacks/${name}`, `stacks/${name} is not in manifest.json, so the review tools would not read it while terraform runs in it`, `delete stacks/${name} and run \`npm run synth\``);
+    }
+  }
+
+  const stacks: SynthesizedStack[] = [];
+  for (const [name, entry] of Object.entries(manifest.stacks)) {
+    const standard = { synthesizedStackPath: `stacks/${name}/${STACK_FILE}`, workingDirectory: `stacks/${name}` };
+    if (!entry || typeof entry !== "object") throw new ReviewInputError(`${manifestPath}: stack "${name}" is not an object. Re-run \`npm run synth\`.`);
+    for (const [field, value] of Object.entries(standard)) {
+      if (entry[field] !== value) {
+        unexpected(name, "manifest.json", `stacks.${name}.${field} is ${JSON.stringify(entry[field])}, not the standard ${JSON.stringify(value)}: the manifest would send the tools to another file than terraform reads`, "run `npm run synth` (never edit the manifest)");
+      }
+    }
+    if (entry.name !== undefined && entry.name !== name) {
+      unexpected(name, "manifest.json", `stacks.${name}.name is ${JSON.stringify(entry.name)}`, "run `npm run synth` (never edit the manifest)");
+    }
+    const stackDir = path.join(dir, standard.workingDirectory);
+    if (!fs.existsSync(stackDir) || !fs.lstatSync(stackDir).isDirectory()) {
+      throw new ReviewInputError(`${stackDir}: listed in the manifest for stack "${name}" but not a directory. Re-run \`npm run synth\`.`);
+    }
+    for (const file of fs.readdirSync(stackDir)) {
+      if (file === STACK_FILE || WORKING_DATA.has(file)) continue;
+      const loads = terraformLoads(file);
+      unexpected(
+        name,
+        `stacks/${name}/${file}`,
+        loads
+          ? `${file} is read by terraform in ${name} beside ${STACK_FILE}${/override\.tf(\.json)?$/.test(file) ? " and overrides it (an override can re-aim the provider or drop prevent_destroy)" : /tfvars/.test(file) ? " (it sets variable values)" : ""}, and the review tools do not check it`
+          : `${file} is not part of the synthesized output`,
+        resynth,
+      );
+    }
+    const file = path.join(stackDir, STACK_FILE);
+    if (!fs.existsSync(file)) throw new ReviewInputError(`${file}: listed in the manifest for stack "${name}" but missing. Re-run \`npm run synth\`.`);
+    if (fs.lstatSync(file).isSymbolicLink()) {
+      unexpected(name, `stacks/${name}/${STACK_FILE}`, `${STACK_FILE} is a symbolic link (to ${fs.readlinkSync(file)})`, resynth);
+    }
+    const json = readJson(file, name, `stacks/${name}/${STACK_FILE}`, findings);
+    stacks.push({ name, file, json: normalizeStackJson(json, `${file} (stack ${name})`) });
+  }
+  stacks.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  return { dir, stacks, findings };
+}
+
+function readJson(file: string, stack: string, resource: string, findings: FileFinding[]): unknown {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, "utf8");
+  } catch (e) {
+    throw new ReviewInputError(`${file}: cannot be read (${(e as Error).message}).`);
+  }
+  try {
+    const { value, duplicates } = parseStrictJson(text);
+    for (const d of duplicates) {
+      const at = [...d.path, d.key].join(".");
+      findings.push({
+        rule: "duplicate-key",
+        stack,
+        resource,
+        problem: `the key ${at} appears twice in one object: JSON.parse keeps the last copy, terraform merges both, so what the first copy declares would be applied unchecked`,
+        fix: "remove the repeated key and run `npm run synth`",
+      });
+    }
+    return value;
+  } catch (e) {
+    if (e instanceof JsonSyntaxError) throw new ReviewInputError(`${file}: is not valid JSON (${e.message}). Re-run \`npm run synth\`.`);
+    throw e;
+  }
+}
