@@ -325,6 +325,7 @@ function validate(data: Json, check: Checker, source: string): EnvironmentModel 
     "report",
   );
   if (!root) return undefined;
+  literalStrings(check, data, []);
 
   // Groups.
   const groups: Group[] = [];
@@ -534,6 +535,25 @@ function validate(data: Json, check: Checker, source: string): EnvironmentModel 
     }
   }
   const github = readGitHub(check, root.github, raws, legacy);
+
+  // A group named like a principal would be granted (and reviewed) as that principal: the policy and
+  // the reports name principals by display name, and grants name groups by it too.
+  const principalNames = new Map<string, string>();
+  for (const env of raws) if (env.servicePrincipal !== undefined) principalNames.set(env.servicePrincipal.toLowerCase(), `environments.${env.key}.servicePrincipal`);
+  if (github) principalNames.set(github.planServicePrincipal.name.toLowerCase(), "github.planServicePrincipal.name");
+  for (const l of legacy) principalNames.set(l.name.toLowerCase(), `the retired principal legacyServicePrincipals.${l.name}`);
+  for (const g of groups) {
+    const clash = principalNames.get(g.displayName.toLowerCase());
+    if (clash) check.report(["groups", g.key], `is the name of a service principal (${clash}), in any case`, "give the group its own display name; groups and principals must not be confused in grants and reviews", g.displayName);
+  }
+  for (const env of raws) {
+    if (env.catalogName !== undefined && RESERVED_CATALOGS.includes(env.catalogName)) {
+      check.report(["environments", env.key, "catalog", "name"], "is a catalog name Databricks reserves", "give the environment its own catalog name (e.g. its key)", env.catalogName);
+    }
+    env.schemas?.forEach((schema, i) => {
+      if (RESERVED_SCHEMAS.includes(schema)) check.report(["environments", env.key, "catalog", "schemas", i], "is a schema name Unity Catalog reserves", "choose another schema name", schema);
+    });
+  }
   const state = readState(check, root.state);
   if (root.github !== undefined && root.github !== null && (root.account === undefined || root.account === null)) {
     check.report(["github"], "is set without account", "add account (id, profile): the federation policies live in the account stack");
@@ -733,6 +753,43 @@ function namedMap(check: Checker, path: Path, value: Json | undefined): [string,
     return [];
   }
   return Object.entries(value as { [key: string]: Json });
+}
+
+/** Catalogs that exist on every metastore or workspace: an environment must not take one over. */
+const RESERVED_CATALOGS = ["hive_metastore", "system", "samples"];
+/** Schemas Unity Catalog creates in every catalog. */
+const RESERVED_SCHEMAS = ["information_schema"];
+
+/**
+ * Characters a reader cannot see or that reorder what they see: format characters (zero-width
+ * spaces and joiners, bidi controls, the BOM), spaces other than the plain one, line and paragraph
+ * separators, and fillers that render as nothing.
+ */
+const INVISIBLE = /[\p{Cf}\p{Zl}\p{Zp}\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000\u115f\u1160\u3164\uffa0\u2800]/u;
+
+/**
+ * Every string of the model (keys too) reaches Terraform literally or not at all: Terraform
+ * evaluates `${…}` and `%{…}` in any JSON string, so `${"Databricks - Dev"}` would become the Dev
+ * group while every check saw another name. Refused, as are characters a reviewer cannot see.
+ */
+function literalStrings(check: Checker, value: Json, path: (string | number)[]): void {
+  const inspect = (s: string, at: (string | number)[], what: string) => {
+    if (/[$%]\{/.test(s)) {
+      check.report(at, `${what} contains ${s.includes("${") ? "`${`" : "`%{`"}, which Terraform would evaluate as a template expression, not a literal`, "write the name literally, without `${` or `%{`", s);
+    }
+    const m = INVISIBLE.exec(s);
+    if (m) {
+      check.report(at, `${what} contains the invisible or reordering character U+${m[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, "0")}`, "retype it with visible characters only (plain spaces)", s);
+    }
+  };
+  if (typeof value === "string") inspect(value, path, "the value");
+  else if (Array.isArray(value)) value.forEach((v, i) => literalStrings(check, v, [...path, i]));
+  else if (value !== null && typeof value === "object") {
+    for (const [k, v] of Object.entries(value)) {
+      inspect(k, [...path, k], "the key");
+      literalStrings(check, v, [...path, k]);
+    }
+  }
 }
 
 /** Environment keys that would collide with the plan principal's addresses (sp_plan, github__plan). */
