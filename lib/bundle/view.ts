@@ -27,8 +27,11 @@ export interface BundleView {
   readonly effective: (target: string, ...path: string[]) => Node[];
   /** The values variable `name` can take in `target`: overrides file, target, else its default. */
   readonly variable: (target: string, name: string) => Candidate[];
-  /** Every text a scalar can become in `target` once `${var.x}` and `${bundle.target}` are substituted. */
-  readonly resolve: (target: string, node: Node) => Candidate[];
+  /**
+   * Every text a scalar can become in `target` once `${var.x}` and `${bundle.target}` are
+   * substituted; variables named in `keep` stay as written.
+   */
+  readonly resolve: (target: string, node: Node, keep?: readonly string[]) => Candidate[];
   /** Whether any file declares variable `name` (top level, in a target, or in an overrides file). */
   readonly declaresVariable: (name: string) => boolean;
 }
@@ -59,9 +62,9 @@ export function bundleView(repo: BundleRepository, facts: BundleFacts): BundleVi
     return [...overrides, ...(own.length > 0 ? own : topLevel("variables", name))];
   };
 
-  const resolveText = (target: string, text: string, node: Node, depth: number, seen: readonly string[]): Candidate[] => {
+  const resolveText = (target: string, text: string, node: Node, depth: number, seen: readonly string[], keep: readonly string[] = []): Candidate[] => {
     const withTarget = text.replace(/\$\{bundle\.(target|environment)\}/g, target);
-    const names = [...new Set([...withTarget.matchAll(VAR_REF)].map((m) => m[1]))];
+    const names = [...new Set([...withTarget.matchAll(VAR_REF)].map((m) => m[1]))].filter((n) => !keep.includes(n));
     if (names.length === 0) return [{ text: withTarget, node }];
     if (depth >= MAX_DEPTH || names.some((n) => seen.includes(n))) return [{ text: undefined, node }];
     let results: string[] = [withTarget];
@@ -95,9 +98,9 @@ export function bundleView(repo: BundleRepository, facts: BundleFacts): BundleVi
     topLevel,
     effective,
     variable: (target, name) => variableValues(target, name, 0, [name]),
-    resolve: (target, node) => {
+    resolve: (target, node, keep = []) => {
       const text = textOf(node);
-      return text === undefined ? [{ text: undefined, node }] : resolveText(target, text, node, 0, []);
+      return text === undefined ? [{ text: undefined, node }] : resolveText(target, text, node, 0, [], keep);
     },
     declaresVariable: (name) => declared.has(name),
   };

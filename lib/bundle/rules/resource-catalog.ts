@@ -27,7 +27,8 @@ export const resourceCatalog: Rule = {
           walk(node, false, (scalar, catalogKey) => {
             const wrong = new Map<string, string[]>();
             for (const t of targets) {
-              for (const c of view.resolve(t.name, scalar)) {
+              // ${var.catalog_name} is the target's own catalog: whether it is right is target-catalog's question.
+              for (const c of view.resolve(t.name, scalar, ["catalog_name"])) {
                 if (c.text === undefined) continue;
                 for (const ref of catalogRefs(c.text, catalogKey)) {
                   if (isCatalog(view, ref) && ref !== own(t)) wrong.set(ref, [...(wrong.get(ref) ?? []), t.name]);
