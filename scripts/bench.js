@@ -2,8 +2,11 @@
 // `npm run bench`: median wall time and peak memory of
 //   (a) synthesizing all stacks the way the cdktf CLI runs cdktf.json's `app` (a shell, CDKTF_OUTDIR set)
 //   (b) `npm test` (type-check + jest)
-// Targets on the 2-core machines: (a) <= 0.5 s and <= 100 MiB, (b) <= 15 s. Exits 1 when a target is missed.
-// Usage: npm run bench [-- --synth-runs N --test-runs N --skip-test]
+//   (c) `npm run bundle` and (d) `npm run bundle:check` on the default model (the fixture outputs and
+//       the target-state fixture repository): the command `npm run` runs, without npm's own start-up
+// Targets on the 2-core machines: (a) <= 0.5 s and <= 100 MiB, (b) <= 15 s, (c), (d) <= 0.5 s.
+// Exits 1 when a target is missed.
+// Usage: npm run bench [-- --synth-runs N --bundle-runs N --test-runs N --skip-test]
 "use strict";
 const { spawnSync } = require("child_process");
 const fs = require("fs");
@@ -17,6 +20,7 @@ const opt = (name, dflt) => {
   return i >= 0 ? Number(args[i + 1]) : dflt;
 };
 const synthRuns = opt("--synth-runs", 15);
+const bundleRuns = opt("--bundle-runs", 15);
 const testRuns = opt("--test-runs", 3);
 const skipTest = args.includes("--skip-test");
 
@@ -58,6 +62,21 @@ const rows = [];
 const synthTime = median(synth.map((r) => r.seconds));
 const synthMem = median(synth.map((r) => r.mib));
 rows.push(["(a) synth, all stacks", `${synthRuns} runs`, `${synthTime.toFixed(3)} s`, `${synthMem.toFixed(1)} MiB`, "<= 0.5 s, <= 100 MiB", synthTime <= 0.5 && synthMem <= 100]);
+
+// The bundle commands as `npm run --silent bundle[:check]` runs them (node scripts/run-ts.js ...).
+const bundleFixtures = path.join("__tests__", "fixtures", "bundles");
+const outputs = path.join(bundleFixtures, "stack-outputs.json");
+const bundleCommands = [
+  ["(c) bundle (generate)", `node scripts/run-ts.js scripts/bundle.ts --outputs ${outputs} > ${os.devNull}`],
+  ["(d) bundle:check, target-state fixture", `node scripts/run-ts.js scripts/bundle-check.ts ${path.join(bundleFixtures, "target-state")} --outputs ${outputs} > ${os.devNull}`],
+];
+for (const [label, command] of bundleCommands) {
+  measure(command, {}); // warm-up (compile cache)
+  const runs = Array.from({ length: bundleRuns }, () => measure(command, {}));
+  const time = median(runs.map((r) => r.seconds));
+  const mem = median(runs.map((r) => r.mib));
+  rows.push([label, `${bundleRuns} runs`, `${time.toFixed(3)} s`, `${mem.toFixed(1)} MiB`, "<= 0.5 s", time <= 0.5]);
+}
 
 if (!skipTest) {
   const tests = Array.from({ length: testRuns }, () => measure("npm test --silent", {}));

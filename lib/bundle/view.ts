@@ -1,0 +1,107 @@
+/**
+ * The bundle as the rules need it: every declaration of each target across the root file and its
+ * includes (the CLI deep-merges them, later files winning; the rules check every declaration, so a
+ * value hidden in an earlier or later file cannot slip through), and the bundle's own `${var.x}`
+ * substitutions resolved per target.
+ */
+import type { BundleFacts } from "./facts";
+import type { BundleRepository, RepoFile } from "./repository";
+import { at, entriesOf, textOf, type Node } from "./yaml-tree";
+
+/** A value a target can end up with, and where it is written (undefined text: not resolvable here). */
+export interface Candidate {
+  readonly text: string | undefined;
+  readonly node: Node;
+}
+
+export interface BundleView {
+  readonly repo: BundleRepository;
+  readonly facts: BundleFacts;
+  /** Target name -> its declarations (from `targets` and the deprecated `environments`), in load order. */
+  readonly targets: ReadonlyMap<string, readonly Node[]>;
+  /** Every declaration of the value at `path` under a target (in load order). */
+  readonly inTarget: (target: string, ...path: string[]) => Node[];
+  /** Every top-level declaration of the value at `path` (in load order). */
+  readonly topLevel: (...path: string[]) => Node[];
+  /** The target's own declarations of `path`, else the top-level ones (how the CLI overrides). */
+  readonly effective: (target: string, ...path: string[]) => Node[];
+  /** The values variable `name` can take in `target`: overrides file, target, else its default. */
+  readonly variable: (target: string, name: string) => Candidate[];
+  /**
+   * Every text a scalar can become in `target` once `${var.x}` and `${bundle.target}` are
+   * substituted; variables named in `keep` stay as written.
+   */
+  readonly resolve: (target: string, node: Node, keep?: readonly string[]) => Candidate[];
+  /** Whether any file declares variable `name` (top level, in a target, or in an overrides file). */
+  readonly declaresVariable: (name: string) => boolean;
+}
+
+const VAR_REF = /\$\{var\.([A-Za-z][A-Za-z0-9_-]*)\}/g;
+const MAX_DEPTH = 8;
+const MAX_CANDIDATES = 32;
+
+export function bundleView(repo: BundleRepository, facts: BundleFacts): BundleView {
+  const targets = new Map<string, Node[]>();
+  for (const file of repo.bundleFiles) {
+    for (const section of ["targets", "environments"]) {
+      for (const [name, node] of entriesOf(at(file.root, section))) {
+        targets.set(name, [...(targets.get(name) ?? []), node]);
+      }
+    }
+  }
+  const topLevel = (...path: string[]) => repo.bundleFiles.map((f: RepoFile) => at(f.root, ...path)).filter((n): n is Node => n !== undefined);
+  const inTarget = (target: string, ...path: string[]) => (targets.get(target) ?? []).map((t) => at(t, ...path)).filter((n): n is Node => n !== undefined);
+  const effective = (target: string, ...path: string[]) => {
+    const own = inTarget(target, ...path);
+    return own.length > 0 ? own : topLevel(...path);
+  };
+
+  const variableNodes = (target: string, name: string): Node[] => {
+    const overrides = repo.variableOverrides.filter((o) => o.target === target).map((o) => at(o.root, name)).filter((n): n is Node => n !== undefined);
+    const own = inTarget(target, "variables", name);
+    return [...overrides, ...(own.length > 0 ? own : topLevel("variables", name))];
+  };
+
+  const resolveText = (target: string, text: string, node: Node, depth: number, seen: readonly string[], keep: readonly string[] = []): Candidate[] => {
+    const withTarget = text.replace(/\$\{bundle\.(target|environment)\}/g, target);
+    const names = [...new Set([...withTarget.matchAll(VAR_REF)].map((m) => m[1]))].filter((n) => !keep.includes(n));
+    if (names.length === 0) return [{ text: withTarget, node }];
+    if (depth >= MAX_DEPTH || names.some((n) => seen.includes(n))) return [{ text: undefined, node }];
+    let results: string[] = [withTarget];
+    for (const name of names) {
+      const values = variableValues(target, name, depth + 1, [...seen, name]);
+      if (values.length === 0 || values.some((v) => v.text === undefined)) return [{ text: undefined, node }];
+      results = results.flatMap((r) => values.map((v) => r.split(`\${var.${name}}`).join(v.text!))).slice(0, MAX_CANDIDATES);
+    }
+    return results.map((text) => ({ text, node }));
+  };
+
+  const variableValues = (target: string, name: string, depth: number, seen: readonly string[]): Candidate[] =>
+    variableNodes(target, name).flatMap((n) => {
+      // A variable is written as its value, or as {default: value}; a lookup is resolved only at deploy.
+      const value = n.kind === "map" ? (at(n, "lookup") ? undefined : at(n, "default")) : n;
+      if (value === undefined) return n.kind === "map" && !at(n, "lookup") ? [] : [{ text: undefined, node: n }];
+      const text = textOf(value);
+      return text === undefined ? [{ text: undefined, node: value }] : resolveText(target, text, value, depth, seen);
+    });
+
+  const declared = new Set<string>();
+  for (const f of repo.bundleFiles) for (const [name] of entriesOf(at(f.root, "variables"))) declared.add(name);
+  for (const decls of targets.values()) for (const t of decls) for (const [name] of entriesOf(at(t, "variables"))) declared.add(name);
+  for (const o of repo.variableOverrides) for (const [name] of entriesOf(o.root)) declared.add(name);
+
+  return {
+    repo,
+    facts,
+    targets,
+    inTarget,
+    topLevel,
+    effective,
+    variable: (target, name) => variableValues(target, name, 0, [name]),
+    resolve: (target, node, keep = []) => {
+      const text = textOf(node);
+      return text === undefined ? [{ text: undefined, node }] : resolveText(target, text, node, 0, [], keep);
+    },
+    declaresVariable: (name) => declared.has(name),
+  };
+}

@@ -1,0 +1,5 @@
+// `npm run --silent bundle -- [--outputs [STACK=]FILE]... [--out FILE] [--model FILE]`: the asset
+// bundle's variables and targets, generated from the environment model and the stacks' outputs.
+import { bundleMain } from "../lib/bundle/commands";
+
+process.exitCode = bundleMain(process.argv.slice(2));
