@@ -1,36 +1,62 @@
-// `npm run --silent grants:diff -- BASE_DIR HEAD_DIR [--format md|json] [--model FILE]`: what a change does to access.
-import { EXIT, loadModel, runCommand } from "../lib/review/cli";
-import { diffOutputs, prodScope, renderDiffMarkdown } from "../lib/review/diff";
+// `npm run --silent grants:diff -- BASE_DIR HEAD_DIR [--format md|json] [--base-model FILE] [--head-model FILE] [--model FILE]`:
+// what a change does to access, and every other difference between the two configurations.
+import { EXIT, UsageError, loadModel, runCommand } from "../lib/review/cli";
+import { diffOutputs, prodScope, renderDiffMarkdown, type AccessChange } from "../lib/review/diff";
 import { principalLabels } from "../lib/review/grants";
-import { readSynthOutput } from "../lib/review/output";
+import { readOutputTree, type FileFinding } from "../lib/gate/read";
 import { renderJson } from "../lib/review/report";
 
 runCommand(
   "grants:diff",
   {
-    usage: "npm run --silent grants:diff -- BASE_DIR HEAD_DIR [--format md|json] [--model FILE]",
+    usage: "npm run --silent grants:diff -- BASE_DIR HEAD_DIR [--format md|json] [--base-model FILE] [--head-model FILE] [--model FILE]",
     help:
-      "Compares two cdktf outputs (e.g. the target branch's and the pull request's): privileges added and\n" +
-      "removed per (principal, securable), owners, principals, catalogs and workspace bindings added or\n" +
-      "removed, protection flags changed. Production first and marked PROD; `+ widens` (more access, less\n" +
-      "protection), `! risk` (the apply itself revokes: an added databricks_grants, a grant at a new\n" +
-      "address without a moved block) and `- narrows` apart.\n" +
-      "--format md    a pull-request comment (default); `No access changes.` when there are none\n" +
-      "--format json  an array of changes\n" +
-      "--model FILE   tells which environment is production (the model's `production`, else the one keyed\n" +
-      "               prod, else the last; without it, the stacks whose name contains \"prod\") and names the\n" +
-      "               principals that grants name by application ID (the plan principal, retired ones)",
-    options: ["format", "model"],
+      "Compares two cdktf outputs (e.g. the target branch's and the pull request's), whole. Access changes:\n" +
+      "privileges added and removed per (principal, securable), owners, principals, catalogs and workspace\n" +
+      "bindings added or removed, protection flags changed; production first and marked PROD; `+ widens`\n" +
+      "(more access, less protection), `! risk` (the apply itself revokes or deletes: an added databricks_grants,\n" +
+      "a grant at a new address without a moved block, a removed catalog) and `- narrows` apart. Then every\n" +
+      "other difference (stack, provider, backend and state, import/moved/removed, schemas, principals and\n" +
+      "lookups, other resources, outputs and variables, files terraform would read) under its heading.\n" +
+      "--format md         a pull-request comment (default); one line when nothing differs at all\n" +
+      "--format json       an array of changes\n" +
+      "--base-model FILE   the BASE side's model: says which environment is production. Production is never\n" +
+      "                    taken from the pull request's own model alone\n" +
+      "--head-model FILE   the HEAD side's model: production is marked when either side says so; names the\n" +
+      "                    principals that grants name by application ID (the plan principal, retired ones)\n" +
+      "--model FILE        both (when the model does not change)\n" +
+      "Without a model, production is every stack whose name contains \"prod\".",
+    options: ["format", "model", "base-model", "head-model"],
     positionals: ["BASE_DIR", "HEAD_DIR"],
   },
   (cli) => {
     const [baseDir, headDir] = cli.positionals;
-    const base = readSynthOutput(baseDir);
-    const head = readSynthOutput(headDir);
-    const model = cli.model !== undefined ? loadModel(cli.model) : undefined;
-    const label = principalLabels(model);
-    const changes = diffOutputs(base, head, prodScope([base, head], model)).map((c) => (c.principal === undefined ? c : { ...c, principal: label(c.principal) }));
+    if (cli.model !== undefined && (cli.baseModel !== undefined || cli.headModel !== undefined)) {
+      throw new UsageError("--model means both sides; give it alone, or --base-model and --head-model");
+    }
+    if (cli.headModel !== undefined && cli.baseModel === undefined) {
+      throw new UsageError("--head-model needs --base-model: production comes from the base side's model, never from the pull request's alone");
+    }
+    const baseFile = cli.baseModel ?? cli.model;
+    const baseModel = baseFile !== undefined ? loadModel(baseFile) : undefined;
+    const headModel = cli.headModel !== undefined ? loadModel(cli.headModel) : baseModel;
+    const base = readOutputTree(baseDir);
+    const head = readOutputTree(headDir);
+    const label = principalLabels(headModel);
+    const scope = prodScope([base.stacks, head.stacks], baseModel, headModel);
+    const changes = [
+      ...diffOutputs(base.stacks, head.stacks, scope),
+      ...newFindings(base.findings, head.findings).map((c) => ({ ...c, prod: scope.stacks.has(c.stack) })),
+    ].map((c) => (c.principal === undefined ? c : { ...c, principal: label(c.principal) }));
     process.stdout.write(cli.format === "json" ? renderJson(changes) : renderDiffMarkdown(changes));
     return EXIT.ok;
   },
 );
+
+/** Files terraform would read, or JSON it would read otherwise, that only HEAD has: always listed. */
+function newFindings(base: readonly FileFinding[], head: readonly FileFinding[]): AccessChange[] {
+  const seen = new Set(base.map((f) => `${f.stack}\u0000${f.resource}\u0000${f.problem}`));
+  return head
+    .filter((f) => !seen.has(`${f.stack}\u0000${f.resource}\u0000${f.problem}`))
+    .map((f) => ({ kind: "config", heading: "stack", direction: "risk", prod: false, stack: f.stack, resource: f.resource, summary: `${f.rule}: ${f.problem}` }));
+}

@@ -69,7 +69,7 @@ describe("bad input to the review commands", () => {
   });
 
   it("prints the usage with an unknown flag", () => {
-    expect(run("grants-diff", "--bogus", "a", "b").stderr).toContain("usage: npm run --silent grants:diff -- BASE_DIR HEAD_DIR [--format md|json] [--model FILE]");
+    expect(run("grants-diff", "--bogus", "a", "b").stderr).toContain("usage: npm run --silent grants:diff -- BASE_DIR HEAD_DIR [--format md|json] [--base-model FILE] [--head-model FILE] [--model FILE]");
   });
 });
 
@@ -82,8 +82,8 @@ describe("npm run grants and grants:diff", () => {
     expect(rows[0]).toEqual({ stack: expect.any(String), resource: expect.any(String), securableType: "catalog", securable: "dev", principal: expect.any(String), principalKind: expect.any(String), privileges: expect.any(Array) });
   });
 
-  it("says `No access changes.` in one line for identical outputs, and lists a widening change as JSON", () => {
-    expect(run("grants-diff", path.join(FIXTURES, "clean"), path.join(FIXTURES, "clean"))).toEqual({ status: 0, stdout: "No access changes.\n", stderr: "" });
+  it("says so in one line for identical outputs, and lists a widening change as JSON", () => {
+    expect(run("grants-diff", path.join(FIXTURES, "clean"), path.join(FIXTURES, "clean"))).toEqual({ status: 0, stdout: "No access changes and no other configuration changes.\n", stderr: "" });
     const r = run("grants-diff", path.join(FIXTURES, "diff", "base"), path.join(FIXTURES, "diff", "widen"), "--format", "json");
     expect(r.status).toBe(0);
     expect(JSON.parse(r.stdout)).toEqual([expect.objectContaining({ prod: true, direction: "widens", kind: "grant", added: ["MODIFY"] })]);

@@ -188,6 +188,8 @@ describe("grants diff over real output", () => {
   it("reports a grant moved with a moved block from its old address as neutral", () => {
     expect(diff(open, renamed(true)).map((c) => [c.direction, c.kind, c.summary])).toEqual([
       ["neutral", "re-grant", "declared by ref-dev databricks_grant.catalog_dev__group_dev_renamed (was ref-dev databricks_grant.catalog_dev__group_dev), with a moved block: renamed in state, nothing revoked"],
+      // The moved block itself is listed too, under its own heading.
+      ["neutral", "config", 'moved databricks_grant.catalog_dev__group_dev added: {"from":"databricks_grant.catalog_dev__group_dev","to":"databricks_grant.catalog_dev__group_dev_renamed"}'],
     ]);
   });
 

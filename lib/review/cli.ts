@@ -27,7 +27,7 @@ export interface CommandSpec {
   readonly usage: string;
   /** One paragraph: what the command does and its options. */
   readonly help: string;
-  readonly options: readonly ("out" | "format" | "model")[];
+  readonly options: readonly ("out" | "format" | "model" | "base-model" | "head-model")[];
   /** Names of the required positional arguments, e.g. `["BASE_DIR", "HEAD_DIR"]`. */
   readonly positionals?: readonly string[];
 }
@@ -37,6 +37,9 @@ export interface CommandLine {
   readonly format: Format;
   /** Only when `--model` was given. */
   readonly model?: string;
+  /** Only when `--base-model` / `--head-model` were given (grants:diff). */
+  readonly baseModel?: string;
+  readonly headModel?: string;
   readonly positionals: readonly string[];
   readonly help: boolean;
 }
@@ -50,7 +53,7 @@ export function parseCommandLine(argv: readonly string[], spec: CommandSpec): Co
     // Node's messages name the option ("Unknown option '--outt'"); keep them, drop the advice to use "--".
     throw new UsageError((e as Error).message.split(". To specify")[0]);
   }
-  const values = parsed.values as { out?: string; format?: string; model?: string; help?: boolean };
+  const values = parsed.values as { out?: string; format?: string; model?: string; "base-model"?: string; "head-model"?: string; help?: boolean };
   const names = spec.positionals ?? [];
   if (!values.help && parsed.positionals.length !== names.length) {
     throw new UsageError(
@@ -61,10 +64,18 @@ export function parseCommandLine(argv: readonly string[], spec: CommandSpec): Co
   }
   const format = values.format ?? "md";
   if (!FORMATS.includes(format as Format)) throw new UsageError(`--format must be ${FORMATS.join(" or ")}, got ${JSON.stringify(format)}`);
-  for (const o of ["out", "model"] as const) {
+  for (const o of ["out", "model", "base-model", "head-model"] as const) {
     if (values[o] === "") throw new UsageError(`--${o} needs a path`);
   }
-  return { out: values.out ?? "cdktf.out", format: format as Format, model: values.model, positionals: parsed.positionals, help: values.help === true };
+  return {
+    out: values.out ?? "cdktf.out",
+    format: format as Format,
+    model: values.model,
+    baseModel: values["base-model"],
+    headModel: values["head-model"],
+    positionals: parsed.positionals,
+    help: values.help === true,
+  };
 }
 
 /** The environment model for the policy: `--model`, else ENVIRONMENTS_FILE, else environments.yaml. */

@@ -14,7 +14,21 @@ import { cell, principalLabel } from "./report";
  * grant, a grant recreated at another address); narrows: less access or more protection.
  */
 export type Direction = "widens" | "risk" | "narrows" | "neutral";
-export type ChangeKind = "grant" | "authoritative" | "re-grant" | "owner" | "principal" | "catalog" | "binding" | "protection";
+export type ChangeKind =
+  | "grant"
+  | "authoritative"
+  | "re-grant"
+  | "owner"
+  | "principal"
+  | "catalog"
+  | "binding"
+  | "protection"
+  /** Any other difference in the configuration: listed under its heading (CONFIG_HEADINGS). */
+  | "config";
+
+/** Where a non-access difference is listed, in this order. */
+export const CONFIG_HEADINGS = ["stack", "provider", "backend and state", "import, moved, removed", "catalogs and schemas", "principals and lookups", "other resources", "outputs and variables"] as const;
+export type ConfigHeading = (typeof CONFIG_HEADINGS)[number];
 
 export interface AccessChange {
   readonly kind: ChangeKind;
@@ -36,6 +50,8 @@ export interface AccessChange {
   readonly after?: unknown;
   /** The change in words, without the markers. */
   readonly summary: string;
+  /** For a `config` change: the heading it is listed under. */
+  readonly heading?: ConfigHeading;
 }
 
 /** Which stacks and catalogs are production. */
@@ -45,14 +61,17 @@ export interface ProdScope {
 }
 
 /**
- * Production: with a model, its `production` environment (model.production: `production:` in the
- * file, else the environment keyed prod, else the last one), its stack and catalog. Without one,
- * the stacks whose name contains "prod". Either way, also every catalog those stacks declare.
+ * Production: from the models given, each one's `production` environment (`production:` in the
+ * file, else the environment keyed prod, else the last one), its stack and catalog, marked when
+ * either side says so. Pass the BASE side's model: a pull request's own model alone cannot un-mark
+ * production. Without any model, the stacks whose name contains "prod". Either way, also every
+ * catalog those stacks declare.
  */
-export function prodScope(inputs: readonly (readonly SynthesizedStack[])[], model?: EnvironmentModel): ProdScope {
+export function prodScope(inputs: readonly (readonly SynthesizedStack[])[], ...models: readonly (EnvironmentModel | undefined)[]): ProdScope {
   const outputs = inputs.map(normalizeStacks);
-  const stacks = new Set(model ? [model.production.stackName] : outputs.flat().map((s) => s.name).filter((n) => /prod/i.test(n)));
-  const catalogs = new Set(model ? [model.production.catalog.name] : []);
+  const known = models.filter((m): m is EnvironmentModel => m !== undefined);
+  const stacks = new Set(known.length > 0 ? known.map((m) => m.production.stackName) : outputs.flat().map((s) => s.name).filter((n) => /prod/i.test(n)));
+  const catalogs = new Set(known.map((m) => m.production.catalog.name));
   for (const s of outputs.flat()) {
     if (!stacks.has(s.name)) continue;
     for (const block of Object.values(s.json.resource?.databricks_catalog ?? {})) if (typeof block.name === "string") catalogs.add(block.name);
@@ -63,7 +82,8 @@ export function prodScope(inputs: readonly (readonly SynthesizedStack[])[], mode
 export function diffOutputs(baseInput: readonly SynthesizedStack[], headInput: readonly SynthesizedStack[], scope: ProdScope): AccessChange[] {
   const base = normalizeStacks(baseInput);
   const head = normalizeStacks(headInput);
-  const changes = [...grantChanges(base, head), ...authoritativeChanges(base, head), ...principalChanges(base, head), ...catalogChanges(base, head), ...bindingChanges(base, head), ...protectionChanges(base, head), ...ownerChanges(base, head)];
+  const access = [...grantChanges(base, head), ...authoritativeChanges(base, head), ...principalChanges(base, head), ...catalogChanges(base, head), ...bindingChanges(base, head), ...protectionChanges(base, head), ...ownerChanges(base, head)];
+  const changes = [...access, ...configChanges(base, head, access)];
   const isProd = (c: Omit<AccessChange, "prod">) =>
     scope.stacks.has(c.stack) || (c.securable !== undefined && c.securableType !== "metastore" && scope.catalogs.has(c.securable.split(".")[0]));
   // A fixed key order for the JSON: what kind of change first, then where, then what.
@@ -264,7 +284,8 @@ const bindings = (stacks: readonly SynthesizedStack[]) =>
 function catalogChanges(base: readonly SynthesizedStack[], head: readonly SynthesizedStack[]): Omit<AccessChange, "prod">[] {
   return addedRemoved(catalogs(base), catalogs(head), (c, added) => ({
     kind: "catalog",
-    direction: "neutral",
+    // Removing a catalog deletes it and its data: a risk wherever it is (prevent_destroy only stops the plan).
+    direction: added ? "neutral" : "risk",
     stack: c.stack.name,
     resource: c.resource,
     securableType: "catalog",
@@ -381,10 +402,128 @@ function addedRemoved<T>(before: Map<string, T>, after: Map<string, T>, change: 
   ];
 }
 
+// --- everything else: the whole configuration, compared ------------------------------------------
+
+type Json = { readonly [key: string]: unknown };
+const isJson = (v: unknown): v is Json => v !== null && typeof v === "object" && !Array.isArray(v);
+/** JSON without Terraform's `//` comments, for comparing values. */
+const canonical = (v: unknown): string => JSON.stringify(v, (k, x) => (k === "//" ? undefined : isJson(x) ? Object.fromEntries(Object.entries(x).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : x)) ?? "undefined";
+
+/** Every block of a stack by address, with its attributes (nested values kept whole). */
+function configBlocks(json: Json): Map<string, { heading: ConfigHeading; attributes: Map<string, unknown> }> {
+  const out = new Map<string, { heading: ConfigHeading; attributes: Map<string, unknown> }>();
+  const add = (address: string, heading: ConfigHeading, body: unknown) => {
+    const attributes = new Map<string, unknown>();
+    if (isJson(body)) {
+      for (const [k, v] of Object.entries(body)) if (k !== "//") attributes.set(k, v);
+    } else {
+      attributes.set("(value)", body);
+    }
+    out.set(address, { heading, attributes });
+  };
+  const resourceHeading = (type: string, data: boolean): ConfigHeading =>
+    type === "databricks_catalog" || type === "databricks_schema"
+      ? "catalogs and schemas"
+      : /service_principal|group|user/.test(type) || data
+        ? "principals and lookups"
+        : "other resources";
+  for (const [key, value] of Object.entries(json)) {
+    if (key === "//") continue;
+    if ((key === "resource" || key === "data") && isJson(value)) {
+      for (const [type, named] of Object.entries(value)) {
+        for (const [name, body] of Object.entries(isJson(named) ? named : {})) {
+          if (name !== "//") add(`${key === "data" ? "data." : ""}${type}.${name}`, resourceHeading(type, key === "data"), body);
+        }
+      }
+    } else if (key === "provider" && isJson(value)) {
+      for (const [type, list] of Object.entries(value)) {
+        (Array.isArray(list) ? list : [list]).forEach((body, i) => add(`provider.${type}${isJson(body) && typeof body.alias === "string" ? `.${body.alias}` : i > 0 ? `[${i}]` : ""}`, "provider", body));
+      }
+    } else if (key === "terraform" && isJson(value)) {
+      for (const [k, v] of Object.entries(value)) if (k !== "//") add(`terraform.${k}`, k === "backend" || k === "cloud" ? "backend and state" : "provider", isJson(v) ? v : { "(value)": v });
+    } else if ((key === "import" || key === "moved" || key === "removed") && value !== undefined) {
+      for (const block of Array.isArray(value) ? value : [value]) {
+        const b = isJson(block) ? block : {};
+        add(`${key} ${text(key === "removed" || key === "moved" ? b.from : b.to)}`, "import, moved, removed", block);
+      }
+    } else if ((key === "variable" || key === "output") && isJson(value)) {
+      for (const [name, body] of Object.entries(value)) if (name !== "//") add(`${key}.${name}`, "outputs and variables", body);
+    } else {
+      add(key, "other resources", value);
+    }
+  }
+  return out;
+}
+
+/**
+ * Every difference between the two configurations that the access changes above do not already
+ * show: provider, backend, imports and moves, removed blocks, schemas, lookups, unknown resources,
+ * any attribute. So a reviewer never reads "no access changes" over a change.
+ */
+function configChanges(base: readonly SynthesizedStack[], head: readonly SynthesizedStack[], access: readonly Omit<AccessChange, "prod">[]): Omit<AccessChange, "prod">[] {
+  // What the access changes already show: whole blocks (added or removed) and single attributes.
+  const shown = new Set<string>();
+  for (const c of access) {
+    if (c.kind === "grant" || c.kind === "authoritative" || c.kind === "catalog" || c.kind === "binding" || c.kind === "principal") shown.add(`${c.stack}\u0000${c.resource}`);
+    if (c.kind === "owner" || c.kind === "protection") shown.add(`${c.stack}\u0000${c.resource}\u0000${c.attribute === "prevent_destroy" ? "lifecycle" : c.attribute}`);
+    if (c.kind === "re-grant") for (const s of [c.stack]) shown.add(`${s}\u0000${c.resource}`);
+  }
+  const out: Omit<AccessChange, "prod">[] = [];
+  const baseByName = new Map(base.map((s) => [s.name, s]));
+  const headByName = new Map(head.map((s) => [s.name, s]));
+  for (const name of [...new Set([...baseByName.keys(), ...headByName.keys()])].sort()) {
+    const b = baseByName.get(name);
+    const a = headByName.get(name);
+    if (!b || !a) {
+      out.push({ kind: "config", heading: "stack", direction: a ? "neutral" : "risk", stack: name, resource: "(stack)", summary: a ? "stack added" : "stack removed: its resources stay in its state with no configuration (destroy them on purpose, or keep the stack)" });
+      continue;
+    }
+    const before = configBlocks(b.json as Json);
+    const after = configBlocks(a.json as Json);
+    for (const address of [...new Set([...before.keys(), ...after.keys()])].sort()) {
+      const was = before.get(address);
+      const now = after.get(address);
+      if (shown.has(`${name}\u0000${address}`)) continue;
+      // A grant declared or dropped is a change of its pair, which the grant and re-grant rows show.
+      if ((!was || !now) && /^databricks_grants?\./.test(address)) continue;
+      const heading = (now ?? was)!.heading;
+      const at = { kind: "config" as const, heading, stack: name, resource: address };
+      if (!was || !now) {
+        const removedSecurable = !now && /^databricks_(catalog|schema)\./.test(address);
+        const direction: Direction =
+          address.startsWith("removed ") || removedSecurable || heading === "provider" || heading === "backend and state" ? "risk" : heading === "other resources" || heading === "principals and lookups" ? (now ? "widens" : "narrows") : "neutral";
+        out.push({
+          ...at,
+          direction,
+          summary: now
+            ? `${address} added${address.startsWith("removed ") ? ": terraform destroys or forgets what it names" : ""}: ${cell(canonical(Object.fromEntries(now.attributes)))}`
+            : `${address} removed${removedSecurable ? ": terraform would delete it and its data (prevent_destroy stops the plan while it is set)" : ""}`,
+        });
+        continue;
+      }
+      for (const attr of [...new Set([...was.attributes.keys(), ...now.attributes.keys()])].sort()) {
+        const x = was.attributes.get(attr);
+        const y = now.attributes.get(attr);
+        if (canonical(x) === canonical(y) || shown.has(`${name}\u0000${address}\u0000${attr}`)) continue;
+        const risky = heading === "provider" || heading === "backend and state" || heading === "import, moved, removed" || ["provisioner", "count", "for_each", "provider", "lifecycle", "force_destroy", "application_id"].includes(attr);
+        out.push({
+          ...at,
+          direction: risky ? "risk" : "neutral",
+          attribute: attr,
+          before: x,
+          after: y,
+          summary: `${attr}: ${x === undefined ? "(not set)" : canonical(x)} -> ${y === undefined ? "(not set)" : canonical(y)}`,
+        });
+      }
+    }
+  }
+  return out;
+}
+
 // --- order and rendering ------------------------------------------------------------------------
 
 const DIRECTION_ORDER: readonly Direction[] = ["widens", "risk", "narrows", "neutral"];
-const KIND_ORDER: readonly ChangeKind[] = ["grant", "owner", "authoritative", "re-grant", "binding", "protection", "principal", "catalog"];
+const KIND_ORDER: readonly ChangeKind[] = ["grant", "owner", "authoritative", "re-grant", "binding", "protection", "principal", "catalog", "config"];
 
 function compareChanges(a: AccessChange, b: AccessChange): number {
   const keys = (c: AccessChange) => [
@@ -404,34 +543,58 @@ function compareChanges(a: AccessChange, b: AccessChange): number {
   return 0;
 }
 
-export const NO_CHANGES = "No access changes.";
+/** Printed only when the two configurations are the same in every respect. */
+export const NO_CHANGES = "No access changes and no other configuration changes.";
 
 const MARK: { readonly [D in Direction]: string } = { widens: "+ widens", risk: "! risk", narrows: "- narrows", neutral: "~" };
 
-/** A sticky pull-request comment: production first, widening marked apart from narrowing. */
+const markOf = (c: AccessChange) => (c.direction === "widens" || c.direction === "risk" ? `**${MARK[c.direction]}**` : MARK[c.direction]);
+
+/**
+ * A sticky pull-request comment: access changes first (production first, widening marked apart
+ * from narrowing), then every other configuration difference under its heading.
+ */
 export function renderDiffMarkdown(changes: readonly AccessChange[]): string {
   if (changes.length === 0) return `${NO_CHANGES}\n`;
-  const counts = ([["widens", "widen"], ["risk", "risk"], ["narrows", "narrow"], ["neutral", "other"]] as const)
-    .map(([d, word]) => [changes.filter((c) => c.direction === d).length, word] as const)
-    .filter(([n]) => n > 0)
-    .map(([n, word]) => `${n} ${word}`);
-  const prod = changes.filter((c) => c.prod).length;
-  const lines = [
-    `### Access changes: ${changes.length} (${counts.join(", ")})${prod > 0 ? `, **${prod} in PROD**` : ""}`,
-    "",
-    "`+ widens`: more access or less protection. " +
-      (changes.some((c) => c.direction === "risk") ? "`! risk`: the apply itself revokes access (see What). " : "") +
-      "`- narrows`: less access or more protection." +
-      (changes.some((c) => c.direction === "neutral") ? " `~`: neither by itself (a principal or catalog added or removed, a grant renamed with a moved block)." : ""),
-    "",
-    "| | Env | Change | Principal | Securable | What | Declared by |",
-    "| --- | --- | --- | --- | --- | --- | --- |",
-  ];
-  for (const c of changes) {
-    const mark = c.direction === "widens" || c.direction === "risk" ? `**${MARK[c.direction]}**` : MARK[c.direction];
+  const access = changes.filter((c) => c.kind !== "config");
+  const config = changes.filter((c) => c.kind === "config");
+  const lines: string[] = [];
+  if (access.length === 0) {
+    lines.push(`### Access changes: none`, "");
+  } else {
+    const counts = ([["widens", "widen"], ["risk", "risk"], ["narrows", "narrow"], ["neutral", "other"]] as const)
+      .map(([d, word]) => [access.filter((c) => c.direction === d).length, word] as const)
+      .filter(([n]) => n > 0)
+      .map(([n, word]) => `${n} ${word}`);
+    const prod = access.filter((c) => c.prod).length;
     lines.push(
-      `| ${mark} | ${c.prod ? "**PROD**" : ""} | ${c.kind} | ${c.principal ? cell(principalLabel(c.principal, c.principalKind ?? "")) : ""} | ${c.securable ? cell(`${c.securableType} ${c.securable}`) : ""} | ${cell(c.summary)} | ${cell(c.stack)} \`${cell(c.resource)}\` |`,
+      `### Access changes: ${access.length} (${counts.join(", ")})${prod > 0 ? `, **${prod} in PROD**` : ""}`,
+      "",
+      "`+ widens`: more access or less protection. " +
+        (changes.some((c) => c.direction === "risk") ? "`! risk`: the apply itself revokes access or deletes (see What). " : "") +
+        "`- narrows`: less access or more protection." +
+        (access.some((c) => c.direction === "neutral") ? " `~`: neither by itself (a principal or catalog added or removed, a grant renamed with a moved block)." : ""),
+      "",
+      "| | Env | Change | Principal | Securable | What | Declared by |",
+      "| --- | --- | --- | --- | --- | --- | --- |",
     );
+    for (const c of access) {
+      lines.push(
+        `| ${markOf(c)} | ${c.prod ? "**PROD**" : ""} | ${c.kind} | ${c.principal ? cell(principalLabel(c.principal, c.principalKind ?? "")) : ""} | ${c.securable ? cell(`${c.securableType} ${c.securable}`) : ""} | ${cell(c.summary)} | ${cell(c.stack)} \`${cell(c.resource)}\` |`,
+      );
+    }
+    lines.push("");
   }
-  return `${lines.join("\n")}\n`;
+  if (config.length > 0) {
+    const prod = config.filter((c) => c.prod).length;
+    lines.push(`### Other configuration changes: ${config.length}${prod > 0 ? `, **${prod} in PROD**` : ""}`, "");
+    for (const heading of CONFIG_HEADINGS) {
+      const under = config.filter((c) => c.heading === heading);
+      if (under.length === 0) continue;
+      lines.push(`#### ${heading[0].toUpperCase()}${heading.slice(1)}`, "", "| | Env | Stack | Address | What |", "| --- | --- | --- | --- | --- |");
+      for (const c of under) lines.push(`| ${markOf(c)} | ${c.prod ? "**PROD**" : ""} | ${cell(c.stack)} | \`${cell(c.resource)}\` | ${cell(c.summary)} |`);
+      lines.push("");
+    }
+  }
+  return `${lines.join("\n").replace(/\n+$/, "")}\n`;
 }

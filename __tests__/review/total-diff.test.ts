@@ -1,0 +1,70 @@
+/**
+ * The grants diff is total: every difference between two configurations is listed, access changes
+ * with their classification, everything else under its heading. A reviewer never reads "no changes"
+ * over a change. Each case is a change that used to show as "No access changes." or as neutral.
+ */
+import { diffOutputs, prodScope, renderDiffMarkdown, type AccessChange } from "../../lib/review/diff";
+import type { SynthesizedStack } from "../../lib/review/output";
+import { defaultModel, defaultModelData, modelFrom, synthModel } from "../helpers";
+import { edited } from "./support";
+
+const model = defaultModel();
+const open = synthModel(model).output;
+const diff = (after: readonly SynthesizedStack[], ...models: Parameters<typeof prodScope>[1][]) =>
+  diffOutputs(open, after, prodScope([open, after], ...(models.length > 0 ? models : [model])));
+const brief = (c: AccessChange) => `${c.prod ? "PROD " : ""}${c.direction} ${c.kind}${c.heading ? `/${c.heading}` : ""} ${c.stack} ${c.resource}${c.attribute ? ` ${c.attribute}` : ""}`;
+const changes = (stack: string, edit: (j: any) => void) => diff(edited(open, stack, edit)).map(brief);
+
+describe("the total grants diff", () => {
+  it.each([
+    ["the provider re-aimed at dev", "ref-prod", (j: any) => (j.provider.databricks[0].host = "https://dbc-a72d6af9-df3d.cloud.databricks.com"), ["PROD risk config/provider ref-prod provider.databricks host"]],
+    ["a second provider", "ref-prod", (j: any) => (j.provider.dbx = [{ host: "x" }]), ["PROD risk config/provider ref-prod provider.dbx"]],
+    ["the backend's state path", "ref-prod", (j: any) => (j.terraform.backend.local.path = "../../../terraform.ref-dev.tfstate"), ["PROD risk config/backend and state ref-prod terraform.backend local"]],
+    ["an import block", "ref-prod", (j: any) => j.import.push({ to: "databricks_schema.prod__gold", id: "staging.gold" }), ["PROD neutral config/import, moved, removed ref-prod import databricks_schema.prod__gold"]],
+    ["a removed block", "ref-prod", (j: any) => (j.removed = [{ from: "databricks_catalog.prod", lifecycle: { destroy: true } }]), ["PROD risk config/import, moved, removed ref-prod removed databricks_catalog.prod"]],
+    ["a schema removed in production", "ref-prod", (j: any) => delete j.resource.databricks_schema.prod__gold, ["PROD risk config/catalogs and schemas ref-prod databricks_schema.prod__gold"]],
+    ["an unknown resource", "ref-dev", (j: any) => (j.resource.terraform_data = { x: { provisioner: [{ "local-exec": { command: "env" } }] } }), ["widens config/other resources ref-dev terraform_data.x"]],
+    ["a comment on a schema", "ref-dev", (j: any) => (j.resource.databricks_schema.dev__gold.comment = "changed"), ["neutral config/catalogs and schemas ref-dev databricks_schema.dev__gold comment"]],
+    ["an application_id pinned on the deployer", "ref-prod", (j: any) => (j.resource.databricks_service_principal.prod.application_id = "f920d175-cf7c-43a2-a6c0-e9ccb42c02d2"), ["PROD risk config/principals and lookups ref-prod databricks_service_principal.prod application_id"]],
+    ["a lookup re-aimed at another group", "ref-prod", (j: any) => (j.data.databricks_group.prod_readonly.display_name = "Databricks - Dev"), [
+      // The grant now names another principal: its access moves from one group to the other, and
+      // the read-only group is gone (shown through the lookup that named it).
+      "PROD narrows grant ref-prod databricks_grant.catalog_prod__group_prod_readonly",
+      "PROD widens grant ref-prod databricks_grant.catalog_prod__group_prod_readonly",
+      "PROD neutral principal ref-prod data.databricks_group.prod_readonly",
+    ]],
+  ])("lists %s", (_, stack, edit, expected) => {
+    expect(changes(stack, edit).sort()).toEqual([...expected].sort());
+  });
+
+  it("marks a removed production catalog as a risk", () => {
+    const got = diff(edited(open, "ref-prod", (j) => delete j.resource.databricks_catalog.prod));
+    expect(got.find((c) => c.kind === "catalog")).toMatchObject({ prod: true, direction: "risk", summary: expect.stringContaining("catalog removed") });
+  });
+
+  it("lists a stack that disappears", () => {
+    const got = diff(open.filter((s) => s.name !== "ref-staging")).map(brief);
+    expect(got).toContain("risk config/stack ref-staging (stack)");
+    expect(got).toContain("risk catalog ref-staging databricks_catalog.staging");
+  });
+
+  it("never says there is nothing when only non-access configuration changed", () => {
+    const md = renderDiffMarkdown(diff(edited(open, "ref-prod", (j) => (j.terraform.backend.local.path = "../../../elsewhere.tfstate"))));
+    expect(md).toMatch(/^### Access changes: none$/m);
+    expect(md).toMatch(/^### Other configuration changes: 1, \*\*1 in PROD\*\*$/m);
+    expect(md).toMatch(/^#### Backend and state$/m);
+    expect(md).toContain("| **! risk** | **PROD** | ref-prod | `terraform.backend` |");
+  });
+
+  it("takes production from the base side's model: a pull request cannot un-mark it", () => {
+    const data = defaultModelData();
+    data.production = "dev";
+    const head = modelFrom(data);
+    const widened = edited(open, "ref-prod", (j) => j.resource.databricks_grant.catalog_prod__group_prod_readonly.privileges.push("MODIFY"));
+    const [change] = diffOutputs(open, widened, prodScope([open, widened], model, head));
+    expect(change).toMatchObject({ prod: true, direction: "widens" });
+    // And the head side's production is marked too.
+    const dev = edited(open, "ref-dev", (j) => j.resource.databricks_grant.catalog_dev__group_dev.privileges.push("MODIFY"));
+    expect(diffOutputs(open, dev, prodScope([open, dev], model, head))[0].prod).toBe(true);
+  });
+});
