@@ -223,7 +223,20 @@ export function loadEnvironmentModel(file: string): EnvironmentModel {
       },
     ]);
   }
-  return parseEnvironmentModel(fs.readFileSync(file, "utf8"), file);
+  let text: string;
+  try {
+    text = fs.readFileSync(file, "utf8");
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code ?? "an error";
+    throw new ModelError(file, [
+      {
+        path: "",
+        problem: `the file cannot be read (${code}: ${(e as Error).message.replace(/^[A-Z]+: /, "")})`,
+        fix: code === "EACCES" || code === "EPERM" ? `let this user read it (e.g. chmod u+r ${file})` : "check that ENVIRONMENTS_FILE names a readable YAML file",
+      },
+    ]);
+  }
+  return parseEnvironmentModel(text, file);
 }
 
 /** Parses and validates model text; `source` names it in messages. */
