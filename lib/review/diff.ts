@@ -406,7 +406,7 @@ function compareChanges(a: AccessChange, b: AccessChange): number {
 
 export const NO_CHANGES = "No access changes.";
 
-const MARK: { readonly [D in Direction]: string } = { widens: "+ widens", risk: "! risk", narrows: "- narrows", neutral: "~" };
+export const MARK: { readonly [D in Direction]: string } = { widens: "+ widens", risk: "! risk", narrows: "- narrows", neutral: "~" };
 
 /** A sticky pull-request comment: production first, widening marked apart from narrowing. */
 export function renderDiffMarkdown(changes: readonly AccessChange[]): string {
