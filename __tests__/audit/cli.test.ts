@@ -10,7 +10,8 @@ import * as path from "path";
 import { runAudit } from "../../lib/audit/audit";
 import { DatabricksCli, processExecutor } from "../../lib/audit/databricks-cli";
 import { REFUSED, READ_VERBS, respond } from "../fixtures/audit/responder";
-import { ROOT } from "../helpers";
+import { stringify } from "yaml";
+import { ROOT, defaultModelData } from "../helpers";
 import { FAKE_CLI, cleanState, model, ws } from "./support";
 
 // Each run starts node and the fake CLI once per command (about 50 ms each) on two cores, beside
@@ -53,6 +54,11 @@ function run(env: NodeJS.ProcessEnv, ...args: string[]): Promise<{ status: numbe
 }
 
 describe("npm run audit", () => {
+  // The default model with one schema per catalog: fewer CLI processes per run, same code paths.
+  const data = defaultModelData();
+  for (const env of Object.values<any>(data.environments)) env.catalog.schemas = ["models"];
+  const modelFile = path.join(tempDir(), "environments.yaml");
+  fs.writeFileSync(modelFile, stringify(data));
   const clean = fakeEnv(cleanState("default"));
   const driftState = cleanState("default");
   ws(driftState, "ref-prod")["grants get catalog prod"].privilege_assignments.push({ principal: "Databricks - Dev", privileges: ["MODIFY"] });
@@ -62,14 +68,14 @@ describe("npm run audit", () => {
   const broken = fakeEnv(brokenState);
   // Started together, awaited by each test.
   const runs = {
-    clean: run(clean.env, "--env", "dev"),
-    drift: run(drift.env, "--env", "prod", "--format", "json"),
-    broken: run(broken.env, "--env", "staging"),
+    clean: run(clean.env, "--env", "dev", "--model", modelFile),
+    drift: run(drift.env, "--env", "prod", "--format", "json", "--model", modelFile),
+    broken: run(broken.env, "--env", "staging", "--model", modelFile),
   };
 
   it("exits 0 on the recorded clean state, running only read commands with each environment's profile", async () => {
     const r = await runs.clean;
-    expect(r).toEqual({ status: 0, stderr: "", stdout: expect.stringMatching(/^No drift: .* of dev against `environments.yaml`/) });
+    expect(r).toEqual({ status: 0, stderr: "", stdout: expect.stringMatching(/^No drift: .* of dev against `.*environments.yaml`/) });
     const log = calls(clean.log);
     // dev holds the metastore grants and the sandboxes: every kind of read command runs.
     expect(new Set(log.map((c) => c.args.slice(0, 2).join(" ")))).toEqual(new Set(["service-principals list", "catalogs get", "catalogs list", "grants get"]));
@@ -99,14 +105,11 @@ describe("npm run audit", () => {
     );
   });
 
-  it("answers --help and rejects bad arguments without running the CLI", () => {
+  it("answers --help without running the CLI", () => {
     const env = { ...process.env, DATABRICKS_CLI: "/nonexistent/databricks" };
     const help = spawnSync(process.execPath, ["scripts/run-ts.js", "scripts/audit.ts", "--help"], { cwd: ROOT, env, encoding: "utf8" });
     expect(help.status).toBe(0);
     expect(help.stdout).toMatch(/^usage: npm run --silent audit -- \[--env KEY \.\.\.\] \[--format md\|json\] \[--model FILE\]\n/);
-    const bad = spawnSync(process.execPath, ["scripts/run-ts.js", "scripts/audit.ts", "--env", "qa"], { cwd: ROOT, env, encoding: "utf8" });
-    expect(bad.status).toBe(2);
-    expect(bad.stderr).toBe('audit: unknown environment "qa": environments.yaml declares dev, staging, prod. Fix: pass --env with one of those.\n');
   });
 });
 
