@@ -5,6 +5,7 @@
 import { CliFailure } from "../../lib/audit/databricks-cli";
 import { normalizeLivePrivilege, sandboxUser, shortName } from "../../lib/audit/audit";
 import { expectedState } from "../../lib/audit/expected";
+import { desiredState, principalIdentity, securableName } from "../../lib/desired-state";
 import { renderAuditMarkdown } from "../../lib/audit/report";
 import { READ_VERBS } from "../fixtures/audit/responder";
 import { IDS, PROD_PAGE_2, audit, brief, cleanState, model, ws } from "./support";
@@ -319,5 +320,31 @@ describe("the expected state", () => {
     const plain = expectedState(model("default"));
     expect(plain.catalogs.map((c) => [c.isolationMode, c.bindings])).toEqual([[undefined, undefined], [undefined, undefined], [undefined, undefined]]);
     expect(plain.grants.find((g) => g.securable === "dev.models")).toMatchObject({ principal: "ml-pipelines-staging-service-principal", stack: "ref-staging" });
+  });
+
+  it.each(["full", "default"] as const)("declares exactly the grants, owners, isolation and bindings the stacks render (%s model)", (which) => {
+    const m = model(which);
+    const expected = expectedState(m);
+    const desired = desiredState(m);
+    const row = (type: string, securable: string, kind: string, principal: string, privileges: readonly string[], stack: string) =>
+      `${stack} ${type} ${securable} ${kind} ${principal}: ${[...privileges].sort().join(",")}`;
+    expect(expected.grants.map((g) => row(g.securableType, g.securable, g.principalKind, g.principal, g.privileges, g.stack)).sort()).toEqual(
+      desired.grants.map(({ stack, grant }) => {
+        const p = principalIdentity(grant.principal);
+        return row(grant.securable.type, securableName(grant.securable), p.kind, p.name, grant.privileges, stack);
+      }).sort(),
+    );
+    for (const s of desired.stacks) {
+      if (s.kind !== "workspace") continue;
+      const c = expected.catalogs.find((x) => x.stack === s.name)!;
+      expect({ name: c.name, owner: c.owner, isolation: c.isolationMode, schemas: c.schemas }).toEqual({
+        name: s.catalog.name,
+        owner: s.catalog.owner.servicePrincipal,
+        isolation: s.catalog.isolationMode,
+        schemas: s.catalog.schemas.map((x) => x.name),
+      });
+      // The stacks declare the read-only bindings; its own read-write one comes with ISOLATED.
+      expect((c.bindings ?? []).filter((b) => b.bindingType === "BINDING_TYPE_READ_ONLY").map((b) => b.workspaceId)).toEqual(s.bindings.map((b) => b.workspaceId));
+    }
   });
 });
