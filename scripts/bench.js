@@ -4,9 +4,12 @@
 //   (b) `npm test` (type-check + jest)
 //   (c) `npm run bundle` and (d) `npm run bundle:check` on the default model (the fixture outputs and
 //       the target-state fixture repository): the command `npm run` runs, without npm's own start-up
-// Targets on the 2-core machines: (a) <= 0.5 s and <= 100 MiB, (b) <= 15 s, (c), (d) <= 0.5 s.
+//   (e) `npm run audit` over the model's environments with the fake CLI (__tests__/fixtures/audit),
+//       a process per CLI command, on the recorded clean state
+//   (f) the same audit with the recorded responses answered in-process: its own time, without the CLI's
+// Targets on the 2-core machines: (a) <= 0.5 s and <= 100 MiB, (b) <= 15 s, (c), (d) <= 0.5 s, (e) <= 3 s, (f) < 1 s.
 // Exits 1 when a target is missed.
-// Usage: npm run bench [-- --synth-runs N --bundle-runs N --test-runs N --skip-test]
+// Usage: npm run bench [-- --synth-runs N --bundle-runs N --audit-runs N --test-runs N --skip-test]
 "use strict";
 const { spawnSync } = require("child_process");
 const fs = require("fs");
@@ -22,6 +25,7 @@ const opt = (name, dflt) => {
 const synthRuns = opt("--synth-runs", 15);
 const bundleRuns = opt("--bundle-runs", 15);
 const testRuns = opt("--test-runs", 3);
+const auditRuns = opt("--audit-runs", 5);
 const skipTest = args.includes("--skip-test");
 
 const median = (xs) => {
@@ -77,6 +81,16 @@ for (const [label, command] of bundleCommands) {
   const mem = median(runs.map((r) => r.mib));
   rows.push([label, `${bundleRuns} runs`, `${time.toFixed(3)} s`, `${mem.toFixed(1)} MiB`, "<= 0.5 s", time <= 0.5]);
 }
+
+const fakeDir = path.join(root, "__tests__", "fixtures", "audit");
+const auditEnv = { DATABRICKS_CLI: path.join(fakeDir, "databricks"), FAKE_DATABRICKS_STATE: path.join(fakeDir, "clean-default.json"), DATABRICKS_AUTH_TYPE: "" };
+measure("node scripts/run-ts.js scripts/bench-audit.ts", auditEnv); // warm-up, as for synth
+const auditCli = Array.from({ length: auditRuns }, () => measure("node scripts/run-ts.js scripts/audit.ts", auditEnv));
+const auditOwn = Array.from({ length: auditRuns }, () => measure("node scripts/run-ts.js scripts/bench-audit.ts", auditEnv));
+const auditCliTime = median(auditCli.map((r) => r.seconds));
+const auditOwnTime = median(auditOwn.map((r) => r.seconds));
+rows.push(["(e) audit, 3 environments, fake CLI", `${auditRuns} runs`, `${auditCliTime.toFixed(3)} s`, `${median(auditCli.map((r) => r.mib)).toFixed(1)} MiB`, "<= 3 s", auditCliTime <= 3]);
+rows.push(["(f) audit without the CLI's time", `${auditRuns} runs`, `${auditOwnTime.toFixed(3)} s`, `${median(auditOwn.map((r) => r.mib)).toFixed(1)} MiB`, "< 1 s", auditOwnTime < 1]);
 
 if (!skipTest) {
   const tests = Array.from({ length: testRuns }, () => measure("npm test --silent", {}));

@@ -78,8 +78,8 @@ function usesGithubOidc(file: string, job: Job): boolean {
 }
 
 describe("the workflow files", () => {
-  it("are the pull request checks, the deploy and the one-stack deploy it calls", () => {
-    expect(FILES).toEqual(["deploy-stack.yml", "deploy.yml", "pull-request.yml"]);
+  it("are the pull request checks, the deploy and the one-stack deploy it calls, and the nightly audit", () => {
+    expect(FILES).toEqual(["audit.yml", "deploy-stack.yml", "deploy.yml", "pull-request.yml"]);
   });
 
   it.each(FILES)("%s is valid against the GitHub Actions workflow schema", (file) => {
@@ -341,5 +341,57 @@ describe("deploy-stack.yml: one stack to the one workspace the model names for i
     expect(terraform).toContain('terraform -chdir="cdktf.out/stacks/$STACK" apply -input=false -no-color -lock-timeout=10m tfplan');
     expect(terraform).not.toMatch(/-target|-auto-approve|cdktf deploy|destroy/);
     expect(TEXT["deploy-stack.yml"].match(/\bapply\b -/g)).toHaveLength(1);
+  });
+});
+
+describe("audit.yml: the nightly access audit", () => {
+  const wf = WORKFLOW["audit.yml"];
+  const { audit, report } = wf.jobs;
+  const runs = stepsOf(audit).map((s) => s.run ?? "");
+
+  it("runs nightly and on demand, never on a push or a pull request", () => {
+    expect(Object.keys(wf.on).sort()).toEqual(["schedule", "workflow_dispatch"]);
+    expect(wf.on.schedule).toEqual([{ cron: expect.stringMatching(/^\d+ \d+ \* \* \*$/) }]);
+  });
+
+  it("audits every stack of the model, each with its own environment from the model", () => {
+    expect(audit.strategy?.matrix).toEqual({ stack: STACKS });
+    const hostStep = runs.indexOf('node scripts/run-ts.js scripts/ci-env.ts "$STACK" >> "$GITHUB_ENV"');
+    const auditStep = runs.findIndex((r) => r.includes('npm run --silent audit -- --env "$MODEL_ENVIRONMENT" --format md'));
+    expect(hostStep).toBeGreaterThan(runs.indexOf("npm run synth"));
+    expect(auditStep).toBeGreaterThan(hostStep);
+  });
+
+  it("signs in as the audit identity with GitHub OIDC, in its own GitHub environment, never as a deploying or plan principal", () => {
+    expect(audit.env?.DATABRICKS_AUTH_TYPE).toBe("github-oidc");
+    expect(audit.env?.DATABRICKS_CLIENT_ID).toBe("${{ vars.DATABRICKS_AUDIT_CLIENT_ID }}");
+    expect(audit.environment).toBe("audit");
+    expect(TEXT["audit.yml"]).not.toMatch(/DATABRICKS_CLIENT_ID_|DATABRICKS_PLAN_CLIENT_ID|AWS_STATE/);
+    expect(audit.permissions).toEqual({ contents: "read", "id-token": "write" });
+  });
+
+  it("installs the Databricks CLI from a pinned release, the version in the comment", () => {
+    const setup = stepsOf(audit).find((s) => s.uses?.startsWith("databricks/setup-cli@"))!;
+    const version = /# v(\d+\.\d+\.\d+)/.exec(TEXT["audit.yml"].split("\n").find((l) => l.includes("databricks/setup-cli@"))!)![1];
+    expect(String(setup.with?.version)).toBe(version);
+    expect(stepsOf(audit).indexOf(setup)).toBeLessThan(runs.findIndex((r) => r.includes("npm run --silent audit")));
+  });
+
+  it("changes nothing: no terraform, no deploy, no CLI command but the audit's", () => {
+    expect(TEXT["audit.yml"]).not.toMatch(/\bterraform\b|cdktf (deploy|destroy)|databricks (grants|catalogs|workspace-bindings|api)\b/);
+  });
+
+  it("keeps one issue, found by its marker: updated while there is drift, closed by a clean run, left alone when an audit failed", () => {
+    expect(needsOf(report)).toEqual(["audit"]);
+    expect(report.if).toBe("${{ !cancelled() }}");
+    expect(report.permissions).toEqual({ issues: "write" });
+    const marker = /<!-- uc-env-isolation:access-audit -->/;
+    expect(runText(report)).toMatch(marker);
+    const post = stepsOf(report).find((s) => s.uses?.startsWith("actions/github-script@"))!;
+    const script = String(post.with?.script);
+    expect(script).toMatch(marker);
+    expect(script.indexOf("issues.update")).toBeLessThan(script.indexOf("issues.create("));
+    expect(script).toContain('state: "closed"');
+    expect(post.if).toBe("env.FAILED != 'true'");
   });
 });

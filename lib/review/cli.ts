@@ -27,7 +27,7 @@ export interface CommandSpec {
   readonly usage: string;
   /** One paragraph: what the command does and its options. */
   readonly help: string;
-  readonly options: readonly ("out" | "format" | "model" | "base-model" | "head-model")[];
+  readonly options: readonly ("out" | "format" | "model" | "base-model" | "head-model" | "env")[];
   /** Names of the required positional arguments, e.g. `["BASE_DIR", "HEAD_DIR"]`. */
   readonly positionals?: readonly string[];
 }
@@ -40,12 +40,14 @@ export interface CommandLine {
   /** Only when `--base-model` / `--head-model` were given (grants:diff). */
   readonly baseModel?: string;
   readonly headModel?: string;
+  /** Every `--env` given, in order (repeatable); empty when none. */
+  readonly envs: readonly string[];
   readonly positionals: readonly string[];
   readonly help: boolean;
 }
 
 export function parseCommandLine(argv: readonly string[], spec: CommandSpec): CommandLine {
-  const options = Object.fromEntries(spec.options.map((o) => [o, { type: "string" as const }]));
+  const options = Object.fromEntries(spec.options.map((o) => [o, { type: "string" as const, multiple: o === "env" }]));
   let parsed: ReturnType<typeof parseArgs>;
   try {
     parsed = parseArgs({ args: [...argv], options: { ...options, help: { type: "boolean", short: "h" } }, allowPositionals: true, strict: true });
@@ -53,7 +55,7 @@ export function parseCommandLine(argv: readonly string[], spec: CommandSpec): Co
     // Node's messages name the option ("Unknown option '--outt'"); keep them, drop the advice to use "--".
     throw new UsageError((e as Error).message.split(". To specify")[0]);
   }
-  const values = parsed.values as { out?: string; format?: string; model?: string; "base-model"?: string; "head-model"?: string; help?: boolean };
+  const values = parsed.values as { out?: string; format?: string; model?: string; "base-model"?: string; "head-model"?: string; env?: string[]; help?: boolean };
   const names = spec.positionals ?? [];
   if (!values.help && parsed.positionals.length !== names.length) {
     throw new UsageError(
@@ -67,12 +69,14 @@ export function parseCommandLine(argv: readonly string[], spec: CommandSpec): Co
   for (const o of ["out", "model", "base-model", "head-model"] as const) {
     if (values[o] === "") throw new UsageError(`--${o} needs a path`);
   }
+  if (values.env?.includes("")) throw new UsageError("--env needs an environment key");
   return {
     out: values.out ?? "cdktf.out",
     format: format as Format,
     model: values.model,
     baseModel: values["base-model"],
     headModel: values["head-model"],
+    envs: values.env ?? [],
     positionals: parsed.positionals,
     help: values.help === true,
   };
@@ -84,12 +88,13 @@ export function loadModel(file: string | undefined): EnvironmentModel {
 }
 
 /**
- * Runs a command: `main` returns the exit code and writes its result to stdout. Bad usage and bad
- * input print a clear message on stderr and exit 2; so does a crash (with the stack, as a bug), so
- * that CI never reads a crash as "policy violated" (1) or "passed" (0).
+ * Runs a command: `main` returns the exit code (or a promise of it, for a command that waits on
+ * another program) and writes its result to stdout. Bad usage and bad input print a clear message
+ * on stderr and exit 2; so does a crash (with the stack, as a bug), so that CI never reads a crash
+ * as "policy violated" (1) or "passed" (0).
  */
-export function runCommand(name: string, spec: CommandSpec, main: (cli: CommandLine) => number): void {
-  let code: number;
+export function runCommand(name: string, spec: CommandSpec, main: (cli: CommandLine) => number | Promise<number>): void {
+  let code: number | Promise<number>;
   try {
     const cli = parseCommandLine(process.argv.slice(2), spec);
     if (cli.help) {
@@ -99,17 +104,22 @@ export function runCommand(name: string, spec: CommandSpec, main: (cli: CommandL
       code = main(cli);
     }
   } catch (error) {
-    code = EXIT.badInput;
-    if (error instanceof UsageError) {
-      process.stderr.write(`${name}: ${error.message}\nusage: ${spec.usage}\n`);
-    } else if (error instanceof ReviewInputError) {
-      process.stderr.write(`${name}: ${error.message}\n`);
-    } else if (error instanceof ModelError) {
-      process.stderr.write(`${name}: the environment model ${error.source} is not valid:\n${error.issues.map((i) => `  - ${formatIssue(error.source, i)}`).join("\n")}\n`);
-    } else {
-      process.stderr.write(`${name}: failed unexpectedly (a bug; please report it with this output):\n${(error as Error)?.stack ?? String(error)}\n`);
-    }
+    code = failed(name, spec, error);
   }
   // exitCode, not exit(): a large report piped to another process is flushed before node exits.
-  process.exitCode = code;
+  if (typeof code === "number") process.exitCode = code;
+  else code.then((c) => (process.exitCode = c), (error) => (process.exitCode = failed(name, spec, error)));
+}
+
+function failed(name: string, spec: CommandSpec, error: unknown): number {
+  if (error instanceof UsageError) {
+    process.stderr.write(`${name}: ${error.message}\nusage: ${spec.usage}\n`);
+  } else if (error instanceof ReviewInputError) {
+    process.stderr.write(`${name}: ${error.message}\n`);
+  } else if (error instanceof ModelError) {
+    process.stderr.write(`${name}: the environment model ${error.source} is not valid:\n${error.issues.map((i) => `  - ${formatIssue(error.source, i)}`).join("\n")}\n`);
+  } else {
+    process.stderr.write(`${name}: failed unexpectedly (a bug; please report it with this output):\n${(error as Error)?.stack ?? String(error)}\n`);
+  }
+  return EXIT.badInput;
 }

@@ -546,7 +546,7 @@ function compareChanges(a: AccessChange, b: AccessChange): number {
 /** Printed only when the two configurations are the same in every respect. */
 export const NO_CHANGES = "No access changes and no other configuration changes.";
 
-const MARK: { readonly [D in Direction]: string } = { widens: "+ widens", risk: "! risk", narrows: "- narrows", neutral: "~" };
+export const MARK: { readonly [D in Direction]: string } = { widens: "+ widens", risk: "! risk", narrows: "- narrows", neutral: "~" };
 
 const markOf = (c: AccessChange) => (c.direction === "widens" || c.direction === "risk" ? `**${MARK[c.direction]}**` : MARK[c.direction]);
 

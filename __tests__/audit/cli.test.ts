@@ -1,0 +1,160 @@
+/**
+ * `npm run audit` end to end through the fake `databricks` executable (a real process per command):
+ * exit codes, stdout and stderr, and proof that it only reads. Most behaviour is tested in-process
+ * (audit.test.ts); these few runs cost about a second each.
+ */
+import { spawn, spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { runAudit } from "../../lib/audit/audit";
+import { DatabricksCli, processExecutor } from "../../lib/audit/databricks-cli";
+import { REFUSED, READ_VERBS, respond } from "../fixtures/audit/responder";
+import { stringify } from "yaml";
+import { ROOT, defaultModelData } from "../helpers";
+import { FAKE_CLI, cleanState, model, ws } from "./support";
+
+// Each run starts node and the fake CLI once per command (about 50 ms each) on two cores, beside
+// the other test files: generous timeouts, few runs, each limited to one environment where it can be.
+jest.setTimeout(20_000);
+
+const temps: string[] = [];
+function tempDir(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "uc-audit-"));
+  temps.push(dir);
+  return dir;
+}
+afterAll(() => temps.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
+
+/** Writes a state for the fake CLI; returns the environment that selects it and its log file. */
+function fakeEnv(state: unknown): { env: NodeJS.ProcessEnv; log: string } {
+  const dir = tempDir();
+  fs.writeFileSync(path.join(dir, "state.json"), JSON.stringify(state));
+  const log = path.join(dir, "calls.jsonl");
+  const env: NodeJS.ProcessEnv = { ...process.env, DATABRICKS_CLI: FAKE_CLI, FAKE_DATABRICKS_STATE: path.join(dir, "state.json"), FAKE_DATABRICKS_LOG: log };
+  delete env.DATABRICKS_AUTH_TYPE;
+  delete env.DATABRICKS_HOST;
+  return { env, log };
+}
+
+function calls(log: string): { args: string[]; host: string | null }[] {
+  return fs.existsSync(log) ? fs.readFileSync(log, "utf8").trim().split("\n").map((l) => JSON.parse(l)) : [];
+}
+
+/** `npm run --silent audit -- ...`, as npm runs it; async, so that the runs overlap. */
+function run(env: NodeJS.ProcessEnv, ...args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ["scripts/run-ts.js", "scripts/audit.ts", ...args], { cwd: ROOT, env });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d) => (stdout += d));
+    child.stderr.on("data", (d) => (stderr += d));
+    child.on("close", (status) => resolve({ status, stdout, stderr }));
+  });
+}
+
+describe("npm run audit", () => {
+  // The default model with one schema per catalog: fewer CLI processes per run, same code paths.
+  const data = defaultModelData();
+  for (const env of Object.values<any>(data.environments)) env.catalog.schemas = ["models"];
+  const modelFile = path.join(tempDir(), "environments.yaml");
+  fs.writeFileSync(modelFile, stringify(data));
+  const clean = fakeEnv(cleanState("default"));
+  const driftState = cleanState("default");
+  ws(driftState, "ref-prod")["grants get catalog prod"].privilege_assignments.push({ principal: "Databricks - Dev", privileges: ["MODIFY"] });
+  const drift = fakeEnv(driftState);
+  const brokenState = cleanState("default");
+  ws(brokenState, "ref-staging")["catalogs get staging"] = { $error: { code: 1, stderr: "Error: Catalog 'staging' does not exist.\n" } };
+  const broken = fakeEnv(brokenState);
+  // Started together, awaited by each test.
+  const runs = {
+    clean: run(clean.env, "--env", "dev", "--model", modelFile),
+    drift: run(drift.env, "--env", "prod", "--format", "json", "--model", modelFile),
+    broken: run(broken.env, "--env", "staging", "--model", modelFile),
+  };
+
+  it("exits 0 on the recorded clean state, running only read commands with each environment's profile", async () => {
+    const r = await runs.clean;
+    expect(r).toEqual({ status: 0, stderr: "", stdout: expect.stringMatching(/^No drift: .* of dev against `.*environments.yaml`/) });
+    const log = calls(clean.log);
+    // dev holds the metastore grants and the sandboxes: every kind of read command runs.
+    expect(new Set(log.map((c) => c.args.slice(0, 2).join(" ")))).toEqual(new Set(["service-principals list", "catalogs get", "catalogs list", "grants get"]));
+    for (const c of log) {
+      expect(READ_VERBS.has(c.args[1])).toBe(true);
+      expect(c.args.slice(-4)).toEqual(["--output", "json", "--profile", expect.stringMatching(/^ref-(dev|staging|prod)$/)]);
+      expect(c.host).toBeNull();
+    }
+  });
+
+  it("exits 1 on drift, the out-of-band MODIFY on prod first and marked PROD (JSON)", async () => {
+    const r = await runs.drift;
+    expect(r.status).toBe(1);
+    expect(r.stderr).toBe("");
+    const findings = JSON.parse(r.stdout);
+    expect(findings[0]).toMatchObject({ prod: true, direction: "risk", kind: "grant", securable: "prod", principal: "Databricks - Dev", added: ["MODIFY"] });
+    expect(calls(drift.log).some((c) => c.args.includes("metastore"))).toBe(false); // --env prod: not the metastore
+  });
+
+  it("exits 2 on a CLI failure with the CLI's message and the command, no stack, nothing on stdout", async () => {
+    const r = await runs.broken;
+    expect(r.status).toBe(2);
+    expect(r.stdout).toBe("");
+    expect(r.stderr).toBe(
+      `audit: \`${FAKE_CLI} catalogs get staging --output json --profile ref-staging\` (staging, https://dbc-fab2a42a-8d11.cloud.databricks.com) failed with exit code 1:\n` +
+        "  Error: Catalog 'staging' does not exist.\n",
+    );
+  });
+
+  it("answers --help without running the CLI", () => {
+    const env = { ...process.env, DATABRICKS_CLI: "/nonexistent/databricks" };
+    const help = spawnSync(process.execPath, ["scripts/run-ts.js", "scripts/audit.ts", "--help"], { cwd: ROOT, env, encoding: "utf8" });
+    expect(help.status).toBe(0);
+    expect(help.stdout).toMatch(/^usage: npm run --silent audit -- \[--env KEY \.\.\.\] \[--format md\|json\] \[--model FILE\]\n/);
+  });
+});
+
+describe("the fake databricks executable", () => {
+  it("fails loudly on every verb that changes something, so a test would catch the audit running one", () => {
+    const writes = [
+      ["grants", "update", "catalog", "prod", "--json", '{"changes":[]}'],
+      ["catalogs", "update", "prod", "--isolation-mode", "OPEN"],
+      ["catalogs", "delete", "prod"],
+      ["catalogs", "create", "x"],
+      ["workspace-bindings", "update-bindings", "catalog", "prod"],
+      ["service-principals", "patch", "123"],
+      ["service-principals", "delete", "123"],
+      ["api", "post", "/api/2.1/unity-catalog/permissions/catalog/prod"],
+    ];
+    const state = cleanState("full");
+    for (const args of writes) {
+      const r = respond([...args, "--output", "json", "--profile", "ref-prod"], {}, state);
+      expect({ args, code: r.code }).toEqual({ args, code: REFUSED });
+      expect(r.stderr).toContain("REFUSED");
+    }
+    // ...and so does the executable.
+    const { env, log } = fakeEnv(state);
+    const r = spawnSync(FAKE_CLI, ["grants", "update", "catalog", "prod", "--output", "json", "--profile", "ref-prod"], { env, encoding: "utf8" });
+    expect(r.status).toBe(REFUSED);
+    expect(calls(log)).toHaveLength(1);
+  });
+
+  it("passes a principal name with spaces and quotes through a real process intact (no shell)", async () => {
+    const name = "Data \"Ops\" team's $(touch pwned) `x`";
+    const s = cleanState("full");
+    ws(s, "ref-prod")["grants get catalog prod"].privilege_assignments.push({ principal: name, privileges: ["SELECT"] });
+    const { env } = fakeEnv(s);
+    const cli = new DatabricksCli(processExecutor(FAKE_CLI), FAKE_CLI, env);
+    const target = { environment: "prod", host: model("full").production.workspace.host, profile: "ref-prod" };
+    const assignments = await cli.grants(target, "catalog", "prod"); // two pages, two processes
+    expect(assignments.map((a) => a.principal)).toContain(name);
+    expect(assignments).toHaveLength(5);
+    expect(fs.existsSync(path.join(ROOT, "pwned"))).toBe(false);
+  });
+
+  it("reports a CLI that is not installed as a failure, not a crash", async () => {
+    const cli = new DatabricksCli(processExecutor("/nonexistent/databricks"), "/nonexistent/databricks", {});
+    await expect(runAudit(model("full"), { cli, environments: ["prod"], ambientAuth: false })).rejects.toThrow(
+      "/nonexistent/databricks: not found. Install the Databricks CLI, or set DATABRICKS_CLI to its path.",
+    );
+  });
+});

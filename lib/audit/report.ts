@@ -1,0 +1,48 @@
+/**
+ * The audit's findings as Markdown (the nightly issue, a terminal) and JSON, in the grants diff's
+ * words and marks (lib/review/diff.ts): production first and marked PROD.
+ */
+import { MARK } from "../review/diff";
+import { cell, principalLabel } from "../review/report";
+import type { AuditResult } from "./audit";
+
+export const NO_DRIFT = "No drift";
+
+export function renderAuditMarkdown(result: AuditResult, modelFile: string): string {
+  const { findings } = result;
+  const scope = `${result.environments.join(", ")} against \`${modelFile}\``;
+  if (findings.length === 0) {
+    return `${NO_DRIFT}: the live grants, owners, isolation modes and workspace bindings of ${scope} are what the stacks declare.\n`;
+  }
+  const counts = ([["risk", "risk"], ["widens", "widen"], ["narrows", "narrow"], ["neutral", "other"]] as const)
+    .map(([d, word]) => [findings.filter((f) => f.direction === d).length, word] as const)
+    .filter(([n]) => n > 0)
+    .map(([n, word]) => `${n} ${word}`);
+  const prod = findings.filter((f) => f.prod).length;
+  const lines = [
+    `### Access audit: ${findings.length} finding${findings.length === 1 ? "" : "s"} (${counts.join(", ")})${prod > 0 ? `, **${prod} in PROD**` : ""}`,
+    "",
+    `Live state of ${scope}.`,
+    "",
+    "`! risk`: access the model does not allow (granted by hand, a changed owner, a sandbox open to others). " +
+      "`+ widens`: less protection than declared. `- narrows`: declared but missing live. `~`: drift within what the model allows.",
+    "",
+    "| | Env | Finding | Principal | Securable | What | Fix |",
+    "| --- | --- | --- | --- | --- | --- | --- |",
+  ];
+  for (const f of findings) {
+    const mark = f.direction === "widens" || f.direction === "risk" ? `**${MARK[f.direction]}**` : MARK[f.direction];
+    lines.push(
+      `| ${mark} | ${f.prod ? "**PROD**" : cell(f.environment)} | ${f.kind} | ${f.principal ? cell(principalLabel(f.principal, f.principalKind ?? "")) : ""} | ${cell(`${f.securableType} ${f.securable}`)} | ${cell(f.summary)} | ${code(f.fix)} |`,
+    );
+  }
+  return `${lines.join("\n")}\n`;
+}
+
+/** A fix as inline code in a table cell: backticks inside get a longer fence (CommonMark). */
+function code(text: string): string {
+  const safe = cell(text);
+  const longest = Math.max(0, ...(safe.match(/`+/g) ?? []).map((r) => r.length));
+  const fence = "`".repeat(longest + 1);
+  return `${fence} ${safe} ${fence}`;
+}
