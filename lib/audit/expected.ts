@@ -2,12 +2,11 @@
  * What the stacks declare, in the form the live audit compares with the workspaces: every grant,
  * each environment catalog's owner, isolation mode and workspace bindings, and the sandbox rules.
  *
- * The one place the audit learns the declared state. Today it is derived from the policy's
- * allow-list (whose entries are exactly the grants the stacks declare) and the model, following
- * what stacks/workspace-stack.ts and lib/constructs/governed-catalog.ts build; it is meant to be
- * swapped onto a single desired-state module without the audit changing.
+ * The one place the audit learns the declared state: a view of the desired state
+ * (lib/desired-state.ts), the same value the stacks render and the policy gate compares with.
  */
 import { allowListOf } from "../review/allow-list";
+import { desiredState, principalIdentity, securableName } from "../desired-state";
 import type { PrincipalKind } from "../review/grants";
 import type { SecurableType } from "../permissions";
 import type { EnvironmentModel } from "../model/types";
@@ -81,50 +80,45 @@ export interface ExpectedState {
 }
 
 export function expectedState(model: EnvironmentModel): ExpectedState {
-  const allowList = allowListOf(model);
-  const stackOfCatalog = new Map(model.environments.map((env) => [env.catalog.name, env.stackName]));
-  // Which stack declares a grant (stacks/workspace-stack.ts): the metastore's in `grantsFrom`, a
-  // promotion grant in the promoting environment's stack, every other in its catalog's.
-  const stackOf = (securableType: string, securable: string, source: string): string => {
-    if (securableType === "metastore") return model.metastore.grantsFrom.stackName;
-    const promoting = model.environments.find((env) => source.startsWith(`environments.${env.key}.promotion `));
-    return promoting?.stackName ?? stackOfCatalog.get(securable.split(".")[0])!;
-  };
-  const grants: ExpectedGrant[] = allowList.entries.map((e) => ({
-    securableType: e.securableType,
-    securable: e.securable,
-    principalKind: e.principalKind,
-    principal: e.principal,
-    privileges: [...e.privileges].sort(),
-    source: e.source,
-    stack: stackOf(e.securableType, e.securable, e.source),
-  }));
-
-  const catalogs: ExpectedCatalog[] = model.environments.map((env) => {
-    // Bindings exist only with ISOLATED catalogs (every workspace ID known): the stack binds its
-    // catalog read-only to each workspace that promotes from it; making it ISOLATED binds it
-    // read-write to the workspace the owner works in, its own.
-    const bindings: ExpectedBinding[] | undefined = model.isolated
-      ? [
-          { workspaceId: env.workspace.id!, bindingType: "BINDING_TYPE_READ_WRITE", reason: `its own workspace (environments.${env.key})` },
-          ...model.environments
-            .filter((consumer) => consumer.promotion?.from.key === env.key)
-            .map((consumer) => ({
-              workspaceId: consumer.workspace.id!,
-              bindingType: "BINDING_TYPE_READ_ONLY" as const,
-              reason: `environments.${consumer.key}.promotion reads it`,
-            })),
-        ]
-      : undefined;
+  const desired = desiredState(model);
+  const allowList = allowListOf(model, desired);
+  const grants: ExpectedGrant[] = desired.grants.map(({ stack, grant }) => {
+    const id = principalIdentity(grant.principal);
     return {
-      environment: env.key,
-      stack: env.stackName,
-      name: env.catalog.name,
-      schemas: env.catalog.schemas,
-      owner: env.servicePrincipal,
-      ...(model.isolated ? { isolationMode: "ISOLATED" as const } : {}),
-      ...(bindings ? { bindings } : {}),
+      securableType: grant.securable.type,
+      securable: securableName(grant.securable),
+      principalKind: id.kind,
+      principal: id.name,
+      privileges: grant.privileges,
+      source: grant.source,
+      stack,
     };
+  });
+
+  const catalogs: ExpectedCatalog[] = desired.stacks.flatMap((stack) => {
+    if (stack.kind !== "workspace") return [];
+    const env = stack.environment;
+    const c = stack.catalog;
+    // Bindings exist only with ISOLATED catalogs: the stack binds its catalog read-only to each
+    // workspace that promotes from it; making it ISOLATED binds it read-write to its own workspace.
+    const bindings: ExpectedBinding[] | undefined =
+      c.isolationMode === "ISOLATED"
+        ? [
+            { workspaceId: env.workspace.id!, bindingType: "BINDING_TYPE_READ_WRITE", reason: `its own workspace (environments.${env.key})` },
+            ...stack.bindings.map((b) => ({ workspaceId: b.workspaceId, bindingType: b.bindingType, reason: `environments.${b.consumer.key}.promotion reads it` })),
+          ]
+        : undefined;
+    return [
+      {
+        environment: env.key,
+        stack: stack.name,
+        name: c.name,
+        schemas: c.schemas.map((x) => x.name),
+        owner: c.owner.servicePrincipal,
+        ...(c.isolationMode !== undefined ? { isolationMode: c.isolationMode } : {}),
+        ...(bindings ? { bindings } : {}),
+      },
+    ];
   });
 
   const admins = model.groups
