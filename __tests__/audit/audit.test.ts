@@ -5,7 +5,8 @@
 import { CliFailure } from "../../lib/audit/databricks-cli";
 import { normalizeLivePrivilege, sandboxUser, shortName } from "../../lib/audit/audit";
 import { expectedState } from "../../lib/audit/expected";
-import { desiredState, principalIdentity, securableName } from "../../lib/desired-state";
+import { grantRows } from "../../lib/review/grants";
+import { synthModel } from "../helpers";
 import { renderAuditMarkdown } from "../../lib/audit/report";
 import { READ_VERBS } from "../fixtures/audit/responder";
 import { IDS, PROD_PAGE_2, audit, brief, cleanState, model, ws } from "./support";
@@ -323,28 +324,27 @@ describe("the expected state", () => {
   });
 
   it.each(["full", "default"] as const)("declares exactly the grants, owners, isolation and bindings the stacks render (%s model)", (which) => {
+    // Against the synthesized output, not the desired state it is a view of.
     const m = model(which);
     const expected = expectedState(m);
-    const desired = desiredState(m);
+    const output = synthModel(m).output;
     const row = (type: string, securable: string, kind: string, principal: string, privileges: readonly string[], stack: string) =>
       `${stack} ${type} ${securable} ${kind} ${principal}: ${[...privileges].sort().join(",")}`;
     expect(expected.grants.map((g) => row(g.securableType, g.securable, g.principalKind, g.principal, g.privileges, g.stack)).sort()).toEqual(
-      desired.grants.map(({ stack, grant }) => {
-        const p = principalIdentity(grant.principal);
-        return row(grant.securable.type, securableName(grant.securable), p.kind, p.name, grant.privileges, stack);
-      }).sort(),
+      grantRows(output).map((r) => row(r.securableType, r.securable, r.principalKind, r.principal, r.privileges, r.stack)).sort(),
     );
-    for (const s of desired.stacks) {
-      if (s.kind !== "workspace") continue;
-      const c = expected.catalogs.find((x) => x.stack === s.name)!;
-      expect({ name: c.name, owner: c.owner, isolation: c.isolationMode, schemas: c.schemas }).toEqual({
-        name: s.catalog.name,
-        owner: s.catalog.owner.servicePrincipal,
-        isolation: s.catalog.isolationMode,
-        schemas: s.catalog.schemas.map((x) => x.name),
-      });
-      // The stacks declare the read-only bindings; its own read-write one comes with ISOLATED.
-      expect((c.bindings ?? []).filter((b) => b.bindingType === "BINDING_TYPE_READ_ONLY").map((b) => b.workspaceId)).toEqual(s.bindings.map((b) => b.workspaceId));
+    type Block = { [attr: string]: any };
+    for (const s of output) {
+      const resource = s.json.resource as { [type: string]: { [name: string]: Block } };
+      for (const [id, block] of Object.entries(resource.databricks_catalog ?? {})) {
+        const c = expected.catalogs.find((x) => x.stack === s.name)!;
+        const owner = resource.databricks_service_principal[String(block.owner).split(".")[1]].display_name;
+        const schemas = Object.values(resource.databricks_schema ?? {}).map((x) => x.name);
+        expect({ name: c.name, owner: c.owner, isolation: c.isolationMode, schemas: [...c.schemas].sort() }).toEqual({ name: block.name ?? id, owner, isolation: block.isolation_mode, schemas: schemas.sort() });
+        const readOnly = Object.values(resource.databricks_workspace_binding ?? {}).map((b) => b.workspace_id);
+        // The stacks declare the read-only bindings; its own read-write one comes with ISOLATED.
+        expect((c.bindings ?? []).filter((b) => b.bindingType === "BINDING_TYPE_READ_ONLY").map((b) => b.workspaceId)).toEqual(readOnly);
+      }
     }
   });
 });
