@@ -211,13 +211,17 @@ function workspaceStack(model: EnvironmentModel, env: Environment): DesiredWorks
   const spec = env.catalog;
   const grants: DesiredGrant[] = [];
   const groupLookups: Group[] = [];
+  const lookedUp = new Set<string>();
   const deployer: DesiredPrincipal = { kind: "deployer", environment: env };
   const adoptedGroups = new Set(spec.adopt.groupGrants);
 
   const grant = (securable: DesiredSecurable, principal: DesiredPrincipal, privileges: readonly string[] | undefined, source: string, level?: AccessLevel) => {
     // privilegesOf() is undefined only for a rule that does not apply to the securable: a bug.
     if (!privileges || privileges.length === 0) throw new Error(`desired state: ${source} gives no privileges on a ${securable.type}`);
-    if (principal.kind === "group" && !groupLookups.includes(principal.group)) groupLookups.push(principal.group);
+    if (principal.kind === "group" && !lookedUp.has(principal.group.key)) {
+      lookedUp.add(principal.group.key);
+      groupLookups.push(principal.group);
+    }
     const adopted = principal.kind === "group" && securable.type === "catalog" && securable.local && adoptedGroups.has(principal.group.key);
     grants.push({
       id: logicalId(securableAddress(securable), principalAddressKey(principal)),

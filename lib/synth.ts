@@ -48,6 +48,7 @@ const GENERATION = ".gen-";
  */
 export function synthToDirectory(build: (outdir: string) => BuiltApp, outdir: string): readonly string[] {
   const target = path.resolve(outdir);
+  fs.mkdirSync(path.dirname(target), { recursive: true });
   recover(target);
   const generation = `${target}${GENERATION}${Date.now().toString(36)}-${process.pid}`;
   try {

@@ -1,5 +1,6 @@
 import { Construct } from "constructs";
-import { TerraformStack, Token } from "cdktf";
+import { Token } from "cdktf";
+import { IndependentStack } from "../lib/constructs/independent-stack";
 import { DataDatabricksServicePrincipal } from "@cdktf/provider-databricks/lib/data-databricks-service-principal";
 import { ServicePrincipalFederationPolicy } from "@cdktf/provider-databricks/lib/service-principal-federation-policy";
 import { MwsPermissionAssignment } from "@cdktf/provider-databricks/lib/mws-permission-assignment";
@@ -30,7 +31,7 @@ export interface AccountStackProps {
  * Bootstrap order (README, "Continuous delivery"): make the plan principal, apply the workspace
  * stacks once by hand, then this stack with an account admin's profile; CI takes over from there.
  */
-export class AccountStack extends TerraformStack {
+export class AccountStack extends IndependentStack {
   constructor(scope: Construct, id: string, props: AccountStackProps) {
     super(scope, id);
     const { desired } = props;

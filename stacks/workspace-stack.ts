@@ -1,5 +1,6 @@
 import { Construct } from "constructs";
-import { TerraformOutput, TerraformStack } from "cdktf";
+import { TerraformOutput } from "cdktf";
+import { IndependentStack } from "../lib/constructs/independent-stack";
 import { principalAddressKey, type DesiredPrincipal, type DesiredWorkspaceStack } from "../lib/desired-state";
 import { TargetProvider } from "../lib/constructs/target-provider";
 import { GroupDirectory } from "../lib/constructs/groups";
@@ -28,7 +29,7 @@ export interface WorkspaceStackProps {
  * another stack: what it needs of other environments comes from the model, through the desired
  * state, which decides every grant; this class only renders it.
  */
-export class WorkspaceStack extends TerraformStack {
+export class WorkspaceStack extends IndependentStack {
   constructor(scope: Construct, id: string, props: WorkspaceStackProps) {
     super(scope, id);
     const { desired } = props;

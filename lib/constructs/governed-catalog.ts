@@ -4,6 +4,7 @@ import { Schema } from "@cdktf/provider-databricks/lib/schema";
 import { WorkspaceBinding } from "@cdktf/provider-databricks/lib/workspace-binding";
 import type { DesiredBinding, DesiredCatalog, DesiredGrant } from "../desired-state";
 import { importExisting } from "./state-blocks";
+import { referenceTo } from "./address";
 import { UnityGrant } from "./grant";
 import type { IGrantee } from "./grantee";
 
@@ -24,6 +25,8 @@ export interface GovernedCatalogProps {
 export class GovernedCatalog extends Construct {
   readonly name: string;
   readonly resource: Catalog;
+  /** `${databricks_catalog.<id>.name}` (see referenceTo). */
+  private readonly nameRef: string;
   private readonly grants = new Construct(this, "grants");
   private readonly bindings = new Construct(this, "bindings");
 
@@ -43,12 +46,13 @@ export class GovernedCatalog extends Construct {
       lifecycle: { preventDestroy: true },
     });
     this.resource.overrideLogicalId(spec.id);
+    this.nameRef = referenceTo(this.resource, "name");
     // Adoption: what the old stack already manages is imported, so the first plan shows imports and
     // in-place updates, never a destroy and create.
     if (spec.importId !== undefined) importExisting(this.resource, spec.importId);
     for (const s of spec.schemas) {
       const schema = new Schema(this, `schema-${s.name}`, {
-        catalogName: this.resource.name,
+        catalogName: this.nameRef,
         name: s.name,
         comment: s.comment,
         lifecycle: { preventDestroy: true },
@@ -60,7 +64,7 @@ export class GovernedCatalog extends Construct {
 
   /** Declares a grant of the desired state on this catalog. */
   grant(grant: DesiredGrant, grantee: IGrantee, constructId: string): UnityGrant {
-    return new UnityGrant(this.grants, constructId, { grant, grantee, securableRef: this.resource.name });
+    return new UnityGrant(this.grants, constructId, { grant, grantee, securableRef: this.nameRef });
   }
 
   /**
@@ -69,7 +73,7 @@ export class GovernedCatalog extends Construct {
    */
   bindReadOnly(binding: DesiredBinding): WorkspaceBinding {
     const resource = new WorkspaceBinding(this.bindings, binding.consumer.key, {
-      securableName: this.resource.name,
+      securableName: this.nameRef,
       securableType: "catalog",
       workspaceId: binding.workspaceId,
       bindingType: binding.bindingType,

@@ -2,6 +2,7 @@ import { Construct } from "constructs";
 import { DataDatabricksGroup } from "@cdktf/provider-databricks/lib/data-databricks-group";
 import type { Group } from "../model/types";
 import type { IGrantee } from "./grantee";
+import { referenceTo } from "./address";
 
 /**
  * Looks up an account-level group (SCIM-managed: looked up, never created). Granting to the data
@@ -16,7 +17,7 @@ export class GroupLookup extends Construct implements IGrantee {
     this.group = group;
     const lookup = new DataDatabricksGroup(this, "lookup", { displayName: group.displayName });
     lookup.overrideLogicalId(group.key);
-    this.principal = lookup.displayName;
+    this.principal = referenceTo(lookup, "display_name");
   }
 }
 

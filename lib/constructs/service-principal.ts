@@ -2,6 +2,7 @@ import { Construct } from "constructs";
 import { ServicePrincipal } from "@cdktf/provider-databricks/lib/service-principal";
 import type { Environment } from "../model/types";
 import type { IGrantee } from "./grantee";
+import { referenceTo } from "./address";
 
 export interface EnvironmentServicePrincipalProps {
   readonly environment: Environment;
@@ -21,7 +22,7 @@ export class EnvironmentServicePrincipal extends Construct implements IGrantee {
     const env = props.environment;
     this.resource = new ServicePrincipal(this, "resource", { displayName: env.servicePrincipal });
     this.resource.overrideLogicalId(env.key);
-    this.principal = this.resource.applicationId;
+    this.principal = referenceTo(this.resource, "application_id");
   }
 }
 
