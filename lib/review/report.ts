@@ -65,9 +65,17 @@ export function renderMarkdown(rows: readonly GrantRow[], source: string, stackC
       (a, b) => kinds.indexOf(a.principalKind) - kinds.indexOf(b.principalKind) || (a.principal < b.principal ? -1 : 1),
     );
     lines.push("", `#### ${type}`, "", `| Principal | ${columns.map((c) => cell(c)).join(" | ")} |`, `| --- |${" --- |".repeat(columns.length)}`);
+    // Indexed once: each cell is a lookup, so the table costs what it prints (linear).
+    const byCell = new Map<string, GrantRow[]>();
+    for (const r of ofType) {
+      const k = `${r.principalKind}\u0000${r.principal}\u0000${column(r)}`;
+      const list = byCell.get(k);
+      if (list) list.push(r);
+      else byCell.set(k, [r]);
+    }
     for (const p of principals) {
       const cells = columns.map((c) => {
-        const here = ofType.filter((r) => r.principal === p.principal && r.principalKind === p.principalKind && column(r) === c);
+        const here = byCell.get(`${p.principalKind}\u0000${p.principal}\u0000${c}`) ?? [];
         // Within a catalog column, a schema (or object) grant names its schema: `models: SELECT, ...`.
         const bySecurable = new Map<string, GrantRow[]>();
         for (const r of here) bySecurable.set(r.securable, [...(bySecurable.get(r.securable) ?? []), r]);
@@ -84,7 +92,9 @@ export function renderMarkdown(rows: readonly GrantRow[], source: string, stackC
     }
   }
   const unresolved = rows.filter((r) => r.unresolved.length > 0);
-  const twice = new Set(rows.map(pairKey).filter((k, i, all) => all.indexOf(k) !== i));
+  const seen = new Set<string>();
+  const twice = new Set<string>();
+  for (const k of rows.map(pairKey)) (seen.has(k) ? twice : seen).add(k);
   if (unresolved.length > 0 || twice.size > 0) lines.push("");
   for (const r of unresolved) lines.push(`- unresolved: ${r.stack} \`${r.resource}\`: ${r.unresolved.join("; ")}`);
   for (const r of rows.filter((x) => twice.has(pairKey(x)))) lines.push(`- declared more than once: ${r.stack} \`${r.resource}\``);
