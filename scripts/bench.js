@@ -7,9 +7,14 @@
 //   (e) `npm run audit` over the model's environments with the fake CLI (__tests__/fixtures/audit),
 //       a process per CLI command, on the recorded clean state
 //   (f) the same audit with the recorded responses answered in-process: its own time, without the CLI's
-// Targets on the 2-core machines: (a) <= 0.5 s and <= 100 MiB, (b) <= 15 s, (c), (d) <= 0.5 s, (e) <= 3 s, (f) < 1 s.
+//   (g) `npm run policy` on the default output
+//   (h)-(m) scale, on models generated with scripts/generate-model.js (same schema, N environments x
+//       G groups): synth of ~1,000 and ~10,000 grants, and `policy`, `grants`, `grants:diff` on the
+//       10,000-grant output; (n) the 10k/1k time ratio of each, which stays near 10 when cost is linear
+// Targets on the 2-core machines: (a) <= 0.5 s and <= 100 MiB, (b) <= 15 s, (c), (d) <= 0.5 s, (e) <= 3 s, (f) < 1 s,
+// (g) <= 0.5 s, (h) <= 1.0 s, (i) <= 6 s and <= 400 MiB, (j) <= 1.5 s, (n) ratios <= 15.
 // Exits 1 when a target is missed.
-// Usage: npm run bench [-- --synth-runs N --bundle-runs N --audit-runs N --test-runs N --skip-test]
+// Usage: npm run bench [-- --synth-runs N --bundle-runs N --audit-runs N --scale-runs N --test-runs N --skip-test]
 "use strict";
 const { spawnSync } = require("child_process");
 const fs = require("fs");
@@ -27,6 +32,7 @@ const bundleRuns = opt("--bundle-runs", 15);
 const testRuns = opt("--test-runs", 3);
 const auditRuns = opt("--audit-runs", 5);
 const skipTest = args.includes("--skip-test");
+const scaleRuns = opt("--scale-runs", 3);
 
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -91,6 +97,51 @@ const auditCliTime = median(auditCli.map((r) => r.seconds));
 const auditOwnTime = median(auditOwn.map((r) => r.seconds));
 rows.push(["(e) audit, 3 environments, fake CLI", `${auditRuns} runs`, `${auditCliTime.toFixed(3)} s`, `${median(auditCli.map((r) => r.mib)).toFixed(1)} MiB`, "<= 3 s", auditCliTime <= 3]);
 rows.push(["(f) audit without the CLI's time", `${auditRuns} runs`, `${auditOwnTime.toFixed(3)} s`, `${median(auditOwn.map((r) => r.mib)).toFixed(1)} MiB`, "< 1 s", auditOwnTime < 1]);
+
+// --- the policy on the default output, and scale ---------------------------------------------------
+const { generateModel, grantCount } = require("./generate-model");
+const scaleDir = fs.mkdtempSync(path.join(os.tmpdir(), "bench-scale-"));
+const medianOf = (command, env, runs) => {
+  measure(command, env); // warm-up (compile cache)
+  const r = Array.from({ length: runs }, () => measure(command, env));
+  return { seconds: median(r.map((x) => x.seconds)), mib: median(r.map((x) => x.mib)) };
+};
+{
+  const defaultOut = path.join(scaleDir, "default", "cdktf.out");
+  measure(app, { CDKTF_OUTDIR: defaultOut });
+  const policy = medianOf(`node scripts/run-ts.js scripts/policy.ts --out ${defaultOut} > ${os.devNull}`, {}, synthRuns);
+  rows.push(["(g) policy, default output", `${synthRuns} runs`, `${policy.seconds.toFixed(3)} s`, `${policy.mib.toFixed(1)} MiB`, "<= 0.5 s", policy.seconds <= 0.5]);
+}
+const scale = {};
+for (const [size, environments, groups] of [["1k", 20, 48], ["10k", 100, 98]]) {
+  const model = path.join(scaleDir, `model-${size}.yaml`);
+  fs.writeFileSync(model, generateModel(environments, groups));
+  const outDir = path.join(scaleDir, size, "cdktf.out");
+  const env = { ENVIRONMENTS_FILE: model, CDKTF_OUTDIR: outDir };
+  const grants = grantCount(environments, groups);
+  process.stderr.write(`bench: ${size}: ${environments} environments x ${groups} groups, ${grants} grants, ${fs.statSync(model).size} bytes of model\n`);
+  scale[size] = {
+    grants,
+    synth: medianOf(app, env, scaleRuns),
+    policy: medianOf(`node scripts/run-ts.js scripts/policy.ts --out ${outDir} --model ${model} > ${os.devNull}`, {}, scaleRuns),
+    grantsReport: medianOf(`node scripts/run-ts.js scripts/grants.ts --out ${outDir} --model ${model} > ${os.devNull}`, {}, scaleRuns),
+    diff: medianOf(`node scripts/run-ts.js scripts/grants-diff.ts ${outDir} ${outDir} --model ${model} > ${os.devNull}`, {}, scaleRuns),
+  };
+}
+fs.rmSync(scaleDir, { recursive: true, force: true });
+{
+  const [k1, k10] = [scale["1k"], scale["10k"]];
+  const row = (label, m, target, met) => rows.push([label, `${scaleRuns} runs`, `${m.seconds.toFixed(3)} s`, `${m.mib.toFixed(1)} MiB`, target, met]);
+  row(`(h) synth, ${k1.grants} grants (generated)`, k1.synth, "<= 1.0 s", k1.synth.seconds <= 1.0);
+  row(`(i) synth, ${k10.grants} grants (generated)`, k10.synth, "<= 6 s, <= 400 MiB", k10.synth.seconds <= 6 && k10.synth.mib <= 400);
+  row(`(j) policy, ${k10.grants} grants`, k10.policy, "<= 1.5 s", k10.policy.seconds <= 1.5);
+  row(`(k) grants, ${k10.grants} grants`, k10.grantsReport, "(linear, n)", true);
+  row(`(l) grants:diff, ${k10.grants} grants`, k10.diff, "(linear, n)", true);
+  // Start-up (node, modules, the model) is paid once whatever the size, so the ratio of the whole
+  // command's time stays below the grants' ratio (~10) when the cost per grant is constant.
+  const ratios = ["synth", "policy", "grantsReport", "diff"].map((k) => [k, k10[k].seconds / k1[k].seconds]);
+  rows.push(["(n) 10k/1k time ratio", ratios.map(([k, r]) => `${k} ${r.toFixed(1)}`).join(", "), "", "", "<= 15 each", ratios.every(([, r]) => r <= 15)]);
+}
 
 if (!skipTest) {
   const tests = Array.from({ length: testRuns }, () => measure("npm test --silent", {}));
