@@ -324,6 +324,14 @@ describe("one meaning per fact, both ways (missing-from-output, catalog-isolatio
   });
 });
 
+describe("any other value (differs-from-model)", () => {
+  it("fails the workspace_host output (CI's deploy target) pointing at dev, and a storage root added to an adopted catalog", () => {
+    expect(attack("ref-prod", (j) => (j.output.workspace_host.value = DEV_HOST))).toEqual(["ref-prod output.workspace_host [differs-from-model]"]);
+    expect(attack("ref-prod", (j) => (j.resource.databricks_catalog.prod.storage_root = "s3://elsewhere/prod"))).toEqual(["ref-prod databricks_catalog.prod [unknown-construct]"]);
+    expect(attack("ref-prod", (j) => (j.resource.databricks_schema.prod__gold.name = "gold2"))).toEqual(["ref-prod databricks_schema.prod__gold [differs-from-model]"]);
+  });
+});
+
 describe("destruction and state (state-guard, catalog-protection)", () => {
   it("fails a removed block that destroys a catalog", () => {
     expect(attack("ref-prod", (j) => (j.removed = [{ from: "databricks_catalog.prod", lifecycle: { destroy: true } }]))).toEqual(["ref-prod removed[0] [state-guard]"]);

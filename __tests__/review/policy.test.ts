@@ -111,7 +111,7 @@ describe("policy fixtures: one injected violation each", () => {
 
   it("names who may write instead, for a write to another environment's catalog", () => {
     const line = lines(readSynthOutput(path.join(FIXTURES, "policy", "dev-modify-on-prod"))).find((l) => l.includes("[write-outside-own-environment]"))!;
-    expect(line).toContain("the model lets Databricks - Dev write only to no environment's catalog");
+    expect(line).toContain("the model lets Databricks - Dev write to no environment's catalog");
     expect(line).toContain("only Databricks - Account Admin, ml-pipelines-prod-service-principal may write to prod");
   });
 });

@@ -287,7 +287,7 @@ class Gate {
           principal: r.principal,
           securable: `${r.securableType} ${r.securable}`,
           privilege,
-          problem: `${privilege} writes to environment ${envKey}'s catalog ${catalog}; the model lets ${r.principal} write only to ${this.writableBy(r) || "no environment's catalog"}`,
+          problem: `${privilege} writes to environment ${envKey}'s catalog ${catalog}; ${this.writableBy(r) ? `the model lets ${r.principal} write only to ${this.writableBy(r)}` : `the model lets ${r.principal} write to no environment's catalog`}`,
           fix: `remove ${privilege}; only ${[...(writers ?? [])].map((w) => w.split("\u0000")[1]).sort().join(", ") || "no one"} may write to ${catalog}`,
         });
       }
