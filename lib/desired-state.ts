@@ -61,16 +61,27 @@ export type DesiredSecurable =
   /** `local`: the stack's own catalog (named through its resource), else a literal name. */
   | { readonly type: "catalog"; readonly name: string; readonly local: boolean }
   /** Always by literal name: the stacks grant on schemas only for promotion, in another stack's catalog. */
-  | { readonly type: "schema"; readonly catalog: string; readonly name: string };
+  | { readonly type: "schema"; readonly catalog: string; readonly name: string }
+  /** The sandboxes' managed storage (the model's sandbox.storage), by name. */
+  | { readonly type: "external_location"; readonly name: string };
 
-/** `metastore`, `catalog_dev`, `schema_dev__models`. */
+/** `metastore`, `catalog_dev`, `schema_dev__models`, `sandbox_storage` (one external location, whatever its name). */
 export function securableAddress(s: DesiredSecurable): string {
-  return s.type === "metastore" ? "metastore" : s.type === "catalog" ? `catalog_${s.name}` : logicalId(`schema_${s.catalog}`, s.name);
+  switch (s.type) {
+    case "metastore":
+      return "metastore";
+    case "catalog":
+      return `catalog_${s.name}`;
+    case "schema":
+      return logicalId(`schema_${s.catalog}`, s.name);
+    case "external_location":
+      return "sandbox_storage";
+  }
 }
 
-/** The securable's full name: the metastore ID, `dev`, `dev.models`. */
+/** The securable's full name: the metastore ID, `dev`, `dev.models`, the external location's name. */
 export function securableName(s: DesiredSecurable): string {
-  return s.type === "metastore" ? s.id : s.type === "catalog" ? s.name : `${s.catalog}.${s.name}`;
+  return s.type === "metastore" ? s.id : s.type === "schema" ? `${s.catalog}.${s.name}` : s.name;
 }
 
 export interface DesiredGrant {
@@ -280,6 +291,12 @@ function workspaceStack(model: EnvironmentModel, env: Environment): DesiredWorks
   if (model.metastore.grantsFrom.key === env.key) {
     for (const creator of model.sandbox.creators) {
       grant({ type: "metastore", id: model.metastore.id }, { kind: "group", group: creator }, level(RULES.sandboxCreators, "metastore"), `sandbox.creators in ${file}`, RULES.sandboxCreators);
+    }
+    // Without a metastore storage root, CREATE CATALOG needs a managed location on an external
+    // location where the creator holds CREATE_MANAGED_STORAGE, and only that.
+    const storage = model.sandbox.storage;
+    for (const creator of storage ? model.sandbox.creators : []) {
+      grant({ type: "external_location", name: storage!.externalLocation }, { kind: "group", group: creator }, level(RULES.sandboxStorage, "external_location"), `sandbox.storage in ${file}`, RULES.sandboxStorage);
     }
   }
 

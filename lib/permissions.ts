@@ -5,7 +5,7 @@
  */
 
 /** Securable types this project grants on. */
-export type SecurableType = "metastore" | "catalog" | "schema";
+export type SecurableType = "metastore" | "catalog" | "schema" | "external_location";
 
 /** Privileges on a catalog; all but CATALOG_ONLY are inherited by its schemas and objects. */
 const CATALOG_PRIVILEGES: readonly string[] = [
@@ -61,6 +61,17 @@ export const PRIVILEGES: { readonly [T in SecurableType]: readonly string[] } = 
   ],
   catalog: CATALOG_PRIVILEGES,
   schema: CATALOG_PRIVILEGES.filter((p) => !CATALOG_ONLY.includes(p)),
+  external_location: [
+    "ALL_PRIVILEGES",
+    "BROWSE",
+    "CREATE_EXTERNAL_TABLE",
+    "CREATE_EXTERNAL_VOLUME",
+    "CREATE_FOREIGN_SECURABLE",
+    "CREATE_MANAGED_STORAGE",
+    "MANAGE",
+    "READ_FILES",
+    "WRITE_FILES",
+  ],
 };
 
 /**
@@ -104,6 +115,13 @@ export const ACCESS_LEVELS = {
   create_catalog: {
     metastore: ["CREATE_CATALOG"],
   },
+  /**
+   * Give a new catalog its managed storage under an external location (`CREATE CATALOG ... MANAGED
+   * LOCATION`), and nothing else: no reading or writing of the location's files.
+   */
+  managed_storage: {
+    external_location: ["CREATE_MANAGED_STORAGE"],
+  },
 } as const satisfies { readonly [level: string]: { readonly [T in SecurableType]?: readonly string[] } };
 
 export type AccessLevel = keyof typeof ACCESS_LEVELS;
@@ -132,7 +150,8 @@ export function privilegesOf(level: AccessLevel, securable: SecurableType): read
  *   schema that holds the models, so it can copy a model version without retraining;
  * - the principal pull-request plans run as gets `browse` on every environment's catalog: it
  *   refreshes state, it never reads data or changes anything;
- * - the sandbox creators get `create_catalog` on the metastore.
+ * - the sandbox creators get `create_catalog` on the metastore, and `managed_storage` on the external
+ *   location the model names for sandbox catalogs when the metastore has no storage root.
  */
 export const RULES = {
   servicePrincipalOwnCatalog: "all",
@@ -140,6 +159,7 @@ export const RULES = {
   promotionSourceSchema: "read",
   planPrincipalCatalog: "browse",
   sandboxCreators: "create_catalog",
+  sandboxStorage: "managed_storage",
 } as const satisfies { readonly [rule: string]: AccessLevel };
 
 /** Sorted, de-duplicated privileges: the form every grant is declared and compared in. */

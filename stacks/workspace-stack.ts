@@ -49,7 +49,7 @@ export class WorkspaceStack extends IndependentStack {
     for (const grant of desired.grants) {
       const s = grant.securable;
       if (s.type === "catalog" && s.local) catalog.grant(grant, granteeOf(grant.principal), principalAddressKey(grant.principal));
-      else if (s.type === "metastore") sandbox.push({ grant, grantee: granteeOf(grant.principal), addressKey: principalAddressKey(grant.principal) });
+      else if (s.type === "metastore" || s.type === "external_location") sandbox.push({ grant, grantee: granteeOf(grant.principal), addressKey: principalAddressKey(grant.principal) });
       else promotion.push(grant);
     }
     for (const binding of desired.bindings) catalog.bindReadOnly(binding);

@@ -15,7 +15,7 @@ import { readOutputTree } from "../../lib/gate/read";
 import { ReviewInputError, type SynthesizedStack } from "../../lib/review/output";
 import type { EnvironmentModel } from "../../lib/model/types";
 import { SynthCheckError, synthToDirectory } from "../../lib/synth";
-import { ROOT, defaultModel, isolatedModel, synthModel } from "../helpers";
+import { ROOT, defaultModel, defaultModelData, isolatedModel, modelFrom, synthModel } from "../helpers";
 import { edited } from "../review/support";
 import { loadEnvironmentModel } from "../../lib/model/load";
 
@@ -321,6 +321,30 @@ describe("one meaning per fact, both ways (missing-from-output, catalog-isolatio
     expect(attack("ref-prod", (j) => delete j.resource.databricks_catalog.prod.owner)).toEqual(["ref-prod databricks_catalog.prod [catalog-owner]"]);
     expect(attack("ref-prod", (j) => (j.resource.databricks_catalog.prod.owner = "Databricks - Dev"))).toEqual(["ref-prod databricks_catalog.prod [catalog-owner]"]);
     expect(attack("ref-dev", (j) => (j.resource.databricks_schema.dev__gold.owner = "Databricks - Dev"))).toEqual(["ref-dev databricks_schema.dev__gold [catalog-owner]"]);
+  });
+});
+
+describe("sandbox storage (sandbox.storage): exactly CREATE_MANAGED_STORAGE for the creators", () => {
+  const data = defaultModelData();
+  data.sandbox.storage = { externalLocation: "ref-ml-core-dev-sandboxes", url: "s3://ref-ml-core-dev-workspace-bucket/sandboxes" };
+  const withStorage = modelFrom(data);
+  outputs.set(withStorage, synthModel(withStorage).output);
+  const grant = (j: any) => j.resource.databricks_grant.sandbox_storage__group_dev;
+
+  it("passes the grant the model gives, and nothing more", () => {
+    expect(found(outputs.get(withStorage)!, withStorage)).toEqual([]);
+    expect(grant(outputs.get(withStorage)!.find((x) => x.name === "ref-dev")!.json)).toEqual(
+      expect.objectContaining({ external_location: "ref-ml-core-dev-sandboxes", privileges: ["CREATE_MANAGED_STORAGE"] }),
+    );
+  });
+
+  it("fails reading or writing the location's files, or the grant on another location", () => {
+    expect(attack("ref-dev", (j) => grant(j).privileges.push("READ_FILES", "WRITE_FILES"), withStorage)).toEqual(Array(2).fill("ref-dev databricks_grant.sandbox_storage__group_dev [exceeds-model]"));
+    expect(attack("ref-dev", (j) => (grant(j).external_location = "prod-landing"), withStorage)).toEqual(["ref-dev databricks_grant.sandbox_storage__group_dev [exceeds-model]"]);
+  });
+
+  it("fails the grant where the model has no sandbox storage", () => {
+    expect(found(outputs.get(withStorage)!, model)).toEqual(["ref-dev databricks_grant.sandbox_storage__group_dev [exceeds-model]"]);
   });
 });
 

@@ -43,7 +43,9 @@ export class UnityGrant extends Construct {
         ? { metastore: securable.id }
         : securable.type === "catalog"
           ? { catalog: props.securableRef ?? securable.name }
-          : { schema: props.securableRef ?? `${securable.catalog}.${securable.name}` };
+          : securable.type === "schema"
+            ? { schema: props.securableRef ?? `${securable.catalog}.${securable.name}` }
+            : { externalLocation: securable.name };
     this.resource = new Grant(this, "resource", { ...target, principal: grantee.principal, privileges: [...grant.privileges] });
     this.resource.overrideLogicalId(grant.id);
     if (grant.importId !== undefined) importExisting(this.resource, grant.importId);

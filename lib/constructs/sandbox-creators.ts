@@ -4,7 +4,10 @@ import { UnityGrant } from "./grant";
 import type { IGrantee } from "./grantee";
 
 export interface SandboxCreatorsProps {
-  /** The metastore grants of the desired state (`CREATE_CATALOG` for each creator group), with their grantees. */
+  /**
+   * The sandbox grants of the desired state, with their grantees: `CREATE_CATALOG` on the metastore
+   * for each creator group, and `CREATE_MANAGED_STORAGE` on the sandboxes' external location if any.
+   */
   readonly grants: readonly { readonly grant: DesiredGrant; readonly grantee: IGrantee; readonly addressKey: string }[];
 }
 
@@ -17,6 +20,9 @@ export interface SandboxCreatorsProps {
 export class SandboxCreators extends Construct {
   constructor(scope: Construct, id: string, props: SandboxCreatorsProps) {
     super(scope, id);
-    for (const { grant, grantee, addressKey } of props.grants) new UnityGrant(this, addressKey, { grant, grantee });
+    for (const { grant, grantee, addressKey } of props.grants) {
+      // Construct IDs of the metastore grants stay the group's key (their paths predate storage).
+      new UnityGrant(this, grant.securable.type === "metastore" ? addressKey : `${grant.securable.type}-${addressKey}`, { grant, grantee });
+    }
   }
 }

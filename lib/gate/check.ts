@@ -150,7 +150,7 @@ class Gate {
     for (const s of desired.stacks) this.expected.set(s.name, expectedStack(s));
     for (const { grant } of desired.grants) {
       const s = grant.securable;
-      if (s.type === "metastore" || isReadOnly(grant.privileges)) continue;
+      if (s.type === "metastore" || s.type === "external_location" || isReadOnly(grant.privileges)) continue;
       const id = principalIdentity(grant.principal);
       const catalog = s.type === "catalog" ? s.name : s.catalog;
       const set = this.writers.get(catalog) ?? new Set<string>();

@@ -116,7 +116,13 @@ function workspaceStack(stack: DesiredWorkspaceStack): ExpectedStack {
   for (const g of stack.grants) {
     const s = g.securable;
     const target: { [attr: string]: Expected } =
-      s.type === "metastore" ? { metastore: s.id } : s.type === "catalog" ? { catalog: s.local ? catalogRef : s.name } : { schema: `${s.catalog}.${s.name}` };
+      s.type === "metastore"
+        ? { metastore: s.id }
+        : s.type === "catalog"
+          ? { catalog: s.local ? catalogRef : s.name }
+          : s.type === "schema"
+            ? { schema: `${s.catalog}.${s.name}` }
+            : { external_location: s.name };
     resource.databricks_grant[g.id] = { ...target, principal: principalRef(g.principal), privileges: [...g.privileges] };
     if (g.importId !== undefined) imports.push({ to: `databricks_grant.${g.id}`, id: g.importId });
   }

@@ -32,6 +32,8 @@ const STACK_NAME = /^[a-zA-Z][a-zA-Z0-9_-]{0,62}$/;
 const PROFILE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 const HOSTNAME = /^(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)+$/;
 const STORAGE_ROOT = /^(s3|abfss|gs|r2):\/\/[^\s]+$/;
+/** Unity Catalog external location names as this project accepts them. */
+const EXTERNAL_LOCATION = /^[A-Za-z0-9][A-Za-z0-9_-]{0,254}$/;
 const S3_BUCKET = /^(?!xn--)(?!.*-s3alias$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 /** Display names of groups and service principals: printable, no surrounding spaces. */
 const DISPLAY_NAME = /^[^\s\x00-\x1f\x7f](?:[^\x00-\x1f\x7f]{0,254}[^\s\x00-\x1f\x7f])?$/;
@@ -459,9 +461,24 @@ function validate(data: Json, check: Checker, source: string): EnvironmentModel 
   }
 
   // Sandbox.
-  const sandbox = check.object(["sandbox"], root.sandbox, ["catalogName", "creators"], [], "sandbox");
+  const sandbox = check.object(["sandbox"], root.sandbox, ["catalogName", "creators"], ["storage"], "sandbox");
   let catalogPattern: string | undefined;
   let creators: Group[] | undefined;
+  let sandboxStorage: { externalLocation: string; url: string } | undefined;
+  if (sandbox && sandbox.storage !== undefined && sandbox.storage !== null) {
+    const st = check.object(["sandbox", "storage"], sandbox.storage, ["externalLocation", "url"], [], "sandbox.storage");
+    if (st) {
+      const externalLocation = check.string(
+        ["sandbox", "storage", "externalLocation"],
+        st.externalLocation,
+        EXTERNAL_LOCATION,
+        "an external location name (letters, digits, underscores, hyphens)",
+        "write the external location's name as `databricks external-locations list` shows it",
+      );
+      const url = check.string(["sandbox", "storage", "url"], st.url, STORAGE_ROOT, "a storage URL (s3://, abfss://, gs://, r2://)", "write the external location's URL, e.g. s3://ref-ml-core-dev-workspace-bucket/sandboxes");
+      if (externalLocation !== undefined && url !== undefined) sandboxStorage = { externalLocation, url: url.replace(/\/+$/, "") };
+    }
+  }
   if (sandbox) {
     catalogPattern = check.string(
       ["sandbox", "catalogName"],
@@ -622,7 +639,7 @@ function validate(data: Json, check: Checker, source: string): EnvironmentModel 
     source,
     metastore: { id: metastoreId!, grantsFrom: envByKey.get(grantsFrom!)! },
     groups: [...groups].sort(byKey),
-    sandbox: { catalogName: catalogPattern!, creators: [...creators!].sort(byKey) },
+    sandbox: { catalogName: catalogPattern!, creators: [...creators!].sort(byKey), ...(sandboxStorage ? { storage: sandboxStorage } : {}) },
     environments: inFileOrder,
     production: envByKey.get(production ?? (envByKey.has("prod") ? "prod" : inFileOrder[inFileOrder.length - 1].key))!,
     access: access

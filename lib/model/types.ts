@@ -87,6 +87,12 @@ export interface EnvironmentModel {
     readonly catalogName: string;
     /** Groups whose members may create (and then own) sandbox catalogs. Sorted by key. */
     readonly creators: readonly Group[];
+    /**
+     * Where sandbox catalogs keep their managed storage when the metastore has none: an external
+     * location (by name) and its URL, under which `CREATE CATALOG ... MANAGED LOCATION` names a path.
+     * @default - none: the metastore's storage root
+     */
+    readonly storage?: { readonly externalLocation: string; readonly url: string };
   };
   /** In file order (the deploy order people read). */
   readonly environments: readonly Environment[];
