@@ -4,7 +4,7 @@ import { Testing, TerraformStack } from "cdktf";
 import { Grant } from "@cdktf/provider-databricks/lib/grant";
 import { DatabricksProvider } from "@cdktf/provider-databricks/lib/provider";
 import { stringify } from "yaml";
-import { movedFrom } from "../lib/constructs/state-blocks";
+import { declareMoved } from "../lib/constructs/state-blocks";
 import { MANIFEST_FILE, addressManifest, checkAddresses, type AddressManifest } from "../lib/review/addresses";
 import type { StackJson } from "../lib/review/output";
 import { ROOT, defaultModel, defaultModelData, modelFrom, synthModel } from "./helpers";
@@ -37,7 +37,7 @@ describe("stable Terraform addresses", () => {
     delete dev.resource.databricks_grant.catalog_dev__group_dev;
     const problems = checkAddresses(committed, changed);
     expect(problems).toEqual([
-      expect.stringMatching(/^ref-dev: databricks_grant\.catalog_dev__group_dev is no longer declared, so Terraform would DESTROY it .*movedFrom\(newResource, "databricks_grant\.catalog_dev__group_dev"\)/),
+      expect.stringMatching(/^ref-dev: databricks_grant\.catalog_dev__group_dev is no longer declared, so Terraform would DESTROY it .*moved\.ref-dev: \{ databricks_grant\.catalog_dev__group_dev: <new address> \}/),
       expect.stringMatching(/^ref-dev: databricks_grant\.catalog_dev__devs is new/),
     ]);
   });
@@ -51,11 +51,11 @@ describe("stable Terraform addresses", () => {
     expect(checkAddresses(committed, changed).filter((p) => p.includes("DESTROY"))).toEqual([]);
   });
 
-  it("reads the moved block that movedFrom writes, which keeps the renamed resource in state", () => {
+  it("reads the moved block that declareMoved writes, which keeps the renamed resource in state", () => {
     const stack = new TerraformStack(Testing.app(), "s");
     new DatabricksProvider(stack, "p", {});
-    const grant = new Grant(stack, "new", { catalog: "dev", principal: "g", privileges: ["USE_CATALOG"] });
-    movedFrom(grant, "databricks_grant.old");
+    new Grant(stack, "new", { catalog: "dev", principal: "g", privileges: ["USE_CATALOG"] });
+    declareMoved(stack, "databricks_grant.old", "databricks_grant.new");
     const json = JSON.parse(Testing.synth(stack)) as StackJson;
     expect(json.moved).toEqual([{ from: "databricks_grant.old", to: "databricks_grant.new" }]);
     expect(json.resource?.databricks_grant?.new).toBeDefined();

@@ -8,6 +8,7 @@
  */
 import { RULES, normalizePrivileges, privilegesOf, type AccessLevel, type SecurableType } from "./permissions";
 import type { Account, Environment, EnvironmentModel, GitHub, Group, RemoteState } from "./model/types";
+import { ModelError, type ModelIssue } from "./model/errors";
 
 /** The provider this project uses, pinned (the version @cdktf/provider-databricks 15.16.1 was generated for). */
 export const PROVIDER = { localName: "databricks", source: "databricks/databricks", version: "1.99.0" } as const;
@@ -146,6 +147,8 @@ interface StackBase {
   readonly name: string;
   readonly provider: { readonly host: string; readonly profile: string; readonly accountId?: string };
   readonly backend: DesiredBackend;
+  /** Renamed addresses (the model's `moved`): each a `moved` block, to an address the stack declares. */
+  readonly moves: readonly { readonly from: string; readonly to: string }[];
 }
 
 export interface DesiredWorkspaceStack extends StackBase {
@@ -203,6 +206,7 @@ export function pullRequestSubject(repository: string): string {
 export function desiredState(model: EnvironmentModel): DesiredState {
   const stacks: DesiredStack[] = model.environments.map((env) => workspaceStack(model, env));
   if (model.account && model.github) stacks.push(accountStack(model, model.account, model.github));
+  checkMoves(model, stacks);
   const grants = stacks.flatMap((s) => (s.kind === "workspace" ? s.grants.map((grant) => ({ stack: s.name, grant })) : []));
   return { model, stacks, grants };
 }
@@ -334,6 +338,7 @@ function workspaceStack(model: EnvironmentModel, env: Environment): DesiredWorks
     grants,
     bindings,
     outputs,
+    moves: model.moved[env.stackName] ?? [],
   };
 }
 
@@ -360,8 +365,44 @@ function accountStack(model: EnvironmentModel, account: Account, github: GitHub)
     deployerLookups: model.environments,
     planLookup: { id: "plan", applicationId: github.planServicePrincipal.applicationId },
     policies,
+    moves: model.moved[account.stackName] ?? [],
     assignments: model.environments.flatMap((env) =>
       env.workspace.id === undefined ? [] : [{ id: logicalId("plan", `workspace_${env.key}`), environment: env, workspaceId: env.workspace.id, permissions: ["USER"] as const }],
     ),
   };
+}
+
+/** Every resource address a stack declares (not data sources: those are never moved). */
+export function resourceAddresses(stack: DesiredStack): string[] {
+  if (stack.kind === "account") {
+    return [
+      ...stack.policies.map((p) => `databricks_service_principal_federation_policy.${p.id}`),
+      ...stack.assignments.map((a) => `databricks_mws_permission_assignment.${a.id}`),
+    ];
+  }
+  return [
+    `databricks_service_principal.${stack.environment.key}`,
+    `databricks_catalog.${stack.catalog.id}`,
+    ...stack.catalog.schemas.map((s) => `databricks_schema.${s.id}`),
+    ...stack.grants.map((g) => `databricks_grant.${g.id}`),
+    ...stack.bindings.map((b) => `databricks_workspace_binding.${b.id}`),
+  ];
+}
+
+/**
+ * A rename must land on an address the stack declares, and its old address must be gone: otherwise
+ * the moved block would re-address state onto nothing (or onto a second resource).
+ */
+function checkMoves(model: EnvironmentModel, stacks: readonly DesiredStack[]): void {
+  const issues: ModelIssue[] = [];
+  for (const stack of stacks) {
+    if (stack.moves.length === 0) continue;
+    const declared = new Set(resourceAddresses(stack));
+    for (const { from, to } of stack.moves) {
+      const path = `moved.${stack.name}.${from}`;
+      if (!declared.has(to)) issues.push({ path, problem: `moves to ${to}, which ${stack.name} does not declare`, fix: `name the new address as terraform plan shows it (e.g. ${[...declared].find((a) => a.startsWith(to.split(".")[0])) ?? [...declared][0]})`, value: to });
+      if (declared.has(from)) issues.push({ path, problem: `moves from ${from}, which ${stack.name} still declares`, fix: "remove the rename: the old address still exists", value: from });
+    }
+  }
+  if (issues.length > 0) throw new ModelError(model.source, issues);
 }

@@ -6,6 +6,7 @@ import { ServicePrincipalFederationPolicy } from "@cdktf/provider-databricks/lib
 import { MwsPermissionAssignment } from "@cdktf/provider-databricks/lib/mws-permission-assignment";
 import { GITHUB_ISSUER, type DesiredAccountStack } from "../lib/desired-state";
 import { configureStateBackend } from "../lib/constructs/state-backend";
+import { declareMoved } from "../lib/constructs/state-blocks";
 import { TargetProvider } from "../lib/constructs/target-provider";
 
 export { GITHUB_ISSUER, environmentSubject, pullRequestSubject } from "../lib/desired-state";
@@ -58,6 +59,7 @@ export class AccountStack extends IndependentStack {
       });
       p.overrideLogicalId(policy.id);
     }
+    for (const move of desired.moves) declareMoved(this, move.from, move.to);
     // The plan principal must be able to sign in to each workspace; with the workspace IDs known it
     // is assigned here, otherwise by hand (README).
     for (const assignment of desired.assignments) {

@@ -10,6 +10,7 @@ import type { IGrantee } from "../lib/constructs/grantee";
 import { PromotionAccess } from "../lib/constructs/promotion-access";
 import { SandboxCreators } from "../lib/constructs/sandbox-creators";
 import { configureStateBackend } from "../lib/constructs/state-backend";
+import { declareMoved } from "../lib/constructs/state-blocks";
 
 export interface WorkspaceStackProps {
   /** What this stack declares, from the desired state (lib/desired-state.ts). */
@@ -55,6 +56,8 @@ export class WorkspaceStack extends IndependentStack {
     for (const binding of desired.bindings) catalog.bindReadOnly(binding);
     if (promotion.length > 0) new PromotionAccess(this, "promotion", { grants: promotion, grantee: principal });
     if (sandbox.length > 0) new SandboxCreators(this, "sandbox", { grants: sandbox });
+
+    for (const move of desired.moves) declareMoved(this, move.from, move.to);
 
     // Facts the bundles and CI need (the application ID is CI's DATABRICKS_CLIENT_ID).
     for (const output of desired.outputs) {

@@ -373,7 +373,7 @@ describe("destruction and state (state-guard, catalog-protection)", () => {
   });
 
   it("fails a moved block, even onto a protected address", () => {
-    expect(attack("ref-prod", (j) => (j.moved = [{ from: "databricks_catalog.old", to: "databricks_catalog.prod" }]))).toEqual(["ref-prod moved[0] [state-guard]"]);
+    expect(attack("ref-prod", (j) => (j.moved = [{ from: "databricks_catalog.old", to: "databricks_catalog.prod" }]))).toEqual(["ref-prod moved databricks_catalog.old [state-guard]"]);
   });
 
   it("fails a local state path or an S3 key that is another stack's", () => {
@@ -407,5 +407,35 @@ describe("changes through the constructs (synth refuses)", () => {
       g.overrideLogicalId("catalog_prod__group_prod_readonly");
     });
     expect(run).toThrow(/\[duplicate-logical-id\] declared by both ref-prod\/catalog\/grants\/group_prod_readonly\/resource and ref-prod\/twin/);
+  });
+});
+
+describe("renames (the model's `moved`)", () => {
+  const renamed = (moved: unknown) => {
+    const data = defaultModelData();
+    data.access.developers = data.access.dev;
+    delete data.access.dev;
+    data.groups.developers = data.groups.dev;
+    delete data.groups.dev;
+    data.sandbox.creators = ["developers"];
+    data.moved = moved;
+    return modelFrom(data);
+  };
+  const move = { "ref-dev": { "databricks_grant.catalog_dev__group_dev": "databricks_grant.catalog_dev__group_developers" } };
+
+  it("passes the moved block of a rename the model declares, and fails one it does not", () => {
+    const m = renamed(move);
+    outputs.set(m, synthModel(m).output);
+    expect(found(outputs.get(m)!, m)).toEqual([]);
+    expect(attack("ref-dev", (j) => j.moved.push({ from: "databricks_catalog.old", to: "databricks_catalog.dev" }), m)).toEqual(["ref-dev moved databricks_catalog.old [state-guard]"]);
+    expect(attack("ref-dev", (j) => (j.moved[0].to = "databricks_grant.catalog_dev__group_account_admin"), m)).toEqual(["ref-dev moved databricks_grant.catalog_dev__group_dev [state-guard]"]);
+    expect(attack("ref-dev", (j) => delete j.moved, m)).toEqual(["ref-dev moved databricks_grant.catalog_dev__group_dev [missing-from-output]"]);
+  });
+
+  it("rejects a rename onto an address the stack does not declare, or from one it still does", () => {
+    expect(() => desiredState(renamed({ "ref-dev": { "databricks_grant.catalog_dev__group_dev": "databricks_grant.nowhere" } }))).toThrow(
+      /moved\.ref-dev\.databricks_grant\.catalog_dev__group_dev: moves to databricks_grant\.nowhere, which ref-dev does not declare/,
+    );
+    expect(() => desiredState(renamed({ "ref-dev": { "databricks_grant.catalog_dev__sp_dev": "databricks_grant.catalog_dev__group_developers" } }))).toThrow(/which ref-dev still declares/);
   });
 });

@@ -180,7 +180,7 @@ describe("grants diff over real output", () => {
     expect(change.summary).toBe(
       "declared by ref-dev databricks_grant.catalog_dev__group_dev_renamed (was ref-dev databricks_grant.catalog_dev__group_dev): without a moved block Terraform destroys the old grant " +
         "(revoking EXECUTE, READ_VOLUME, SELECT, USE_CATALOG, USE_SCHEMA) and creates the new one, in no fixed order, so the privileges can end up revoked. " +
-        "Fix: add a moved block from databricks_grant.catalog_dev__group_dev to databricks_grant.catalog_dev__group_dev_renamed (movedFrom in lib/constructs/state-blocks.ts)",
+        "Fix: declare the rename in the model (moved.ref-dev: { databricks_grant.catalog_dev__group_dev: databricks_grant.catalog_dev__group_dev_renamed }), which writes the moved block",
     );
     expect(renderDiffMarkdown([change])).toContain("| **! risk** |  | re-grant | Databricks - Dev (group) | catalog dev | declared by ref-dev");
   });

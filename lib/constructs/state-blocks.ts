@@ -21,6 +21,16 @@ function addStackBlock(resource: TerraformResource, kind: "import" | "moved", bl
   stack.addOverride(kind, [...blocks]);
 }
 
+/** Declares a rename in a stack: a `moved` block from one address to another (the model's `moved`). */
+export function declareMoved(stack: TerraformStack, from: string, to: string): void {
+  const kinds = blocksByStack.get(stack) ?? new Map<"import" | "moved", Block[]>();
+  blocksByStack.set(stack, kinds);
+  const blocks = kinds.get("moved") ?? [];
+  kinds.set("moved", blocks);
+  blocks.push({ from, to });
+  stack.addOverride("moved", [...blocks]);
+}
+
 /** The resource's Terraform address; final only once its logical ID is. */
 function addressOf(resource: TerraformResource): string {
   return `${resource.terraformResourceType}.${resource.friendlyUniqueId}`;
@@ -33,13 +43,4 @@ function addressOf(resource: TerraformResource): string {
  */
 export function importExisting(resource: TerraformResource, id: string): void {
   addStackBlock(resource, "import", { to: addressOf(resource), id });
-}
-
-/**
- * Keeps a resource whose address changed: a `moved` block from its old address, so Terraform
- * renames it in state instead of destroying and recreating it. Call it after the resource's logical
- * ID is final. See terraform-addresses.json and `npm run addresses:update`.
- */
-export function movedFrom(resource: TerraformResource, oldAddress: string): void {
-  addStackBlock(resource, "moved", { from: oldAddress, to: addressOf(resource) });
 }

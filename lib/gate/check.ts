@@ -402,10 +402,11 @@ class Gate {
     }
 
     this.imports(name, actual.import, (exp.import ?? []) as { to: string; id: string }[]);
+    this.moves(name, actual.moved, (exp.moved ?? []) as { from: string; to: string }[]);
     if (actual.terraform !== undefined || exp.terraform !== undefined) this.body(name, { kind: "top", type: "terraform", address: "terraform" }, actual.terraform, exp.terraform, []);
 
     for (const [key, value] of Object.entries(actual)) {
-      if (["//", "resource", "data", "provider", "variable", "output", "import", "terraform"].includes(key)) continue;
+      if (["//", "resource", "data", "provider", "variable", "output", "import", "moved", "terraform"].includes(key)) continue;
       const state = key === "removed" || key === "moved";
       for (const [i, body] of (Array.isArray(value) ? value : [value]).entries()) {
         const what = isObject(body) ? ` (${Object.entries(body).filter(([k]) => k !== "//" && k !== "lifecycle").map(([k, v]) => `${k} = ${show(v)}`).join(", ")})` : "";
@@ -441,6 +442,28 @@ class Gate {
     }
     for (const [to, id] of want) {
       if (!seen.has(to)) this.push("missing-from-output", { stack, resource: `import ${to}`, problem: `the model adopts ${JSON.stringify(id)} into ${to}, but the output has no import block for it, so the first apply would try to create it` });
+    }
+  }
+
+  /** Moved blocks: exactly the model's renames (`moved` in the model), each onto an address the stack declares. */
+  private moves(stack: string, actual: unknown, expected: readonly { from: string; to: string }[]): void {
+    const want = new Map(expected.map((m) => [m.from, m.to]));
+    const seen = new Set<string>();
+    for (const [n, block] of (actual === undefined ? [] : Array.isArray(actual) ? actual : [actual]).entries()) {
+      const from = isObject(block) ? text(block.from) : `moved[${n}]`;
+      const to = isObject(block) ? block.to : undefined;
+      const extra = isObject(block) ? Object.keys(block).filter((k) => k !== "from" && k !== "to" && k !== "//") : [];
+      const at = { stack, resource: `moved ${from}` };
+      if (!want.has(from) || seen.has(from)) {
+        this.push("state-guard", { ...at, problem: `a moved block from ${from} to ${show(to)} re-addresses state; the model declares no such rename${seen.has(from) ? " (moved twice)" : ""}`, fix: `remove it, or declare the rename in ${this.model.source} (moved.${stack})` });
+      } else if (to !== want.get(from)) {
+        this.push("state-guard", { ...at, problem: `moves ${from} to ${show(to)}, not to ${want.get(from)} as the model says`, fix: `move it to ${want.get(from)}` });
+      }
+      if (extra.length > 0) this.push("unknown-construct", { ...at, problem: `the moved block sets ${extra.join(", ")}; the model's set only from and to` });
+      seen.add(from);
+    }
+    for (const [from, to] of want) {
+      if (!seen.has(from)) this.push("missing-from-output", { stack, resource: `moved ${from}`, problem: `the model renames ${from} to ${to}, but the output has no moved block for it, so terraform would destroy the old and create the new` });
     }
   }
 

@@ -140,6 +140,7 @@ function workspaceStack(stack: DesiredWorkspaceStack): ExpectedStack {
   };
   if (stack.groupLookups.length > 0) out.data = { databricks_group: Object.fromEntries(stack.groupLookups.map((g) => [g.key, { display_name: g.displayName }])) };
   if (imports.length > 0) out.import = imports;
+  if (stack.moves.length > 0) out.moved = stack.moves.map((m) => ({ from: m.from, to: m.to }));
   return out;
 }
 
@@ -160,6 +161,7 @@ function accountStack(stack: DesiredAccountStack): ExpectedStack {
   }
   return {
     ...common(stack),
+    ...(stack.moves.length > 0 ? { moved: stack.moves.map((m) => ({ from: m.from, to: m.to })) } : {}),
     data: {
       databricks_service_principal: {
         ...Object.fromEntries(stack.deployerLookups.map((env) => [env.key, { display_name: env.servicePrincipal }])),

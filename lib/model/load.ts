@@ -32,6 +32,8 @@ const STACK_NAME = /^[a-zA-Z][a-zA-Z0-9_-]{0,62}$/;
 const PROFILE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 const HOSTNAME = /^(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)+$/;
 const STORAGE_ROOT = /^(s3|abfss|gs|r2):\/\/[^\s]+$/;
+/** A managed resource's address, `databricks_<type>.<name>` (data sources and modules cannot be moved here). */
+const ADDRESS = /^databricks_[a-z0-9_]+\.[A-Za-z0-9_-]+$/;
 /** Unity Catalog external location names as this project accepts them. */
 const EXTERNAL_LOCATION = /^[A-Za-z0-9][A-Za-z0-9_-]{0,254}$/;
 const S3_BUCKET = /^(?!xn--)(?!.*-s3alias$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
@@ -335,7 +337,7 @@ function validate(data: Json, check: Checker, source: string): EnvironmentModel 
     [],
     data,
     ["metastore", "groups", "environments", "access", "sandbox"],
-    ["account", "github", "state", "legacyServicePrincipals", "production"],
+    ["account", "github", "state", "legacyServicePrincipals", "production", "moved"],
     "the environment model",
     "report",
   );
@@ -548,6 +550,24 @@ function validate(data: Json, check: Checker, source: string): EnvironmentModel 
 
   const stackNames = raws.map((r) => r.stackName).filter((n): n is string => n !== undefined);
   const account = readAccount(check, root.account, stackNames);
+  // Renames: stack -> { old address: new address }. Whether the new address exists is checked
+  // against the desired state (lib/desired-state.ts), which knows every address.
+  const moved: { [stack: string]: { from: string; to: string }[] } = {};
+  for (const [stack, renames] of namedMap(check, ["moved"], root.moved)) {
+    if (![...stackNames, ...(account ? [account.stackName] : [])].includes(stack)) {
+      check.report(["moved", stack], "names a stack the model does not have", `use one of: ${stackNames.join(", ")}`, stack);
+      continue;
+    }
+    for (const [from, to] of namedMap(check, ["moved", stack], renames)) {
+      const path = ["moved", stack, from];
+      if (!ADDRESS.test(from)) check.report(path, "the old address is not a Terraform resource address", "write it as terraform plan shows it, e.g. databricks_grant.catalog_dev__group_dev", from);
+      const target = check.string(path, to, ADDRESS, "a Terraform resource address", "write the new address as terraform plan shows it, e.g. databricks_grant.catalog_dev__group_developers");
+      if (target !== undefined && ADDRESS.test(from)) {
+        if (target.split(".")[0] !== from.split(".")[0]) check.report(path, "moves a resource to another resource type", "a moved block keeps the type: rename within databricks_grant, databricks_schema, ...", to);
+        else (moved[stack] ??= []).push({ from, to: target });
+      }
+    }
+  }
   const legacy: { name: string; applicationId: string }[] = [];
   for (const [name, value] of namedMap(check, ["legacyServicePrincipals"], root.legacyServicePrincipals)) {
     const id = check.string(["legacyServicePrincipals", name], value, UUID, "an application ID (a lower-case UUID)", "copy the principal's application ID from the account console");
@@ -656,6 +676,7 @@ function validate(data: Json, check: Checker, source: string): EnvironmentModel 
     ...(github ? { github } : {}),
     ...(state ? { state } : {}),
     legacyServicePrincipals: legacy.sort((a, b) => (a.name < b.name ? -1 : 1)),
+    moved,
   };
 }
 

@@ -118,6 +118,12 @@ export interface EnvironmentModel {
   readonly state?: RemoteState;
   /** Principals this project never grants to (the legacy single CI principal). */
   readonly legacyServicePrincipals: readonly { readonly name: string; readonly applicationId: string }[];
+  /**
+   * Renamed addresses, per stack name: old address -> new address. Each becomes a `moved` block, so
+   * Terraform renames the resource in state instead of destroying and creating it.
+   * @default - none
+   */
+  readonly moved: { readonly [stack: string]: readonly { readonly from: string; readonly to: string }[] };
 }
 
 export interface Account {

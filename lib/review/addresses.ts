@@ -52,7 +52,7 @@ export function checkAddresses(committed: AddressManifest, stacks: readonly Synt
         data
           ? `${stack}: ${address} is no longer declared (a data source; nothing is destroyed). When intended: ${update}.`
           : `${stack}: ${address} is no longer declared, so Terraform would DESTROY it (and create anew whatever replaced it). ` +
-              `Fix: if its construct ID or name changed, keep the old address with a moved block (movedFrom(newResource, "${address}") from lib/constructs/state-blocks.ts); ` +
+              `Fix: if its construct ID or name changed, keep it in state with a rename in the model (moved.${stack}: { ${address}: <new address> } in environments.yaml, which becomes a moved block); ` +
               `if the removal is intended, ${update}.`,
       );
     }

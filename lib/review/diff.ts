@@ -187,7 +187,7 @@ function reGrant(
   const fixes = unmoved.map((d) => {
     const to = fresh.find((x) => x.stack === d.stack);
     return to
-      ? `add a moved block from ${d.resource} to ${to.resource} (movedFrom in lib/constructs/state-blocks.ts)`
+      ? `declare the rename in the model (moved.${d.stack}: { ${d.resource}: ${to.resource} }), which writes the moved block`
       : `a moved block cannot cross stacks: run \`terraform state rm '${d.resource}'\` for ${d.stack} before it applies, so that its destroy revokes nothing`;
   });
   return {
