@@ -49,15 +49,20 @@ describe("synth's output swap", () => {
     expect(strayEntries(dir)).toEqual([]);
   });
 
-  it("turns a plain cdktf.out (a fresh clone with files committed under it) into a link, dropping the files", () => {
+  it("turns a plain cdktf.out (a fresh clone with files committed under it) into a link, dropping the files, working data too", () => {
     const { dir, out } = project();
     fs.mkdirSync(path.join(out, "stacks", "ref-prod"), { recursive: true });
     fs.writeFileSync(path.join(out, "stacks", "ref-prod", "prod_override.tf.json"), "{}");
     fs.mkdirSync(path.join(out, "stacks", "ref-prod", ".terraform"));
     expect(runApp({ CDKTF_OUTDIR: out }).status).toBe(0);
     expect(fs.existsSync(path.join(out, "stacks", "ref-prod", "prod_override.tf.json"))).toBe(false);
-    expect(fs.existsSync(path.join(out, "stacks", "ref-prod", ".terraform"))).toBe(true);
+    // A committed .terraform could hold a provider binary: never carried out of a plain directory.
+    expect(fs.existsSync(path.join(out, "stacks", "ref-prod", ".terraform"))).toBe(false);
     expect(strayEntries(dir)).toEqual([]);
+    // From synth's own generation, terraform's working data is kept.
+    fs.mkdirSync(path.join(out, "stacks", "ref-prod", ".terraform"));
+    expect(runApp({ CDKTF_OUTDIR: out }).status).toBe(0);
+    expect(fs.existsSync(path.join(out, "stacks", "ref-prod", ".terraform"))).toBe(true);
   });
 
   it("cleans up what a killed run left: generations, links and temporary directories of dead processes", () => {

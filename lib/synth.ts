@@ -60,7 +60,10 @@ export function synthToDirectory(build: (outdir: string) => BuiltApp, outdir: st
     const { violations } = checkGate(readOutputTree(generation), built.desired ?? desiredState(built.model));
     if (violations.length > 0) throw new SynthCheckError(violations.map(formatViolation));
     const previous = currentOutput(target);
-    if (previous) carryOverWorkingData(previous, generation);
+    // Working data is carried over only from a generation synth itself made: a plain cdktf.out is
+    // an older output or a checkout, and a `.terraform` (a provider binary) or lock file committed
+    // there would otherwise reach terraform unchecked. Terraform downloads them again instead.
+    if (previous && previous !== target) carryOverWorkingData(previous, generation);
     if (previous && process.env.CDKTF_CONTEXT_JSON !== undefined) leaveDroppedStacksForCli(previous, generation);
     const aside = publish(target, generation);
     // The output it replaced: a generation, or the plain directory renamed aside.
