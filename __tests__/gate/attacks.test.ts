@@ -264,6 +264,11 @@ describe("the incident and its relatives: Dev writing to prod", () => {
     expect(got).toEqual(["ref-prod databricks_grant.catalog_prod__group_dev [write-outside-own-environment]"]);
   });
 
+  it("fails Dev's MODIFY on prod written as PROD (Unity Catalog names ignore case), from the dev stack", () => {
+    const got = attack("ref-dev", (j) => (j.resource.databricks_grant.catalog_prod__x = { catalog: "PROD", principal: "${data.databricks_group.dev.display_name}", privileges: ["MODIFY"] }));
+    expect(got).toEqual(["ref-dev databricks_grant.catalog_prod__x [write-outside-own-environment]"]);
+  });
+
   it("fails MODIFY slipped into the read-only group's grant on prod", () => {
     expect(attack("ref-prod", (j) => j.resource.databricks_grant.catalog_prod__group_prod_readonly.privileges.push("MODIFY"))).toEqual([
       "ref-prod databricks_grant.catalog_prod__group_prod_readonly [write-outside-own-environment]",

@@ -42,6 +42,11 @@ describe("the total grants diff", () => {
     expect(got.find((c) => c.kind === "catalog")).toMatchObject({ prod: true, direction: "risk", summary: expect.stringContaining("catalog removed") });
   });
 
+  it("marks a grant on PROD (any case) as production, from whichever stack", () => {
+    const got = diff(edited(open, "ref-dev", (j) => (j.resource.databricks_grant.catalog_prod__x = { catalog: "PROD", principal: "Databricks - Dev", privileges: ["MODIFY"] })));
+    expect(got.find((c) => c.kind === "grant")).toMatchObject({ prod: true, direction: "widens", securable: "PROD" });
+  });
+
   it("lists a stack that disappears", () => {
     const got = diff(open.filter((s) => s.name !== "ref-staging")).map(brief);
     expect(got).toContain("risk config/stack ref-staging (stack)");

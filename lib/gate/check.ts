@@ -152,7 +152,8 @@ class Gate {
       const s = grant.securable;
       if (s.type === "metastore" || s.type === "external_location" || isReadOnly(grant.privileges)) continue;
       const id = principalIdentity(grant.principal);
-      const catalog = s.type === "catalog" ? s.name : s.catalog;
+      // Unity Catalog names are case-insensitive: `PROD` is prod.
+      const catalog = (s.type === "catalog" ? s.name : s.catalog).toLowerCase();
       const set = this.writers.get(catalog) ?? new Set<string>();
       set.add(`${id.kind}\u0000${id.name}`);
       this.writers.set(catalog, set);
@@ -162,7 +163,7 @@ class Gate {
       { needle: p.name.toLowerCase(), what: `the retired service principal ${p.name}` },
     ]);
     for (const r of rows) this.rowsByAddress.set(`${r.stack}\u0000${r.resource}`, r);
-    this.catalogEnv = new Map(this.model.environments.map((e) => [e.catalog.name, e.key]));
+    this.catalogEnv = new Map(this.model.environments.map((e) => [e.catalog.name.toLowerCase(), e.key]));
     for (const g of desired.grants) {
       this.desiredGrants.set(`${g.stack}\u0000databricks_grant.${g.grant.id}`, g);
       const id = principalIdentity(g.grant.principal);
@@ -273,7 +274,7 @@ class Gate {
 
     for (const r of this.rows) {
       if (r.securableType === "metastore" || this.isClaimed(r.stack, r.resource, "principal")) continue;
-      const catalog = r.securable.split(".")[0];
+      const catalog = r.securable.split(".")[0].toLowerCase();
       const envKey = this.catalogEnv.get(catalog);
       if (envKey === undefined) continue;
       const writers = this.writers.get(catalog);
@@ -610,7 +611,7 @@ class Gate {
       this.push("provider-workspace", { ...at, problem: `required_providers.${path.slice(1).join(".")} = ${show(value)}: another provider local name or source, which resources could be routed through` });
       return;
     }
-    if (block.address === "terraform" && path[0] === "backend") {
+    if (block.address === "terraform" && (path[0] === "backend" || path[0] === "cloud")) {
       this.push("state-guard", { ...at, resource: `terraform.${attr}`, problem: `a ${attr} configuration: the state would live elsewhere than the model's` });
       return;
     }

@@ -71,10 +71,11 @@ export function prodScope(inputs: readonly (readonly SynthesizedStack[])[], ...m
   const outputs = inputs.map(normalizeStacks);
   const known = models.filter((m): m is EnvironmentModel => m !== undefined);
   const stacks = new Set(known.length > 0 ? known.map((m) => m.production.stackName) : outputs.flat().map((s) => s.name).filter((n) => /prod/i.test(n)));
-  const catalogs = new Set(known.map((m) => m.production.catalog.name));
+  // Unity Catalog names are case-insensitive: kept lower-case, compared lower-case.
+  const catalogs = new Set(known.map((m) => m.production.catalog.name.toLowerCase()));
   for (const s of outputs.flat()) {
     if (!stacks.has(s.name)) continue;
-    for (const block of Object.values(s.json.resource?.databricks_catalog ?? {})) if (typeof block.name === "string") catalogs.add(block.name);
+    for (const block of Object.values(s.json.resource?.databricks_catalog ?? {})) if (typeof block.name === "string") catalogs.add(block.name.toLowerCase());
   }
   return { stacks, catalogs };
 }
@@ -85,7 +86,7 @@ export function diffOutputs(baseInput: readonly SynthesizedStack[], headInput: r
   const access = [...grantChanges(base, head), ...authoritativeChanges(base, head), ...principalChanges(base, head), ...catalogChanges(base, head), ...bindingChanges(base, head), ...protectionChanges(base, head), ...ownerChanges(base, head)];
   const changes = [...access, ...configChanges(base, head, access)];
   const isProd = (c: Omit<AccessChange, "prod">) =>
-    scope.stacks.has(c.stack) || (c.securable !== undefined && c.securableType !== "metastore" && scope.catalogs.has(c.securable.split(".")[0]));
+    scope.stacks.has(c.stack) || (c.securable !== undefined && c.securableType !== "metastore" && scope.catalogs.has(c.securable.split(".")[0].toLowerCase()));
   // A fixed key order for the JSON: what kind of change first, then where, then what.
   return changes.map(({ kind, direction, ...rest }) => ({ prod: isProd({ kind, direction, ...rest }), direction, kind, ...rest })).sort(compareChanges);
 }
