@@ -2,7 +2,7 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { readSynthOutput } from "../lib/review/output";
+import { readSynthOutput } from "../lib/gate/read";
 import { ROOT, strayEntries } from "./helpers";
 
 /** Runs cdktf.json's `app` command exactly as the cdktf CLI does: in the project, CDKTF_OUTDIR set. */

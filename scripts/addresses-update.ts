@@ -7,7 +7,7 @@ import { buildApp } from "../lib/app";
 import { ModelError } from "../lib/model/errors";
 import { loadEnvironmentModel, modelFile } from "../lib/model/load";
 import { MANIFEST_FILE, addressManifest, manifestChanges, type AddressManifest } from "../lib/review/addresses";
-import { readSynthOutput } from "../lib/review/output";
+import { readSynthOutput } from "../lib/gate/read";
 import { SynthCheckError, synthToDirectory } from "../lib/synth";
 
 const projectDir = process.cwd();

@@ -3,7 +3,7 @@ import * as fs from "fs";
 import { modelFile } from "../lib/model/load";
 import { EXIT, loadModel, runCommand } from "../lib/review/cli";
 import { grantRows, principalLabels } from "../lib/review/grants";
-import { readSynthOutput } from "../lib/review/output";
+import { readSynthOutput } from "../lib/gate/read";
 import { renderJson, renderMarkdown, reportRows } from "../lib/review/report";
 
 runCommand(

@@ -11,7 +11,7 @@ import { TerraformStack } from "cdktf";
 import { buildApp } from "../../lib/app";
 import { desiredState } from "../../lib/desired-state";
 import { checkGate } from "../../lib/gate/check";
-import { readOutputTree } from "../../lib/gate/read";
+import { readOutputTree, readSynthOutput } from "../../lib/gate/read";
 import { ReviewInputError, type SynthesizedStack } from "../../lib/review/output";
 import type { EnvironmentModel } from "../../lib/model/types";
 import { SynthCheckError, synthToDirectory } from "../../lib/synth";
@@ -134,6 +134,13 @@ describe("JSON that terraform and JSON.parse read differently (duplicate-key)", 
     fs.writeFileSync(file, text.replace('"resource":', hidden));
     expect(onDir(dir)).toEqual(["ref-prod stacks/ref-prod/cdk.tf.json [duplicate-key]"]);
     expect(checkGate(readOutputTree(dir), desiredState(model)).violations[0].problem).toContain("the key resource appears twice");
+  });
+
+  it("rejects it as bad input in the report and diff, which would otherwise show what JSON.parse kept", () => {
+    const dir = outputDir();
+    const file = path.join(dir, "stacks", "ref-prod", "cdk.tf.json");
+    fs.writeFileSync(file, fs.readFileSync(file, "utf8").replace('"resource":', '"resource": {},\n  "resource":'));
+    expect(() => readSynthOutput(dir)).toThrow(/the key resource appears twice/);
   });
 
   it("fails a repeated grant name inside one type", () => {

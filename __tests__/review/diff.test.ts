@@ -1,6 +1,7 @@
 import * as path from "path";
 import { NO_CHANGES, diffOutputs, prodScope, renderDiffMarkdown, type AccessChange } from "../../lib/review/diff";
-import { readSynthOutput, type SynthesizedStack } from "../../lib/review/output";
+import { type SynthesizedStack } from "../../lib/review/output";
+import { readSynthOutput } from "../../lib/gate/read";
 import { defaultModel, defaultModelData, isolatedModel, modelFrom, synthModel } from "../helpers";
 import { FIXTURES, edited } from "./support";
 

@@ -1,6 +1,7 @@
 import * as path from "path";
 import { loadEnvironmentModel } from "../../lib/model/load";
-import { readSynthOutput, type SynthesizedStack } from "../../lib/review/output";
+import { type SynthesizedStack } from "../../lib/review/output";
+import { readSynthOutput } from "../../lib/gate/read";
 import { desiredState } from "../../lib/desired-state";
 import { checkGate, formatViolation, policySummary } from "../../lib/gate/check";
 import { readOutputTree } from "../../lib/gate/read";

@@ -134,3 +134,15 @@ function readJson(file: string, stack: string, resource: string, findings: FileF
     throw e;
   }
 }
+
+/**
+ * Every stack listed in `<dir>/manifest.json`, sorted by name, for the review tools: read as the
+ * gate reads them (strict JSON). A key repeated in one JSON object is bad input here (terraform and
+ * JSON.parse would read it differently); files the tools do not read are the gate's to report.
+ */
+export function readSynthOutput(dir: string): SynthesizedStack[] {
+  const tree = readOutputTree(dir);
+  const duplicate = tree.findings.find((f) => f.rule === "duplicate-key");
+  if (duplicate) throw new ReviewInputError(`${path.join(dir, duplicate.resource)}: ${duplicate.problem}. Fix: ${duplicate.fix}.`);
+  return tree.stacks;
+}

@@ -2,8 +2,6 @@
  * Reads synthesized output (a cdktf.out directory, or stacks in memory) for the review tools and
  * the synth-time checks. These read what Terraform will actually get, not the model file.
  */
-import * as fs from "fs";
-import * as path from "path";
 
 /** One synthesized stack's Terraform JSON (only the parts the checks read are typed). */
 export interface StackJson {
@@ -29,47 +27,6 @@ export class ReviewInputError extends Error {
   constructor(message: string) {
     super(message);
     this.name = "ReviewInputError";
-  }
-}
-
-/** Reads every stack listed in `<dir>/manifest.json`, sorted by name. */
-export function readSynthOutput(dir: string): SynthesizedStack[] {
-  const manifestPath = path.join(dir, "manifest.json");
-  if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) {
-    throw new ReviewInputError(`${dir}: no such directory. Run \`npm run synth\` first, or pass the cdktf output directory.`);
-  }
-  if (!fs.existsSync(manifestPath)) {
-    throw new ReviewInputError(`${dir}: not a cdktf output directory (no manifest.json). Run \`npm run synth\` and pass its output directory.`);
-  }
-  const manifest = readJson(manifestPath) as { stacks?: Record<string, { synthesizedStackPath?: unknown }> };
-  if (!manifest || typeof manifest !== "object" || !manifest.stacks || typeof manifest.stacks !== "object") {
-    throw new ReviewInputError(`${manifestPath}: has no "stacks" object; it is not a cdktf manifest. Re-run \`npm run synth\`.`);
-  }
-  const stacks: SynthesizedStack[] = [];
-  for (const [name, entry] of Object.entries(manifest.stacks)) {
-    if (!entry || typeof entry.synthesizedStackPath !== "string") {
-      throw new ReviewInputError(`${manifestPath}: stack "${name}" has no synthesizedStackPath. Re-run \`npm run synth\`.`);
-    }
-    const file = path.join(dir, entry.synthesizedStackPath);
-    if (!fs.existsSync(file)) {
-      throw new ReviewInputError(`${file}: listed in the manifest for stack "${name}" but missing. Re-run \`npm run synth\`.`);
-    }
-    stacks.push({ name, file, json: normalizeStackJson(readJson(file), `${file} (stack ${name})`) });
-  }
-  return stacks.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-}
-
-function readJson(file: string): unknown {
-  let text: string;
-  try {
-    text = fs.readFileSync(file, "utf8");
-  } catch (e) {
-    throw new ReviewInputError(`${file}: cannot be read (${(e as Error).message}).`);
-  }
-  try {
-    return JSON.parse(text);
-  } catch (e) {
-    throw new ReviewInputError(`${file}: is not valid JSON (${(e as Error).message}). Re-run \`npm run synth\`.`);
   }
 }
 
