@@ -5,28 +5,17 @@
  * The one place the audit learns the declared state: a view of the desired state
  * (lib/desired-state.ts), the same value the stacks render and the policy gate compares with.
  */
-import { allowListOf } from "../review/allow-list";
+import { allowListOf, type AllowedGrant } from "../review/allow-list";
 import { desiredState, principalIdentity, securableName } from "../desired-state";
 import type { PrincipalKind } from "../review/grants";
-import type { SecurableType } from "../permissions";
 import type { EnvironmentModel } from "../model/types";
 
-/** One grant the stacks declare. */
-export interface ExpectedGrant {
-  readonly securableType: SecurableType;
-  /** Catalog name, `catalog.schema`, or the metastore ID. */
-  readonly securable: string;
-  readonly principalKind: PrincipalKind;
-  /**
-   * A group by display name; a service principal by display name (the environments' deploying
-   * principals, whose application IDs are known only live) or by application ID (principals made by
-   * hand, such as the plan principal).
-   */
-  readonly principal: string;
-  /** Sorted. */
-  readonly privileges: readonly string[];
-  /** Where the model gives it, for messages, e.g. `access.dev.staging in environments.yaml`. */
-  readonly source: string;
+/**
+ * One grant the stacks declare: an allow-list entry (a group by display name; a service principal
+ * by display name, the deploying principals, whose application IDs are known only live, or by
+ * application ID, the plan principal) and the stack that declares it.
+ */
+export interface ExpectedGrant extends AllowedGrant {
   /** The stack that declares it (whose deploy applies it). */
   readonly stack: string;
 }
