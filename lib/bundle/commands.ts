@@ -17,7 +17,8 @@ export const BUNDLE_SPEC = {
     "Writes the bundle configuration the pipelines repository includes from its databricks.yml: the variables\n" +
     "catalog_name, environment and s3_bucket, one production-mode target per environment (its workspace host,\n" +
     "run_as its deploying principal's application ID, its catalog and bucket, its own root_path) and the\n" +
-    "developer target sandbox (development mode, the default, on the first environment's workspace).\n" +
+    "developer target sandbox (development mode, the default, on the first environment's workspace). With\n" +
+    "sandbox.storage in the model, also catalog_managed_location: the sandbox's <url>/<developer>, else empty.\n" +
     "--outputs FILE        the stacks' outputs after `cdktf deploy`: the cdktf CLI's --outputs-file, or\n" +
     "                      `terraform output -json` of one stack (STACK=FILE, or recognised by its workspace_host);\n" +
     "                      repeat for several files. Required: application IDs exist only after deploy.\n" +

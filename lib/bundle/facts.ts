@@ -12,6 +12,12 @@ export const CURRENT_USER = "${workspace.current_user.short_name}";
 /** The variables the model decides per target (Appendix A of the plan). */
 export const MODEL_VARIABLES = ["catalog_name", "environment", "s3_bucket"] as const;
 export type ModelVariable = (typeof MODEL_VARIABLES)[number];
+/**
+ * The sandbox catalog's managed location, declared only when the model has `sandbox.storage`: the
+ * sandbox target sets it to the developer's own path under the storage URL; every other target
+ * keeps its empty default (environment catalogs are the stacks', never created by a bundle).
+ */
+export const STORAGE_VARIABLE = "catalog_managed_location";
 /** Phase 2.1 removes it: run_as names the principal directly. */
 export const RETIRED_VARIABLE = "service_principal_id";
 
@@ -23,6 +29,11 @@ export interface TargetFacts {
   /** Lower-case host name of the workspace, e.g. `dbc-a72d6af9-df3d.cloud.databricks.com`. */
   readonly hostname: string;
   readonly variables: { readonly catalog_name: string; readonly environment: string; readonly s3_bucket?: string };
+  /**
+   * The target's `catalog_managed_location`: for `sandbox` when the model has `sandbox.storage`,
+   * `<url>/${workspace.current_user.short_name}`; otherwise none (the variable's empty default).
+   */
+  readonly managedLocation?: string;
 }
 
 export interface BundleFacts {
@@ -89,6 +100,9 @@ export function bundleFacts(model: EnvironmentModel, applicationIds?: ReadonlyMa
       environment: SANDBOX_TARGET,
       ...(first.catalog.bucket ? { s3_bucket: first.catalog.bucket } : {}),
     },
+    // `{user}` as in the catalog name: each developer under their own path (the load strips the
+    // URL's trailing slashes).
+    ...(model.sandbox.storage ? { managedLocation: `${model.sandbox.storage.url}/${CURRENT_USER}` } : {}),
   });
   const byName = new Map(targets.map((t) => [t.name, t]));
   // The model allows only [a-z0-9_] around `{user}`: nothing to escape.

@@ -6,7 +6,7 @@
 import * as path from "path";
 import { stringify } from "yaml";
 import { BundleInputError } from "./errors";
-import { MODEL_VARIABLES, type BundleFacts, type ModelVariable } from "./facts";
+import { MODEL_VARIABLES, STORAGE_VARIABLE, type BundleFacts, type ModelVariable } from "./facts";
 
 export const VARIABLE_DESCRIPTIONS: Record<ModelVariable, string> = {
   catalog_name: "The Unity Catalog catalog this target's pipelines and jobs write to.",
@@ -14,16 +14,25 @@ export const VARIABLE_DESCRIPTIONS: Record<ModelVariable, string> = {
   s3_bucket: "The environment's workspace bucket.",
 };
 
+/** Only with `sandbox.storage` in the model. */
+export const STORAGE_VARIABLE_DESCRIPTION =
+  "The sandbox catalog's managed location (CREATE CATALOG ... MANAGED LOCATION): the developer's own path under sandbox.storage.url. Empty in every other target: environment catalogs are created by the stacks.";
+
+type TargetVariables = Readonly<Record<ModelVariable, string>> & { readonly [STORAGE_VARIABLE]?: string };
+
 export interface BundleTarget {
   readonly mode: "development" | "production";
   readonly default?: true;
   readonly workspace: { readonly host: string; readonly root_path?: string };
   readonly run_as?: { readonly service_principal_name: string };
-  readonly variables: Readonly<Record<ModelVariable, string>>;
+  readonly variables: TargetVariables;
 }
 
 export interface BundleConfig {
-  readonly variables: Readonly<Record<ModelVariable, { readonly description: string }>>;
+  readonly variables: Readonly<Record<ModelVariable, { readonly description: string }>> & {
+    /** The empty default is what every target but the sandbox deploys with (the CLI requires a value). */
+    readonly [STORAGE_VARIABLE]?: { readonly description: string; readonly default: "" };
+  };
   readonly targets: Readonly<Record<string, BundleTarget>>;
 }
 
@@ -38,7 +47,12 @@ export function bundleConfig(facts: BundleFacts): BundleConfig {
         `${facts.model.source}: environments.${t.environment.key}.catalog.bucket is not set, and the bundle's s3_bucket variable needs it for target ${t.name}. Fix: add the environment's bucket, e.g. bucket: ref-ml-core-${t.environment.key}-workspace-bucket`,
       );
     }
-    const variables = { catalog_name: t.variables.catalog_name, environment: t.variables.environment, s3_bucket: t.variables.s3_bucket };
+    const variables: TargetVariables = {
+      catalog_name: t.variables.catalog_name,
+      ...(t.managedLocation !== undefined ? { [STORAGE_VARIABLE]: t.managedLocation } : {}),
+      environment: t.variables.environment,
+      s3_bucket: t.variables.s3_bucket,
+    };
     // The host is a literal, as in the stacks: a `profile` needs ~/.databrickscfg, which CI has not.
     const host = t.environment.workspace.host;
     if (t.sandbox) {
@@ -56,8 +70,13 @@ export function bundleConfig(facts: BundleFacts): BundleConfig {
       };
     }
   }
-  const variables = Object.fromEntries(MODEL_VARIABLES.map((v) => [v, { description: VARIABLE_DESCRIPTIONS[v] }])) as BundleConfig["variables"];
-  return { variables, targets };
+  // The storage variable, next to catalog_name as in the sandbox target, is declared only when the
+  // model has sandbox.storage, so that a model without it generates what it did. The CLI wants a
+  // value for every declared variable in every target (no value: "no value assigned to required
+  // variable"), hence the empty default the environment targets deploy with.
+  const declared: [string, BundleConfig["variables"][keyof BundleConfig["variables"]]][] = MODEL_VARIABLES.map((v) => [v, { description: VARIABLE_DESCRIPTIONS[v] }]);
+  if (facts.model.sandbox.storage) declared.splice(1, 0, [STORAGE_VARIABLE, { description: STORAGE_VARIABLE_DESCRIPTION, default: "" }]);
+  return { variables: Object.fromEntries(declared) as BundleConfig["variables"], targets };
 }
 
 /** The file to commit in the pipelines repository (e.g. as `targets.yml`, listed in `include`). */

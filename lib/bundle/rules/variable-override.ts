@@ -1,20 +1,21 @@
 import type { Finding, Rule } from "../rule";
 import { finding } from "../rule";
-import { MODEL_VARIABLES } from "../facts";
+import { MODEL_VARIABLES, STORAGE_VARIABLE } from "../facts";
 import { flagValues } from "../workflows";
 import { entriesOf } from "../yaml-tree";
 
 /**
- * The model decides catalog_name, environment and s3_bucket per target; `--var`, BUNDLE_VAR_* and a
- * committed variable-overrides.json all beat the target's value at deploy, so none may set them.
+ * The model decides catalog_name, environment, s3_bucket and (with sandbox.storage)
+ * catalog_managed_location per target; `--var`, BUNDLE_VAR_* and a committed variable-overrides.json
+ * all beat the target's value at deploy, so none may set them.
  */
 export const variableOverride: Rule = {
   id: "variable-override",
-  description: "A workflow (`--var`, `BUNDLE_VAR_*`) or a committed `.databricks/bundle/<target>/variable-overrides.json` overrides catalog_name, environment or s3_bucket.",
+  description: "A workflow (`--var`, `BUNDLE_VAR_*`) or a committed `.databricks/bundle/<target>/variable-overrides.json` overrides catalog_name, environment, s3_bucket or catalog_managed_location.",
   fix: "remove the override: the targets set these variables from the model",
   check: ({ view, commands }) => {
     const out: Finding[] = [];
-    const governed = new Set<string>(MODEL_VARIABLES);
+    const governed = new Set<string>([...MODEL_VARIABLES, STORAGE_VARIABLE]);
     for (const c of commands) {
       for (const v of flagValues(c.args, ["--var"])) {
         const name = v.split("=")[0].trim();
