@@ -9,17 +9,29 @@ import type { EnvironmentModel } from "../lib/model/types";
 import type { StackJson, SynthesizedStack } from "../lib/review/output";
 
 export const ROOT = path.resolve(__dirname, "..");
-export const DEFAULT_MODEL_FILE = path.join(ROOT, "environments.yaml");
+/**
+ * The reference organisation's model: a frozen copy of the seed's environments.yaml. The acceptance
+ * tests (the seed's permission table) and the mechanism tests read it, never the live model, so an
+ * intended change to environments.yaml is one edit and `npm run update` (README). It is read under
+ * the name it has in the seed, so messages read as the user sees them.
+ */
+export const DEFAULT_MODEL_FILE = path.join(ROOT, "__tests__", "fixtures", "models", "reference.yaml");
 export const DEFAULT_MODEL_TEXT = fs.readFileSync(DEFAULT_MODEL_FILE, "utf8");
+/**
+ * The live model. Only the tests of what `npm run update` refreshes read it (LIVE_MODEL_TESTS in
+ * __tests__/live/affected.ts; a test keeps that list true).
+ */
+export const LIVE_MODEL_FILE = path.join(ROOT, "environments.yaml");
 
 /** Workspace IDs that turn isolation on (made up for tests; the seed does not give them). */
 export const WORKSPACE_IDS = { dev: 1111111111111111, staging: 2222222222222222, prod: 3333333333333333 };
 
+/** The reference organisation's model (DEFAULT_MODEL_FILE). */
 export function defaultModel(): EnvironmentModel {
   return parseEnvironmentModel(DEFAULT_MODEL_TEXT, "environments.yaml");
 }
 
-/** The default model file as plain data, to change one thing in a test. */
+/** The reference model file as plain data, to change one thing in a test. */
 export function defaultModelData(): any {
   return parse(DEFAULT_MODEL_TEXT);
 }
@@ -28,7 +40,7 @@ export function modelFrom(data: unknown): EnvironmentModel {
   return parseEnvironmentModel(stringify(data), "test.yaml");
 }
 
-/** The default model with every workspace ID set: catalogs ISOLATED, promotion bindings on. */
+/** The reference model with every workspace ID set: catalogs ISOLATED, promotion bindings on. */
 export function isolatedModel(): EnvironmentModel {
   const data = defaultModelData();
   for (const [env, id] of Object.entries(WORKSPACE_IDS)) data.environments[env].workspace.id = id;

@@ -3,12 +3,12 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { readSynthOutput } from "../lib/gate/read";
-import { ROOT, strayEntries } from "./helpers";
+import { DEFAULT_MODEL_FILE, ROOT, strayEntries } from "./helpers";
 
 /** Runs cdktf.json's `app` command exactly as the cdktf CLI does: in the project, CDKTF_OUTDIR set. */
 function runApp(env: Record<string, string>) {
   const { app } = JSON.parse(fs.readFileSync(path.join(ROOT, "cdktf.json"), "utf8")) as { app: string };
-  return spawnSync(app, { cwd: ROOT, shell: true, encoding: "utf8", env: { ...process.env, ...env } });
+  return spawnSync(app, { cwd: ROOT, shell: true, encoding: "utf8", env: { ...process.env, ENVIRONMENTS_FILE: DEFAULT_MODEL_FILE, ...env } });
 }
 
 function tempOut(): { dir: string; out: string } {

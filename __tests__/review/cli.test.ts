@@ -2,12 +2,15 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { ROOT } from "../helpers";
+import { DEFAULT_MODEL_FILE, ROOT } from "../helpers";
 import { FIXTURES } from "./support";
+
+/** The reference model, as the commands' default model (they read the live one otherwise). */
+const REFERENCE_ENV = { ...process.env, ENVIRONMENTS_FILE: DEFAULT_MODEL_FILE };
 
 /** Runs a review command as `npm run` does: `node scripts/run-ts.js scripts/<script>.ts ...`. */
 function run(script: "grants" | "policy" | "grants-diff", ...args: string[]) {
-  const r = spawnSync(process.execPath, ["scripts/run-ts.js", `scripts/${script}.ts`, ...args], { cwd: ROOT, encoding: "utf8" });
+  const r = spawnSync(process.execPath, ["scripts/run-ts.js", `scripts/${script}.ts`, ...args], { cwd: ROOT, encoding: "utf8", env: REFERENCE_ENV });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -20,13 +23,13 @@ function tempDir(): string {
 afterAll(() => temps.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
 
 describe("npm run policy", () => {
-  it("passes the output the app synthesizes from environments.yaml: exit 0, one summary line", () => {
+  it("passes the output the app synthesizes from the reference model: exit 0, one summary line", () => {
     const out = path.join(tempDir(), "cdktf.out");
-    const synth = spawnSync(process.execPath, ["scripts/run-ts.js", "main.ts"], { cwd: ROOT, encoding: "utf8", env: { ...process.env, CDKTF_OUTDIR: out } });
+    const synth = spawnSync(process.execPath, ["scripts/run-ts.js", "main.ts"], { cwd: ROOT, encoding: "utf8", env: { ...REFERENCE_ENV, CDKTF_OUTDIR: out } });
     expect(synth.status).toBe(0);
-    const r = run("policy", "--out", out, "--model", "environments.yaml");
+    const r = run("policy", "--out", out, "--model", DEFAULT_MODEL_FILE);
     expect(r).toMatchObject({ status: 0, stderr: "" });
-    expect(r.stdout).toMatch(/^policy: passed: 3 stacks, \d+ grants, 6 principals checked against environments.yaml; no violations\.\n$/);
+    expect(r.stdout).toMatch(/^policy: passed: 3 stacks, \d+ grants, 6 principals checked against .*reference\.yaml; no violations\.\n$/);
   });
 
   it("fails an injected violation: exit 1, one line per violation on stdout, the count on stderr", () => {

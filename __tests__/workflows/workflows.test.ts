@@ -1,12 +1,15 @@
 /**
  * The GitHub Actions workflows (.github/workflows): valid against the workflow schema, and the
- * contract that keeps a deploy from ever reaching the wrong workspace, checked against the model.
+ * contract that keeps a deploy from ever reaching the wrong workspace, checked against the live
+ * model (environments.yaml), whose stacks `npm run update` writes into deploy.yml and the plan matrix.
  */
 import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
 import { validateWorkflow } from "@action-validator/core";
-import { defaultModel, ROOT } from "../helpers";
+import { DEPLOY_WORKFLOW, PULL_REQUEST_WORKFLOW, clientIdVariable, renderDeployWorkflow, withPlanMatrix } from "../../lib/ci/workflows";
+import { loadEnvironmentModel } from "../../lib/model/load";
+import { LIVE_MODEL_FILE, ROOT } from "../helpers";
 
 interface Step {
   readonly id?: string;
@@ -49,7 +52,7 @@ const FILES = fs
 const TEXT: Readonly<Record<string, string>> = Object.fromEntries(FILES.map((f) => [f, fs.readFileSync(path.join(DIR, f), "utf8")]));
 const WORKFLOW: Readonly<Record<string, Workflow>> = Object.fromEntries(FILES.map((f) => [f, parse(TEXT[f]) as Workflow]));
 
-const model = defaultModel();
+const model = loadEnvironmentModel(LIVE_MODEL_FILE);
 const STACKS = model.environments.map((e) => e.stackName);
 
 const jobsOf = (file: string): [string, Job][] => Object.entries(WORKFLOW[file].jobs);
@@ -62,8 +65,6 @@ const calledFile = (job: Job): string | undefined =>
 const effectivePermissions = (file: string, job: Job): unknown => job.permissions ?? WORKFLOW[file].permissions;
 const grantsIdToken = (permissions: unknown): boolean =>
   permissions === "write-all" || (typeof permissions === "object" && permissions !== null && (permissions as Record<string, unknown>)["id-token"] === "write");
-/** The stack's repository variable for its deploying principal's application ID. */
-const clientIdVariable = (stack: string): string => `DATABRICKS_CLIENT_ID_${stack.toUpperCase().replace(/-/g, "_")}`;
 
 /** Every `env` map of a job: the workflow's, the job's and its steps'. */
 function envMaps(file: string, job: Job): { readonly [key: string]: unknown }[] {
@@ -243,7 +244,18 @@ describe("pull-request.yml", () => {
   });
 });
 
-describe("deploy.yml: push to main deploys dev, then staging, then prod", () => {
+describe("the files npm run update writes from the model", () => {
+  it("has deploy.yml as rendered from environments.yaml (run `npm run update` after a model change)", () => {
+    expect(fs.readFileSync(path.join(ROOT, DEPLOY_WORKFLOW), "utf8")).toBe(renderDeployWorkflow(model));
+  });
+
+  it("has the plan matrix of pull-request.yml as rendered from environments.yaml", () => {
+    const text = fs.readFileSync(path.join(ROOT, PULL_REQUEST_WORKFLOW), "utf8");
+    expect(withPlanMatrix(text, model)).toBe(text);
+  });
+});
+
+describe("deploy.yml: push to main deploys the stacks in the model's order", () => {
   const wf = WORKFLOW["deploy.yml"];
   const jobs = jobsOf("deploy.yml");
   const jobFor = (stack: string) => jobs.find(([, j]) => j.with?.stack === stack)!;
@@ -264,13 +276,11 @@ describe("deploy.yml: push to main deploys dev, then staging, then prod", () => 
     }
   });
 
-  it("gates ref-staging and ref-prod with the GitHub environments staging and prod", () => {
-    expect(jobFor("ref-staging")[1].with?.environment).toBe("staging");
-    expect(jobFor("ref-prod")[1].with?.environment).toBe("prod");
+  it("gates each stack with the GitHub environment named after its environment key (production's has the reviewers)", () => {
+    for (const env of model.environments) expect(jobFor(env.stackName)[1].with?.environment).toBe(env.key);
   });
 
   it("deploys in the model's order, each stack only after the one before it succeeded", () => {
-    expect(model.environments.map((e) => e.key)).toEqual(["dev", "staging", "prod"]);
     model.environments.forEach((env, i) => {
       const [, job] = jobFor(env.stackName);
       expect({ stack: env.stackName, needs: needsOf(job) }).toEqual({

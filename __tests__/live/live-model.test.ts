@@ -1,0 +1,36 @@
+/**
+ * The live model (environments.yaml): what `npm run update` records from it is what it
+ * synthesizes now, and its output passes the policy gate. A failure here after a deliberate edit
+ * of the model means: run `npm run update` and review the diff (README, "Changing access on purpose").
+ */
+import * as fs from "fs";
+import * as path from "path";
+import { loadEnvironmentModel } from "../../lib/model/load";
+import { MANIFEST_FILE, checkAddresses } from "../../lib/review/addresses";
+import { desiredState } from "../../lib/desired-state";
+import { checkGate, formatViolation } from "../../lib/gate/check";
+import { LIVE_OUTPUT_DIR, liveOutputFiles, readManifest } from "../../scripts/lib/generated";
+import { LIVE_MODEL_FILE, ROOT, synthModel } from "../helpers";
+
+const model = loadEnvironmentModel(LIVE_MODEL_FILE);
+const { output } = synthModel(model);
+const REFRESH = "run `npm run update` and review the diff";
+
+describe("the live model (environments.yaml)", () => {
+  it(`synthesizes exactly the committed ${LIVE_OUTPUT_DIR} (every grant change shows up in review)`, () => {
+    const dir = path.join(ROOT, LIVE_OUTPUT_DIR);
+    const committed = new Map((fs.existsSync(dir) ? fs.readdirSync(dir) : []).map((f) => [f, fs.readFileSync(path.join(dir, f), "utf8")]));
+    const now = liveOutputFiles(output);
+    const stale = [...new Set([...committed.keys(), ...now.keys()])].filter((f) => committed.get(f) !== now.get(f)).sort();
+    if (stale.length > 0) throw new Error(`${LIVE_OUTPUT_DIR}: ${stale.join(", ")} differ from what environments.yaml synthesizes now; ${REFRESH}`);
+  });
+
+  it(`has the Terraform addresses of the committed ${MANIFEST_FILE}`, () => {
+    const problems = checkAddresses(readManifest(ROOT), output);
+    if (problems.length > 0) throw new Error(`${problems.join("\n")}\n(after a deliberate change: ${REFRESH})`);
+  });
+
+  it("passes the policy gate", () => {
+    expect(checkGate(output, desiredState(model)).violations.map(formatViolation)).toEqual([]);
+  });
+});

@@ -1,0 +1,74 @@
+/**
+ * The parts of the GitHub Actions workflows that follow the environment model: deploy.yml (one job
+ * per stack, in the model's order) and the plan matrix of pull-request.yml. `npm run update` writes
+ * them from environments.yaml, so adding, renaming or removing an environment is a model edit, not
+ * a workflow edit; __tests__/workflows checks the committed files against these renderings.
+ */
+import type { EnvironmentModel } from "../model/types";
+
+export const DEPLOY_WORKFLOW = ".github/workflows/deploy.yml";
+export const PULL_REQUEST_WORKFLOW = ".github/workflows/pull-request.yml";
+
+/** The repository variable that holds a stack's deploying principal's application ID. */
+export function clientIdVariable(stack: string): string {
+  return `DATABRICKS_CLIENT_ID_${stack.toUpperCase().replace(/-/g, "_")}`;
+}
+
+/** deploy.yml for the model: one job per workspace stack, each needing the one before it. */
+export function renderDeployWorkflow(model: EnvironmentModel): string {
+  const order = model.environments.map((e) => `${e.stackName} (\`${e.key}\`)`).join(", then ");
+  const header = [
+    "# Generated from environments.yaml by `npm run update` (lib/ci/workflows.ts); do not edit by hand.",
+    "#",
+    ...comment(
+      `Every push to main deploys the stacks in the model's order, each in the GitHub environment named after ` +
+        `its environment key: ${order}. Production's environment (\`${model.production.key}\`) has required reviewers, ` +
+        `who approve its job. A stack deploys only after the one before it succeeded. README, "Continuous delivery".`,
+    ),
+    "#",
+    "# Each job names one stack and the GitHub environment the model gives it; deploy-stack.yml checks",
+    "# the pair against environments.yaml and takes the workspace host from there, so no job can aim a",
+    "# stack at another environment's workspace. __tests__/workflows checks this file against the model.",
+  ];
+  const jobs = model.environments.map((env, i) =>
+    [
+      `  ${env.stackName}:`,
+      `    name: ${env.stackName}`,
+      ...(i > 0 ? [`    needs: ${model.environments[i - 1].stackName}`] : []),
+      "    uses: ./.github/workflows/deploy-stack.yml",
+      "    permissions:",
+      "      contents: read",
+      "      id-token: write",
+      "    with:",
+      `      stack: ${env.stackName}`,
+      `      environment: ${env.key}`,
+      `      client-id-variable: ${clientIdVariable(env.stackName)}`,
+    ].join("\n"),
+  );
+  return [...header, "name: deploy", "", "on:", "  push:", "    branches: [main]", "", "permissions: {}", "", "jobs:", jobs.join("\n\n"), ""].join("\n");
+}
+
+/** `text` as `# ` comment lines of at most 100 characters. */
+function comment(text: string): string[] {
+  const lines: string[] = [];
+  let line = "#";
+  for (const word of text.split(" ")) {
+    if (line.length + 1 + word.length > 100) {
+      lines.push(line);
+      line = "#";
+    }
+    line += ` ${word}`;
+  }
+  return [...lines, line];
+}
+
+const MATRIX_LINE = /^(\s+stack: )\[[^\]\n]*\]$/m;
+
+/**
+ * pull-request.yml with its plan matrix set to the model's stacks (the one `stack: [...]` line);
+ * the rest of the file is left as written.
+ */
+export function withPlanMatrix(text: string, model: EnvironmentModel): string {
+  if (!MATRIX_LINE.test(text)) throw new Error(`${PULL_REQUEST_WORKFLOW} has no plan matrix line (\`stack: [...]\`) to update`);
+  return text.replace(MATRIX_LINE, `$1[${model.environments.map((e) => e.stackName).join(", ")}]`);
+}

@@ -1,0 +1,99 @@
+/**
+ * Everything `npm run update` refreshes, as one function over a project directory: the committed
+ * files that follow the live model (environments.yaml) or the constructs. A deliberate change is
+ * one edit and this; `git diff` then shows the model and these files, so the pull request carries
+ * the reviewed change:
+ *   cdktf.out/                          re-synthesized (not committed)
+ *   __tests__/live/output/<stack>.json  the synthesized output of the live model, per stack
+ *   terraform-addresses.json            the address manifest (lib/review/addresses.ts)
+ *   __tests__/fixtures/synth/           the review tools' fixtures (from the reference model)
+ *   .github/workflows/deploy.yml        one deploy job per stack; the plan matrix of pull-request.yml
+ * (Jest's snapshots of the reference model are refreshed by scripts/update.ts, with jest.)
+ */
+import * as fs from "fs";
+import * as path from "path";
+import { buildApp } from "../../lib/app";
+import { DEPLOY_WORKFLOW, PULL_REQUEST_WORKFLOW, renderDeployWorkflow, withPlanMatrix } from "../../lib/ci/workflows";
+import { loadEnvironmentModel } from "../../lib/model/load";
+import type { EnvironmentModel } from "../../lib/model/types";
+import { MANIFEST_FILE, addressManifest, manifestChanges, type AddressManifest } from "../../lib/review/addresses";
+import { readSynthOutput, type SynthesizedStack } from "../../lib/review/output";
+import { synthToDirectory } from "../../lib/synth";
+import { stripMetadata } from "../../__tests__/fixtures/synth/cases";
+import { writeFixtures } from "../../__tests__/fixtures/synth/write";
+
+/** The committed model that update and addresses:update record (never another one). */
+export const LIVE_MODEL = "environments.yaml";
+/** Where the synthesized output of the live model is committed, one file per stack. */
+export const LIVE_OUTPUT_DIR = "__tests__/live/output";
+export const FIXTURES_DIR = "__tests__/fixtures/synth";
+
+export interface Refreshed {
+  /** Files (relative to the project) whose content changed, or that were added or removed. */
+  readonly changed: readonly string[];
+  /** The address manifest's changes, as `+`/`-` lines (manifestChanges). */
+  readonly addresses: readonly string[];
+  readonly model: EnvironmentModel;
+  readonly stacks: number;
+  readonly warnings: readonly string[];
+}
+
+/** The committed snapshot files of an output: `<stack>.json` -> content. */
+export function liveOutputFiles(stacks: readonly SynthesizedStack[]): Map<string, string> {
+  return new Map([...stacks].sort((a, b) => (a.name < b.name ? -1 : 1)).map((s) => [`${s.name}.json`, `${JSON.stringify(stripMetadata(s.json), null, 2)}\n`]));
+}
+
+/** The address manifest of the live model, after the refresh (or as committed). */
+export function readManifest(projectDir: string): AddressManifest {
+  const file = path.join(projectDir, MANIFEST_FILE);
+  return fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, "utf8")) as AddressManifest) : {};
+}
+
+/** Writes `content` to `rel` unless it is already there; records the change. */
+function put(projectDir: string, rel: string, content: string, changed: string[]): void {
+  const file = path.join(projectDir, rel);
+  if (fs.existsSync(file) && fs.readFileSync(file, "utf8") === content) return;
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, content);
+  changed.push(rel);
+}
+
+/**
+ * Re-synthesizes the live model into `projectDir/cdktf.out` (atomically, through the policy gate,
+ * as `npm run synth`) and rewrites every generated file from it. Throws the model's or the gate's
+ * error, having changed nothing, when the model is invalid or the output breaks the policy.
+ */
+export function refreshGenerated(projectDir: string): Refreshed {
+  // Named as the user would type it when run in the project, so messages read `environments.yaml`.
+  const modelPath = path.relative(process.cwd(), path.join(projectDir, LIVE_MODEL)) || LIVE_MODEL;
+  let model: EnvironmentModel | undefined;
+  const warnings = synthToDirectory((outdir) => {
+    model = loadEnvironmentModel(modelPath);
+    return { app: buildApp(model, outdir, projectDir), model };
+  }, path.join(projectDir, "cdktf.out"));
+  const live = model!;
+  const stacks = readSynthOutput(path.join(projectDir, "cdktf.out"));
+  const changed: string[] = [];
+
+  const outputDir = path.join(projectDir, LIVE_OUTPUT_DIR);
+  const files = liveOutputFiles(stacks);
+  for (const old of fs.existsSync(outputDir) ? fs.readdirSync(outputDir) : []) {
+    if (!files.has(old)) {
+      fs.rmSync(path.join(outputDir, old));
+      changed.push(`${LIVE_OUTPUT_DIR}/${old}`);
+    }
+  }
+  for (const [name, content] of files) put(projectDir, `${LIVE_OUTPUT_DIR}/${name}`, content, changed);
+
+  const before = readManifest(projectDir);
+  const after = addressManifest(stacks);
+  put(projectDir, MANIFEST_FILE, `${JSON.stringify(after, null, 2)}\n`, changed);
+
+  changed.push(...writeFixtures(path.join(projectDir, FIXTURES_DIR)).changed.map((rel) => `${FIXTURES_DIR}/${rel}`));
+
+  put(projectDir, DEPLOY_WORKFLOW, renderDeployWorkflow(live), changed);
+  const pr = path.join(projectDir, PULL_REQUEST_WORKFLOW);
+  put(projectDir, PULL_REQUEST_WORKFLOW, withPlanMatrix(fs.readFileSync(pr, "utf8"), live), changed);
+
+  return { changed: changed.sort(), addresses: manifestChanges(before, after), model: live, stacks: stacks.length, warnings };
+}
