@@ -1,0 +1,183 @@
+/**
+ * Acceptance of the day-2 flow (README, "Changing access on purpose", "Adopting the project for
+ * another organisation"), in a copy of the repository: one edit of environments.yaml, then what
+ * `npm run update` does (refreshGenerated, the same function), then the tests that read the live
+ * model pass, and git shows only the model and generated files, never a .ts file.
+ *
+ * Why not the whole `npm test` in the copy: it would double the suite's time. Only the tests listed
+ * in LIVE_MODEL_TESTS read the live model (checked below), and jest's snapshots are of fixture
+ * models, so the rest of the suite cannot change with the model; `npm run update` also runs jest -u
+ * on those snapshots, which the flow here leaves out for the same reason.
+ */
+import { spawn, spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { parseDocument } from "yaml";
+import { loadEnvironmentModel } from "../../lib/model/load";
+import { refreshGenerated, type Refreshed } from "../../scripts/lib/generated";
+import { ROOT } from "../helpers";
+import { LIVE_MODEL_TESTS } from "./affected";
+
+/** What `git diff` may show after the flow: the model and the files npm run update writes. */
+const GENERATED = [
+  /^environments\.yaml$/,
+  /^terraform-addresses\.json$/,
+  /^__tests__\/live\/output\/[^/]+\.json$/,
+  /^__tests__\/fixtures\/synth\/.+\.json$/,
+  /^__tests__\/__snapshots__\/[^/]+\.snap$/,
+  /^\.github\/workflows\/(deploy|pull-request)\.yml$/,
+];
+
+function git(dir: string, ...args: string[]): string {
+  const r = spawnSync("git", ["-c", "user.name=test", "-c", "user.email=test@example.com", "-c", "commit.gpgsign=false", ...args], { cwd: dir, encoding: "utf8" });
+  if (r.status !== 0) throw new Error(`git ${args.join(" ")}: ${r.stderr}`);
+  return r.stdout;
+}
+
+/** A committed copy of the repository's files (as a fresh clone has them), node_modules linked. */
+function copyOfRepository(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "uc-flow-"));
+  const files = git(ROOT, "ls-files", "-co", "--exclude-standard", "-z").split("\0").filter(Boolean);
+  for (const rel of files) {
+    if (!fs.existsSync(path.join(ROOT, rel))) continue; // deleted in the work tree
+    fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
+    fs.copyFileSync(path.join(ROOT, rel), path.join(dir, rel));
+  }
+  fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(dir, "node_modules"), "dir");
+  git(dir, "init", "-q");
+  git(dir, "add", "-A");
+  git(dir, "commit", "-qm", "fresh clone");
+  return dir;
+}
+
+/**
+ * Runs the live-model tests of each copy with one jest process (one project per copy, so jest
+ * starts once); resolves to its exit code and output.
+ */
+function liveTests(dirs: readonly string[]): Promise<{ code: number | null; output: string; files: string[] }> {
+  return new Promise((resolve) => {
+    const jest = path.join(ROOT, "node_modules", "jest", "bin", "jest.js");
+    const results = path.join(dirs[0], "jest-results.json");
+    const args = [jest, "--ci", "--json", `--outputFile=${results}`, "--projects", ...dirs, "--", ...LIVE_MODEL_TESTS];
+    const child = spawn(process.execPath, args, { cwd: dirs[0] });
+    let output = "";
+    child.stdout.on("data", (d) => (output += d));
+    child.stderr.on("data", (d) => (output += d));
+    child.on("close", (code) => {
+      let files: string[] = [];
+      try {
+        files = (JSON.parse(fs.readFileSync(results, "utf8")).testResults as { name: string; status: string }[]).filter((r) => r.status === "passed").map((r) => r.name);
+        fs.rmSync(results);
+      } catch {
+        // no results: the exit code and the output tell why
+      }
+      resolve({ code, output, files });
+    });
+  });
+}
+
+interface Flow {
+  readonly dir: string;
+  readonly refreshed: Refreshed;
+  readonly changed: string[];
+}
+
+/** One model edit in a fresh copy, then the update; the live tests run concurrently for both flows. */
+function edit(change: (dir: string) => void): { dir: string; refreshed: Refreshed; changed: string[] } {
+  const dir = copyOfRepository();
+  change(dir);
+  const refreshed = refreshGenerated(dir);
+  const changed = git(dir, "status", "--porcelain", "-uall")
+    .split("\n")
+    .filter(Boolean)
+    .map((l) => l.slice(3));
+  return { dir, refreshed, changed };
+}
+
+const flows: Record<"access" | "adoption", Flow> = {} as never;
+let tests: { code: number | null; output: string; files: string[] } = { code: null, output: "not run", files: [] };
+let production = "";
+let group = "";
+
+beforeAll(async () => {
+  const t0 = Date.now();
+  const access = edit((dir) => {
+    // "Give dev read on prod": a group with nothing on production gets `read` there, as a person
+    // would write it (comments and layout kept).
+    const file = path.join(dir, "environments.yaml");
+    const model = loadEnvironmentModel(file);
+    production = model.production.key;
+    const outsider = model.groups.find((g) => !model.access.some((a) => a.group.key === g.key && a.environment.key === production));
+    if (!outsider) throw new Error("the live model gives every group access to production; this test needs one without");
+    group = outsider.key;
+    const doc = parseDocument(fs.readFileSync(file, "utf8"));
+    doc.setIn(["access", group, production], "read");
+    fs.writeFileSync(file, String(doc));
+  });
+  const adoption = edit((dir) => fs.copyFileSync(path.join(ROOT, "__tests__", "fixtures", "models", "other-org.yaml"), path.join(dir, "environments.yaml")));
+  const t1 = Date.now();
+  tests = await liveTests([access.dir, adoption.dir]);
+  if (process.env.UC_FLOW_TIMING) process.stderr.write(`edits+update ${t1 - t0} ms, live tests ${Date.now() - t1} ms\n`);
+  flows.access = access;
+  flows.adoption = adoption;
+}, 60_000);
+
+afterAll(() => {
+  for (const f of Object.values(flows)) if (f?.dir) fs.rmSync(f.dir, { recursive: true, force: true });
+});
+
+describe("both flows", () => {
+  it("pass the tests that read the live model, in each copy", () => {
+    if (tests.code !== 0) throw new Error(`jest in the copies exited ${tests.code}:\n${tests.output}`);
+    // Both copies ran every live test: a pattern that matched nothing would pass vacuously.
+    const expected = Object.values(flows).flatMap((f) => LIVE_MODEL_TESTS.map((t) => path.join(fs.realpathSync(f.dir), t)));
+    expect(tests.files.map((f) => fs.realpathSync(f)).sort()).toEqual(expected.sort());
+  });
+});
+
+describe.each(["access", "adoption"] as const)("the %s flow: edit the model, npm run update, npm test", (name) => {
+  it("changes only the model and generated files, no .ts file", () => {
+    const { changed } = flows[name];
+    expect(changed).toContain("environments.yaml");
+    expect(changed.filter((f) => !GENERATED.some((re) => re.test(f)))).toEqual([]);
+    expect(changed.filter((f) => f.endsWith(".ts"))).toEqual([]);
+  });
+});
+
+describe("what each flow changed", () => {
+  it("access: the production stack's snapshot and addresses gain the group's lookup and grant", () => {
+    const { refreshed, changed } = flows.access;
+    const prod = refreshed.model.production;
+    expect(changed).toEqual(expect.arrayContaining([`__tests__/live/output/${prod.stackName}.json`, "terraform-addresses.json"]));
+    expect(refreshed.addresses).toEqual(
+      expect.arrayContaining([`+ ${prod.stackName} data.databricks_group.${group}`, expect.stringMatching(new RegExp(`^\\+ ${prod.stackName} databricks_grant\\.catalog_${prod.catalog.name}__group_${group}$`))]),
+    );
+    expect(refreshed.addresses.filter((l) => l.startsWith("-"))).toEqual([]); // nothing destroyed
+  });
+
+  it("adoption: the other organisation's stacks replace the old ones in the manifest and the workflows", () => {
+    const { dir, refreshed, changed } = flows.adoption;
+    expect(refreshed.model.environments.map((e) => e.stackName)).toEqual(["contoso-test", "contoso-live"]);
+    expect(changed).toEqual(expect.arrayContaining([".github/workflows/deploy.yml", ".github/workflows/pull-request.yml", "__tests__/live/output/contoso-live.json"]));
+    expect(Object.keys(JSON.parse(fs.readFileSync(path.join(dir, "terraform-addresses.json"), "utf8")))).toEqual(["contoso-live", "contoso-test"]);
+    expect(fs.readFileSync(path.join(dir, ".github", "workflows", "pull-request.yml"), "utf8")).toContain("stack: [contoso-test, contoso-live]");
+  });
+});
+
+describe("the tests that read the live model", () => {
+  it("are exactly LIVE_MODEL_TESTS (every other test reads a fixture model)", () => {
+    const tests: string[] = [];
+    const walk = (rel: string) => {
+      for (const e of fs.readdirSync(path.join(ROOT, rel), { withFileTypes: true })) {
+        if (e.isDirectory() && e.name !== "fixtures") walk(`${rel}/${e.name}`);
+        else if (e.name.endsWith(".ts")) tests.push(`${rel}/${e.name}`);
+      }
+    };
+    walk("__tests__");
+    // The live model is reachable as LIVE_MODEL_FILE (helpers.ts) or by its path from the root.
+    const readers = tests.filter((f) => /LIVE_MODEL_FILE|ROOT, "environments\.yaml"/.test(fs.readFileSync(path.join(ROOT, f), "utf8")));
+    const self = "__tests__/live/update-flow.test.ts"; // reads the copies' models, not this one
+    expect(readers.filter((f) => f !== "__tests__/helpers.ts" && f !== self).sort()).toEqual([...LIVE_MODEL_TESTS].sort());
+  });
+});
