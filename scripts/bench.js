@@ -11,6 +11,8 @@
 //   (h)-(m) scale, on models generated with scripts/generate-model.js (same schema, N environments x
 //       G groups): synth of ~1,000 and ~10,000 grants, and `policy`, `grants`, `grants:diff` on the
 //       10,000-grant output; (n) the 10k/1k time ratio of each, which stays near 10 when cost is linear
+//   (o) the day-2 acceptance tests alone (__tests__/live/update-flow.test.ts: two repository copies, a
+//       model edit and the update in each, the live tests of both); part of (b), no target of its own
 // Targets on the 2-core machines: (a) <= 0.5 s and <= 100 MiB, (b) <= 15 s, (c), (d) <= 0.5 s, (e) <= 3 s, (f) < 1 s,
 // (g) <= 0.5 s, (h) <= 1.0 s, (i) <= 6 s and <= 400 MiB, (j) <= 1.5 s, (n) ratios <= 15.
 // Exits 1 when a target is missed.
@@ -22,17 +24,60 @@ const os = require("os");
 const path = require("path");
 
 const root = path.resolve(__dirname, "..");
-const args = process.argv.slice(2);
-const opt = (name, dflt) => {
-  const i = args.indexOf(name);
-  return i >= 0 ? Number(args[i + 1]) : dflt;
-};
-const synthRuns = opt("--synth-runs", 15);
-const bundleRuns = opt("--bundle-runs", 15);
-const testRuns = opt("--test-runs", 3);
-const auditRuns = opt("--audit-runs", 5);
-const skipTest = args.includes("--skip-test");
-const scaleRuns = opt("--scale-runs", 3);
+const USAGE = "usage: npm run bench [-- --synth-runs N] [--bundle-runs N] [--audit-runs N] [--scale-runs N] [--test-runs N] [--skip-test]";
+const HELP =
+  "Measures median wall time and peak memory, (a) to (o) as listed at the top of scripts/bench.js: synth,\n" +
+  "npm test, bundle, bundle:check, audit, policy, the scale runs on generated models and the day-2\n" +
+  "acceptance tests. Prints a Markdown table; exit 1 when a target is missed. Progress (which measurement,\n" +
+  "which run) goes to stderr.\n" +
+  "--synth-runs N   runs of (a) and (g) (default 15)\n--bundle-runs N  runs of (c) and (d) (default 15)\n" +
+  "--audit-runs N   runs of (e) and (f) (default 5)\n--scale-runs N   runs of (h) to (m) (default 3)\n" +
+  "--test-runs N    runs of (b) and (o) (default 3)\n--skip-test      leave out (b) and (o)";
+
+/** --help, or the options; bad usage exits 2 before anything runs. */
+function parseOptions(argv) {
+  const { parseArgs } = require("util");
+  const fail = (message) => {
+    process.stderr.write(`bench: ${message}\n${USAGE}\n`);
+    process.exit(2);
+  };
+  const counts = ["synth-runs", "bundle-runs", "audit-runs", "scale-runs", "test-runs"];
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      options: { ...Object.fromEntries(counts.map((c) => [c, { type: "string" }])), "skip-test": { type: "boolean" }, help: { type: "boolean", short: "h" } },
+      strict: true,
+    }));
+  } catch (e) {
+    fail(e.message.split(". To specify")[0]);
+  }
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n\n${HELP}\n`);
+    process.exit(0);
+  }
+  const count = (name, dflt) => {
+    if (values[name] === undefined) return dflt;
+    if (!/^[1-9]\d*$/.test(values[name])) fail(`--${name} must be a positive whole number, got ${JSON.stringify(values[name])}`);
+    return Number(values[name]);
+  };
+  return {
+    synthRuns: count("synth-runs", 15),
+    bundleRuns: count("bundle-runs", 15),
+    auditRuns: count("audit-runs", 5),
+    scaleRuns: count("scale-runs", 3),
+    testRuns: count("test-runs", 3),
+    skipTest: values["skip-test"] === true,
+  };
+}
+const { synthRuns, bundleRuns, auditRuns, scaleRuns, testRuns, skipTest } = parseOptions(process.argv.slice(2));
+const progress = (text) => process.stderr.write(`bench: ${text}\n`);
+/** `n` measurements of `command`, with progress. */
+const runs = (label, n, command, env) =>
+  Array.from({ length: n }, (_, i) => {
+    progress(`${label}: run ${i + 1}/${n}`);
+    return measure(command, env);
+  });
 
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -64,8 +109,9 @@ function measure(command, env) {
 const { app } = JSON.parse(fs.readFileSync(path.join(root, "cdktf.json"), "utf8"));
 const out = fs.mkdtempSync(path.join(os.tmpdir(), "bench-out-"));
 const synthEnv = { CDKTF_OUTDIR: path.join(out, "cdktf.out"), CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS: "true" };
-measure(app, synthEnv); // warm-up: fills the compile cache, as any earlier run on the machine has
-const synth = Array.from({ length: synthRuns }, () => measure(app, synthEnv));
+progress("(a) synth: warm-up run (fills the compile cache, as any earlier run on the machine has)");
+measure(app, synthEnv);
+const synth = runs("(a) synth, all stacks", synthRuns, app, synthEnv);
 fs.rmSync(out, { recursive: true, force: true });
 
 const rows = [];
@@ -82,17 +128,17 @@ const bundleCommands = [
 ];
 for (const [label, command] of bundleCommands) {
   measure(command, {}); // warm-up (compile cache)
-  const runs = Array.from({ length: bundleRuns }, () => measure(command, {}));
-  const time = median(runs.map((r) => r.seconds));
-  const mem = median(runs.map((r) => r.mib));
+  const measured = runs(label, bundleRuns, command, {});
+  const time = median(measured.map((r) => r.seconds));
+  const mem = median(measured.map((r) => r.mib));
   rows.push([label, `${bundleRuns} runs`, `${time.toFixed(3)} s`, `${mem.toFixed(1)} MiB`, "<= 0.5 s", time <= 0.5]);
 }
 
 const fakeDir = path.join(root, "__tests__", "fixtures", "audit");
 const auditEnv = { DATABRICKS_CLI: path.join(fakeDir, "databricks"), FAKE_DATABRICKS_STATE: path.join(fakeDir, "clean-default.json"), DATABRICKS_AUTH_TYPE: "" };
 measure("node scripts/run-ts.js scripts/bench-audit.ts", auditEnv); // warm-up, as for synth
-const auditCli = Array.from({ length: auditRuns }, () => measure("node scripts/run-ts.js scripts/audit.ts", auditEnv));
-const auditOwn = Array.from({ length: auditRuns }, () => measure("node scripts/run-ts.js scripts/bench-audit.ts", auditEnv));
+const auditCli = runs("(e) audit, fake CLI", auditRuns, "node scripts/run-ts.js scripts/audit.ts", auditEnv);
+const auditOwn = runs("(f) audit without the CLI", auditRuns, "node scripts/run-ts.js scripts/bench-audit.ts", auditEnv);
 const auditCliTime = median(auditCli.map((r) => r.seconds));
 const auditOwnTime = median(auditOwn.map((r) => r.seconds));
 rows.push(["(e) audit, 3 environments, fake CLI", `${auditRuns} runs`, `${auditCliTime.toFixed(3)} s`, `${median(auditCli.map((r) => r.mib)).toFixed(1)} MiB`, "<= 3 s", auditCliTime <= 3]);
@@ -101,9 +147,9 @@ rows.push(["(f) audit without the CLI's time", `${auditRuns} runs`, `${auditOwnT
 // --- the policy on the default output, and scale ---------------------------------------------------
 const { generateModel, grantCount } = require("./generate-model");
 const scaleDir = fs.mkdtempSync(path.join(os.tmpdir(), "bench-scale-"));
-const medianOf = (command, env, runs) => {
+const medianOf = (command, env, n) => {
   measure(command, env); // warm-up (compile cache)
-  const r = Array.from({ length: runs }, () => measure(command, env));
+  const r = runs(command.split(" > ")[0], n, command, env);
   return { seconds: median(r.map((x) => x.seconds)), mib: median(r.map((x) => x.mib)) };
 };
 {
@@ -144,10 +190,13 @@ fs.rmSync(scaleDir, { recursive: true, force: true });
 }
 
 if (!skipTest) {
-  const tests = Array.from({ length: testRuns }, () => measure("npm test --silent", {}));
+  const tests = runs("(b) npm test", testRuns, "npm test --silent", {});
   const testTime = median(tests.map((r) => r.seconds));
   const testMem = median(tests.map((r) => r.mib));
   rows.push(["(b) npm test", `${testRuns} runs`, `${testTime.toFixed(2)} s`, `${testMem.toFixed(1)} MiB (largest process)`, "<= 15 s", testTime <= 15]);
+  const flow = runs("(o) day-2 acceptance tests", testRuns, "node_modules/.bin/jest --silent __tests__/live/update-flow.test.ts", {});
+  const flowTime = median(flow.map((r) => r.seconds));
+  rows.push(["(o) day-2 acceptance tests alone (in b)", `${testRuns} runs`, `${flowTime.toFixed(2)} s`, `${median(flow.map((r) => r.mib)).toFixed(1)} MiB (largest process)`, "inside (b)", true]);
 }
 
 console.log(`node ${process.version}, ${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB`);

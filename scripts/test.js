@@ -9,6 +9,31 @@ const os = require("os");
 const path = require("path");
 
 const root = path.resolve(__dirname, "..");
+const USAGE = "usage: npm test [-- JEST_OPTIONS] [TEST_PATH_PATTERN...]";
+const HELP =
+  "Runs the type-check (tsc -p .) and jest side by side; exit 0 when both pass. Ends with `N passed, N failed`.\n" +
+  "Arguments go to jest, e.g. `npm test -- -t snapshot` or `npm test -- __tests__/review`; `npx jest --help`\n" +
+  "lists jest's options. After a deliberate change to environments.yaml, run `npm run update` first.";
+
+/** Bad usage: an option jest does not know. Checked here so that it exits 2 before anything runs. */
+function checkArgs(args) {
+  if (args.includes("--help") || args.includes("-h")) {
+    process.stdout.write(`${USAGE}\n\n${HELP}\n`);
+    process.exit(0);
+  }
+  const { yargsOptions } = require("jest-cli");
+  const known = new Set(Object.entries(yargsOptions).flatMap(([name, o]) => [name, ...[].concat(o.alias ?? [])]));
+  const camel = (s) => s.replace(/-([a-z])/g, (_, c) => c.toUpperCase());
+  for (const arg of args) {
+    if (arg === "--" || !arg.startsWith("-")) continue;
+    const name = arg.replace(/^--?(no-)?/, "").split("=")[0];
+    if (!known.has(name) && !known.has(camel(name))) {
+      process.stderr.write(`test: unknown option ${arg} (not a jest option)\n${USAGE}\n`);
+      process.exit(2);
+    }
+  }
+}
+checkArgs(process.argv.slice(2));
 const bin = (name) => path.join(root, "node_modules", ".bin", name);
 const results = fs.mkdtempSync(path.join(os.tmpdir(), "jest-results-"));
 const resultsFile = path.join(results, "results.json");

@@ -7,7 +7,7 @@ import * as path from "path";
 import { ModelError } from "../lib/model/errors";
 import { SynthCheckError } from "../lib/synth";
 import { LIVE_MODEL, refreshGenerated } from "./lib/generated";
-import { handleUsage, refuseOtherModel } from "./lib/usage";
+import { handleUsage, refuseOtherModel } from "../lib/usage";
 
 const NAME = "update";
 handleUsage(NAME, {

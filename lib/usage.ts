@@ -1,6 +1,6 @@
 /**
- * `--help` and bad usage for the scripts that take no arguments of the review commands' kind
- * (synth, update, addresses:update): usage on stdout for --help, exit 2 with the usage on stderr
+ * `--help` and bad usage for the commands that take no arguments (synth, update, addresses:update;
+ * the review commands have lib/review/cli.ts): usage on stdout for --help, exit 2 with the usage on stderr
  * for anything else, before the script does anything.
  */
 import * as path from "path";

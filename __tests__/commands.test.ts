@@ -1,0 +1,66 @@
+/**
+ * Every npm script answers --help with its usage on stdout (exit 0), and an unknown option with
+ * the problem and the usage on stderr (exit 2), in both cases before doing anything.
+ */
+import { spawn } from "child_process";
+import * as fs from "fs";
+import * as path from "path";
+import { ROOT } from "./helpers";
+
+const SCRIPTS: Record<string, string> = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")).scripts;
+
+interface Run {
+  readonly status: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Runs an npm script's command (each is `node <file> [args]`) with extra arguments. */
+function runScript(name: string, ...args: string[]): Promise<Run> {
+  const [command, ...rest] = SCRIPTS[name].split(" ");
+  if (command !== "node") throw new Error(`script ${name} is not a node command: ${SCRIPTS[name]}`);
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [...rest, ...args], { cwd: ROOT });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d) => (stdout += d));
+    child.stderr.on("data", (d) => (stderr += d));
+    child.on("close", (status) => resolve({ status, stdout, stderr }));
+  });
+}
+
+/** What a command could change by accident: the top-level entries and the committed manifest. */
+const state = () => ({ top: fs.readdirSync(ROOT).sort(), manifest: fs.readFileSync(path.join(ROOT, "terraform-addresses.json"), "utf8") });
+
+const names = Object.keys(SCRIPTS).sort();
+let results: Record<string, { help: Run; unknown: Run }> = {};
+let before: ReturnType<typeof state>;
+
+beforeAll(async () => {
+  before = state();
+  const runs = await Promise.all(names.map(async (n) => [n, { help: await runScript(n, "--help"), unknown: await runScript(n, "--no-such-option") }] as const));
+  results = Object.fromEntries(runs);
+}, 30_000);
+
+describe("every npm script", () => {
+  it("is covered here", () => {
+    expect(names).toEqual(expect.arrayContaining(["synth", "test", "typecheck", "bench", "update", "addresses:update", "grants", "policy", "grants:diff"]));
+  });
+
+  it.each(names)("%s --help prints its usage on stdout and exits 0", (name) => {
+    const { help } = results[name];
+    expect({ status: help.status, stderr: help.stderr }).toEqual({ status: 0, stderr: "" });
+    expect(help.stdout).toMatch(/^usage: /);
+  });
+
+  it.each(names)("%s rejects an unknown option: exit 2, the usage on stderr, nothing on stdout", (name) => {
+    const { unknown } = results[name];
+    expect({ status: unknown.status, stdout: unknown.stdout }).toEqual({ status: 2, stdout: "" });
+    expect(unknown.stderr).toMatch(/no-such-option/);
+    expect(unknown.stderr).toMatch(/usage: /);
+  });
+
+  it("changed nothing in the project while answering", () => {
+    expect(state()).toEqual(before);
+  });
+});
