@@ -25,6 +25,23 @@ describe("the app command (cdktf.json `app`, also `npm run synth`)", () => {
     expect(run.stderr.match(/^warning: .*workspace\.id/gm)).toHaveLength(1);
     expect(run.stderr).toContain("environments.dev.workspace.id");
     expect(strayEntries(dir)).toEqual([]); // no temporary directory left behind
+    expect(run.stdout).toMatch(/^synth: wrote 3 stacks \(ref-dev, ref-prod, ref-staging\) to .*cdktf\.out: \d+ resources, 14 grants; policy passed\.\n$/);
+  });
+
+  it("hands the warnings to the cdktf CLI as its own warning annotations, and prints none on stderr then", () => {
+    const { out } = tempOut();
+    // The cdktf CLI sets CDKTF_CONTEXT_JSON for the app, prints the manifest's annotations as
+    // `WARN [stack]: ...` and whatever the app writes on stderr as `[ERROR] default - ...`.
+    const run = runApp({ CDKTF_OUTDIR: out, CDKTF_CONTEXT_JSON: "{}" });
+    expect({ status: run.status, stderr: run.stderr }).toEqual({ status: 0, stderr: "" });
+    const manifest = JSON.parse(fs.readFileSync(path.join(out, "manifest.json"), "utf8"));
+    const annotations = Object.values(manifest.stacks as Record<string, { annotations: { constructPath: string; level: string; message: string }[] }>).flatMap((s) => s.annotations);
+    expect(annotations.map((a) => [a.constructPath, a.level])).toEqual([
+      ["ref-dev", "@cdktf/warn"],
+      ["ref-dev", "@cdktf/warn"],
+    ]);
+    expect(annotations[0].message).toContain("environments.dev.workspace.id");
+    expect(JSON.stringify(manifest)).not.toContain("stacktrace\":[\""); // no paths of this clone
   });
 
   it("rejects a model with prod aimed at dev's workspace: exit 1, clear message, no stack trace, nothing written", () => {

@@ -12,7 +12,8 @@ import { AccountStack } from "../stacks/account-stack";
  * to each stack's working directory so that the output does not depend on where the clone lives.
  */
 export function buildApp(model: EnvironmentModel, outdir: string, projectDir = process.cwd(), desired: DesiredState = desiredState(model)): App {
-  const app = new App({ outdir });
+  // No stack traces in metadata: the warning annotations (lib/synth.ts) would carry absolute paths of this clone.
+  const app = new App({ outdir, stackTraces: false });
   const localStatePath = (stackName: string) =>
     path.relative(path.resolve(outdir, "stacks", stackName), path.resolve(projectDir, `terraform.${stackName}.tfstate`));
   for (const stack of desired.stacks) {

@@ -7,12 +7,14 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { TerraformDataSource, TerraformOutput, TerraformResource, TerraformStack, TerraformVariable, type App } from "cdktf";
+import { Annotations, TerraformDataSource, TerraformOutput, TerraformResource, TerraformStack, TerraformVariable, type App } from "cdktf";
 import { ModelError } from "./model/errors";
 import type { EnvironmentModel } from "./model/types";
 import { desiredState, type DesiredState } from "./desired-state";
 import { checkGate, formatViolation } from "./gate/check";
 import { WORKING_DATA, readOutputTree } from "./gate/read";
+import { grantRows } from "./review/grants";
+import { readSynthOutput, type SynthesizedStack } from "./review/output";
 
 export interface BuiltApp {
   readonly app: App;
@@ -55,6 +57,7 @@ export function synthToDirectory(build: (outdir: string) => BuiltApp, outdir: st
     const built = build(generation);
     const collisions = duplicateLogicalIds(built.app);
     if (collisions.length > 0) throw new SynthCheckError(collisions);
+    annotateWarnings(built.app, built.model.warnings);
     built.app.synth();
     // The same gate as `npm run policy`: whatever the constructs produced must pass it.
     const { violations } = checkGate(readOutputTree(generation), built.desired ?? desiredState(built.model));
@@ -77,8 +80,32 @@ export function synthToDirectory(build: (outdir: string) => BuiltApp, outdir: st
 }
 
 /**
- * The app's entry: synthesizes into CDKTF_OUTDIR (set by the cdktf CLI) or cdktf.out, prints the
- * warnings once, and on a user error prints the message (no stack trace) and exits 1.
+ * The model's warnings as cdktf warning annotations, on the first stack only (they are about the
+ * model, not a stack, and the cdktf CLI prints every stack's): the CLI reads them from manifest.json
+ * and prints `WARN [stack]: ...`, where a line on stderr would be printed as `[ERROR] default - ...`.
+ */
+export function annotateWarnings(app: App, warnings: readonly string[]): void {
+  const first = app.node.children.find((c): c is TerraformStack => c instanceof TerraformStack);
+  if (!first) return;
+  for (const w of warnings) Annotations.of(first).addWarning(w);
+}
+
+/** Whether the cdktf CLI runs the app (it sets CDKTF_CONTEXT_JSON, and prints what the app writes to stderr as errors). */
+export function runByCdktfCli(env: NodeJS.ProcessEnv = process.env): boolean {
+  return env.CDKTF_CONTEXT_JSON !== undefined;
+}
+
+/** The one line `npm run synth` prints on success: stacks, resources, grants, where. */
+export function synthSummary(stacks: readonly SynthesizedStack[], outdir: string): string {
+  const resources = stacks.reduce((n, s) => n + Object.values(s.json.resource ?? {}).reduce((m, blocks) => m + Object.keys(blocks).length, 0), 0);
+  const names = stacks.map((s) => s.name).join(", ");
+  return `synth: wrote ${stacks.length} stack${stacks.length === 1 ? "" : "s"} (${names}) to ${outdir}: ${resources} resources, ${grantRows(stacks).length} grants; policy passed.`;
+}
+
+/**
+ * The app's entry: synthesizes into CDKTF_OUTDIR (set by the cdktf CLI) or cdktf.out, prints a
+ * one-line summary on stdout and the warnings once (on stderr; through the cdktf CLI, as its own
+ * warnings: annotateWarnings), and on a user error prints the message (no stack trace) and exits 1.
  */
 export function synthAtomically(build: (outdir: string) => BuiltApp, outdir = process.env.CDKTF_OUTDIR ?? "cdktf.out"): void {
   let warnings: readonly string[];
@@ -94,7 +121,8 @@ export function synthAtomically(build: (outdir: string) => BuiltApp, outdir = pr
     }
     process.exit(1);
   }
-  for (const w of warnings) process.stderr.write(`warning: ${w}\n`);
+  process.stdout.write(`${synthSummary(readSynthOutput(outdir), path.relative(process.cwd(), path.resolve(outdir)) || ".")}\n`);
+  if (!runByCdktfCli()) for (const w of warnings) process.stderr.write(`warning: ${w}\n`);
 }
 
 function isFileError(error: unknown): error is NodeJS.ErrnoException {
