@@ -1,7 +1,8 @@
-// `npm run --silent grants:diff -- BASE_DIR HEAD_DIR [--format md|json] [--base-model FILE] [--head-model FILE] [--model FILE]`:
+// `npm run --silent grants:diff -- BASE_DIR HEAD_DIR [--format md|json] [--base-model FILE] [--head-model FILE] [--model FILE] [--fail-on LIST]`:
 // what a change does to access, and every other difference between the two configurations.
 import { EXIT, UsageError, loadModel, runCommand } from "../lib/review/cli";
 import { diffOutputs, prodScope, renderDiffMarkdown, type AccessChange } from "../lib/review/diff";
+import { FAIL_ON, failingKinds, parseFailOn } from "../lib/review/fail-on";
 import { principalLabels } from "../lib/review/grants";
 import { readOutputTree, type FileFinding } from "../lib/gate/read";
 import { renderJson } from "../lib/review/report";
@@ -9,7 +10,7 @@ import { renderJson } from "../lib/review/report";
 runCommand(
   "grants:diff",
   {
-    usage: "npm run --silent grants:diff -- BASE_DIR HEAD_DIR [--format md|json] [--base-model FILE] [--head-model FILE] [--model FILE]",
+    usage: "npm run --silent grants:diff -- BASE_DIR HEAD_DIR [--format md|json] [--base-model FILE] [--head-model FILE] [--model FILE] [--fail-on LIST]",
     help:
       "Compares two cdktf outputs (e.g. the target branch's and the pull request's), whole. Access changes:\n" +
       "privileges added and removed per (principal, securable), owners, principals, catalogs and workspace\n" +
@@ -25,11 +26,16 @@ runCommand(
       "--head-model FILE   the HEAD side's model: production is marked when either side says so; names the\n" +
       "                    principals that grants name by application ID (the plan principal, retired ones)\n" +
       "--model FILE        both (when the model does not change)\n" +
+      `--fail-on LIST      exit 1 when the diff has a change of a listed kind (comma-separated: ${FAIL_ON.join(", ")};\n` +
+      "                    prod: any change on production), so CI can require an approval; the diff is printed\n" +
+      "                    either way, the reason goes to stderr. Exit 0 otherwise, 2 on bad input.\n" +
       "Without a model, production is every stack whose name contains \"prod\".",
-    options: ["format", "model", "base-model", "head-model"],
+    options: ["format", "model", "base-model", "head-model", "fail-on"],
     positionals: ["BASE_DIR", "HEAD_DIR"],
   },
   (cli) => {
+    const failOn = cli.failOn === undefined ? [] : parseFailOn(cli.failOn);
+    if (typeof failOn === "string") throw new UsageError(failOn);
     const [baseDir, headDir] = cli.positionals;
     if (cli.model !== undefined && (cli.baseModel !== undefined || cli.headModel !== undefined)) {
       throw new UsageError("--model means both sides; give it alone, or --base-model and --head-model");
@@ -49,7 +55,10 @@ runCommand(
       ...newFindings(base.findings, head.findings).map((c) => ({ ...c, prod: scope.stacks.has(c.stack) })),
     ].map((c) => (c.principal === undefined ? c : { ...c, principal: label(c.principal) }));
     process.stdout.write(cli.format === "json" ? renderJson(changes) : renderDiffMarkdown(changes));
-    return EXIT.ok;
+    const failing = failingKinds(changes, failOn);
+    if (failing.length === 0) return EXIT.ok;
+    process.stderr.write(`grants:diff: --fail-on ${failOn.join(",")}: ${failing.join(", ")}; exit 1 (a change of this kind needs a reviewer's approval)\n`);
+    return EXIT.violations;
   },
 );
 

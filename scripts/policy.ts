@@ -19,8 +19,8 @@ runCommand(
       "The review gate, default deny: reads every file terraform would read in each stack directory of the\n" +
       "cdktf output, strictly (a repeated JSON key is a violation), and compares each stack with the desired\n" +
       "state of the environment model in both directions: anything the model does not produce, lacks or sets\n" +
-      "differently is a violation, as is any break of the invariants. Exit 0 with a one-line summary on\n" +
-      "stdout, 1 with one line per violation on stdout and the summary on stderr, 2 on bad input.\n" +
+      "differently is a violation, as is any break of the invariants. Exit 0 with a one-line summary, 1\n" +
+      "with one line per violation and the summary, all on stdout; 2 with the reason on stderr on bad input.\n" +
       "--out DIR     the cdktf output to check (default cdktf.out)\n" +
       "--model FILE  the environment model (default $ENVIRONMENTS_FILE, else environments.yaml)\n" +
       "--rules       print the rule table (Markdown) and exit\n\n" +
@@ -35,8 +35,9 @@ runCommand(
       process.stdout.write(`${policySummary(result, model.source)}\n`);
       return EXIT.ok;
     }
+    // The violations and the summary are the result, on stdout like the summary of a pass.
     process.stdout.write(result.violations.map((v) => `${formatViolation(v)}\n`).join(""));
-    process.stderr.write(`${policySummary(result, model.source)}\n`);
+    process.stdout.write(`${policySummary(result, model.source)}\n`);
     return EXIT.violations;
   },
 );

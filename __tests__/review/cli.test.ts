@@ -32,11 +32,14 @@ describe("npm run policy", () => {
     expect(r.stdout).toMatch(/^policy: passed: 3 stacks, \d+ grants, 6 principals checked against .*reference\.yaml; no violations\.\n$/);
   });
 
-  it("fails an injected violation: exit 1, one line per violation on stdout, the count on stderr", () => {
+  it("fails an injected violation: exit 1, one line per violation and the count on stdout, nothing on stderr", () => {
     const r = run("policy", "--out", path.join(FIXTURES, "policy", "prod-aimed-at-dev"));
-    expect(r.status).toBe(1);
-    expect(r.stdout.trim().split("\n")).toEqual([expect.stringMatching(/^ref-prod provider.databricks: \[provider-workspace\] host /), expect.stringMatching(/^ref-prod variable.databricks_profile: \[provider-workspace\] default is "ref-dev"/)]);
-    expect(r.stderr).toMatch(/^policy: failed: 2 violations \(provider-workspace\)/);
+    expect({ status: r.status, stderr: r.stderr }).toEqual({ status: 1, stderr: "" });
+    expect(r.stdout.trim().split("\n")).toEqual([
+      expect.stringMatching(/^ref-prod provider.databricks: \[provider-workspace\] host /),
+      expect.stringMatching(/^ref-prod variable.databricks_profile: \[provider-workspace\] default is "ref-dev"/),
+      expect.stringMatching(/^policy: failed: 2 violations \(provider-workspace\)/),
+    ]);
   });
 
   it("rejects an invalid model with exit 2 and the model's own message", () => {
@@ -100,5 +103,35 @@ describe("npm run grants and grants:diff", () => {
     const rows = JSON.parse(run("grants", "--out", out, "--format", "json", "--model", full).stdout) as { principal: string }[];
     expect(rows.filter((r) => r.principal === "uc-env-isolation-plan")).toHaveLength(3);
     expect(rows.some((r) => r.principal === "7e1c3f1a-2b4d-4c6e-8f10-9a2b3c4d5e6f")).toBe(false);
+  });
+});
+
+describe("npm run grants:diff -- --fail-on", () => {
+  const base = path.join(FIXTURES, "diff", "base");
+  const diff = (head: string, failOn: string) => run("grants-diff", base, path.join(FIXTURES, "diff", head), "--fail-on", failOn, "--model", DEFAULT_MODEL_FILE);
+
+  it.each([
+    ["widen", "widens", 1, "1 widens"],
+    ["widen", "prod", 1, "1 change in PROD"],
+    ["widen", "risk", 0, ""],
+    ["narrow", "widens,risk", 0, ""],
+    ["narrow", "prod", 1, "1 change in PROD"],
+    ["remove", "widens,risk,prod", 1, "in PROD"],
+  ])("%s with --fail-on %s exits %i, the diff on stdout and the reason on stderr", (head, failOn, status, reason) => {
+    const r = diff(head, failOn);
+    expect(r.status).toBe(status);
+    expect(r.stdout).toMatch(/^### Access changes: /);
+    if (status === 0) expect(r.stderr).toBe("");
+    else expect(r.stderr).toMatch(new RegExp(`^grants:diff: --fail-on ${failOn}: .*${reason}.*; exit 1`));
+  });
+
+  it("exits 0 for no change whatever it fails on", () => {
+    expect(run("grants-diff", base, base, "--fail-on", "widens,risk,prod")).toEqual({ status: 0, stdout: "No access changes.\n", stderr: "" });
+  });
+
+  it("rejects an unknown kind: exit 2, the kinds it takes, nothing on stdout", () => {
+    const r = diff("widen", "widens,prodd");
+    expect({ status: r.status, stdout: r.stdout }).toEqual({ status: 2, stdout: "" });
+    expect(r.stderr).toContain('--fail-on takes a comma-separated subset of widens, risk, prod; got "widens,prodd" ("prodd" unknown)');
   });
 });

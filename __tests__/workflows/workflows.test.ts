@@ -31,6 +31,7 @@ interface Job {
   readonly concurrency?: unknown;
   readonly permissions?: unknown;
   readonly strategy?: { readonly matrix?: { readonly [key: string]: unknown } };
+  readonly outputs?: { readonly [key: string]: string };
   readonly env?: { readonly [key: string]: unknown };
   readonly steps?: readonly Step[];
 }
@@ -187,6 +188,22 @@ describe("pull-request.yml", () => {
     expect(synth["working-directory" as keyof Step]).toBe(".base");
     expect(synth.run).toContain("npm run synth");
     expect(runText(checks)).toContain("npm run --silent grants:diff -- .base/cdktf.out cdktf.out --format md");
+  });
+
+  it("makes a pull request that widens access, carries a risk or changes production wait for an approval", () => {
+    const diff = stepsOf(checks).find((s) => s.id === "diff")!;
+    expect(diff.run).toContain("--fail-on widens,risk,prod");
+    // exit 1 (a gated change) asks for the approval; any other failure fails the step
+    expect(diff.run).toMatch(/if \[ "\$code" -eq 1 \]; then echo "approval=required" >> "\$GITHUB_OUTPUT"; elif \[ "\$code" -ne 0 \]; then exit "\$code"; fi/);
+    expect(WORKFLOW["pull-request.yml"].jobs.checks.outputs).toMatchObject({ "access-approval": "${{ steps.diff.outputs.approval }}" });
+    const approval = WORKFLOW["pull-request.yml"].jobs["access-approval"];
+    expect(approval).toMatchObject({ needs: "checks", if: "needs.checks.outputs.access-approval == 'required'", environment: "access-review", permissions: {} });
+  });
+
+  it("shows the changed grants as a Mermaid diagram, folded under the grants diff", () => {
+    expect(runText(checks)).toContain("npm run --silent grants:diff -- .base/cdktf.out cdktf.out --format mermaid");
+    const report = runText(WORKFLOW["pull-request.yml"].jobs.report);
+    expect(report).toMatch(/<details><summary>changed grants as a diagram<\/summary>"\n\s+echo\n\s+echo '```mermaid'\n\s+section "\$art\/review\/grants-diff\.mmd"/);
   });
 
   it("plans every stack of the model, in the model's order", () => {

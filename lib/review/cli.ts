@@ -27,7 +27,7 @@ export interface CommandSpec {
   readonly usage: string;
   /** One paragraph: what the command does and its options. */
   readonly help: string;
-  readonly options: readonly ("out" | "format" | "model" | "base-model" | "head-model" | "env")[];
+  readonly options: readonly ("out" | "format" | "model" | "base-model" | "head-model" | "env" | "fail-on")[];
   /** Names of the required positional arguments, e.g. `["BASE_DIR", "HEAD_DIR"]`. */
   readonly positionals?: readonly string[];
 }
@@ -42,6 +42,8 @@ export interface CommandLine {
   readonly headModel?: string;
   /** Every `--env` given, in order (repeatable); empty when none. */
   readonly envs: readonly string[];
+  /** Only when `--fail-on` was given (the command reads it). */
+  readonly failOn?: string;
   readonly positionals: readonly string[];
   readonly help: boolean;
 }
@@ -55,7 +57,7 @@ export function parseCommandLine(argv: readonly string[], spec: CommandSpec): Co
     // Node's messages name the option ("Unknown option '--outt'"); keep them, drop the advice to use "--".
     throw new UsageError((e as Error).message.split(". To specify")[0]);
   }
-  const values = parsed.values as { out?: string; format?: string; model?: string; "base-model"?: string; "head-model"?: string; env?: string[]; help?: boolean };
+  const values = parsed.values as { out?: string; format?: string; model?: string; "base-model"?: string; "head-model"?: string; env?: string[]; "fail-on"?: string; help?: boolean };
   const names = spec.positionals ?? [];
   if (!values.help && parsed.positionals.length !== names.length) {
     throw new UsageError(
@@ -77,6 +79,7 @@ export function parseCommandLine(argv: readonly string[], spec: CommandSpec): Co
     baseModel: values["base-model"],
     headModel: values["head-model"],
     envs: values.env ?? [],
+    failOn: values["fail-on"],
     positionals: parsed.positionals,
     help: values.help === true,
   };
