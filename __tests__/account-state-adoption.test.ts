@@ -9,7 +9,7 @@ import { addressManifest } from "../lib/review/addresses";
 import { grantRows } from "../lib/review/grants";
 import { checkGate, formatViolation } from "../lib/gate/check";
 import { desiredState } from "../lib/desired-state";
-import { defaultModel, stackJson, synthModel } from "./helpers";
+import { defaultModel, defaultModelData, modelFrom, stackJson, synthModel } from "./helpers";
 
 const FULL_TEXT = fs.readFileSync(path.join(__dirname, "fixtures", "models", "full.yaml"), "utf8");
 const full = parseEnvironmentModel(FULL_TEXT, "full.yaml");
@@ -104,6 +104,16 @@ describe("state backends", () => {
   it("keeps a local state file per stack by default, relative to the stack directory", () => {
     for (const { name, json } of synthModel(defaultModel()).output) {
       expect(json.terraform?.backend).toEqual({ local: { path: `../../../terraform.${name}.tfstate` } });
+    }
+  });
+
+  it("requires Terraform >= 1.10.0 with S3-native locking, >= 1.2.0 (cdktf's minimum) with nothing newer to need", () => {
+    for (const { json } of fullSynth.output) expect((json.terraform as { required_version?: string } | undefined)?.required_version).toBe(">= 1.10.0");
+    const data = JSON.parse(JSON.stringify(defaultModelData()));
+    for (const env of Object.values(data.environments) as any[]) delete env.catalog.adopt;
+    for (const { json } of synthModel(modelFrom(data)).output) {
+      expect(json.import).toBeUndefined();
+      expect((json.terraform as { required_version?: string } | undefined)?.required_version).toBe(">= 1.2.0");
     }
   });
 

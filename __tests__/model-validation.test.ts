@@ -1,6 +1,7 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { stringify } from "yaml";
 import { ModelError } from "../lib/model/errors";
 import { buildApp } from "../lib/app";
 import { MAX_MODEL_BYTES, loadEnvironmentModel, parseEnvironmentModel } from "../lib/model/load";
@@ -81,6 +82,56 @@ describe("the default model", () => {
     expect(b.access.map((x) => [x.group.key, x.environment.key, x.privileges])).toEqual(
       a.access.map((x) => [x.group.key, x.environment.key, x.privileges]),
     );
+  });
+});
+
+describe("the account stack's host", () => {
+  const withAccount = (hosts?: Record<string, string>, host?: string) => {
+    const data = defaultModelData();
+    if (hosts) for (const [env, h] of Object.entries(hosts)) data.environments[env].workspace.host = h;
+    data.account = { id: "0d26daa6-5e44-4c97-a497-ef015f91254a", profile: "ref-account", ...(host ? { host } : {}) };
+    data.github = { repository: "org/repo", planServicePrincipal: { name: "plan", applicationId: "7e1c3f1a-2b4d-4c6e-8f10-9a2b3c4d5e6f" } };
+    return data;
+  };
+  const azure = { dev: "https://adb-1.1.azuredatabricks.net", staging: "https://adb-2.2.azuredatabricks.net", prod: "https://adb-3.3.azuredatabricks.net" };
+
+  it("is derived from the workspaces' cloud: AWS", () => {
+    expect(modelFrom(withAccount()).account!.host).toBe("https://accounts.cloud.databricks.com");
+  });
+
+  it("is derived from the workspaces' cloud: Azure", () => {
+    expect(modelFrom(withAccount(azure)).account!.host).toBe("https://accounts.azuredatabricks.net");
+  });
+
+  it("is derived from the workspaces' cloud: GCP", () => {
+    const gcp = { dev: "https://1.1.gcp.databricks.com", staging: "https://2.2.gcp.databricks.com", prod: "https://3.3.gcp.databricks.com" };
+    expect(modelFrom(withAccount(gcp)).account!.host).toBe("https://accounts.gcp.databricks.com");
+  });
+
+  it("is the model's when it states one", () => {
+    expect(modelFrom(withAccount(azure, "https://accounts.azuredatabricks.us")).account!.host).toBe("https://accounts.azuredatabricks.us");
+  });
+
+  it("rejects workspaces on two clouds without account.host, naming the field and the hosts to choose from", () => {
+    const error = errorOf(stringify(withAccount({ ...azure, prod: "https://dbc-028d9e53-7ce6.cloud.databricks.com" })));
+    expect(error.issues.map((i) => i.path)).toEqual(["account.host"]);
+    expect(error.message).toContain("account.host: is required here: the workspace hosts are on more than one cloud (Azure, AWS)");
+    expect(error.message).toContain("Fix: set it to your accounts console: https://accounts.cloud.databricks.com (AWS), https://accounts.azuredatabricks.net (Azure)");
+  });
+
+  it("rejects a workspace on a custom domain without account.host", () => {
+    const error = errorOf(stringify(withAccount({ dev: "https://databricks.example.com" })));
+    expect(error.message).toContain("account.host: is required here: a workspace host is on none of the known clouds' domains");
+  });
+});
+
+describe("the plan principal written as a string (the old commented example)", () => {
+  it("rejects it, listing the keys it needs", () => {
+    const data = defaultModelData();
+    data.account = { id: "0d26daa6-5e44-4c97-a497-ef015f91254a", profile: "ref-account" };
+    data.github = { repository: "org/repo", planServicePrincipal: "uc-env-isolation-plan" };
+    const error = errorOf(stringify(data));
+    expect(error.message).toContain('github.planServicePrincipal: must be a mapping (planServicePrincipal) (got "uc-env-isolation-plan"). Fix: write it as `key: value` lines with `name`, `applicationId`');
   });
 });
 

@@ -89,6 +89,14 @@ describe("catalogs", () => {
     expect(synth[name]).toHaveResourceWithProperties(Catalog, { name: env, owner: `\${databricks_service_principal.${env}.application_id}` });
   });
 
+  it("sets no comment on an adopted catalog (the first plan would overwrite the live one), and comments new schemas", () => {
+    for (const env of ["dev", "staging", "prod"]) {
+      const json = stackJson(output, `ref-${env}`);
+      expect(json.resource!.databricks_catalog[env].comment).toBeUndefined();
+      expect(json.resource!.databricks_schema[`${env}__bronze`].comment).toBe(`${env} bronze; managed by Terraform (uc-env-isolation)`);
+    }
+  });
+
   it("leaves isolation alone (new catalogs OPEN, adopted ones as they are) and binds nothing while the workspace IDs are unknown", () => {
     for (const { json } of output) {
       for (const c of Object.values(json.resource!.databricks_catalog)) expect(c.isolation_mode).toBeUndefined();
@@ -204,6 +212,12 @@ describe("isolation, when the model has every workspace ID", () => {
 
   it("has no isolation warning to print", () => {
     expect(isolatedModel().warnings.filter((w) => w.includes("OPEN"))).toEqual([]);
+  });
+});
+
+describe("terraform.required_version", () => {
+  it("is >= 1.5.0 on every stack, which adopts its catalog with import blocks", () => {
+    for (const { json } of output) expect((json.terraform as { required_version?: string } | undefined)?.required_version).toBe(">= 1.5.0");
   });
 });
 

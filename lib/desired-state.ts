@@ -12,7 +12,20 @@ import { ModelError, type ModelIssue } from "./model/errors";
 
 /** The provider this project uses, pinned (the version @cdktf/provider-databricks 15.16.1 was generated for). */
 export const PROVIDER = { localName: "databricks", source: "databricks/databricks", version: "1.99.0" } as const;
-/** Import blocks need >= 1.5, the S3 backend's use_lockfile >= 1.10; CI pins 1.11. */
+/**
+ * The Terraform versions the output's features need (a stack's `terraform.required_version` is the
+ * highest its features need, so an older terraform stops at `init` with a clear message instead of
+ * failing halfway through a plan). CI pins 1.11.
+ */
+export const TERRAFORM_NEEDS = {
+  /** cdktf 0.21's own minimum for the JSON it writes. */
+  baseline: "1.2.0",
+  /** `import` blocks (adopting existing catalogs, schemas, grants). */
+  importBlocks: "1.5.0",
+  /** The S3 backend's native locking, `use_lockfile`. */
+  s3NativeLocking: "1.10.0",
+} as const;
+
 export const PROFILE_VARIABLE = "databricks_profile";
 export const PROFILE_DESCRIPTION =
   'Databricks CLI profile for people; CI sets TF_VAR_databricks_profile="" and authenticates with DATABRICKS_* variables.';
@@ -103,14 +116,19 @@ export interface DesiredGrant {
 export interface DesiredSchema {
   readonly id: string;
   readonly name: string;
-  readonly comment: string;
+  /** Not set on an adopted schema: the first plan would overwrite the comment it has. */
+  readonly comment?: string;
   readonly importId?: string;
 }
 
 export interface DesiredCatalog {
   readonly id: string;
   readonly name: string;
-  readonly comment: string;
+  /**
+   * Not set on an adopted catalog: the model does not state its comment, and the first plan would
+   * overwrite the one it has (README, "Migrating from the HCL stack").
+   */
+  readonly comment?: string;
   /**
    * ISOLATED when every workspace ID is known; otherwise not set, which means "keep": the provider
    * creates a new catalog OPEN and leaves an adopted catalog's mode as it is. One meaning everywhere.
@@ -149,6 +167,8 @@ interface StackBase {
   readonly backend: DesiredBackend;
   /** Renamed addresses (the model's `moved`): each a `moved` block, to an address the stack declares. */
   readonly moves: readonly { readonly from: string; readonly to: string }[];
+  /** `terraform.required_version`, without the `>= ` (TERRAFORM_NEEDS). */
+  readonly requiredVersion: string;
 }
 
 export interface DesiredWorkspaceStack extends StackBase {
@@ -209,6 +229,12 @@ export function desiredState(model: EnvironmentModel): DesiredState {
   checkMoves(model, stacks);
   const grants = stacks.flatMap((s) => (s.kind === "workspace" ? s.grants.map((grant) => ({ stack: s.name, grant })) : []));
   return { model, stacks, grants };
+}
+
+/** The highest version the stack's features need: S3 native locking, import blocks, else cdktf's minimum. */
+function requiredVersionOf(backend: DesiredBackend, imports: boolean): string {
+  if (backend.type === "s3") return TERRAFORM_NEEDS.s3NativeLocking;
+  return imports ? TERRAFORM_NEEDS.importBlocks : TERRAFORM_NEEDS.baseline;
 }
 
 function backendOf(state: RemoteState | undefined, stackName: string): DesiredBackend {
@@ -307,7 +333,7 @@ function workspaceStack(model: EnvironmentModel, env: Environment): DesiredWorks
   const catalog: DesiredCatalog = {
     id: spec.name,
     name: spec.name,
-    comment: `${env.key} environment catalog; managed by Terraform (uc-env-isolation)`,
+    ...(spec.adopt.catalog ? {} : { comment: `${env.key} environment catalog; managed by Terraform (uc-env-isolation)` }),
     ...(model.isolated ? { isolationMode: "ISOLATED" as const } : {}),
     owner: env,
     ...(spec.storageRoot !== undefined ? { storageRoot: spec.storageRoot } : {}),
@@ -315,11 +341,12 @@ function workspaceStack(model: EnvironmentModel, env: Environment): DesiredWorks
     schemas: spec.schemas.map((name) => ({
       id: logicalId(spec.name, name),
       name,
-      comment: `${env.key} ${name}; managed by Terraform (uc-env-isolation)`,
+      ...(spec.adopt.schemas.includes(name) ? {} : { comment: `${env.key} ${name}; managed by Terraform (uc-env-isolation)` }),
       ...(spec.adopt.schemas.includes(name) ? { importId: `${spec.name}.${name}` } : {}),
     })),
   };
 
+  const backend = backendOf(model.state, env.stackName);
   const outputs: DesiredOutput[] = [
     { name: "workspace_host", value: { literal: env.workspace.host }, description: "The workspace this stack deploys to." },
     { name: "catalog_name", value: { literal: spec.name }, description: "The environment's catalog (the bundle's catalog_name)." },
@@ -332,7 +359,8 @@ function workspaceStack(model: EnvironmentModel, env: Environment): DesiredWorks
     name: env.stackName,
     environment: env,
     provider: { host: env.workspace.host, profile: env.workspace.profile },
-    backend: backendOf(model.state, env.stackName),
+    backend,
+    requiredVersion: requiredVersionOf(backend, catalog.importId !== undefined || catalog.schemas.some((s) => s.importId !== undefined) || grants.some((g) => g.importId !== undefined)),
     groupLookups,
     catalog,
     grants,
@@ -343,6 +371,7 @@ function workspaceStack(model: EnvironmentModel, env: Environment): DesiredWorks
 }
 
 function accountStack(model: EnvironmentModel, account: Account, github: GitHub): DesiredAccountStack {
+  const backend = backendOf(model.state, account.stackName);
   const policies: DesiredFederationPolicy[] = model.environments.map((env) => ({
     id: logicalId("github", env.key),
     principal: env.key,
@@ -359,7 +388,8 @@ function accountStack(model: EnvironmentModel, account: Account, github: GitHub)
     kind: "account",
     name: account.stackName,
     provider: { host: account.host, profile: account.profile, accountId: account.id },
-    backend: backendOf(model.state, account.stackName),
+    backend,
+    requiredVersion: requiredVersionOf(backend, false),
     account,
     github,
     deployerLookups: model.environments,

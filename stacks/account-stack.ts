@@ -5,7 +5,7 @@ import { DataDatabricksServicePrincipal } from "@cdktf/provider-databricks/lib/d
 import { ServicePrincipalFederationPolicy } from "@cdktf/provider-databricks/lib/service-principal-federation-policy";
 import { MwsPermissionAssignment } from "@cdktf/provider-databricks/lib/mws-permission-assignment";
 import { GITHUB_ISSUER, type DesiredAccountStack } from "../lib/desired-state";
-import { configureStateBackend } from "../lib/constructs/state-backend";
+import { configureStateBackend, requireTerraform } from "../lib/constructs/state-backend";
 import { declareMoved } from "../lib/constructs/state-blocks";
 import { TargetProvider } from "../lib/constructs/target-provider";
 
@@ -37,6 +37,7 @@ export class AccountStack extends IndependentStack {
     super(scope, id);
     const { desired } = props;
     configureStateBackend(this, desired.backend, props.localStatePath);
+    requireTerraform(this, desired.requiredVersion);
     new TargetProvider(this, "provider", desired.provider);
 
     const lookups = new Map<string, DataDatabricksServicePrincipal>();

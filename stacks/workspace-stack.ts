@@ -9,7 +9,7 @@ import { GovernedCatalog } from "../lib/constructs/governed-catalog";
 import type { IGrantee } from "../lib/constructs/grantee";
 import { PromotionAccess } from "../lib/constructs/promotion-access";
 import { SandboxCreators } from "../lib/constructs/sandbox-creators";
-import { configureStateBackend } from "../lib/constructs/state-backend";
+import { configureStateBackend, requireTerraform } from "../lib/constructs/state-backend";
 import { declareMoved } from "../lib/constructs/state-blocks";
 
 export interface WorkspaceStackProps {
@@ -37,6 +37,7 @@ export class WorkspaceStack extends IndependentStack {
     const env = desired.environment;
 
     configureStateBackend(this, desired.backend, props.localStatePath);
+    requireTerraform(this, desired.requiredVersion);
     new TargetProvider(this, "provider", desired.provider);
     const groups = new GroupDirectory(this, "groups");
     for (const group of desired.groupLookups) groups.lookup(group);

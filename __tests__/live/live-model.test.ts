@@ -5,7 +5,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { loadEnvironmentModel } from "../../lib/model/load";
+import { loadEnvironmentModel, parseEnvironmentModel } from "../../lib/model/load";
 import { MANIFEST_FILE, checkAddresses } from "../../lib/review/addresses";
 import { desiredState } from "../../lib/desired-state";
 import { checkGate, formatViolation } from "../../lib/gate/check";
@@ -28,6 +28,26 @@ describe("the live model (environments.yaml)", () => {
   it(`has the Terraform addresses of the committed ${MANIFEST_FILE}`, () => {
     const problems = checkAddresses(readManifest(ROOT), output);
     if (problems.length > 0) throw new Error(`${problems.join("\n")}\n(after a deliberate change: ${REFRESH})`);
+  });
+
+  it("has commented examples that are valid once filled in (the optional sections people uncomment)", () => {
+    const text = fs.readFileSync(LIVE_MODEL_FILE, "utf8");
+    // The commented block of optional top-level sections, if the file still has it.
+    const start = text.split("\n").findIndex((l) => /^# (account|github|state):/.test(l));
+    if (start < 0) return;
+    const example = text
+      .split("\n")
+      .slice(start)
+      .filter((l) => l.startsWith("#"))
+      .map((l) => l.replace(/^# ?/, ""))
+      .join("\n")
+      .replace("<account UUID>", "0d26daa6-5e44-4c97-a497-ef015f91254a")
+      .replace("<application UUID>", "7e1c3f1a-2b4d-4c6e-8f10-9a2b3c4d5e6f")
+      .replace("<org>/<repo>", "org/repo")
+      .replace("<bucket>", "state-bucket");
+    expect(example.replace(/#.*$/gm, "")).not.toMatch(/<[^>]+>/); // every placeholder filled in
+    const filled = parseEnvironmentModel(`${text}\n${example}\n`, "environments.yaml (examples uncommented)");
+    expect(filled.github?.planServicePrincipal.name).toBe("uc-env-isolation-plan");
   });
 
   it("passes the policy gate", () => {

@@ -39,7 +39,8 @@ export class GovernedCatalog extends Construct {
     // isolation_mode unset means "keep" (a new catalog is OPEN, an adopted one keeps its mode).
     this.resource = new Catalog(this, "resource", {
       name: spec.name,
-      comment: spec.comment,
+      // Unset on an adopted catalog (desired-state.ts): the first plan would overwrite its comment.
+      ...(spec.comment !== undefined ? { comment: spec.comment } : {}),
       ...(spec.isolationMode !== undefined ? { isolationMode: spec.isolationMode } : {}),
       owner: props.owner.principal,
       ...(spec.storageRoot !== undefined ? { storageRoot: spec.storageRoot } : {}),
@@ -54,7 +55,7 @@ export class GovernedCatalog extends Construct {
       const schema = new Schema(this, `schema-${s.name}`, {
         catalogName: this.nameRef,
         name: s.name,
-        comment: s.comment,
+        ...(s.comment !== undefined ? { comment: s.comment } : {}),
         lifecycle: { preventDestroy: true },
       });
       schema.overrideLogicalId(s.id);

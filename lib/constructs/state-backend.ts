@@ -2,6 +2,14 @@ import { LocalBackend, S3Backend, type TerraformStack } from "cdktf";
 import type { DesiredBackend } from "../desired-state";
 
 /**
+ * The stack's `terraform.required_version` (the desired state decides it from the features the
+ * stack uses: import blocks, S3 native locking).
+ */
+export function requireTerraform(stack: TerraformStack, version: string): void {
+  stack.addOverride("terraform.required_version", `>= ${version}`);
+}
+
+/**
  * Where a stack keeps its state (decided in the desired state). Local: a file per stack (fine for a
  * trial), at `localStatePath` relative to the stack's working directory. S3: the stack's own key
  * (the model rejects a key pattern without `{stack}`, which would make stacks overwrite each

@@ -56,7 +56,11 @@ function terraformBlock(stack: DesiredStack): Expected {
     stack.backend.type === "local"
       ? { local: { path: localStatePathMatcher(stack.name) } }
       : { s3: { bucket: stack.backend.bucket, encrypt: true, key: stack.backend.key, region: stack.backend.region, use_lockfile: true } };
-  return { backend, required_providers: { [PROVIDER.localName]: { source: PROVIDER.source, version: PROVIDER.version } } };
+  return {
+    backend,
+    required_providers: { [PROVIDER.localName]: { source: PROVIDER.source, version: PROVIDER.version } },
+    required_version: `>= ${stack.requiredVersion}`,
+  };
 }
 
 function common(stack: DesiredStack): { [key: string]: Expected } {
@@ -97,7 +101,7 @@ function workspaceStack(stack: DesiredWorkspaceStack): ExpectedStack {
     databricks_service_principal: { [env.key]: { display_name: env.servicePrincipal } },
     databricks_catalog: {
       [c.id]: {
-        comment: c.comment,
+        ...(c.comment !== undefined ? { comment: c.comment } : {}),
         ...(c.isolationMode !== undefined ? { isolation_mode: c.isolationMode } : {}),
         lifecycle,
         name: c.name,
@@ -110,7 +114,7 @@ function workspaceStack(stack: DesiredWorkspaceStack): ExpectedStack {
   };
   if (c.importId !== undefined) imports.push({ to: `databricks_catalog.${c.id}`, id: c.importId });
   for (const s of c.schemas) {
-    resource.databricks_schema[s.id] = { catalog_name: catalogRef, comment: s.comment, lifecycle, name: s.name };
+    resource.databricks_schema[s.id] = { catalog_name: catalogRef, ...(s.comment !== undefined ? { comment: s.comment } : {}), lifecycle, name: s.name };
     if (s.importId !== undefined) imports.push({ to: `databricks_schema.${s.id}`, id: s.importId });
   }
   for (const g of stack.grants) {

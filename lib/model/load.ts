@@ -84,7 +84,8 @@ class Checker {
       return undefined;
     }
     if (typeof value !== "object" || Array.isArray(value)) {
-      this.report(path, `must be a mapping (${what})`, `write it as \`key: value\` lines`, value);
+      const keys = required.map((k) => `\`${k}\``).join(", ") + (optional.length > 0 ? `${required.length > 0 ? "; optional " : ""}${optional.map((k) => `\`${k}\``).join(", ")}` : "");
+      this.report(path, `must be a mapping (${what})`, `write it as \`key: value\` lines with ${keys}`, value);
       return undefined;
     }
     const allowed = [...required, ...optional];
@@ -549,7 +550,7 @@ function validate(data: Json, check: Checker, source: string): EnvironmentModel 
       : envRef(check, ["production"], root.production, environmentsReadable ? envKeys : undefined);
 
   const stackNames = raws.map((r) => r.stackName).filter((n): n is string => n !== undefined);
-  const account = readAccount(check, root.account, stackNames);
+  const account = readAccount(check, root.account, stackNames, raws.flatMap((r) => (r.host !== undefined ? [r.host] : [])));
   // Renames: stack -> { old address: new address }. Whether the new address exists is checked
   // against the desired state (lib/desired-state.ts), which knows every address.
   const moved: { [stack: string]: { from: string; to: string }[] } = {};
@@ -846,18 +847,51 @@ function literalStrings(check: Checker, value: Json, path: (string | number)[]):
 /** Environment keys that would collide with the plan principal's addresses (sp_plan, github__plan). */
 const RESERVED_ENVIRONMENT_KEYS = ["plan"];
 
-const ACCOUNT_HOST_DEFAULT = "https://accounts.cloud.databricks.com";
+/** The accounts console of each cloud, by the domain its workspace hosts end with. */
+const ACCOUNT_HOSTS: readonly [string, string, string][] = [
+  ["AWS", ".cloud.databricks.com", "https://accounts.cloud.databricks.com"],
+  ["Azure", ".azuredatabricks.net", "https://accounts.azuredatabricks.net"],
+  ["GCP", ".gcp.databricks.com", "https://accounts.gcp.databricks.com"],
+];
+
+/**
+ * The accounts console host for the workspaces' cloud, when every workspace host says the same
+ * cloud; otherwise a reason it cannot be derived.
+ */
+function derivedAccountHost(workspaceHosts: readonly string[]): { host: string } | { reason: string } {
+  const clouds = new Set(workspaceHosts.map((h) => ACCOUNT_HOSTS.find(([, suffix]) => h.endsWith(suffix))?.[0] ?? "unknown"));
+  const [only] = [...clouds];
+  if (clouds.size === 1 && only !== "unknown") return { host: ACCOUNT_HOSTS.find(([cloud]) => cloud === only)![2] };
+  const what = clouds.has("unknown")
+    ? "a workspace host is on none of the known clouds' domains (a custom or private-link domain)"
+    : `the workspace hosts are on more than one cloud (${[...clouds].join(", ")})`;
+  return { reason: what };
+}
 const ACCOUNT_STACK_DEFAULT = "ref-account";
 const GITHUB_REPOSITORY = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})\/[A-Za-z0-9._-]{1,100}$/;
 const AWS_REGION = /^[a-z]{2}(?:-gov|-iso[a-z]*)?-[a-z]+-\d$/;
 
-function readAccount(check: Checker, value: Json | undefined, stackNames: readonly string[]): Account | undefined {
+function readAccount(check: Checker, value: Json | undefined, stackNames: readonly string[], workspaceHosts: readonly string[]): Account | undefined {
   if (value === undefined || value === null) return undefined;
   const a = check.object(["account"], value, ["id", "profile"], ["host", "stack"], "account");
   if (!a) return undefined;
   const id = check.string(["account", "id"], a.id, UUID, "an account ID (a lower-case UUID)", "copy it from the account console (top right menu)");
   const profile = check.string(["account", "profile"], a.profile, PROFILE, "a CLI profile name", "name the account admin's profile from ~/.databrickscfg, e.g. ref-account");
-  const host = a.host === undefined || a.host === null ? ACCOUNT_HOST_DEFAULT : workspaceHost(check, ["account", "host"], a.host);
+  let host: string | undefined;
+  if (a.host !== undefined && a.host !== null) {
+    host = workspaceHost(check, ["account", "host"], a.host);
+  } else {
+    // The accounts console differs per cloud: derived from the workspaces, or required.
+    const derived = derivedAccountHost(workspaceHosts);
+    if ("host" in derived) host = derived.host;
+    else {
+      check.report(
+        ["account", "host"],
+        `is required here: ${derived.reason}, so the accounts console cannot be derived`,
+        `set it to your accounts console: ${ACCOUNT_HOSTS.map(([cloud, , h]) => `${h} (${cloud})`).join(", ")}`,
+      );
+    }
+  }
   const stackName =
     a.stack === undefined || a.stack === null
       ? ACCOUNT_STACK_DEFAULT
