@@ -1,10 +1,11 @@
-// `npm run --silent grants:diff -- BASE_DIR HEAD_DIR [--format md|json] [--base-model FILE] [--head-model FILE] [--model FILE] [--fail-on LIST]`:
+// `npm run --silent grants:diff -- BASE_DIR HEAD_DIR [--format md|json|mermaid] [--base-model FILE] [--head-model FILE] [--model FILE] [--fail-on LIST]`:
 // what a change does to access, and every other difference between the two configurations.
 import { EXIT, UsageError, loadModel, runCommand } from "../lib/review/cli";
 import { diffOutputs, prodScope, renderDiffMarkdown, type AccessChange } from "../lib/review/diff";
 import { FAIL_ON, failingKinds, parseFailOn } from "../lib/review/fail-on";
 import { principalLabels } from "../lib/review/grants";
 import { readOutputTree, type FileFinding } from "../lib/gate/read";
+import { changeEdges, environmentsOf, renderMermaid } from "../lib/review/mermaid";
 import { renderJson } from "../lib/review/report";
 
 runCommand(
@@ -21,6 +22,7 @@ runCommand(
       "lookups, other resources, outputs and variables, files terraform would read) under its heading.\n" +
       "--format md         a pull-request comment (default); one line when nothing differs at all\n" +
       "--format json       an array of changes\n" +
+      "--format mermaid    the changed grants as a Mermaid flowchart (+/- privileges on each edge, widenings red)\n" +
       "--base-model FILE   the BASE side's model: says which environment is production. Production is never\n" +
       "                    taken from the pull request's own model alone\n" +
       "--head-model FILE   the HEAD side's model: production is marked when either side says so; names the\n" +
@@ -54,7 +56,13 @@ runCommand(
       ...diffOutputs(base.stacks, head.stacks, scope),
       ...newFindings(base.findings, head.findings).map((c) => ({ ...c, prod: scope.stacks.has(c.stack) })),
     ].map((c) => (c.principal === undefined ? c : { ...c, principal: label(c.principal) }));
-    process.stdout.write(cli.format === "json" ? renderJson(changes) : renderDiffMarkdown(changes));
+    process.stdout.write(
+      cli.format === "json"
+        ? renderJson(changes)
+        : cli.format === "mermaid"
+          ? renderMermaid(changeEdges(changes), environmentsOf(headModel ?? baseModel))
+          : renderDiffMarkdown(changes),
+    );
     const failing = failingKinds(changes, failOn);
     if (failing.length === 0) return EXIT.ok;
     process.stderr.write(`grants:diff: --fail-on ${failOn.join(",")}: ${failing.join(", ")}; exit 1 (a change of this kind needs a reviewer's approval)\n`);

@@ -11,8 +11,8 @@ import { ReviewInputError } from "./output";
 
 export const EXIT = { ok: 0, violations: 1, badInput: 2 } as const;
 
-export type Format = "md" | "json";
-export const FORMATS: readonly Format[] = ["md", "json"];
+export type Format = "md" | "json" | "mermaid";
+export const FORMATS: readonly Format[] = ["md", "json", "mermaid"];
 
 /** Wrong arguments: the message and the usage go to stderr (exit 2). */
 export class UsageError extends Error {
@@ -67,7 +67,7 @@ export function parseCommandLine(argv: readonly string[], spec: CommandSpec): Co
     );
   }
   const format = values.format ?? "md";
-  if (!FORMATS.includes(format as Format)) throw new UsageError(`--format must be ${FORMATS.join(" or ")}, got ${JSON.stringify(format)}`);
+  if (!FORMATS.includes(format as Format)) throw new UsageError(`--format must be ${FORMATS.slice(0, -1).join(", ")} or ${FORMATS[FORMATS.length - 1]}, got ${JSON.stringify(format)}`);
   for (const o of ["out", "model", "base-model", "head-model"] as const) {
     if (values[o] === "") throw new UsageError(`--${o} needs a path`);
   }
