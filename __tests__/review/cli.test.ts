@@ -63,7 +63,7 @@ describe("bad input to the review commands", () => {
     ["policy", ["--out", malformed], "cdk.tf.json: is not valid JSON"],
     ["grants-diff", [path.join(FIXTURES, "clean"), malformed], "cdk.tf.json: is not valid JSON"],
     ["grants-diff", [path.join(FIXTURES, "clean")], "grants:diff: expected BASE_DIR and HEAD_DIR, got"],
-    ["grants", ["--format", "html"], 'grants: --format must be md or json, got "html"'],
+    ["grants", ["--format", "html"], 'grants: --format must be md, json or mermaid, got "html"'],
     ["policy", ["--verbose"], "policy: Unknown option '--verbose'"],
     ["grants", ["extra"], 'grants: unexpected argument "extra"'],
   ] as const)("%s %j: exit 2 with a clear message and nothing on stdout", (script, args, message) => {
@@ -75,7 +75,7 @@ describe("bad input to the review commands", () => {
   });
 
   it("prints the usage with an unknown flag", () => {
-    expect(run("grants-diff", "--bogus", "a", "b").stderr).toContain("usage: npm run --silent grants:diff -- BASE_DIR HEAD_DIR [--format md|json] [--base-model FILE] [--head-model FILE] [--model FILE]");
+    expect(run("grants-diff", "--bogus", "a", "b").stderr).toContain("usage: npm run --silent grants:diff -- BASE_DIR HEAD_DIR [--format md|json|mermaid] [--base-model FILE] [--head-model FILE] [--model FILE] [--fail-on LIST]");
   });
 });
 
