@@ -38,7 +38,9 @@ function git(dir: string, ...args: string[]): string {
 /** A committed copy of the repository's files (as a fresh clone has them), node_modules linked. */
 function copyOfRepository(): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "uc-flow-"));
-  const files = git(ROOT, "ls-files", "-co", "--exclude-standard", "-z").split("\0").filter(Boolean);
+  const files = git(ROOT, "ls-files", "-co", "--exclude-standard", "-z")
+    .split("\0")
+    .filter((f) => f && f !== "node_modules");
   for (const rel of files) {
     if (!fs.existsSync(path.join(ROOT, rel))) continue; // deleted in the work tree
     fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });

@@ -111,7 +111,7 @@ describe("npm run grants:diff -- --fail-on", () => {
   const diff = (head: string, failOn: string) => run("grants-diff", base, path.join(FIXTURES, "diff", head), "--fail-on", failOn, "--model", DEFAULT_MODEL_FILE);
 
   it.each([
-    ["widen", "widens", 1, "1 widens"],
+    ["widen", "widens", 1, "1 widen"],
     ["widen", "prod", 1, "1 change in PROD"],
     ["widen", "risk", 0, ""],
     ["narrow", "widens,risk", 0, ""],

@@ -26,7 +26,7 @@ const matches = (kind: FailOn, c: AccessChange): boolean => (kind === "prod" ? c
  */
 export function failingKinds(changes: readonly AccessChange[], failOn: readonly FailOn[]): string[] {
   const words: Record<FailOn, (n: number) => string> = {
-    widens: (n) => `${n} widen${n === 1 ? "s" : ""}`,
+    widens: (n) => `${n} widen${n === 1 ? "" : "s"}`,
     risk: (n) => `${n} risk${n === 1 ? "" : "s"}`,
     prod: (n) => `${n} change${n === 1 ? "" : "s"} in PROD`,
   };
