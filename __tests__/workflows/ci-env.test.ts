@@ -5,7 +5,7 @@ import * as path from "path";
 import { parseEnvironmentModel } from "../../lib/model/load";
 import type { SynthesizedStack } from "../../lib/review/output";
 import { CiEnvError, ciEnvironment, githubEnvLines } from "../../scripts/ci-env";
-import { defaultModel, defaultModelData, modelFrom, ROOT, synthModel } from "../helpers";
+import { DEFAULT_MODEL_FILE, defaultModel, defaultModelData, modelFrom, ROOT, synthModel } from "../helpers";
 
 const model = defaultModel();
 const output = synthModel(model).output;
@@ -92,7 +92,8 @@ describe("the ci-env command (as the workflows run it)", () => {
     spawnSync(process.execPath, [path.join(ROOT, "scripts", "run-ts.js"), "scripts/ci-env.ts", ...args], {
       cwd: ROOT,
       encoding: "utf8",
-      env: { ...process.env, CDKTF_OUTDIR: outdir, ...env },
+      // The reference model: the live one is the live tests' (__tests__/live).
+      env: { ...process.env, ENVIRONMENTS_FILE: DEFAULT_MODEL_FILE, CDKTF_OUTDIR: outdir, ...env },
     });
 
   beforeAll(() => {
@@ -100,7 +101,7 @@ describe("the ci-env command (as the workflows run it)", () => {
     const synth = spawnSync(process.execPath, [path.join(ROOT, "scripts", "run-ts.js"), "main.ts"], {
       cwd: ROOT,
       encoding: "utf8",
-      env: { ...process.env, CDKTF_OUTDIR: outdir },
+      env: { ...process.env, ENVIRONMENTS_FILE: DEFAULT_MODEL_FILE, CDKTF_OUTDIR: outdir },
     });
     expect(synth.status).toBe(0);
   });
