@@ -11,18 +11,18 @@ import { buildApp } from "../lib/app";
 import { loadEnvironmentModel } from "../lib/model/load";
 import { ModelError } from "../lib/model/errors";
 import { recover, synthToDirectory } from "../lib/synth";
-import { ROOT, strayEntries } from "./helpers";
+import { DEFAULT_MODEL_FILE, ROOT, strayEntries } from "./helpers";
 
 /** A PID that is not running (the kernel's default pid_max is 4194304). */
 const DEAD = 4194301;
 
 function runApp(env: Record<string, string>) {
   const { app } = JSON.parse(fs.readFileSync(path.join(ROOT, "cdktf.json"), "utf8")) as { app: string };
-  return spawnSync(app, { cwd: ROOT, shell: true, encoding: "utf8", env: { ...process.env, ...env } });
+  return spawnSync(app, { cwd: ROOT, shell: true, encoding: "utf8", env: { ...process.env, ENVIRONMENTS_FILE: DEFAULT_MODEL_FILE, ...env } });
 }
 
 /** Synth in this process, as main.ts does (most cases need no process of their own: faster). */
-function synth(out: string, modelFile = path.join(ROOT, "environments.yaml")): { status: number } {
+function synth(out: string, modelFile = DEFAULT_MODEL_FILE): { status: number } {
   try {
     synthToDirectory((staging) => {
       const model = loadEnvironmentModel(modelFile);
@@ -41,7 +41,7 @@ function project(): { dir: string; out: string } {
 }
 
 const twoEnvironments = (() => {
-  const text = fs.readFileSync(path.join(ROOT, "environments.yaml"), "utf8");
+  const text = fs.readFileSync(DEFAULT_MODEL_FILE, "utf8");
   const start = text.indexOf("  prod:\n    stack: ref-prod");
   const end = text.indexOf("# Who may do what");
   const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "uc-two-")), "two.yaml");

@@ -11,7 +11,7 @@ import { renderJson } from "../lib/review/report";
 runCommand(
   "grants:diff",
   {
-    usage: "npm run --silent grants:diff -- BASE_DIR HEAD_DIR [--format md|json] [--base-model FILE] [--head-model FILE] [--model FILE] [--fail-on LIST]",
+    usage: "npm run --silent grants:diff -- BASE_DIR HEAD_DIR [--format md|json|mermaid] [--base-model FILE] [--head-model FILE] [--model FILE] [--fail-on LIST]",
     help:
       "Compares two cdktf outputs (e.g. the target branch's and the pull request's), whole. Access changes:\n" +
       "privileges added and removed per (principal, securable), owners, principals, catalogs and workspace\n" +

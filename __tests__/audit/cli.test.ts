@@ -11,7 +11,7 @@ import { runAudit } from "../../lib/audit/audit";
 import { DatabricksCli, processExecutor } from "../../lib/audit/databricks-cli";
 import { REFUSED, READ_VERBS, respond } from "../fixtures/audit/responder";
 import { stringify } from "yaml";
-import { ROOT, defaultModelData } from "../helpers";
+import { DEFAULT_MODEL_FILE, ROOT, defaultModelData } from "../helpers";
 import { FAKE_CLI, cleanState, model, ws } from "./support";
 
 // Each run starts node and the fake CLI once per command (about 50 ms each) on two cores, beside
@@ -31,7 +31,8 @@ function fakeEnv(state: unknown): { env: NodeJS.ProcessEnv; log: string } {
   const dir = tempDir();
   fs.writeFileSync(path.join(dir, "state.json"), JSON.stringify(state));
   const log = path.join(dir, "calls.jsonl");
-  const env: NodeJS.ProcessEnv = { ...process.env, DATABRICKS_CLI: FAKE_CLI, FAKE_DATABRICKS_STATE: path.join(dir, "state.json"), FAKE_DATABRICKS_LOG: log };
+  // The reference model unless a test names another (the live one is the live tests', __tests__/live).
+  const env: NodeJS.ProcessEnv = { ...process.env, ENVIRONMENTS_FILE: DEFAULT_MODEL_FILE, DATABRICKS_CLI: FAKE_CLI, FAKE_DATABRICKS_STATE: path.join(dir, "state.json"), FAKE_DATABRICKS_LOG: log };
   delete env.DATABRICKS_AUTH_TYPE;
   delete env.DATABRICKS_HOST;
   return { env, log };

@@ -6,7 +6,7 @@ import type { EnvironmentModel } from "../../lib/model/types";
 import { runAudit, type AuditResult, type Finding } from "../../lib/audit/audit";
 import { DatabricksCli, type Executor } from "../../lib/audit/databricks-cli";
 import { respond, type FakeState } from "../fixtures/audit/responder";
-import { ROOT } from "../helpers";
+import { DEFAULT_MODEL_FILE, ROOT } from "../helpers";
 
 export const AUDIT_FIXTURES = path.join(ROOT, "__tests__", "fixtures", "audit");
 export const FAKE_CLI = path.join(AUDIT_FIXTURES, "databricks");
@@ -25,7 +25,7 @@ export const PROD_PAGE_2 = "grants get catalog prod --page-token CAEaEgoQcHJvZC1
 const modelCache = new Map<string, EnvironmentModel>();
 export function model(file: "full" | "default"): EnvironmentModel {
   if (!modelCache.has(file)) {
-    const p = file === "full" ? FULL_MODEL_FILE : path.join(ROOT, "environments.yaml");
+    const p = file === "full" ? FULL_MODEL_FILE : DEFAULT_MODEL_FILE; // the reference model, never the live one
     modelCache.set(file, parseEnvironmentModel(fs.readFileSync(p, "utf8"), file === "full" ? "full.yaml" : "environments.yaml"));
   }
   return modelCache.get(file)!;

@@ -2,13 +2,21 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { bundleCheckMain, bundleMain } from "../../lib/bundle/commands";
-import { ROOT } from "../helpers";
+import { DEFAULT_MODEL_FILE, ROOT } from "../helpers";
 
 export const BUNDLES = path.join(ROOT, "__tests__", "fixtures", "bundles");
 export const CURRENT_STATE = path.join(BUNDLES, "current-state");
 export const TARGET_STATE = path.join(BUNDLES, "target-state");
 export const OUTPUTS = path.join(BUNDLES, "stack-outputs.json");
-export const MODEL = path.join(ROOT, "environments.yaml");
+/**
+ * The reference model (the live one is only the live tests', __tests__/live), under the name the
+ * bundle's generated header and messages show: environments.yaml.
+ */
+export const MODEL = (() => {
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "uc-bundle-model-")), "environments.yaml");
+  fs.copyFileSync(DEFAULT_MODEL_FILE, file);
+  return file;
+})();
 
 export interface Run {
   readonly code: number;

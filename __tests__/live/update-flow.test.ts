@@ -26,7 +26,7 @@ const GENERATED = [
   /^__tests__\/live\/output\/[^/]+\.json$/,
   /^__tests__\/fixtures\/synth\/.+\.json$/,
   /^__tests__\/__snapshots__\/[^/]+\.snap$/,
-  /^\.github\/workflows\/(deploy|pull-request)\.yml$/,
+  /^\.github\/workflows\/(deploy|pull-request|audit)\.yml$/,
 ];
 
 function git(dir: string, ...args: string[]): string {

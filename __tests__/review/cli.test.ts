@@ -126,7 +126,7 @@ describe("npm run grants:diff -- --fail-on", () => {
   });
 
   it("exits 0 for no change whatever it fails on", () => {
-    expect(run("grants-diff", base, base, "--fail-on", "widens,risk,prod")).toEqual({ status: 0, stdout: "No access changes.\n", stderr: "" });
+    expect(run("grants-diff", base, base, "--fail-on", "widens,risk,prod")).toEqual({ status: 0, stdout: "No access changes and no other configuration changes.\n", stderr: "" });
   });
 
   it("rejects an unknown kind: exit 2, the kinds it takes, nothing on stdout", () => {

@@ -7,7 +7,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
 import { validateWorkflow } from "@action-validator/core";
-import { DEPLOY_WORKFLOW, PULL_REQUEST_WORKFLOW, clientIdVariable, renderDeployWorkflow, withPlanMatrix } from "../../lib/ci/workflows";
+import { DEPLOY_WORKFLOW, MATRIX_WORKFLOWS, clientIdVariable, renderDeployWorkflow, withStackMatrix } from "../../lib/ci/workflows";
 import { loadEnvironmentModel } from "../../lib/model/load";
 import { LIVE_MODEL_FILE, ROOT } from "../helpers";
 
@@ -266,9 +266,9 @@ describe("the files npm run update writes from the model", () => {
     expect(fs.readFileSync(path.join(ROOT, DEPLOY_WORKFLOW), "utf8")).toBe(renderDeployWorkflow(model));
   });
 
-  it("has the plan matrix of pull-request.yml as rendered from environments.yaml", () => {
-    const text = fs.readFileSync(path.join(ROOT, PULL_REQUEST_WORKFLOW), "utf8");
-    expect(withPlanMatrix(text, model)).toBe(text);
+  it.each(MATRIX_WORKFLOWS)("has the stack matrix of %s as rendered from environments.yaml", (file) => {
+    const text = fs.readFileSync(path.join(ROOT, file), "utf8");
+    expect(withStackMatrix(text, model, file)).toBe(text);
   });
 });
 

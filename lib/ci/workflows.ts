@@ -1,6 +1,6 @@
 /**
  * The parts of the GitHub Actions workflows that follow the environment model: deploy.yml (one job
- * per stack, in the model's order) and the plan matrix of pull-request.yml. `npm run update` writes
+ * per stack, in the model's order) and the stack matrices of pull-request.yml (plans) and audit.yml. `npm run update` writes
  * them from environments.yaml, so adding, renaming or removing an environment is a model edit, not
  * a workflow edit; __tests__/workflows checks the committed files against these renderings.
  */
@@ -8,6 +8,9 @@ import type { EnvironmentModel } from "../model/types";
 
 export const DEPLOY_WORKFLOW = ".github/workflows/deploy.yml";
 export const PULL_REQUEST_WORKFLOW = ".github/workflows/pull-request.yml";
+export const AUDIT_WORKFLOW = ".github/workflows/audit.yml";
+/** The workflows with a `stack: [...]` matrix over every workspace stack. */
+export const MATRIX_WORKFLOWS = [PULL_REQUEST_WORKFLOW, AUDIT_WORKFLOW] as const;
 
 /** The repository variable that holds a stack's deploying principal's application ID. */
 export function clientIdVariable(stack: string): string {
@@ -65,10 +68,10 @@ function comment(text: string): string[] {
 const MATRIX_LINE = /^(\s+stack: )\[[^\]\n]*\]$/m;
 
 /**
- * pull-request.yml with its plan matrix set to the model's stacks (the one `stack: [...]` line);
- * the rest of the file is left as written.
+ * A workflow with its stack matrix set to the model's stacks (the one `stack: [...]` line); the
+ * rest of the file is left as written.
  */
-export function withPlanMatrix(text: string, model: EnvironmentModel): string {
-  if (!MATRIX_LINE.test(text)) throw new Error(`${PULL_REQUEST_WORKFLOW} has no plan matrix line (\`stack: [...]\`) to update`);
+export function withStackMatrix(text: string, model: EnvironmentModel, file: string = PULL_REQUEST_WORKFLOW): string {
+  if (!MATRIX_LINE.test(text)) throw new Error(`${file} has no stack matrix line (\`stack: [...]\`) to update`);
   return text.replace(MATRIX_LINE, `$1[${model.environments.map((e) => e.stackName).join(", ")}]`);
 }

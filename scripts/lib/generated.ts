@@ -7,13 +7,13 @@
  *   __tests__/live/output/<stack>.json  the synthesized output of the live model, per stack
  *   terraform-addresses.json            the address manifest (lib/review/addresses.ts)
  *   __tests__/fixtures/synth/           the review tools' fixtures (from the reference model)
- *   .github/workflows/deploy.yml        one deploy job per stack; the plan matrix of pull-request.yml
+ *   .github/workflows/                  deploy.yml (a job per stack); the stack matrices of pull-request.yml, audit.yml
  * (Jest's snapshots of the reference model are refreshed by scripts/update.ts, with jest.)
  */
 import * as fs from "fs";
 import * as path from "path";
 import { buildApp } from "../../lib/app";
-import { DEPLOY_WORKFLOW, PULL_REQUEST_WORKFLOW, renderDeployWorkflow, withPlanMatrix } from "../../lib/ci/workflows";
+import { DEPLOY_WORKFLOW, MATRIX_WORKFLOWS, renderDeployWorkflow, withStackMatrix } from "../../lib/ci/workflows";
 import { loadEnvironmentModel } from "../../lib/model/load";
 import type { EnvironmentModel } from "../../lib/model/types";
 import { MANIFEST_FILE, addressManifest, manifestChanges, type AddressManifest } from "../../lib/review/addresses";
@@ -92,8 +92,10 @@ export function refreshGenerated(projectDir: string): Refreshed {
   changed.push(...writeFixtures(path.join(projectDir, FIXTURES_DIR)).changed.map((rel) => `${FIXTURES_DIR}/${rel}`));
 
   put(projectDir, DEPLOY_WORKFLOW, renderDeployWorkflow(live), changed);
-  const pr = path.join(projectDir, PULL_REQUEST_WORKFLOW);
-  put(projectDir, PULL_REQUEST_WORKFLOW, withPlanMatrix(fs.readFileSync(pr, "utf8"), live), changed);
+  for (const file of MATRIX_WORKFLOWS) {
+    const abs = path.join(projectDir, file);
+    if (fs.existsSync(abs)) put(projectDir, file, withStackMatrix(fs.readFileSync(abs, "utf8"), live, file), changed);
+  }
 
   return { changed: changed.sort(), addresses: manifestChanges(before, after), model: live, stacks: stacks.length, warnings };
 }
