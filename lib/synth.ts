@@ -12,9 +12,9 @@ import { ModelError } from "./model/errors";
 import type { EnvironmentModel } from "./model/types";
 import { desiredState, type DesiredState } from "./desired-state";
 import { checkGate, formatViolation } from "./gate/check";
-import { WORKING_DATA, readOutputTree } from "./gate/read";
+import { WORKING_DATA, readOutputTree, readSynthOutput } from "./gate/read";
 import { grantRows } from "./review/grants";
-import { readSynthOutput, type SynthesizedStack } from "./review/output";
+import type { SynthesizedStack } from "./review/output";
 
 export interface BuiltApp {
   readonly app: App;

@@ -10,7 +10,7 @@ import { parseEnvironmentModel } from "../../lib/model/load";
 import type { EnvironmentModel } from "../../lib/model/types";
 import { desiredState } from "../../lib/desired-state";
 import { diffOutputs, prodScope } from "../../lib/review/diff";
-import { readSynthOutput } from "../../lib/review/output";
+import { readSynthOutput } from "../../lib/gate/read";
 import { checkGate } from "../../lib/gate/check";
 import { readOutputTree } from "../../lib/gate/read";
 import { fixtureFiles } from "../fixtures/synth/cases";

@@ -2,7 +2,7 @@ import * as path from "path";
 import { diffOutputs, prodScope } from "../../lib/review/diff";
 import { grantRows } from "../../lib/review/grants";
 import { MAX_EDGES, accessLabel, changeEdges, environmentsOf, grantEdges, renderMermaid } from "../../lib/review/mermaid";
-import { readSynthOutput } from "../../lib/review/output";
+import { readSynthOutput } from "../../lib/gate/read";
 import { defaultModel } from "../helpers";
 import { FIXTURES } from "./support";
 

@@ -17,7 +17,8 @@ import { DEPLOY_WORKFLOW, MATRIX_WORKFLOWS, renderDeployWorkflow, withStackMatri
 import { loadEnvironmentModel } from "../../lib/model/load";
 import type { EnvironmentModel } from "../../lib/model/types";
 import { MANIFEST_FILE, addressManifest, manifestChanges, type AddressManifest } from "../../lib/review/addresses";
-import { readSynthOutput, type SynthesizedStack } from "../../lib/review/output";
+import { readSynthOutput } from "../../lib/gate/read";
+import type { SynthesizedStack } from "../../lib/review/output";
 import { synthToDirectory } from "../../lib/synth";
 import { stripMetadata } from "../../__tests__/fixtures/synth/cases";
 import { writeFixtures } from "../../__tests__/fixtures/synth/write";
