@@ -1,6 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { Testing } from "cdktf";
+import "./cdktf-matchers";
 import { ServicePrincipalFederationPolicy } from "@cdktf/provider-databricks/lib/service-principal-federation-policy";
 import { DatabricksProvider } from "@cdktf/provider-databricks/lib/provider";
 import { Grant } from "@cdktf/provider-databricks/lib/grant";

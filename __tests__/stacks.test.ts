@@ -1,4 +1,5 @@
 import { Testing } from "cdktf";
+import "./cdktf-matchers";
 import { Catalog } from "@cdktf/provider-databricks/lib/catalog";
 import { Grant } from "@cdktf/provider-databricks/lib/grant";
 import { DatabricksProvider } from "@cdktf/provider-databricks/lib/provider";

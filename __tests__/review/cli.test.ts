@@ -4,14 +4,20 @@ import * as os from "os";
 import * as path from "path";
 import { DEFAULT_MODEL_FILE, ROOT } from "../helpers";
 import { FIXTURES } from "./support";
+import { runInProcess } from "../run-command";
 
 /** The reference model, as the commands' default model (they read the live one otherwise). */
 const REFERENCE_ENV = { ...process.env, ENVIRONMENTS_FILE: DEFAULT_MODEL_FILE };
 
 /** Runs a review command as `npm run` does: `node scripts/run-ts.js scripts/<script>.ts ...`. */
-function run(script: "grants" | "policy" | "grants-diff", ...args: string[]) {
+function runProcess(script: "grants" | "policy" | "grants-diff", ...args: string[]) {
   const r = spawnSync(process.execPath, ["scripts/run-ts.js", `scripts/${script}.ts`, ...args], { cwd: ROOT, encoding: "utf8", env: REFERENCE_ENV });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** The same, in this process (see run-command.ts): most cases; each command keeps a real process run. */
+function run(script: "grants" | "policy" | "grants-diff", ...args: string[]) {
+  return runInProcess(script, args, { ENVIRONMENTS_FILE: DEFAULT_MODEL_FILE });
 }
 
 const temps: string[] = [];
@@ -23,17 +29,17 @@ function tempDir(): string {
 afterAll(() => temps.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
 
 describe("npm run policy", () => {
-  it("passes the output the app synthesizes from the reference model: exit 0, one summary line", () => {
+  it("passes the output the app synthesizes from the reference model: exit 0, one summary line", async () => {
     const out = path.join(tempDir(), "cdktf.out");
     const synth = spawnSync(process.execPath, ["scripts/run-ts.js", "main.ts"], { cwd: ROOT, encoding: "utf8", env: { ...REFERENCE_ENV, CDKTF_OUTDIR: out } });
     expect(synth.status).toBe(0);
-    const r = run("policy", "--out", out, "--model", DEFAULT_MODEL_FILE);
+    const r = runProcess("policy", "--out", out, "--model", DEFAULT_MODEL_FILE); // through a real process
     expect(r).toMatchObject({ status: 0, stderr: "" });
     expect(r.stdout).toMatch(/^policy: passed: 3 stacks, \d+ grants, 6 principals checked against .*reference\.yaml; no violations\.\n$/);
   });
 
-  it("fails an injected violation: exit 1, one line per violation and the count on stdout, nothing on stderr", () => {
-    const r = run("policy", "--out", path.join(FIXTURES, "policy", "prod-aimed-at-dev"));
+  it("fails an injected violation: exit 1, one line per violation and the count on stdout, nothing on stderr", async () => {
+    const r = await run("policy", "--out", path.join(FIXTURES, "policy", "prod-aimed-at-dev"));
     expect({ status: r.status, stderr: r.stderr }).toEqual({ status: 1, stderr: "" });
     expect(r.stdout.trim().split("\n")).toEqual([
       expect.stringMatching(/^ref-prod provider.databricks: \[provider-workspace\] host /),
@@ -42,9 +48,9 @@ describe("npm run policy", () => {
     ]);
   });
 
-  it("rejects an invalid model with exit 2 and the model's own message", () => {
+  it("rejects an invalid model with exit 2 and the model's own message", async () => {
     const bad = path.join(ROOT, "__tests__", "fixtures", "bad-models", "prod-shares-dev-host.yaml");
-    const r = run("policy", "--out", path.join(FIXTURES, "clean"), "--model", bad);
+    const r = await run("policy", "--out", path.join(FIXTURES, "clean"), "--model", bad);
     expect(r.status).toBe(2);
     expect(r.stderr).toContain("environments.prod.workspace.host: is the same workspace host as environments.dev.workspace.host");
     expect(r.stdout).toBe("");
@@ -66,21 +72,21 @@ describe("bad input to the review commands", () => {
     ["grants", ["--format", "html"], 'grants: --format must be md, json or mermaid, got "html"'],
     ["policy", ["--verbose"], "policy: Unknown option '--verbose'"],
     ["grants", ["extra"], 'grants: unexpected argument "extra"'],
-  ] as const)("%s %j: exit 2 with a clear message and nothing on stdout", (script, args, message) => {
-    const r = run(script, ...args);
+  ] as const)("%s %j: exit 2 with a clear message and nothing on stdout", async (script, args, message) => {
+    const r = await run(script, ...args);
     expect(r.status).toBe(2);
     expect(r.stderr).toContain(message);
     expect(r.stderr).not.toMatch(/^\s+at /m);
     expect(r.stdout).toBe("");
   });
 
-  it("prints the usage with an unknown flag", () => {
-    expect(run("grants-diff", "--bogus", "a", "b").stderr).toContain("usage: npm run --silent grants:diff -- BASE_DIR HEAD_DIR [--format md|json|mermaid] [--base-model FILE] [--head-model FILE] [--model FILE] [--fail-on LIST]");
+  it("prints the usage with an unknown flag", async () => {
+    expect((await run("grants-diff", "--bogus", "a", "b")).stderr).toContain("usage: npm run --silent grants:diff -- BASE_DIR HEAD_DIR [--format md|json|mermaid] [--base-model FILE] [--head-model FILE] [--model FILE] [--fail-on LIST]");
   });
 });
 
 describe("npm run grants and grants:diff", () => {
-  it("prints only the JSON with `npm run --silent grants -- --format json`", () => {
+  it("prints only the JSON with `npm run --silent grants -- --format json`", async () => {
     const r = spawnSync("npm", ["run", "--silent", "grants", "--", "--out", path.join(FIXTURES, "clean"), "--format", "json"], { cwd: ROOT, encoding: "utf8" });
     expect(r.status).toBe(0);
     const rows = JSON.parse(r.stdout);
@@ -88,19 +94,19 @@ describe("npm run grants and grants:diff", () => {
     expect(rows[0]).toEqual({ stack: expect.any(String), resource: expect.any(String), securableType: "catalog", securable: "dev", principal: expect.any(String), principalKind: expect.any(String), privileges: expect.any(Array) });
   });
 
-  it("says so in one line for identical outputs, and lists a widening change as JSON", () => {
-    expect(run("grants-diff", path.join(FIXTURES, "clean"), path.join(FIXTURES, "clean"))).toEqual({ status: 0, stdout: "No access changes and no other configuration changes.\n", stderr: "" });
-    const r = run("grants-diff", path.join(FIXTURES, "diff", "base"), path.join(FIXTURES, "diff", "widen"), "--format", "json");
+  it("says so in one line for identical outputs, and lists a widening change as JSON", async () => {
+    expect(await run("grants-diff", path.join(FIXTURES, "clean"), path.join(FIXTURES, "clean"))).toEqual({ status: 0, stdout: "No access changes and no other configuration changes.\n", stderr: "" });
+    const r = runProcess("grants-diff", path.join(FIXTURES, "diff", "base"), path.join(FIXTURES, "diff", "widen"), "--format", "json"); // a real process
     expect(r.status).toBe(0);
     expect(JSON.parse(r.stdout)).toEqual([expect.objectContaining({ prod: true, direction: "widens", kind: "grant", added: ["MODIFY"] })]);
   });
 
-  it("names the plan principal, which grants name by application ID, from the model", () => {
+  it("names the plan principal, which grants name by application ID, from the model", async () => {
     const full = path.join(ROOT, "__tests__", "fixtures", "models", "full.yaml");
     const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "uc-grants-")), "cdktf.out");
     const synth = spawnSync(process.execPath, ["scripts/run-ts.js", "main.ts"], { cwd: ROOT, encoding: "utf8", env: { ...process.env, CDKTF_OUTDIR: out, ENVIRONMENTS_FILE: full } });
     expect(synth.status).toBe(0);
-    const rows = JSON.parse(run("grants", "--out", out, "--format", "json", "--model", full).stdout) as { principal: string }[];
+    const rows = JSON.parse((await run("grants", "--out", out, "--format", "json", "--model", full)).stdout) as { principal: string }[];
     expect(rows.filter((r) => r.principal === "uc-env-isolation-plan")).toHaveLength(3);
     expect(rows.some((r) => r.principal === "7e1c3f1a-2b4d-4c6e-8f10-9a2b3c4d5e6f")).toBe(false);
   });
@@ -117,20 +123,20 @@ describe("npm run grants:diff -- --fail-on", () => {
     ["narrow", "widens,risk", 0, ""],
     ["narrow", "prod", 1, "1 change in PROD"],
     ["remove", "widens,risk,prod", 1, "in PROD"],
-  ])("%s with --fail-on %s exits %i, the diff on stdout and the reason on stderr", (head, failOn, status, reason) => {
-    const r = diff(head, failOn);
+  ])("%s with --fail-on %s exits %i, the diff on stdout and the reason on stderr", async (head, failOn, status, reason) => {
+    const r = await diff(head, failOn);
     expect(r.status).toBe(status);
     expect(r.stdout).toMatch(/^### Access changes: /);
     if (status === 0) expect(r.stderr).toBe("");
     else expect(r.stderr).toMatch(new RegExp(`^grants:diff: --fail-on ${failOn}: .*${reason}.*; exit 1`));
   });
 
-  it("exits 0 for no change whatever it fails on", () => {
-    expect(run("grants-diff", base, base, "--fail-on", "widens,risk,prod")).toEqual({ status: 0, stdout: "No access changes and no other configuration changes.\n", stderr: "" });
+  it("exits 0 for no change whatever it fails on", async () => {
+    expect(await run("grants-diff", base, base, "--fail-on", "widens,risk,prod")).toEqual({ status: 0, stdout: "No access changes and no other configuration changes.\n", stderr: "" });
   });
 
-  it("rejects an unknown kind: exit 2, the kinds it takes, nothing on stdout", () => {
-    const r = diff("widen", "widens,prodd");
+  it("rejects an unknown kind: exit 2, the kinds it takes, nothing on stdout", async () => {
+    const r = await diff("widen", "widens,prodd");
     expect({ status: r.status, stdout: r.stdout }).toEqual({ status: 2, stdout: "" });
     expect(r.stderr).toContain('--fail-on takes a comma-separated subset of widens, risk, prod; got "widens,prodd" ("prodd" unknown)');
   });

@@ -96,7 +96,16 @@ export function loadModel(file: string | undefined): EnvironmentModel {
  * on stderr and exit 2; so does a crash (with the stack, as a bug), so that CI never reads a crash
  * as "policy violated" (1) or "passed" (0).
  */
+/** The exit code of the last command run in this process, once it is known (for tests that run commands in-process). */
+export let lastCommand: Promise<number> = Promise.resolve(EXIT.ok);
+
 export function runCommand(name: string, spec: CommandSpec, main: (cli: CommandLine) => number | Promise<number>): void {
+  lastCommand = new Promise<number>((resolve) => {
+    runCommandNow(name, spec, main, resolve);
+  });
+}
+
+function runCommandNow(name: string, spec: CommandSpec, main: (cli: CommandLine) => number | Promise<number>, done: (code: number) => void): void {
   let code: number | Promise<number>;
   try {
     const cli = parseCommandLine(process.argv.slice(2), spec);
@@ -110,8 +119,12 @@ export function runCommand(name: string, spec: CommandSpec, main: (cli: CommandL
     code = failed(name, spec, error);
   }
   // exitCode, not exit(): a large report piped to another process is flushed before node exits.
-  if (typeof code === "number") process.exitCode = code;
-  else code.then((c) => (process.exitCode = c), (error) => (process.exitCode = failed(name, spec, error)));
+  const finish = (c: number) => {
+    process.exitCode = c;
+    done(c);
+  };
+  if (typeof code === "number") finish(code);
+  else code.then(finish, (error) => finish(failed(name, spec, error)));
 }
 
 function failed(name: string, spec: CommandSpec, error: unknown): number {

@@ -1,0 +1,59 @@
+/**
+ * Runs a command script (scripts/<name>.ts) in this process, as `npm run --silent <name> -- ARGS`
+ * would, and returns its exit code and what it wrote: the same code path as the real process
+ * (argument parsing, runCommand, exit codes, streams), without a node start-up for each case.
+ * Each command file also keeps one test through a real process.
+ */
+import * as path from "path";
+import { ROOT } from "./helpers";
+
+class Exit extends Error {
+  constructor(readonly code: number) {
+    super(`exit ${code}`);
+  }
+}
+
+export function runInProcess(script: string, args: readonly string[], env: Record<string, string | undefined> = {}): Promise<{ status: number; stdout: string; stderr: string }> {
+  return runFileInProcess(path.join(ROOT, "scripts", `${script}.ts`), args, env);
+}
+
+/** The same for any entry file (`main.ts`, `scripts/bench.js`, ...). */
+export async function runFileInProcess(file: string, args: readonly string[], env: Record<string, string | undefined> = {}): Promise<{ status: number; stdout: string; stderr: string }> {
+  const saved = { argv: process.argv, exitCode: process.exitCode, exit: process.exit, out: process.stdout.write, err: process.stderr.write, env: { ...process.env } };
+  let stdout = "";
+  let stderr = "";
+  process.argv = [process.execPath, file, ...args];
+  process.exitCode = undefined;
+  for (const [k, v] of Object.entries(env)) {
+    if (v === undefined) delete process.env[k];
+    else process.env[k] = v;
+  }
+  process.stdout.write = ((chunk: string | Uint8Array) => ((stdout += String(chunk)), true)) as typeof process.stdout.write;
+  process.stderr.write = ((chunk: string | Uint8Array) => ((stderr += String(chunk)), true)) as typeof process.stderr.write;
+  process.exit = ((code?: number) => {
+    throw new Exit(code ?? 0);
+  }) as typeof process.exit;
+  let status: number;
+  try {
+    let cli!: typeof import("../lib/review/cli");
+    jest.isolateModules(() => {
+      cli = require("../lib/review/cli");
+      require(file);
+    });
+    const code = await cli.lastCommand;
+    // A command that sets process.exitCode itself (the bundle commands) rather than through runCommand.
+    status = typeof process.exitCode === "number" ? process.exitCode : code;
+  } catch (e) {
+    if (!(e instanceof Exit)) throw e;
+    status = e.code;
+  } finally {
+    process.argv = saved.argv;
+    process.exit = saved.exit;
+    process.stdout.write = saved.out;
+    process.stderr.write = saved.err;
+    for (const k of Object.keys(process.env)) if (!(k in saved.env)) delete process.env[k];
+    Object.assign(process.env, saved.env);
+  }
+  process.exitCode = saved.exitCode;
+  return { status, stdout, stderr };
+}
