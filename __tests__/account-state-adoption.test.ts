@@ -10,7 +10,7 @@ import { addressManifest } from "../lib/review/addresses";
 import { grantRows } from "../lib/review/grants";
 import { checkGate, formatViolation } from "../lib/gate/check";
 import { desiredState } from "../lib/desired-state";
-import { defaultModel, defaultModelData, modelFrom, stackJson, synthModel } from "./helpers";
+import { defaultModel, defaultModelData, modelFrom, stackJson, synthModel, synthOutput } from "./helpers";
 
 const FULL_TEXT = fs.readFileSync(path.join(__dirname, "fixtures", "models", "full.yaml"), "utf8");
 const full = parseEnvironmentModel(FULL_TEXT, "full.yaml");
@@ -25,7 +25,7 @@ describe("the account stack (GitHub OIDC federation)", () => {
 
   it("is synthesized only when the model has the account and the repository", () => {
     expect(fullSynth.output.map((s) => s.name)).toContain("ref-account");
-    expect(synthModel(defaultModel()).output.map((s) => s.name)).not.toContain("ref-account");
+    expect(synthOutput(defaultModel()).map((s) => s.name)).not.toContain("ref-account");
   });
 
   it("matches the committed snapshot", () => {
@@ -103,7 +103,7 @@ describe("retired principals", () => {
 
 describe("state backends", () => {
   it("keeps a local state file per stack by default, relative to the stack directory", () => {
-    for (const { name, json } of synthModel(defaultModel()).output) {
+    for (const { name, json } of synthOutput(defaultModel())) {
       expect(json.terraform?.backend).toEqual({ local: { path: `../../../terraform.${name}.tfstate` } });
     }
   });
@@ -112,7 +112,7 @@ describe("state backends", () => {
     for (const { json } of fullSynth.output) expect((json.terraform as { required_version?: string } | undefined)?.required_version).toBe(">= 1.10.0");
     const data = JSON.parse(JSON.stringify(defaultModelData()));
     for (const env of Object.values(data.environments) as any[]) delete env.catalog.adopt;
-    for (const { json } of synthModel(modelFrom(data)).output) {
+    for (const { json } of synthOutput(modelFrom(data))) {
       expect(json.import).toBeUndefined();
       expect((json.terraform as { required_version?: string } | undefined)?.required_version).toBe(">= 1.2.0");
     }
@@ -135,7 +135,7 @@ describe("state backends", () => {
 
 describe("adoption of existing resources", () => {
   it("imports the three catalogs of the default model by name", () => {
-    const imports = synthModel(defaultModel()).output.map(({ name, json }) => [name, json.import]);
+    const imports = synthOutput(defaultModel()).map(({ name, json }) => [name, json.import]);
     expect(imports).toEqual([
       ["ref-dev", [{ id: "dev", to: "databricks_catalog.dev" }]],
       ["ref-staging", [{ id: "staging", to: "databricks_catalog.staging" }]],

@@ -5,11 +5,11 @@ import { stringify } from "yaml";
 import { declareMoved } from "../lib/constructs/state-blocks";
 import { addressManifest, checkAddresses, type AddressManifest } from "../lib/review/addresses";
 import type { StackJson } from "../lib/review/output";
-import { defaultModel, defaultModelData, modelFrom, synthModel } from "./helpers";
+import { defaultModel, defaultModelData, modelFrom, synthOutput } from "./helpers";
 
 // The mechanism on the reference model; the live model's committed manifest is checked by
 // __tests__/live/live-model.test.ts.
-const output = synthModel(defaultModel()).output;
+const output = synthOutput(defaultModel());
 const committed: AddressManifest = addressManifest(output);
 
 function clone<T>(x: T): T {
@@ -82,7 +82,7 @@ describe("stable Terraform addresses", () => {
       ),
     };
     expect(stringify(shuffled)).not.toEqual(stringify(data));
-    const reordered = synthModel(modelFrom(shuffled)).output;
+    const reordered = synthOutput(modelFrom(shuffled));
     expect(addressManifest(reordered)).toEqual(addressManifest(output));
     const byName = (xs: typeof output) => Object.fromEntries(xs.map((s) => [s.name, canonical(s.json)]));
     expect(byName(reordered)).toEqual(byName(output));

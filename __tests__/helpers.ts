@@ -1,9 +1,9 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { Testing, type TerraformStack } from "cdktf";
+import * as crypto from "crypto";
+import type { TerraformStack } from "cdktf";
 import { parse, stringify } from "yaml";
-import { buildApp } from "../lib/app";
 import { parseEnvironmentModel } from "../lib/model/load";
 import type { EnvironmentModel } from "../lib/model/types";
 import type { StackJson, SynthesizedStack } from "../lib/review/output";
@@ -49,6 +49,10 @@ export function isolatedModel(): EnvironmentModel {
 
 /** Synthesizes every stack in memory (nothing written), in the shape the review tools read. */
 export function synthModel(model: EnvironmentModel): { stacks: TerraformStack[]; output: SynthesizedStack[] } {
+  // Loaded here, not at the top: a test file that only needs the JSON (synthOutput) then never
+  // loads cdktf, which costs each test file a few hundred milliseconds.
+  const { Testing } = require("cdktf") as typeof import("cdktf");
+  const { buildApp } = require("../lib/app") as typeof import("../lib/app");
   // cdktf's App creates its (empty) outdir; nothing else is written without app.synth().
   const project = fs.mkdtempSync(path.join(os.tmpdir(), "uc-synth-"));
   const app = buildApp(model, path.join(project, "cdktf.out"), project);
@@ -57,6 +61,26 @@ export function synthModel(model: EnvironmentModel): { stacks: TerraformStack[];
     stacks,
     output: stacks.map((s) => ({ name: s.node.id, json: JSON.parse(Testing.synth(s)) as StackJson })),
   };
+}
+
+/**
+ * The synthesized JSON of a model, as synthModel gives it, shared by the test files of one jest run:
+ * the first file that needs a model's output synthesizes it and leaves it in the run's temporary
+ * directory (global-setup.js; removed at the end of the run), the others read it. Same model, same
+ * code, same output: the cache lives no longer than one run of the code.
+ */
+export function synthOutput(model: EnvironmentModel): SynthesizedStack[] {
+  const dir = process.env.UC_JEST_TMP;
+  const key = crypto.createHash("sha256").update(JSON.stringify(model)).digest("hex").slice(0, 32);
+  const file = dir ? path.join(dir, `synth-${key}.json`) : undefined;
+  if (file && fs.existsSync(file)) return JSON.parse(fs.readFileSync(file, "utf8")) as SynthesizedStack[];
+  const output = synthModel(model).output;
+  if (file) {
+    const tmp = `${file}.${process.pid}`;
+    fs.writeFileSync(tmp, JSON.stringify(output));
+    fs.renameSync(tmp, file);
+  }
+  return output;
 }
 
 export function stackJson(output: readonly SynthesizedStack[], name: string): StackJson {

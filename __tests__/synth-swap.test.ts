@@ -53,6 +53,18 @@ const twoEnvironments = (() => {
 })();
 
 describe("synth's output swap", () => {
+  it("replaces earlier output whole: keeps Terraform's working files in the stack directories, drops vanished stacks", () => {
+    const { out } = project();
+    expect(synth(out).status).toBe(0);
+    fs.mkdirSync(path.join(out, "stacks", "ref-dev", ".terraform"));
+    fs.writeFileSync(path.join(out, "stacks", "ref-dev", ".terraform.lock.hcl"), "# lock\n");
+    fs.mkdirSync(path.join(out, "stacks", "ref-removed"));
+    expect(synth(out).status).toBe(0);
+    expect(fs.existsSync(path.join(out, "stacks", "ref-dev", ".terraform"))).toBe(true);
+    expect(fs.existsSync(path.join(out, "stacks", "ref-dev", ".terraform.lock.hcl"))).toBe(true);
+    expect(fs.existsSync(path.join(out, "stacks", "ref-removed"))).toBe(false);
+  });
+
   it("publishes cdktf.out as a link to its generation and removes the one it replaced", () => {
     const { dir, out } = project();
     expect(synth(out).status).toBe(0);

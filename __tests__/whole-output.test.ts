@@ -8,7 +8,7 @@ import { duplicatePairs, grantRows } from "../lib/review/grants";
 import { checkGate, formatViolation } from "../lib/gate/check";
 import { desiredState } from "../lib/desired-state";
 import { SynthCheckError, synthToDirectory } from "../lib/synth";
-import { defaultModel, isolatedModel, synthModel, strayEntries } from "./helpers";
+import { defaultModel, isolatedModel, synthModel, strayEntries, synthOutput } from "./helpers";
 
 const READ = ["EXECUTE", "READ_VOLUME", "SELECT", "USE_CATALOG", "USE_SCHEMA"];
 const READ_SCHEMA = ["EXECUTE", "READ_VOLUME", "SELECT", "USE_SCHEMA"];
@@ -41,7 +41,7 @@ const EXPECTED: Record<string, Record<string, string[]>> = {
 
 function effective(model = defaultModel()): Record<string, Record<string, string[]>> {
   const out: Record<string, Record<string, string[]>> = {};
-  for (const row of grantRows(synthModel(model).output)) {
+  for (const row of grantRows(synthOutput(model))) {
     out[row.principal] ??= {};
     const key = `${row.securableType} ${row.securable}`;
     out[row.principal][key] = [...new Set([...(out[row.principal][key] ?? []), ...row.privileges])].sort();
@@ -108,7 +108,7 @@ describe("ownership", () => {
 
 describe("secrets", () => {
   it("contain nothing secret-shaped in any stack", () => {
-    for (const { name, json } of synthModel(isolatedModel()).output) {
+    for (const { name, json } of synthOutput(isolatedModel())) {
       const text = JSON.stringify(json);
       expect({ name, hit: text.match(/dapi[0-9a-f]{32}|"(token|client_secret|password|azure_client_secret|google_credentials)"/) }).toEqual({ name, hit: null });
       expect(Object.keys(json.resource ?? {})).not.toEqual(expect.arrayContaining(["databricks_token"]));

@@ -6,7 +6,7 @@ import { CliFailure } from "../../lib/audit/databricks-cli";
 import { normalizeLivePrivilege, sandboxUser, shortName } from "../../lib/audit/audit";
 import { expectedState } from "../../lib/audit/expected";
 import { grantRows } from "../../lib/review/grants";
-import { synthModel } from "../helpers";
+import { synthOutput } from "../helpers";
 import { renderAuditMarkdown } from "../../lib/audit/report";
 import { READ_VERBS } from "../fixtures/audit/responder";
 import { IDS, PROD_PAGE_2, audit, brief, cleanState, model, ws } from "./support";
@@ -327,7 +327,7 @@ describe("the expected state", () => {
     // Against the synthesized output, not the desired state it is a view of.
     const m = model(which);
     const expected = expectedState(m);
-    const output = synthModel(m).output;
+    const output = synthOutput(m);
     const row = (type: string, securable: string, kind: string, principal: string, privileges: readonly string[], stack: string) =>
       `${stack} ${type} ${securable} ${kind} ${principal}: ${[...privileges].sort().join(",")}`;
     expect(expected.grants.map((g) => row(g.securableType, g.securable, g.principalKind, g.principal, g.privileges, g.stack)).sort()).toEqual(

@@ -15,14 +15,14 @@ import { readOutputTree, readSynthOutput } from "../../lib/gate/read";
 import { ReviewInputError, type SynthesizedStack } from "../../lib/review/output";
 import type { EnvironmentModel } from "../../lib/model/types";
 import { SynthCheckError, synthToDirectory } from "../../lib/synth";
-import { ROOT, defaultModel, defaultModelData, isolatedModel, modelFrom, synthModel } from "../helpers";
+import { ROOT, defaultModel, defaultModelData, isolatedModel, modelFrom, synthOutput } from "../helpers";
 import { edited } from "../review/support";
 import { loadEnvironmentModel } from "../../lib/model/load";
 
 const model = defaultModel();
 const full = loadEnvironmentModel(path.join(ROOT, "__tests__", "fixtures", "models", "full.yaml"));
 const isolated = isolatedModel();
-const outputs = new Map<EnvironmentModel, SynthesizedStack[]>([model, full, isolated].map((m) => [m, synthModel(m).output]));
+const outputs = new Map<EnvironmentModel, SynthesizedStack[]>([model, full, isolated].map((m) => [m, synthOutput(m)]));
 
 const DEV_HOST = "https://dbc-a72d6af9-df3d.cloud.databricks.com";
 const PROD_HOST = "https://dbc-028d9e53-7ce6.cloud.databricks.com";
@@ -340,7 +340,7 @@ describe("sandbox storage (sandbox.storage): exactly CREATE_MANAGED_STORAGE for 
   const data = defaultModelData();
   data.sandbox.storage = { externalLocation: "ref-ml-core-dev-sandboxes", url: "s3://ref-ml-core-dev-workspace-bucket/sandboxes" };
   const withStorage = modelFrom(data);
-  outputs.set(withStorage, synthModel(withStorage).output);
+  outputs.set(withStorage, synthOutput(withStorage));
   const grant = (j: any) => j.resource.databricks_grant.sandbox_storage__group_dev;
 
   it("passes the grant the model gives, and nothing more", () => {
@@ -437,7 +437,7 @@ describe("renames (the model's `moved`)", () => {
 
   it("passes the moved block of a rename the model declares, and fails one it does not", () => {
     const m = renamed(move);
-    outputs.set(m, synthModel(m).output);
+    outputs.set(m, synthOutput(m));
     expect(found(outputs.get(m)!, m)).toEqual([]);
     expect(attack("ref-dev", (j) => j.moved.push({ from: "databricks_catalog.old", to: "databricks_catalog.dev" }), m)).toEqual(["ref-dev moved databricks_catalog.old [state-guard]"]);
     expect(attack("ref-dev", (j) => (j.moved[0].to = "databricks_grant.catalog_dev__group_account_admin"), m)).toEqual(["ref-dev moved databricks_grant.catalog_dev__group_dev [state-guard]"]);

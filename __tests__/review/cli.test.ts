@@ -5,6 +5,9 @@ import * as path from "path";
 import { DEFAULT_MODEL_FILE, ROOT } from "../helpers";
 import { FIXTURES } from "./support";
 import { runInProcess } from "../run-command";
+import { buildApp } from "../../lib/app";
+import { loadEnvironmentModel } from "../../lib/model/load";
+import { synthToDirectory } from "../../lib/synth";
 
 /** The reference model, as the commands' default model (they read the live one otherwise). */
 const REFERENCE_ENV = { ...process.env, ENVIRONMENTS_FILE: DEFAULT_MODEL_FILE };
@@ -31,8 +34,11 @@ afterAll(() => temps.forEach((d) => fs.rmSync(d, { recursive: true, force: true 
 describe("npm run policy", () => {
   it("passes the output the app synthesizes from the reference model: exit 0, one summary line", async () => {
     const out = path.join(tempDir(), "cdktf.out");
-    const synth = spawnSync(process.execPath, ["scripts/run-ts.js", "main.ts"], { cwd: ROOT, encoding: "utf8", env: { ...REFERENCE_ENV, CDKTF_OUTDIR: out } });
-    expect(synth.status).toBe(0);
+    // The app's own synth, in this process (synth-cli.test.ts runs it as a process).
+    synthToDirectory((staging) => {
+      const model = loadEnvironmentModel(DEFAULT_MODEL_FILE);
+      return { app: buildApp(model, staging, path.dirname(out)), model };
+    }, out);
     const r = runProcess("policy", "--out", out, "--model", DEFAULT_MODEL_FILE); // through a real process
     expect(r).toMatchObject({ status: 0, stderr: "" });
     expect(r.stdout).toMatch(/^policy: passed: 3 stacks, \d+ grants, 6 principals checked against .*reference\.yaml; no violations\.\n$/);

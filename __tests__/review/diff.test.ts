@@ -2,7 +2,7 @@ import * as path from "path";
 import { NO_CHANGES, diffOutputs, prodScope, renderDiffMarkdown, type AccessChange } from "../../lib/review/diff";
 import { type SynthesizedStack } from "../../lib/review/output";
 import { readSynthOutput } from "../../lib/gate/read";
-import { defaultModel, defaultModelData, isolatedModel, modelFrom, synthModel } from "../helpers";
+import { defaultModel, defaultModelData, isolatedModel, modelFrom, synthOutput } from "../helpers";
 import { FIXTURES, edited } from "./support";
 
 const read = (...parts: string[]) => readSynthOutput(path.join(FIXTURES, ...parts));
@@ -59,7 +59,7 @@ describe("grants diff fixtures (ref-prod as BASE)", () => {
 });
 
 describe("grants diff over real output", () => {
-  const open = synthModel(defaultModel()).output;
+  const open = synthOutput(defaultModel());
 
   it("puts prod changes first, then widening before narrowing", () => {
     const after = edited(
@@ -85,7 +85,7 @@ describe("grants diff over real output", () => {
     const data = defaultModelData();
     delete data.environments.prod.promotion;
     const m = modelFrom(data);
-    const before = synthModel(m).output;
+    const before = synthOutput(m);
     const after = edited(
       edited(before, "ref-prod", (j) => j.resource.databricks_grant.catalog_prod__group_prod_readonly.privileges.push("MODIFY")),
       "ref-staging",
@@ -100,13 +100,13 @@ describe("grants diff over real output", () => {
   it("takes production from the model's `production`, whatever the stacks are called", () => {
     const data = defaultModelData();
     data.production = "staging";
-    const scope = prodScope([synthModel(defaultModel()).output], modelFrom(data));
+    const scope = prodScope([synthOutput(defaultModel())], modelFrom(data));
     expect([...scope.stacks]).toEqual(["ref-staging"]);
     expect([...scope.catalogs]).toEqual(["staging"]);
   });
 
   it("reports isolating the catalogs: bindings added widen, isolation narrows, each catalog's change in its stack", () => {
-    const isolated = synthModel(isolatedModel()).output;
+    const isolated = synthOutput(isolatedModel());
     const changes = diff(open, isolated).map((c) => [c.prod, c.direction, c.kind, c.securable, c.summary]);
     expect(changes).toEqual([
       [true, "narrows", "protection", "prod", "isolation_mode: OPEN -> ISOLATED"],

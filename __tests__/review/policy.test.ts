@@ -6,7 +6,7 @@ import { desiredState } from "../../lib/desired-state";
 import { checkGate, formatViolation, policySummary } from "../../lib/gate/check";
 import { readOutputTree } from "../../lib/gate/read";
 import type { RuleId } from "../../lib/gate/rules";
-import { ROOT, defaultModel, isolatedModel, synthModel } from "../helpers";
+import { ROOT, defaultModel, isolatedModel, synthModel, synthOutput } from "../helpers";
 import { FIXTURES } from "./support";
 
 const model = defaultModel();
@@ -20,14 +20,14 @@ function lines(stacks: readonly SynthesizedStack[], m = model): string[] {
 
 describe("policy over real synthesized output", () => {
   it("passes the output of the default model (environments.yaml)", () => {
-    const result = checkPolicy(synthModel(model).output);
+    const result = checkPolicy(synthOutput(model));
     expect(result.violations.map(formatViolation)).toEqual([]);
     expect(policySummary(result, "environments.yaml")).toMatch(/^policy: passed: 3 stacks, \d+ grants, 6 principals checked against environments.yaml; no violations\.$/);
   });
 
   it("passes the output with isolated catalogs (workspace bindings)", () => {
     const m = isolatedModel();
-    expect(lines(synthModel(m).output, m)).toEqual([]);
+    expect(lines(synthOutput(m), m)).toEqual([]);
   });
 
   it("passes the output of the full model: account stack, plan principal, adopted grants", () => {

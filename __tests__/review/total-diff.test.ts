@@ -5,11 +5,11 @@
  */
 import { diffOutputs, prodScope, renderDiffMarkdown, type AccessChange } from "../../lib/review/diff";
 import type { SynthesizedStack } from "../../lib/review/output";
-import { defaultModel, defaultModelData, modelFrom, synthModel } from "../helpers";
+import { defaultModel, defaultModelData, modelFrom, synthOutput } from "../helpers";
 import { edited } from "./support";
 
 const model = defaultModel();
-const open = synthModel(model).output;
+const open = synthOutput(model);
 const diff = (after: readonly SynthesizedStack[], ...models: Parameters<typeof prodScope>[1][]) =>
   diffOutputs(open, after, prodScope([open, after], ...(models.length > 0 ? models : [model])));
 const brief = (c: AccessChange) => `${c.prod ? "PROD " : ""}${c.direction} ${c.kind}${c.heading ? `/${c.heading}` : ""} ${c.stack} ${c.resource}${c.attribute ? ` ${c.attribute}` : ""}`;

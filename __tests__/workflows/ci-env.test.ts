@@ -5,12 +5,12 @@ import * as path from "path";
 import { parseEnvironmentModel } from "../../lib/model/load";
 import type { SynthesizedStack } from "../../lib/review/output";
 import { CiEnvError, ciEnvironment, githubEnvLines } from "../../scripts/ci-env";
-import { DEFAULT_MODEL_FILE, defaultModel, defaultModelData, modelFrom, ROOT, synthModel } from "../helpers";
+import { DEFAULT_MODEL_FILE, defaultModel, defaultModelData, modelFrom, ROOT, synthOutput } from "../helpers";
 
 const model = defaultModel();
-const output = synthModel(model).output;
+const output = synthOutput(model);
 const full = parseEnvironmentModel(fs.readFileSync(path.join(ROOT, "__tests__", "fixtures", "models", "full.yaml"), "utf8"), "full.yaml");
-const fullOutput = synthModel(full).output;
+const fullOutput = synthOutput(full);
 
 /** The synthesized output with one stack's provider host replaced. */
 function withProviderHost(stacks: readonly SynthesizedStack[], stack: string, host: string): SynthesizedStack[] {
@@ -80,9 +80,9 @@ describe("scripts/ci-env.ts: a CI job's environment for one stack", () => {
     const data = defaultModelData();
     data.environments.prod.stack = "uc-prod";
     const renamed = modelFrom(data);
-    const ci = ciEnvironment(renamed, "uc-prod", synthModel(renamed).output);
+    const ci = ciEnvironment(renamed, "uc-prod", synthOutput(renamed));
     expect(ci.environment.key).toBe("prod");
-    expect(() => ciEnvironment(renamed, "ref-prod", synthModel(renamed).output)).toThrow("unknown stack");
+    expect(() => ciEnvironment(renamed, "ref-prod", synthOutput(renamed))).toThrow("unknown stack");
   });
 });
 
