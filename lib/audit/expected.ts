@@ -6,19 +6,16 @@
  * (lib/desired-state.ts), the same value the stacks render and the policy gate compares with.
  */
 import { allowListOf, type AllowedGrant } from "../review/allow-list";
-import { desiredState, principalIdentity, securableName } from "../desired-state";
+import { desiredState } from "../desired-state";
 import type { PrincipalKind } from "../review/grants";
 import type { EnvironmentModel } from "../model/types";
 
 /**
  * One grant the stacks declare: an allow-list entry (a group by display name; a service principal
  * by display name, the deploying principals, whose application IDs are known only live, or by
- * application ID, the plan principal) and the stack that declares it.
+ * application ID, the plan principal), with the stack that declares it.
  */
-export interface ExpectedGrant extends AllowedGrant {
-  /** The stack that declares it (whose deploy applies it). */
-  readonly stack: string;
-}
+export type ExpectedGrant = AllowedGrant;
 
 export type BindingType = "BINDING_TYPE_READ_ONLY" | "BINDING_TYPE_READ_WRITE";
 
@@ -71,18 +68,7 @@ export interface ExpectedState {
 export function expectedState(model: EnvironmentModel): ExpectedState {
   const desired = desiredState(model);
   const allowList = allowListOf(model, desired);
-  const grants: ExpectedGrant[] = desired.grants.map(({ stack, grant }) => {
-    const id = principalIdentity(grant.principal);
-    return {
-      securableType: grant.securable.type,
-      securable: securableName(grant.securable),
-      principalKind: id.kind,
-      principal: id.name,
-      privileges: grant.privileges,
-      source: grant.source,
-      stack,
-    };
-  });
+  const grants: readonly ExpectedGrant[] = allowList.entries;
 
   const catalogs: ExpectedCatalog[] = desired.stacks.flatMap((stack) => {
     if (stack.kind !== "workspace") return [];

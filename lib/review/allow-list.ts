@@ -17,6 +17,8 @@ export interface AllowedGrant {
   readonly privileges: readonly string[];
   /** Where the model gives it, for messages, e.g. `access.dev.staging in environments.yaml`. */
   readonly source: string;
+  /** The stack that declares it (whose deploy applies it). */
+  readonly stack: string;
 }
 
 export interface AllowList {
@@ -34,7 +36,7 @@ export interface AllowList {
 }
 
 export function allowListOf(model: EnvironmentModel, desired: DesiredState = desiredState(model)): AllowList {
-  const entries: AllowedGrant[] = desired.grants.map(({ grant }) => {
+  const entries: AllowedGrant[] = desired.grants.map(({ stack, grant }) => {
     const id = principalIdentity(grant.principal);
     return {
       securableType: grant.securable.type,
@@ -43,6 +45,7 @@ export function allowListOf(model: EnvironmentModel, desired: DesiredState = des
       principal: id.name,
       privileges: grant.privileges,
       source: grant.source,
+      stack,
     };
   });
   const key = (type: string, securable: string, kind: PrincipalKind, principal: string) => `${type}\u0000${securable}\u0000${kind}\u0000${principal}`;
