@@ -92,6 +92,20 @@ describe("synth's output swap", () => {
     expect(fs.existsSync(path.join(out, "stacks", "ref-prod", ".terraform"))).toBe(true);
   });
 
+  it("carries nothing out of a committed link and directory made to look like a generation (a planted provider binary)", () => {
+    const { dir, out } = project();
+    const fake = path.join(dir, "cdktf.out.gen-0123456789abcdef-1");
+    const providers = path.join(fake, "stacks", "ref-prod", ".terraform", "providers", "registry.terraform.io", "databricks", "databricks", "1.99.0", "linux_amd64");
+    fs.mkdirSync(providers, { recursive: true });
+    fs.writeFileSync(path.join(providers, "terraform-provider-databricks_v1.99.0"), "#!/bin/sh\necho planted\n");
+    fs.writeFileSync(path.join(fake, "stacks", "ref-prod", ".terraform.lock.hcl"), "# planted\n");
+    fs.symlinkSync(path.basename(fake), out);
+    expect(synth(out).status).toBe(0);
+    expect(fs.existsSync(path.join(out, "stacks", "ref-prod", ".terraform"))).toBe(false);
+    expect(fs.existsSync(path.join(out, "stacks", "ref-prod", ".terraform.lock.hcl"))).toBe(false);
+    expect(fs.existsSync(fake)).toBe(false); // replaced, like any previous output
+  });
+
   it("cleans up what a killed run left: generations, links and temporary directories of dead processes", () => {
     const { dir, out } = project();
     expect(synth(out).status).toBe(0);

@@ -5,6 +5,7 @@
  * crash) writes nothing visible; a run killed at any point leaves the previous output in place, and
  * the next run removes what it left behind.
  */
+import * as crypto from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import { Annotations, TerraformDataSource, TerraformOutput, TerraformResource, TerraformStack, TerraformVariable, type App } from "cdktf";
@@ -41,6 +42,40 @@ export class SynthCheckError extends Error {
 const GENERATION = ".gen-";
 
 /**
+ * Which generation synth last published for each output directory, kept where no checkout can put
+ * it (node_modules is made by `npm ci`, which first removes any that exists). Terraform's working
+ * data is carried over only out of that generation: a `cdktf.out` link and directory committed to
+ * the repository would otherwise bring a `.terraform` with a provider binary of their own.
+ */
+const RECORD = path.join(__dirname, "..", "node_modules", ".cache", "uc-env-isolation", "generations.json");
+
+function readRecord(): Record<string, string> {
+  try {
+    const r = JSON.parse(fs.readFileSync(RECORD, "utf8")) as unknown;
+    return r && typeof r === "object" && !Array.isArray(r) ? (r as Record<string, string>) : {};
+  } catch {
+    return {};
+  }
+}
+
+function writeRecord(target: string, generation: string): void {
+  try {
+    const record = { ...readRecord(), [target]: path.basename(generation) };
+    fs.mkdirSync(path.dirname(RECORD), { recursive: true });
+    const tmp = `${RECORD}.${process.pid}`;
+    fs.writeFileSync(tmp, JSON.stringify(record));
+    fs.renameSync(tmp, RECORD);
+  } catch {
+    // Without the record the next synth carries nothing over: terraform init downloads again.
+  }
+}
+
+/** True when `dir` is the generation synth itself last published as `target`. */
+function madeBySynth(target: string, dir: string): boolean {
+  return path.dirname(dir) === path.dirname(target) && readRecord()[target] === path.basename(dir) && !fs.lstatSync(dir).isSymbolicLink();
+}
+
+/**
  * Runs `build` against a new generation directory beside `outdir`, synthesizes, refuses duplicate
  * logical IDs, checks the output with the policy gate (lib/gate), and publishes it as `outdir`.
  * Terraform's working data in the old stack directories (.terraform, .terraform.lock.hcl) is carried
@@ -52,7 +87,8 @@ export function synthToDirectory(build: (outdir: string) => BuiltApp, outdir: st
   const target = path.resolve(outdir);
   fs.mkdirSync(path.dirname(target), { recursive: true });
   recover(target);
-  const generation = `${target}${GENERATION}${Date.now().toString(36)}-${process.pid}`;
+  // A random name: nothing can be placed under it in advance.
+  const generation = `${target}${GENERATION}${crypto.randomBytes(8).toString("hex")}-${process.pid}`;
   try {
     const built = build(generation);
     const collisions = duplicateLogicalIds(built.app);
@@ -63,12 +99,14 @@ export function synthToDirectory(build: (outdir: string) => BuiltApp, outdir: st
     const { violations } = checkGate(readOutputTree(generation), built.desired ?? desiredState(built.model));
     if (violations.length > 0) throw new SynthCheckError(violations.map(formatViolation));
     const previous = currentOutput(target);
-    // Working data is carried over only from a generation synth itself made: a plain cdktf.out is
-    // an older output or a checkout, and a `.terraform` (a provider binary) or lock file committed
-    // there would otherwise reach terraform unchecked. Terraform downloads them again instead.
-    if (previous && previous !== target) carryOverWorkingData(previous, generation);
+    // Working data is carried over only from the generation synth itself last published (RECORD):
+    // a plain cdktf.out, or a link to anything else, is an older output or a checkout, and a
+    // `.terraform` (a provider binary) or lock file committed there would reach terraform unchecked.
+    // Terraform downloads them again instead.
+    if (previous && previous !== target && madeBySynth(target, previous)) carryOverWorkingData(previous, generation);
     if (previous && process.env.CDKTF_CONTEXT_JSON !== undefined) leaveDroppedStacksForCli(previous, generation);
     const aside = publish(target, generation);
+    writeRecord(target, generation);
     // The output it replaced: a generation, or the plain directory renamed aside.
     const replaced = aside ?? previous;
     if (replaced !== undefined) fs.rmSync(replaced, { recursive: true, force: true });

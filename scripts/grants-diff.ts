@@ -72,8 +72,18 @@ runCommand(
 
 /** Files terraform would read, or JSON it would read otherwise, that only HEAD has: always listed. */
 function newFindings(base: readonly FileFinding[], head: readonly FileFinding[]): AccessChange[] {
-  const seen = new Set(base.map((f) => `${f.stack}\u0000${f.resource}\u0000${f.problem}`));
+  // Keyed by content too: a file both sides have, changed, is a change.
+  const key = (f: FileFinding) => `${f.stack}\u0000${f.resource}\u0000${f.problem}\u0000${f.digest ?? ""}`;
+  const seen = new Set(base.map(key));
   return head
-    .filter((f) => !seen.has(`${f.stack}\u0000${f.resource}\u0000${f.problem}`))
-    .map((f) => ({ kind: "config", heading: "stack", direction: "risk", prod: false, stack: f.stack, resource: f.resource, summary: `${f.rule}: ${f.problem}` }));
+    .filter((f) => !seen.has(key(f)))
+    .map((f) => ({
+      kind: "config",
+      heading: "stack",
+      direction: "risk",
+      prod: false,
+      stack: f.stack,
+      resource: f.resource,
+      summary: `${f.rule}: ${f.problem}${f.digest !== undefined && base.some((b) => b.stack === f.stack && b.resource === f.resource) ? " (its content differs from BASE's)" : ""}`,
+    }));
 }

@@ -67,6 +67,15 @@ describe("the gate passes what the model produces", () => {
     expect(found(outputs.get(m)!, m)).toEqual([]);
   });
 
+  it("fails a state path on disk that leads anywhere but the project's own file for the stack", () => {
+    const dir = outputDir();
+    const file = path.join(dir, "stacks", "ref-prod", "cdk.tf.json");
+    const json = JSON.parse(fs.readFileSync(file, "utf8"));
+    json.terraform.backend.local.path = "../../../../terraform.ref-prod.tfstate";
+    fs.writeFileSync(file, JSON.stringify(json));
+    expect(onDir(dir)).toEqual(["ref-prod terraform [state-guard]"]);
+  });
+
   it("passes a real output directory, with terraform's own working data in it", () => {
     const dir = outputDir();
     fs.mkdirSync(path.join(dir, "stacks", "ref-prod", ".terraform"));
@@ -196,6 +205,15 @@ describe("kinds the gate did not judge (unknown-construct and precise rules)", (
   it("fails an aliased databricks provider aimed at another workspace", () => {
     // Twice: it exists at all, and its host is not the stack's.
     expect(attack("ref-staging", (j) => j.provider.databricks.push({ alias: "prod", host: PROD_HOST }))).toEqual(Array(2).fill("ref-staging provider.databricks.prod [provider-workspace]"));
+  });
+
+  it("fails keys every JS object inherits (constructor, toString, __proto__), which terraform takes as names", () => {
+    // `constructor` as a provider local name: terraform starts that provider at plan, with the job's credentials.
+    expect(attack("ref-prod", (j) => (j.terraform.required_providers.constructor = { source: "attacker/constructor", version: "1.0.0" }))).toEqual(["ref-prod terraform [provider-workspace]"]);
+    expect(attack("ref-prod", (j) => (j.resource.databricks_grant.catalog_prod__group_prod_readonly.constructor = "x"))).toEqual(["ref-prod databricks_grant.catalog_prod__group_prod_readonly [unknown-construct]"]);
+    expect(attack("ref-prod", (j) => (j.provider.constructor = [{ host: DEV_HOST }]))).toEqual(["ref-prod provider.constructor [provider-workspace]"]);
+    expect(attack("ref-prod", (j) => (j.variable.toString = { default: "x" }))).toEqual(["ref-prod variable.toString [unknown-construct]"]);
+    expect(attack("ref-prod", (j) => (j.resource.constructor = { x: { host: DEV_HOST } }))).toEqual(["ref-prod constructor.x [unknown-construct]"]);
   });
 
   it("fails another provider source or version", () => {
@@ -390,6 +408,9 @@ describe("destruction and state (state-guard, catalog-protection)", () => {
 
   it("fails a local state path or an S3 key that is another stack's", () => {
     expect(attack("ref-prod", (j) => (j.terraform.backend.local.path = "../../../terraform.ref-dev.tfstate"))).toEqual(["ref-prod terraform [state-guard]"]);
+    // The right name in another directory is another state: what it holds and the code lacks is destroyed.
+    expect(attack("ref-prod", (j) => (j.terraform.backend.local.path = "../../../../terraform.ref-prod.tfstate"))).toEqual(["ref-prod terraform [state-guard]"]);
+    expect(attack("ref-prod", (j) => (j.terraform.backend.local.path = "../../../elsewhere/terraform.ref-prod.tfstate"))).toEqual(["ref-prod terraform [state-guard]"]);
     expect(attack("ref-prod", (j) => (j.terraform.backend.s3.key = "uc-env-isolation/ref-dev.tfstate"), full)).toEqual(["ref-prod terraform [state-guard]"]);
     expect(attack("ref-prod", (j) => (j.terraform.backend = { s3: { bucket: "x", key: "y", region: "us-east-1" } }))).toEqual(["ref-prod terraform.backend.s3 [state-guard]", "ref-prod terraform [state-guard]"].sort());
   });

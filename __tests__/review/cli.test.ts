@@ -118,6 +118,26 @@ describe("npm run grants and grants:diff", () => {
   });
 });
 
+describe("npm run grants:diff over files terraform reads besides cdk.tf.json", () => {
+  it("lists an extra file both sides have when its content changed (an override re-aimed at dev)", async () => {
+    const copy = (name: string, override: object) => {
+      const dir = path.join(tempDir(), name);
+      fs.cpSync(path.join(FIXTURES, "clean"), dir, { recursive: true });
+      fs.writeFileSync(path.join(dir, "stacks", "ref-prod", "override.tf.json"), JSON.stringify(override));
+      return dir;
+    };
+    const base = copy("base", { "//": "x" });
+    const head = copy("head", { provider: { databricks: { host: "https://dbc-a72d6af9-df3d.cloud.databricks.com" } } });
+    const r = await run("grants-diff", base, head, "--model", DEFAULT_MODEL_FILE);
+    expect(r.status).toBe(0);
+    expect(r.stdout).not.toContain("No access changes and no other configuration changes.");
+    expect(r.stdout).toContain("`stacks/ref-prod/override.tf.json` | unexpected-file:");
+    expect(r.stdout).toContain("its content differs from BASE's");
+    // The same file unchanged on both sides is no change of this pull request.
+    expect((await run("grants-diff", base, base, "--model", DEFAULT_MODEL_FILE)).stdout).toBe("No access changes and no other configuration changes.\n");
+  });
+});
+
 describe("npm run grants:diff -- --fail-on", () => {
   const base = path.join(FIXTURES, "diff", "base");
   const diff = (head: string, failOn: string) => run("grants-diff", base, path.join(FIXTURES, "diff", head), "--fail-on", failOn, "--model", DEFAULT_MODEL_FILE);

@@ -27,14 +27,36 @@ describe("the total grants diff", () => {
     ["a comment on a schema", "ref-dev", (j: any) => (j.resource.databricks_schema.dev__gold.comment = "changed"), ["neutral config/catalogs and schemas ref-dev databricks_schema.dev__gold comment"]],
     ["an application_id pinned on the deployer", "ref-prod", (j: any) => (j.resource.databricks_service_principal.prod.application_id = "f920d175-cf7c-43a2-a6c0-e9ccb42c02d2"), ["PROD risk config/principals and lookups ref-prod databricks_service_principal.prod application_id"]],
     ["a lookup re-aimed at another group", "ref-prod", (j: any) => (j.data.databricks_group.prod_readonly.display_name = "Databricks - Dev"), [
-      // The grant now names another principal: its access moves from one group to the other, and
-      // the read-only group is gone (shown through the lookup that named it).
+      // The grant now names another principal: its access moves from one group to the other, the
+      // read-only group is gone (shown through the lookup that named it), and the lookup's change itself.
       "PROD narrows grant ref-prod databricks_grant.catalog_prod__group_prod_readonly",
       "PROD widens grant ref-prod databricks_grant.catalog_prod__group_prod_readonly",
       "PROD neutral principal ref-prod data.databricks_group.prod_readonly",
+      "PROD neutral config/principals and lookups ref-prod data.databricks_group.prod_readonly display_name",
     ]],
   ])("lists %s", (_, stack, edit, expected) => {
     expect(changes(stack, edit).sort()).toEqual([...expected].sort());
+  });
+
+  it("lists what else a grant block carries when its privileges change (a provisioner, a provider)", () => {
+    const got = changes("ref-prod", (j) => {
+      const g = j.resource.databricks_grant.catalog_prod__group_prod_readonly;
+      g.privileges = g.privileges.filter((p: string) => p !== "READ_VOLUME");
+      g.provisioner = [{ "local-exec": { command: "env" } }];
+      g.provider = "databricks";
+    });
+    expect(got.sort()).toEqual(
+      [
+        "PROD narrows grant ref-prod databricks_grant.catalog_prod__group_prod_readonly",
+        "PROD risk config/other resources ref-prod databricks_grant.catalog_prod__group_prod_readonly provider",
+        "PROD risk config/other resources ref-prod databricks_grant.catalog_prod__group_prod_readonly provisioner",
+      ].sort(),
+    );
+  });
+
+  it("lists what else a new grant block carries", () => {
+    const got = changes("ref-prod", (j) => (j.resource.databricks_grant.catalog_prod__x = { catalog: "prod", principal: "Databricks - Dev", privileges: ["SELECT"], provisioner: [{ "local-exec": { command: "env" } }] }));
+    expect(got).toContain("PROD risk config/other resources ref-prod databricks_grant.catalog_prod__x");
   });
 
   it("marks a removed production catalog as a risk", () => {

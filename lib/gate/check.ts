@@ -67,6 +67,13 @@ const SECRET_VALUES: readonly (readonly [RegExp, string])[] = [
 
 type Obj = { readonly [key: string]: unknown };
 const isObject = (v: unknown): v is Obj => v !== null && typeof v === "object" && !Array.isArray(v);
+/**
+ * An own property, never one every JS object inherits (`constructor`, `toString`, `__proto__`):
+ * `"constructor" in {}` is true, and Terraform takes `constructor` as a provider local name.
+ */
+const has = (o: object, key: string): boolean => Object.prototype.hasOwnProperty.call(o, key);
+/** `o[key]` when `o` has it as its own property. */
+const own = <T>(o: { readonly [key: string]: T } | undefined, key: string): T | undefined => (o !== undefined && has(o, key) ? o[key] : undefined);
 
 /** One block of a stack: a resource, data source, provider, or a whole top-level entry. */
 interface Block {
@@ -342,14 +349,14 @@ class Gate {
         for (const [id, body] of Object.entries(isObject(named) ? named : {})) {
           if (id === "//") continue;
           const address = `${kind === "data" ? "data." : ""}${type}.${id}`;
-          const want = e[type]?.[id];
+          const want = own(own(e, type), id);
           if (want === undefined) this.extraBlock(name, kind, type, address, body);
           else this.body(name, { kind, type, address }, body, want, []);
         }
       }
       for (const [type, named] of Object.entries(e)) {
         for (const id of Object.keys(named)) {
-          if (!isObject(a[type]) || !(id in (a[type] as Obj))) this.missingBlock(name, `${kind === "data" ? "data." : ""}${type}.${id}`);
+          if (!isObject(own(a, type)) || !has(a[type] as Obj, id)) this.missingBlock(name, `${kind === "data" ? "data." : ""}${type}.${id}`);
         }
       }
     }
@@ -359,7 +366,7 @@ class Gate {
     const wantProviders = (exp.provider ?? {}) as { [local: string]: Expected[] };
     for (const [local, list] of Object.entries(providers)) {
       const bodies = Array.isArray(list) ? list : [list];
-      const want = wantProviders[local]?.[0];
+      const want = own(wantProviders, local)?.[0];
       bodies.forEach((body, i) => {
         const alias = isObject(body) ? body.alias : undefined;
         const address = `provider.${local}${alias !== undefined ? `.${text(alias)}` : i > 0 ? `[${i}]` : ""}`;
@@ -380,7 +387,7 @@ class Gate {
       });
     }
     for (const local of Object.keys(wantProviders)) {
-      if (!(local in providers)) {
+      if (!has(providers, local)) {
         this.push("provider-workspace", {
           stack: name,
           resource: `provider.${local}`,
@@ -396,10 +403,11 @@ class Gate {
       const e = (exp[kind] ?? {}) as { [name: string]: Expected };
       for (const [id, body] of Object.entries(a)) {
         if (id === "//") continue;
-        if (e[id] === undefined) this.push("unknown-construct", { stack: name, resource: `${kind}.${id}`, problem: `${kind} ${id} is not one the model produces` });
-        else this.body(name, { kind: "top", type: kind, address: `${kind}.${id}` }, body, e[id], []);
+        const want = own(e, id);
+        if (want === undefined) this.push("unknown-construct", { stack: name, resource: `${kind}.${id}`, problem: `${kind} ${id} is not one the model produces` });
+        else this.body(name, { kind: "top", type: kind, address: `${kind}.${id}` }, body, want, []);
       }
-      for (const id of Object.keys(e)) if (!(id in a)) this.missingBlock(name, `${kind}.${id}`);
+      for (const id of Object.keys(e)) if (!has(a, id)) this.missingBlock(name, `${kind}.${id}`);
     }
 
     this.imports(name, actual.import, (exp.import ?? []) as { to: string; id: string }[]);
@@ -568,10 +576,10 @@ class Gate {
       }
       for (const [k, v] of Object.entries(actual)) {
         if (k === "//") continue; // a comment in a block body: terraform ignores it
-        if (!(k in want)) this.extraAttribute(stack, block, [...path, k], v);
+        if (!has(want, k)) this.extraAttribute(stack, block, [...path, k], v);
       }
       for (const [k, v] of Object.entries(want)) {
-        if (!(k in actual)) this.differ(stack, block, [...path, k], undefined, v);
+        if (!has(actual, k)) this.differ(stack, block, [...path, k], undefined, v);
         else this.body(stack, block, actual[k], v, [...path, k]);
       }
       return;

@@ -38,17 +38,21 @@ export type ExpectedStack = { readonly [topLevel: string]: Expected };
 const ref = (address: string, attribute: string) => `\${${address}.${attribute}}`;
 
 /**
- * The local state path: the stack's own `terraform.<stack>.tfstate`, never another's: relative and
- * up from the stack's directory (only `..` steps, as synth writes it for cdktf.out in the project),
- * or, for output written elsewhere, resolving to that file in the current (project) directory.
+ * The local state path: the stack's own `terraform.<stack>.tfstate` in the project directory, never
+ * another file. Synth writes it relative to the stack's directory: `../../../<file>` for an output in
+ * the project (`cdktf.out/stacks/<stack>`), or the way to the current directory for an output
+ * written elsewhere. Read from disk, it must lead to the output's parent directory or the current
+ * directory; in memory, it must be `../../../<file>`.
  */
 export function localStatePathMatcher(stack: string): Matcher {
   const file = `terraform.${stack}.tfstate`;
-  const upwards = new RegExp(`^(\\.\\./)+${file.replace(/\./g, "\\.")}$`);
-  return new Matcher(
-    `../…/${file} (the stack's own state file, in the project directory)`,
-    (v, { stackDir }) => typeof v === "string" && (upwards.test(v) || (stackDir !== undefined && !path.isAbsolute(v) && path.resolve(stackDir, v) === path.resolve(file))),
-  );
+  return new Matcher(`../../../${file} (the stack's own state file, in the project directory)`, (v, { stackDir }) => {
+    if (typeof v !== "string" || path.isAbsolute(v) || path.basename(v) !== file) return false;
+    if (stackDir === undefined) return v === `../../../${file}`;
+    const resolved = path.resolve(stackDir, v);
+    const outputParent = path.dirname(path.dirname(path.dirname(path.resolve(stackDir))));
+    return resolved === path.join(outputParent, file) || resolved === path.resolve(file);
+  });
 }
 
 function terraformBlock(stack: DesiredStack): Expected {

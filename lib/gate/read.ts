@@ -3,6 +3,7 @@
  * Terraform loads, the manifest, and the JSON strictly. What is not the project's own output is
  * reported as a finding (unexpected file, manifest disagreement, duplicate key), never skipped.
  */
+import * as crypto from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import { ReviewInputError, normalizeStackJson, type SynthesizedStack } from "../review/output";
@@ -16,6 +17,8 @@ export interface FileFinding {
   readonly resource: string;
   readonly problem: string;
   readonly fix: string;
+  /** What the file (or the whole directory) holds, hashed: two findings at one path differ when it does. */
+  readonly digest?: string;
 }
 
 export interface OutputTree {
@@ -48,7 +51,8 @@ export function readOutputTree(dir: string): OutputTree {
     throw new ReviewInputError(`${dir}: not a cdktf output directory (no manifest.json). Run \`npm run synth\` and pass its output directory.`);
   }
   const findings: FileFinding[] = [];
-  const unexpected = (stack: string, resource: string, problem: string, fix: string) => findings.push({ rule: "unexpected-file", stack, resource, problem, fix });
+  const unexpected = (stack: string, resource: string, problem: string, fix: string) =>
+    findings.push({ rule: "unexpected-file", stack, resource, problem, fix, ...(resource === "manifest.json" ? {} : { digest: digestOf(path.join(dir, resource)) }) });
   const resynth = "delete it and run `npm run synth` (synth writes only cdk.tf.json and keeps only .terraform and .terraform.lock.hcl)";
 
   const manifest = readJson(manifestPath, "(output)", "manifest.json", findings) as { stacks?: Record<string, Record<string, unknown>> };
@@ -107,6 +111,25 @@ export function readOutputTree(dir: string): OutputTree {
   }
   stacks.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   return { dir, stacks, findings };
+}
+
+/** A file's content, or a directory's names and contents all the way down (links by their target), hashed. */
+function digestOf(file: string): string {
+  const hash = crypto.createHash("sha256");
+  const walk = (p: string, rel: string) => {
+    let stat: fs.Stats;
+    try {
+      stat = fs.lstatSync(p);
+    } catch {
+      hash.update(`${rel}\0(gone)\0`);
+      return;
+    }
+    if (stat.isSymbolicLink()) hash.update(`${rel}\0->${fs.readlinkSync(p)}\0`);
+    else if (stat.isDirectory()) for (const e of fs.readdirSync(p).sort()) walk(path.join(p, e), `${rel}/${e}`);
+    else hash.update(`${rel}\0`).update(fs.readFileSync(p)).update("\0");
+  };
+  walk(file, ".");
+  return hash.digest("hex").slice(0, 16);
 }
 
 function readJson(file: string, stack: string, resource: string, findings: FileFinding[]): unknown {

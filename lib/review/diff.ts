@@ -5,7 +5,7 @@
  */
 import { includesPrivilege } from "../permissions";
 import type { EnvironmentModel } from "../model/types";
-import { grantRows, grantSecurable, pairKey, resolveName, resolvePrincipal, type GrantRow } from "./grants";
+import { SECURABLE_ATTRIBUTES, grantRows, grantSecurable, pairKey, resolveName, resolvePrincipal, type GrantRow } from "./grants";
 import { ReviewInputError, normalizeStacks, stackLocation, text, type SynthesizedStack } from "./output";
 import { cell, principalLabel } from "./report";
 
@@ -457,17 +457,37 @@ function configBlocks(json: Json): Map<string, { heading: ConfigHeading; attribu
 }
 
 /**
+ * The attributes that make a block what an access change says it is (a grant's principal, securable
+ * and privileges; a catalog's name, comment and owner; ...): an access change that adds or removes
+ * the block shows them. Keys: the resource type, `data:<type>` for a data source.
+ */
+const CORE_ATTRIBUTES: ReadonlyMap<string, readonly string[]> = new Map(Object.entries({
+  databricks_grant: ["principal", "privileges", ...SECURABLE_ATTRIBUTES],
+  databricks_grants: ["grant", ...SECURABLE_ATTRIBUTES],
+  databricks_catalog: ["name", "comment", "owner", "isolation_mode"],
+  databricks_workspace_binding: ["securable_name", "securable_type", "workspace_id", "binding_type", "catalog_name"],
+  databricks_service_principal: ["display_name"],
+  "data:databricks_group": ["display_name"],
+  "data:databricks_service_principal": ["display_name", "application_id"],
+  "data:databricks_user": ["user_name"],
+}));
+
+/**
  * Every difference between the two configurations that the access changes above do not already
  * show: provider, backend, imports and moves, removed blocks, schemas, lookups, unknown resources,
  * any attribute. So a reviewer never reads "no access changes" over a change.
  */
 function configChanges(base: readonly SynthesizedStack[], head: readonly SynthesizedStack[], access: readonly Omit<AccessChange, "prod">[]): Omit<AccessChange, "prod">[] {
-  // What the access changes already show: whole blocks (added or removed) and single attributes.
-  const shown = new Set<string>();
+  // What the access changes already show. A block they add or remove is shown up to the attributes
+  // that make it what it is (CORE_ATTRIBUTES): anything else in it is listed here too. In a block on
+  // both sides, only the attributes the access change is about are shown; every other difference in
+  // it is listed here.
+  const shownBlocks = new Set<string>();
+  const shownAttributes = new Set<string>();
   for (const c of access) {
-    if (c.kind === "grant" || c.kind === "authoritative" || c.kind === "catalog" || c.kind === "binding" || c.kind === "principal") shown.add(`${c.stack}\u0000${c.resource}`);
-    if (c.kind === "owner" || c.kind === "protection") shown.add(`${c.stack}\u0000${c.resource}\u0000${c.attribute === "prevent_destroy" ? "lifecycle" : c.attribute}`);
-    if (c.kind === "re-grant") for (const s of [c.stack]) shown.add(`${s}\u0000${c.resource}`);
+    if (c.kind === "grant" || c.kind === "re-grant") shownAttributes.add(`${c.stack}\u0000${c.resource}\u0000privileges`);
+    if (c.kind === "grant" || c.kind === "re-grant" || c.kind === "authoritative" || c.kind === "catalog" || c.kind === "binding" || c.kind === "principal") shownBlocks.add(`${c.stack}\u0000${c.resource}`);
+    if (c.kind === "owner" || c.kind === "protection" || c.kind === "binding") shownAttributes.add(`${c.stack}\u0000${c.resource}\u0000${c.attribute === "prevent_destroy" ? "lifecycle" : c.attribute}`);
   }
   const out: Omit<AccessChange, "prod">[] = [];
   const baseByName = new Map(base.map((s) => [s.name, s]));
@@ -484,11 +504,23 @@ function configChanges(base: readonly SynthesizedStack[], head: readonly Synthes
     for (const address of [...new Set([...before.keys(), ...after.keys()])].sort()) {
       const was = before.get(address);
       const now = after.get(address);
-      if (shown.has(`${name}\u0000${address}`)) continue;
-      // A grant declared or dropped is a change of its pair, which the grant and re-grant rows show.
-      if ((!was || !now) && /^databricks_grants?\./.test(address)) continue;
       const heading = (now ?? was)!.heading;
       const at = { kind: "config" as const, heading, stack: name, resource: address };
+      // A grant declared or dropped is a change of its pair, which the grant and re-grant rows show:
+      // listed here only for what else the block carries.
+      if ((!was || !now) && (shownBlocks.has(`${name}\u0000${address}`) || /^databricks_grants?\./.test(address))) {
+        const block = (now ?? was)!;
+        const core = CORE_ATTRIBUTES.get(address.replace(/^data\./, "data:").split(".")[0]) ?? [];
+        const extra = [...block.attributes.keys()].filter((k) => !core.includes(k) && !(k === "lifecycle" && canonical(block.attributes.get(k)) === canonical({ prevent_destroy: true })));
+        if (extra.length > 0) {
+          out.push({
+            ...at,
+            direction: "risk",
+            summary: `${address} ${now ? "added" : "removed"} with ${extra.map((k) => `${k} = ${cell(canonical(block.attributes.get(k)))}`).join(", ")}`,
+          });
+        }
+        continue;
+      }
       if (!was || !now) {
         const removedSecurable = !now && /^databricks_(catalog|schema)\./.test(address);
         const direction: Direction =
@@ -505,7 +537,7 @@ function configChanges(base: readonly SynthesizedStack[], head: readonly Synthes
       for (const attr of [...new Set([...was.attributes.keys(), ...now.attributes.keys()])].sort()) {
         const x = was.attributes.get(attr);
         const y = now.attributes.get(attr);
-        if (canonical(x) === canonical(y) || shown.has(`${name}\u0000${address}\u0000${attr}`)) continue;
+        if (canonical(x) === canonical(y) || shownAttributes.has(`${name}\u0000${address}\u0000${attr}`)) continue;
         const risky = heading === "provider" || heading === "backend and state" || heading === "import, moved, removed" || ["provisioner", "count", "for_each", "provider", "lifecycle", "force_destroy", "application_id"].includes(attr);
         out.push({
           ...at,

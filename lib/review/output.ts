@@ -94,19 +94,20 @@ export function normalizeStackJson(json: unknown, where: string): StackJson {
     if (json[kind] === undefined) continue;
     // Terraform merges the parts of an array (and repeated types): only a repeated address is an error.
     const parts = Array.isArray(json[kind]) ? (json[kind] as unknown[]) : [json[kind]];
-    const byType: { [type: string]: Obj } = {};
+    // Null-prototype maps: a type or name such as `__proto__` or `constructor` is data here.
+    const byType: { [type: string]: Obj } = Object.create(null);
     for (const part of parts) {
       if (!isObject(part)) fail(kind, `holds ${describe(part)}, not an object`);
       for (const [type, named] of Object.entries(part as Obj)) {
         if (type === "//") continue;
         const prefix = kind === "data" ? `data.${type}` : type;
-        const byName = (byType[type] ??= {});
+        const byName = (byType[type] ??= Object.create(null) as Obj);
         for (const entry of Array.isArray(named) ? named : [named]) {
           if (!isObject(entry)) fail(prefix, `is ${describe(entry)}, not an object`);
           for (const [name, block] of Object.entries(entry as Obj)) {
             if (name === "//") continue;
             const address = `${prefix}.${name}`;
-            if (name in byName) fail(address, "is declared twice");
+            if (Object.prototype.hasOwnProperty.call(byName, name)) fail(address, "is declared twice");
             const body = single(block, address, fail);
             const fixed: Obj = { ...body };
             if (body.lifecycle !== undefined) fixed.lifecycle = single(body.lifecycle, `${address}.lifecycle`, fail);
@@ -121,7 +122,7 @@ export function normalizeStackJson(json: unknown, where: string): StackJson {
     out[kind] = byType;
   }
   if (json.provider !== undefined) {
-    const providers: Obj = {};
+    const providers: Obj = Object.create(null);
     for (const entry of Array.isArray(json.provider) ? json.provider : [json.provider]) {
       if (!isObject(entry)) fail("provider", `is ${describe(entry)}, not an object of provider blocks`);
       for (const [type, blocks] of Object.entries(entry as Obj)) {
@@ -154,11 +155,11 @@ function describe(value: unknown): string {
 function mergeObjects(value: unknown, what: string, fail: Fail): Obj {
   if (isObject(value)) return value;
   if (!Array.isArray(value)) return fail(what, `is ${describe(value)}, not an object`);
-  const merged: Obj = {};
+  const merged: Obj = Object.create(null);
   for (const part of value) {
     if (!isObject(part)) return fail(what, `holds ${describe(part)}, not an object`);
     for (const [key, v] of Object.entries(part)) {
-      if (key in merged) return fail(`${what}.${key}`, "is declared twice");
+      if (Object.prototype.hasOwnProperty.call(merged, key)) return fail(`${what}.${key}`, "is declared twice");
       merged[key] = v;
     }
   }
