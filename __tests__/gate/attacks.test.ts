@@ -99,6 +99,28 @@ describe("files terraform reads that the tools did not (unexpected-file)", () =>
     expect(onDir(dir)).toEqual([`${stack} stacks/${stack}/${file} [unexpected-file]`]);
   });
 
+  it("fails working data that terraform init would not make here: another provider, version or a module", () => {
+    const dir = outputDir();
+    const stack = path.join(dir, "stacks", "ref-prod");
+    fs.writeFileSync(path.join(stack, ".terraform.lock.hcl"), 'provider "registry.terraform.io/attacker/databricks" {\n  version = "1.0.0"\n}\n');
+    fs.mkdirSync(path.join(stack, ".terraform", "providers", "registry.terraform.io", "attacker", "databricks"), { recursive: true });
+    fs.mkdirSync(path.join(stack, ".terraform", "modules"), { recursive: true });
+    expect(onDir(dir)).toEqual([
+      "ref-prod stacks/ref-prod/.terraform.lock.hcl [unexpected-file]",
+      "ref-prod stacks/ref-prod/.terraform/modules [unexpected-file]",
+      "ref-prod stacks/ref-prod/.terraform/providers/registry.terraform.io/attacker [unexpected-file]",
+    ]);
+  });
+
+  it("passes the working data terraform init makes: the pinned provider and its lock", () => {
+    const dir = outputDir();
+    const stack = path.join(dir, "stacks", "ref-prod");
+    fs.writeFileSync(path.join(stack, ".terraform.lock.hcl"), '# This file is maintained automatically by "terraform init".\nprovider "registry.terraform.io/databricks/databricks" {\n  version     = "1.99.0"\n  constraints = "1.99.0"\n  hashes = [\n    "h1:abc=",\n  ]\n}\n');
+    fs.mkdirSync(path.join(stack, ".terraform", "providers", "registry.terraform.io", "databricks", "databricks", "1.99.0", "linux_amd64"), { recursive: true });
+    fs.writeFileSync(path.join(stack, ".terraform", "terraform.tfstate"), "{}");
+    expect(onDir(dir)).toEqual([]);
+  });
+
   it("fails a stack directory the manifest does not list, and a stray file in the output root", () => {
     const dir = outputDir();
     fs.mkdirSync(path.join(dir, "stacks", "ref-shadow"));

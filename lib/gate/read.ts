@@ -8,6 +8,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { ReviewInputError, normalizeStackJson, type SynthesizedStack } from "../review/output";
 import { JsonSyntaxError, parseStrictJson } from "./strict-json";
+import { PROVIDER } from "../desired-state";
 
 /** A fact about the files that the gate's rules turn into violations. */
 export interface FileFinding {
@@ -89,6 +90,7 @@ export function readOutputTree(dir: string): OutputTree {
     if (!fs.existsSync(stackDir) || !fs.lstatSync(stackDir).isDirectory()) {
       throw new ReviewInputError(`${stackDir}: listed in the manifest for stack "${name}" but not a directory. Re-run \`npm run synth\`.`);
     }
+    for (const problem of workingDataProblems(stackDir)) unexpected(name, `stacks/${name}/${problem.at}`, problem.problem, "delete .terraform and .terraform.lock.hcl and run `npm run synth` (terraform init makes them again)");
     for (const file of fs.readdirSync(stackDir)) {
       if (file === STACK_FILE || WORKING_DATA.has(file)) continue;
       const loads = terraformLoads(file);
@@ -111,6 +113,45 @@ export function readOutputTree(dir: string): OutputTree {
   }
   stacks.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   return { dir, stacks, findings };
+}
+
+/**
+ * Terraform's working data may only be what `terraform init` makes for this project: the pinned
+ * databricks provider in the lock file and the provider cache, the backend's record, nothing else
+ * (a module directory, another provider or version would be code the gate never sees). The binary
+ * itself cannot be checked here: synth carries working data only out of its own last generation.
+ */
+function workingDataProblems(stackDir: string): { at: string; problem: string }[] {
+  const out: { at: string; problem: string }[] = [];
+  const lock = path.join(stackDir, ".terraform.lock.hcl");
+  if (fs.existsSync(lock)) {
+    const text = fs.readFileSync(lock, "utf8");
+    const providers = [...text.matchAll(/^provider\s+"([^"]+)"/gm)].map((m) => m[1]);
+    const versions = [...text.matchAll(/^\s*version\s*=\s*"([^"]+)"/gm)].map((m) => m[1]);
+    const wanted = `registry.terraform.io/${PROVIDER.source}`;
+    if (providers.some((p) => p !== wanted) || versions.some((v) => v !== PROVIDER.version)) {
+      out.push({ at: ".terraform.lock.hcl", problem: `the lock file names ${providers.join(", ") || "no provider"} at ${versions.join(", ") || "no version"}; terraform init for this project locks only ${wanted} ${PROVIDER.version}` });
+    }
+  }
+  const dotTerraform = path.join(stackDir, ".terraform");
+  if (fs.existsSync(dotTerraform)) {
+    for (const entry of fs.readdirSync(dotTerraform)) {
+      if (entry === "terraform.tfstate") continue; // the backend's record
+      if (entry !== "providers") {
+        out.push({ at: `.terraform/${entry}`, problem: `.terraform/${entry} is not working data terraform init makes for this project (no modules, only the pinned provider)` });
+        continue;
+      }
+      const expected = ["registry.terraform.io", ...PROVIDER.source.split("/"), PROVIDER.version];
+      const walk = (dir: string, depth: number, rel: string) => {
+        for (const e of fs.readdirSync(dir)) {
+          if (depth < expected.length && e !== expected[depth]) out.push({ at: `.terraform/providers/${rel}${e}`, problem: `the provider cache holds ${rel}${e}; this project uses only ${expected.join("/")}` });
+          else if (depth < expected.length && fs.statSync(path.join(dir, e)).isDirectory()) walk(path.join(dir, e), depth + 1, `${rel}${e}/`);
+        }
+      };
+      walk(path.join(dotTerraform, "providers"), 0, "");
+    }
+  }
+  return out;
 }
 
 /** A file's content, or a directory's names and contents all the way down (links by their target), hashed. */
