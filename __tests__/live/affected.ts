@@ -1,7 +1,8 @@
 /**
  * The tests that read the live model (environments.yaml). Every other test reads fixture models of
  * its own, so a deliberate edit of the live model is followed by `npm run update` and by nothing
- * else; the acceptance tests of that flow (live/update-flow.test.ts) run exactly these in a copy of
- * the repository after the edit. __tests__/live/update-flow.test.ts keeps this list true.
+ * else; the acceptance tests of that flow (live/update-flow.test.ts) run their checks (checks.ts) on
+ * a copy of the repository after the edit, and workflows.test.ts holds the workflow renderer to the
+ * same contract for every fixture model. __tests__/live/update-flow.test.ts keeps this list true.
  */
 export const LIVE_MODEL_TESTS = ["__tests__/live/live-model.test.ts", "__tests__/workflows/workflows.test.ts"] as const;
