@@ -11,7 +11,7 @@
  * change with the model; `npm run update` also runs jest -u on the snapshots, which the flow leaves
  * out for the same reason.
  */
-import { spawnSync } from "child_process";
+import * as crypto from "crypto";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -32,28 +32,33 @@ const GENERATED = [
   /^\.github\/workflows\/(deploy|pull-request|audit)\.yml$/,
 ];
 
-function git(dir: string, ...args: string[]): string {
-  const r = spawnSync("git", ["-c", "user.name=test", "-c", "user.email=test@example.com", "-c", "commit.gpgsign=false", ...args], { cwd: dir, encoding: "utf8" });
-  if (r.status !== 0) throw new Error(`git ${args.join(" ")}: ${r.stderr}`);
-  return r.stdout;
-}
+/**
+ * What `npm run update` reads and writes (README, "Changing access on purpose"): the copy holds these,
+ * with node_modules linked; the code is this repository's (the flow asserts no .ts file changes,
+ * and a write anywhere in the copy shows in its snapshot, a new file included).
+ */
+const DATA = ["environments.yaml", "terraform-addresses.json", "cdktf.json", "package.json", "__tests__/live/output", "__tests__/fixtures/synth", "__tests__/fixtures/models", "__tests__/__snapshots__", ".github/workflows"];
 
-/** A committed copy of the repository's files (as a fresh clone has them), node_modules linked. */
 function copyOfRepository(): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "uc-flow-"));
-  const files = git(ROOT, "ls-files", "-co", "--exclude-standard", "-z")
-    .split("\0")
-    .filter((f) => f && f !== "node_modules");
-  for (const rel of files) {
-    if (!fs.existsSync(path.join(ROOT, rel))) continue; // deleted in the work tree
-    fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
-    fs.copyFileSync(path.join(ROOT, rel), path.join(dir, rel));
-  }
+  for (const rel of DATA) if (fs.existsSync(path.join(ROOT, rel))) fs.cpSync(path.join(ROOT, rel), path.join(dir, rel), { recursive: true });
   fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(dir, "node_modules"), "dir");
-  git(dir, "init", "-q");
-  git(dir, "add", "-A");
-  git(dir, "commit", "-qm", "fresh clone");
   return dir;
+}
+
+/** Every file of a copy and a hash of its content; what a clone's git ignores (node_modules, the synthesized output) left out. */
+function snapshot(dir: string): Map<string, string> {
+  const out = new Map<string, string>();
+  const walk = (rel: string) => {
+    for (const e of fs.readdirSync(path.join(dir, rel), { withFileTypes: true })) {
+      const r = rel ? `${rel}/${e.name}` : e.name;
+      if (!rel && (e.name === "node_modules" || e.name === "cdktf.out" || e.name.startsWith("cdktf.out."))) continue;
+      if (e.isDirectory()) walk(r);
+      else out.set(r, crypto.createHash("sha1").update(fs.readFileSync(path.join(dir, r))).digest("hex"));
+    }
+  };
+  walk("");
+  return out;
 }
 
 interface Flow {
@@ -65,12 +70,12 @@ interface Flow {
 /** One model edit in a fresh copy, then the update; the live tests run concurrently for both flows. */
 function edit(change: (dir: string) => void): { dir: string; refreshed: Refreshed; changed: string[] } {
   const dir = copyOfRepository();
+  const before = snapshot(dir);
   change(dir);
   const refreshed = refreshGenerated(dir);
-  const changed = git(dir, "status", "--porcelain", "-uall")
-    .split("\n")
-    .filter(Boolean)
-    .map((l) => l.slice(3));
+  const after = snapshot(dir);
+  // What `git status` would list: files added, removed or changed.
+  const changed = [...new Set([...before.keys(), ...after.keys()])].filter((f) => before.get(f) !== after.get(f)).sort();
   return { dir, refreshed, changed };
 }
 
