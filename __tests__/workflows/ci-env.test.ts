@@ -2,7 +2,10 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { parseEnvironmentModel } from "../../lib/model/load";
+import { loadEnvironmentModel, parseEnvironmentModel } from "../../lib/model/load";
+import { buildApp } from "../../lib/app";
+import { synthToDirectory } from "../../lib/synth";
+import { runFileInProcess } from "../run-command";
 import type { SynthesizedStack } from "../../lib/review/output";
 import { CiEnvError, ciEnvironment, githubEnvLines } from "../../scripts/ci-env";
 import { DEFAULT_MODEL_FILE, defaultModel, defaultModelData, modelFrom, ROOT, synthOutput } from "../helpers";
@@ -88,50 +91,51 @@ describe("scripts/ci-env.ts: a CI job's environment for one stack", () => {
 
 describe("the ci-env command (as the workflows run it)", () => {
   let outdir: string;
-  const run = (args: string[], env: Record<string, string> = {}) =>
+  /** The command as a process (once), and in this process for the other cases (run-command.ts). */
+  const runProcess = (args: string[]) =>
     spawnSync(process.execPath, [path.join(ROOT, "scripts", "run-ts.js"), "scripts/ci-env.ts", ...args], {
       cwd: ROOT,
       encoding: "utf8",
       // The reference model: the live one is the live tests' (__tests__/live).
-      env: { ...process.env, ENVIRONMENTS_FILE: DEFAULT_MODEL_FILE, CDKTF_OUTDIR: outdir, ...env },
+      env: { ...process.env, ENVIRONMENTS_FILE: DEFAULT_MODEL_FILE, CDKTF_OUTDIR: outdir },
     });
+  const run = (args: string[], env: Record<string, string> = {}) =>
+    runFileInProcess(path.join(ROOT, "scripts", "ci-env.ts"), args, { ENVIRONMENTS_FILE: DEFAULT_MODEL_FILE, CDKTF_OUTDIR: outdir, ...env });
 
   beforeAll(() => {
     outdir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "uc-ci-env-")), "cdktf.out");
-    const synth = spawnSync(process.execPath, [path.join(ROOT, "scripts", "run-ts.js"), "main.ts"], {
-      cwd: ROOT,
-      encoding: "utf8",
-      env: { ...process.env, ENVIRONMENTS_FILE: DEFAULT_MODEL_FILE, CDKTF_OUTDIR: outdir },
-    });
-    expect(synth.status).toBe(0);
+    synthToDirectory((staging) => {
+      const m = loadEnvironmentModel(DEFAULT_MODEL_FILE);
+      return { app: buildApp(m, staging, path.dirname(outdir)), model: m };
+    }, outdir);
   });
 
   it("prints KEY=value lines for $GITHUB_ENV and says on stderr where the host comes from", () => {
-    const r = run(["ref-prod"]);
+    const r = runProcess(["ref-prod"]); // through a real process
     expect(r.status).toBe(0);
     const prod = model.environments.find((e) => e.stackName === "ref-prod")!;
     expect(r.stdout).toBe(`DATABRICKS_HOST=${prod.workspace.host}\nMODEL_ENVIRONMENT=prod\nSTATE_BACKEND=local\n`);
     expect(r.stderr).toContain("environments.prod.workspace.host");
   });
 
-  it("fails on an unknown stack with exit 1, a message, and nothing on stdout", () => {
-    const r = run(["ref-qa"]);
+  it("fails on an unknown stack with exit 1, a message, and nothing on stdout", async () => {
+    const r = await run(["ref-qa"]);
     expect(r.status).toBe(1);
     expect(r.stdout).toBe("");
     expect(r.stderr).toMatch(/^error: unknown stack "ref-qa"/);
     expect(r.stderr).not.toMatch(/^\s+at /m);
   });
 
-  it("fails when nothing was synthesized", () => {
-    const r = run(["ref-dev"], { CDKTF_OUTDIR: path.join(os.tmpdir(), "uc-ci-env-does-not-exist") });
+  it("fails when nothing was synthesized", async () => {
+    const r = await run(["ref-dev"], { CDKTF_OUTDIR: path.join(os.tmpdir(), "uc-ci-env-does-not-exist") });
     expect(r.status).toBe(1);
     expect(r.stdout).toBe("");
     expect(r.stderr).toContain("Run `npm run synth` first");
   });
 
-  it("rejects a missing or extra argument with the usage (exit 2)", () => {
+  it("rejects a missing or extra argument with the usage (exit 2)", async () => {
     for (const args of [[], ["ref-dev", "ref-prod"], ["--help"]]) {
-      const r = run(args);
+      const r = await run(args);
       expect(r.status).toBe(2);
       expect(r.stdout).toBe("");
       expect(r.stderr).toContain("usage:");
