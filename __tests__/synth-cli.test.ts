@@ -4,6 +4,9 @@ import * as os from "os";
 import * as path from "path";
 import { readSynthOutput } from "../lib/gate/read";
 import { DEFAULT_MODEL_FILE, ROOT, strayEntries } from "./helpers";
+import { runFileInProcess } from "./run-command";
+
+const MAIN = path.join(ROOT, "main.ts");
 
 /** Runs cdktf.json's `app` command exactly as the cdktf CLI does: in the project, CDKTF_OUTDIR set. */
 function runApp(env: Record<string, string>) {
@@ -28,11 +31,12 @@ describe("the app command (cdktf.json `app`, also `npm run synth`)", () => {
     expect(run.stdout).toMatch(/^synth: wrote 3 stacks \(ref-dev, ref-prod, ref-staging\) to .*cdktf\.out: \d+ resources, 14 grants; policy passed\.\n$/);
   });
 
-  it("hands the warnings to the cdktf CLI as its own warning annotations, and prints none on stderr then", () => {
+  it("hands the warnings to the cdktf CLI as its own warning annotations, and prints none on stderr then", async () => {
     const { out } = tempOut();
     // The cdktf CLI sets CDKTF_CONTEXT_JSON for the app, prints the manifest's annotations as
     // `WARN [stack]: ...` and whatever the app writes on stderr as `[ERROR] default - ...`.
-    const run = runApp({ CDKTF_OUTDIR: out, CDKTF_CONTEXT_JSON: "{}" });
+    // (main.ts in this process: the test above runs the app as a process.)
+    const run = await runFileInProcess(MAIN, [], { ENVIRONMENTS_FILE: DEFAULT_MODEL_FILE, CDKTF_OUTDIR: out, CDKTF_CONTEXT_JSON: "{}" });
     expect({ status: run.status, stderr: run.stderr }).toEqual({ status: 0, stderr: "" });
     const manifest = JSON.parse(fs.readFileSync(path.join(out, "manifest.json"), "utf8"));
     const annotations = Object.values(manifest.stacks as Record<string, { annotations: { constructPath: string; level: string; message: string }[] }>).flatMap((s) => s.annotations);
@@ -44,12 +48,12 @@ describe("the app command (cdktf.json `app`, also `npm run synth`)", () => {
     expect(JSON.stringify(manifest)).not.toContain("stacktrace\":[\""); // no paths of this clone
   });
 
-  it("rejects a model with prod aimed at dev's workspace: exit 1, clear message, no stack trace, nothing written", () => {
+  it("rejects a model with prod aimed at dev's workspace: exit 1, clear message, no stack trace, nothing written", async () => {
     const { dir, out } = tempOut();
     fs.mkdirSync(out);
     fs.writeFileSync(path.join(out, "previous-output"), "kept");
     const bad = path.join(ROOT, "__tests__", "fixtures", "bad-models", "prod-shares-dev-host.yaml");
-    const run = runApp({ CDKTF_OUTDIR: out, ENVIRONMENTS_FILE: bad });
+    const run = await runFileInProcess(MAIN, [], { CDKTF_OUTDIR: out, ENVIRONMENTS_FILE: bad });
     expect(run.status).toBe(1);
     expect(run.stderr).toContain("environments.prod.workspace.host: is the same workspace host as environments.dev.workspace.host");
     expect(run.stderr).toMatch(/^error: the environment model .* nothing was synthesized:\n  - /);
