@@ -5,6 +5,7 @@
  * Each command file also keeps one test through a real process.
  */
 import * as path from "path";
+import { executeCommand, type Command } from "../lib/review/cli";
 import { ROOT } from "./helpers";
 
 class Exit extends Error {
@@ -13,16 +14,45 @@ class Exit extends Error {
   }
 }
 
+/** The commands defined in lib/commands: run through their definition, loaded once per test file. */
+const COMMANDS: Record<string, () => Command> = {
+  policy: () => require("../lib/commands/policy").policyCommand,
+  grants: () => require("../lib/commands/grants").grantsCommand,
+  "grants-diff": () => require("../lib/commands/grants-diff").grantsDiffCommand,
+  audit: () => require("../lib/commands/audit").auditCommand,
+};
+
 export function runInProcess(script: string, args: readonly string[], env: Record<string, string | undefined> = {}): Promise<{ status: number; stdout: string; stderr: string }> {
+  const command = COMMANDS[script];
+  if (command) return captured(env, () => executeCommand(command(), args));
   return runFileInProcess(path.join(ROOT, "scripts", `${script}.ts`), args, env);
 }
 
-/** The same for any entry file (`main.ts`, `scripts/bench.js`, ...). */
-export async function runFileInProcess(file: string, args: readonly string[], env: Record<string, string | undefined> = {}): Promise<{ status: number; stdout: string; stderr: string }> {
-  const saved = { argv: process.argv, exitCode: process.exitCode, exit: process.exit, out: process.stdout.write, err: process.stderr.write, env: { ...process.env } };
+/** The same for any entry file (`main.ts`, `scripts/bench.js`, ...): required afresh each time. */
+export function runFileInProcess(file: string, args: readonly string[], env: Record<string, string | undefined> = {}): Promise<{ status: number; stdout: string; stderr: string }> {
+  return captured(env, async () => {
+    const savedArgv = process.argv;
+    process.argv = [process.execPath, file, ...args];
+    try {
+      let cli!: typeof import("../lib/review/cli");
+      jest.isolateModules(() => {
+        cli = require("../lib/review/cli");
+        require(file);
+      });
+      const code = await cli.lastCommand;
+      // A command that sets process.exitCode itself (the bundle commands) rather than through runCommand.
+      return typeof process.exitCode === "number" ? process.exitCode : code;
+    } finally {
+      process.argv = savedArgv;
+    }
+  });
+}
+
+/** Runs `body` with the environment changed by `env`, the streams captured and process.exit turned into a result. */
+async function captured(env: Record<string, string | undefined>, body: () => Promise<number>): Promise<{ status: number; stdout: string; stderr: string }> {
+  const saved = { exitCode: process.exitCode, exit: process.exit, out: process.stdout.write, err: process.stderr.write, env: { ...process.env } };
   let stdout = "";
   let stderr = "";
-  process.argv = [process.execPath, file, ...args];
   process.exitCode = undefined;
   for (const [k, v] of Object.entries(env)) {
     if (v === undefined) delete process.env[k];
@@ -35,19 +65,11 @@ export async function runFileInProcess(file: string, args: readonly string[], en
   }) as typeof process.exit;
   let status: number;
   try {
-    let cli!: typeof import("../lib/review/cli");
-    jest.isolateModules(() => {
-      cli = require("../lib/review/cli");
-      require(file);
-    });
-    const code = await cli.lastCommand;
-    // A command that sets process.exitCode itself (the bundle commands) rather than through runCommand.
-    status = typeof process.exitCode === "number" ? process.exitCode : code;
+    status = await body();
   } catch (e) {
     if (!(e instanceof Exit)) throw e;
     status = e.code;
   } finally {
-    process.argv = saved.argv;
     process.exit = saved.exit;
     process.stdout.write = saved.out;
     process.stderr.write = saved.err;

@@ -1,41 +1,5 @@
 // `npm run --silent grants -- [--out DIR] [--format md|json] [--model FILE]`: the effective permissions of a cdktf.out.
-import * as fs from "fs";
-import { modelFile } from "../lib/model/load";
-import { EXIT, loadModel, runCommand } from "../lib/review/cli";
-import { grantRows, principalLabels } from "../lib/review/grants";
-import { readSynthOutput } from "../lib/gate/read";
-import { environmentsOf, grantEdges, renderMermaid } from "../lib/review/mermaid";
-import { renderJson, renderMarkdown, reportRows } from "../lib/review/report";
+import { runCommand } from "../lib/review/cli";
+import { grantsCommand } from "../lib/commands/grants";
 
-runCommand(
-  "grants",
-  {
-    usage: "npm run --silent grants -- [--out DIR] [--format md|json|mermaid] [--model FILE]",
-    help:
-      "Prints every grant the synthesized output declares, principals resolved to their display names.\n" +
-      "--out DIR      the cdktf output to read (default cdktf.out; run `npm run synth` first)\n" +
-      "--format md    one Markdown table per securable type: principals down, catalogs across (default)\n" +
-      "--format json  one row per declared grant: {stack, resource, securableType, securable, principal, principalKind, privileges}\n" +
-      "--format mermaid  a Mermaid flowchart: principals -> catalogs/schemas with the access level on each edge,\n" +
-      "               one cluster per environment (production marked), collapsed by environment past 40 edges\n" +
-      "--model FILE   names the principals that grants name by application ID (the plan principal, retired ones);\n" +
-      "               default $ENVIRONMENTS_FILE, else environments.yaml, when it exists",
-    options: ["out", "format", "model"],
-  },
-  (cli) => {
-    const stacks = readSynthOutput(cli.out);
-    // The model only names principals here: without one, IDs stay IDs (an invalid one is an error).
-    const file = cli.model ?? modelFile();
-    const model = cli.model !== undefined || fs.existsSync(file) ? loadModel(file) : undefined;
-    const label = principalLabels(model);
-    const rows = grantRows(stacks).map((r) => ({ ...r, principal: label(r.principal) }));
-    process.stdout.write(
-      cli.format === "json"
-        ? renderJson(reportRows(rows))
-        : cli.format === "mermaid"
-          ? renderMermaid(grantEdges(rows), environmentsOf(model))
-          : renderMarkdown(rows, cli.out, stacks.length),
-    );
-    return EXIT.ok;
-  },
-);
+runCommand(grantsCommand);

@@ -99,16 +99,39 @@ export function loadModel(file: string | undefined): EnvironmentModel {
 /** The exit code of the last command run in this process, once it is known (for tests that run commands in-process). */
 export let lastCommand: Promise<number> = Promise.resolve(EXIT.ok);
 
-export function runCommand(name: string, spec: CommandSpec, main: (cli: CommandLine) => number | Promise<number>): void {
-  lastCommand = new Promise<number>((resolve) => {
-    runCommandNow(name, spec, main, resolve);
+/** A command: its name (in messages), its usage and help, and what it does with the parsed line. */
+export interface Command {
+  readonly name: string;
+  readonly spec: CommandSpec;
+  readonly main: (cli: CommandLine) => number | Promise<number>;
+}
+
+export function defineCommand(name: string, spec: CommandSpec, main: Command["main"]): Command {
+  return { name, spec, main };
+}
+
+/** Runs a command on the process's arguments and sets its exit code (a script's only line). */
+export function runCommand(command: Command): void;
+export function runCommand(name: string, spec: CommandSpec, main: Command["main"]): void;
+export function runCommand(first: Command | string, spec?: CommandSpec, main?: Command["main"]): void {
+  const command = typeof first === "string" ? defineCommand(first, spec!, main!) : first;
+  lastCommand = executeCommand(command, process.argv.slice(2));
+}
+
+/**
+ * Runs a command on `argv`, as its script would: usage and help, exit codes, messages on stderr.
+ * Resolves to the exit code (also set as process.exitCode).
+ */
+export function executeCommand(command: Command, argv: readonly string[]): Promise<number> {
+  return new Promise<number>((resolve) => {
+    runCommandNow(command.name, command.spec, command.main, argv, resolve);
   });
 }
 
-function runCommandNow(name: string, spec: CommandSpec, main: (cli: CommandLine) => number | Promise<number>, done: (code: number) => void): void {
+function runCommandNow(name: string, spec: CommandSpec, main: Command["main"], argv: readonly string[], done: (code: number) => void): void {
   let code: number | Promise<number>;
   try {
-    const cli = parseCommandLine(process.argv.slice(2), spec);
+    const cli = parseCommandLine(argv, spec);
     if (cli.help) {
       process.stdout.write(`usage: ${spec.usage}\n\n${spec.help}\n`);
       code = EXIT.ok;
