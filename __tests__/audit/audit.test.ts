@@ -2,7 +2,7 @@
  * The live access audit against recorded CLI responses, in-process: a clean workspace, each kind of
  * drift giving exactly its finding, pagination, CLI failures, odd privilege strings and names.
  */
-import { CliFailure } from "../../lib/audit/databricks-cli";
+import { CliFailure, DatabricksCli } from "../../lib/audit/databricks-cli";
 import { normalizeLivePrivilege, sandboxUser, shortName } from "../../lib/audit/audit";
 import { expectedState } from "../../lib/audit/expected";
 import { grantRows } from "../../lib/review/grants";
@@ -346,5 +346,17 @@ describe("the expected state", () => {
         expect((c.bindings ?? []).filter((b) => b.bindingType === "BINDING_TYPE_READ_ONLY").map((b) => b.workspaceId)).toEqual(readOnly);
       }
     }
+  });
+});
+
+describe("names from the workspace that are not the model's kind of name", () => {
+  it("does not take a catalog named like a flag (`-h_sandbox`) for a sandbox, nor ever passes it as an argument", async () => {
+    expect(sandboxUser("{user}_sandbox", "-h_sandbox")).toBeUndefined();
+    expect(sandboxUser("{user}_sandbox", "Taylor_sandbox")).toBeUndefined();
+    expect(sandboxUser("{user}_sandbox", "taylor_sandbox")).toBe("taylor");
+    const calls: (readonly string[])[] = [];
+    const cli = new DatabricksCli(async (args) => (calls.push(args), { code: 0, stdout: "{}", stderr: "" }), "databricks", {});
+    await expect(cli.grants({ environment: "dev", host: "https://dbc-a72d6af9-df3d.cloud.databricks.com" }, "catalog", "-h_sandbox")).rejects.toThrow(CliFailure);
+    expect(calls).toEqual([]);
   });
 });

@@ -132,6 +132,35 @@ describe("bundle:check against bypass attempts", () => {
   });
 });
 
+describe("bundle:check finds every file the CLI's include loads (Go's Glob: any directory, through links)", () => {
+  // The incident again: prod's target on dev's workspace, as dev's principal, in a file the
+  // target-state repository's include (`resources/*/*.yml`) matches.
+  const override = `targets:\n  prod:\n    workspace: { host: ${DEV} }\n`;
+  it.each(["node_modules", "__pycache__", ".venv", ".git", ".hidden"])("in a directory named %s", (name) => {
+    const dir = repoFrom(TARGET_STATE, { [`resources/${name}/o.yml`]: override });
+    expect(rulesOf(dir)).toEqual(expect.arrayContaining(["[target-workspace]"]));
+  });
+
+  it("through a symbolic link to a file, and to a directory, inside the repository", () => {
+    const file = repoFrom(TARGET_STATE, { "docs/notes.yaml": override });
+    fs.symlinkSync(path.join("..", "..", "docs", "notes.yaml"), path.join(file, "resources", "jobs", "zz_override.yml"));
+    expect(rulesOf(file)).toEqual(expect.arrayContaining(["[target-workspace]"]));
+    const directory = repoFrom(TARGET_STATE, { "docs/more/o.yml": override });
+    fs.symlinkSync(path.join("..", "docs", "more"), path.join(directory, "resources", "zz"));
+    expect(rulesOf(directory)).toEqual(expect.arrayContaining(["[target-workspace]"]));
+  });
+
+  it("refuses a link to a file outside the repository (exit 2)", () => {
+    const outside = path.join(tempDir(), "outside.yml");
+    fs.writeFileSync(outside, override);
+    const dir = repoFrom(TARGET_STATE);
+    fs.symlinkSync(outside, path.join(dir, "resources", "jobs", "zz.yml"));
+    const r = check(dir);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("outside the repository");
+  });
+});
+
 describe("bad input to npm run bundle:check", () => {
   it.each([
     ["a missing directory", () => "/nonexistent/repo", "/nonexistent/repo: no such directory"],

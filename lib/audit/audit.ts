@@ -369,7 +369,9 @@ function compareCatalog(
 export function sandboxUser(pattern: string, catalog: string): string | undefined {
   const [before, after] = pattern.split("{user}");
   if (catalog.length <= before.length + after.length || !catalog.startsWith(before) || !catalog.endsWith(after)) return undefined;
-  return catalog.slice(before.length, catalog.length - after.length);
+  const user = catalog.slice(before.length, catalog.length - after.length);
+  // The model's pattern: `{user}` is lower-case letters, digits and underscores (lib/model/load.ts).
+  return /^[a-z0-9_]+$/.test(user) ? user : undefined;
 }
 
 /**

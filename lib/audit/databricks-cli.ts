@@ -113,6 +113,8 @@ export class DatabricksCli {
     const out: PrivilegeAssignment[] = [];
     const seen = new Set<string>();
     let token: string | undefined;
+    // A name from the workspace (a catalog anyone could have made) is never taken for a flag.
+    if (fullName.startsWith("-") || securableType.startsWith("-")) throw new CliFailure(`refusing to read the grants of ${securableType} ${JSON.stringify(fullName)}: the name would be read as a command-line flag`);
     do {
       const args = ["grants", "get", securableType, fullName, ...(token ? ["--page-token", token] : [])];
       const { value, where } = await this.json(target, args);

@@ -14,7 +14,6 @@ export const ROOT_FILES = ["databricks.yml", "databricks.yaml", "bundle.yml", "b
 const MAX_FILE_BYTES = 1024 * 1024;
 const MAX_FILES = 20_000;
 /** Never descended into when expanding globs. */
-const SKIPPED_DIRS = new Set([".git", "node_modules", ".venv", "__pycache__"]);
 
 export interface RepoFile {
   /** Relative to the repository, with `/`. */
@@ -57,15 +56,13 @@ export function readBundleRepository(dir: string): BundleRepository {
     throw new BundleInputError(`${rootFile.path}:${include.line}: include must be a list of paths. Fix: write \`include: [targets.yml, resources/*.yml]\``);
   }
   if (patterns.length > 0) {
-    const all = listFiles(dir);
     const seen = new Set(ROOT_FILES);
     for (const p of patterns) {
       const rel = path.posix.normalize(p.text.replace(/\\/g, "/"));
       if (path.isAbsolute(p.text) || rel.startsWith("../") || rel === "..") {
         throw new BundleInputError(`${rootFile.path}:${p.line}: include ${JSON.stringify(p.text)} points outside the repository, where the check cannot follow. Fix: include files inside the repository`);
       }
-      const re = globToRegExp(rel);
-      const matches = all.filter((f) => re.test(f)).sort();
+      const matches = globFiles(dir, rel, `${rootFile.path}:${p.line}`);
       if (matches.length === 0 && !/[*?[]/.test(p.text)) {
         throw new BundleInputError(`${rootFile.path}:${p.line}: include ${JSON.stringify(p.text)} matches no file (the CLI refuses it too). Fix: generate it (npm run bundle -- --out ...) or remove the entry`);
       }
@@ -132,21 +129,42 @@ function readYamlFile(dir: string, rel: string): RepoFile {
 }
 
 /** Every regular file under dir (relative, `/`-separated); symbolic links are not followed. */
-function listFiles(dir: string): string[] {
-  const out: string[] = [];
-  const walk = (rel: string) => {
-    for (const e of fs.readdirSync(path.join(dir, rel), { withFileTypes: true })) {
-      const child = rel === "" ? e.name : `${rel}/${e.name}`;
-      if (e.isDirectory()) {
-        if (!SKIPPED_DIRS.has(e.name)) walk(child);
-      } else if (e.isFile()) {
-        out.push(child);
-        if (out.length > MAX_FILES) throw new BundleInputError(`${dir}: has more than ${MAX_FILES} files. Fix: pass the bundle repository, not a parent directory`);
+/**
+ * The files an include pattern matches, as the Databricks CLI finds them (Go's filepath.Glob): one
+ * path segment at a time, in every directory (hidden, node_modules and the like included), through
+ * symbolic links. A match whose real path is outside the repository is refused: the check cannot
+ * follow what it cannot read as part of the repository.
+ */
+function globFiles(root: string, pattern: string, where: string): string[] {
+  const segments = pattern.split("/");
+  let current = [""];
+  for (const segment of segments) {
+    const next: string[] = [];
+    for (const base of current) {
+      const abs = path.join(root, base);
+      if (!/[*?[]/.test(segment)) {
+        const candidate = base ? `${base}/${segment}` : segment;
+        if (fs.existsSync(path.join(root, candidate))) next.push(candidate);
+        continue;
       }
+      if (!isDir(abs)) continue;
+      const re = globToRegExp(segment);
+      for (const name of fs.readdirSync(abs).sort()) if (re.test(name)) next.push(base ? `${base}/${name}` : name);
+      if (next.length > MAX_FILES) throw new BundleInputError(`${where}: the include matches more than ${MAX_FILES} paths. Fix: narrow the pattern`);
     }
-  };
-  walk("");
-  return out;
+    current = next;
+  }
+  const realRoot = fs.realpathSync(root);
+  return current
+    .filter((f) => isFile(path.join(root, f)))
+    .map((f) => {
+      const real = fs.realpathSync(path.join(root, f));
+      if (real !== realRoot && !real.startsWith(realRoot + path.sep)) {
+        throw new BundleInputError(`${where}: ${f} is a link to ${real}, outside the repository, which the check cannot follow. Fix: keep bundle files inside the repository`);
+      }
+      return f;
+    })
+    .sort();
 }
 
 /** Go's filepath.Match: `*` and `?` stay within one path segment, `[...]` a class (`^` negates). */

@@ -3,7 +3,7 @@
  * exists. Every problem found is reported with its path in the file, the value and the fix.
  */
 import * as fs from "fs";
-import { LineCounter, isMap, isSeq, parseDocument, type Document } from "yaml";
+import { LineCounter, isMap, isSeq, parseDocument, visit, type Document } from "yaml";
 import {
   PRIVILEGES,
   isAccessLevel,
@@ -257,6 +257,30 @@ export function parseEnvironmentModel(text: string, source: string): Environment
     const written = line !== undefined ? text.split(/\r?\n/)[line - 1]?.trim() : undefined;
     throw new ModelError(source, [written ? { ...issue, value: written } : issue]);
   }
+  // Explicit tags (`!!omap`, `!!set`, `!!binary`, a `%YAML 1.1` document's timestamps...) make the
+  // parser return Maps, Sets and byte arrays, which read as empty to every check after it: a
+  // `legacyServicePrincipals: !!omap` would silently retire no one. The model is plain mappings,
+  // lists and scalars; anything else is refused.
+  const tagged: { tag: string; offset: number }[] = [];
+  visit(doc, {
+    Node(_, node) {
+      const n = node as { tag?: string; range?: [number, number, number] };
+      if (n.tag) tagged.push({ tag: n.tag, offset: n.range?.[0] ?? 0 });
+    },
+  });
+  if (doc.directives?.yaml?.explicit) tagged.push({ tag: `%YAML ${doc.directives.yaml.version}`, offset: 0 });
+  if (tagged.length > 0) {
+    throw new ModelError(
+      source,
+      tagged.map((t) => ({
+        path: (pathAtOffset(doc.contents, t.offset) ?? []).join("."),
+        line: lines.linePos(t.offset).line,
+        value: text.split(/\r?\n/)[lines.linePos(t.offset).line - 1]?.trim(),
+        problem: `uses the YAML tag or directive ${t.tag.replace("tag:yaml.org,2002:", "!!")}, which turns the value into something other than a plain mapping, list or string`,
+        fix: "write the value without tags or directives (plain YAML: key: value, - item)",
+      })),
+    );
+  }
   let data: Json;
   try {
     data = doc.toJS({ maxAliasCount: 50 }) as Json;
@@ -433,6 +457,16 @@ function validate(data: Json, check: Checker, source: string): EnvironmentModel 
         ["environments", env.key, "promotion", "from"],
         "names the environment itself",
         "promote from the environment before this one (staging from dev, prod from staging), or remove promotion",
+        from,
+      );
+    } else if (raws.indexOf(source) > raws.indexOf(env) && !promotionCycle(raws)?.includes(env.key)) {
+      // (A cycle is reported once, below, as a cycle.)
+      // Models flow forward in deploy order: promoting from a later environment (dev from prod)
+      // would bind prod's catalog to dev's workspace and let dev's principal read prod's models.
+      check.report(
+        ["environments", env.key, "promotion", "from"],
+        `names environments.${from}, which comes after ${env.key}; models are promoted from an earlier environment to a later one`,
+        "promote from an environment listed before this one (staging from dev, prod from staging), or reorder the environments",
         from,
       );
     } else if (schema !== undefined && source.schemas && !source.schemas.includes(schema)) {
