@@ -102,6 +102,9 @@ const modelData = fc
           }
         : {}),
     };
+    // Models flow towards production, never out of it (the loader refuses a promotion from it).
+    const production = data.production ?? (g.envs.includes("prod") ? "prod" : g.envs[g.envs.length - 1]);
+    for (const env of Object.values(environments)) if (env.promotion?.from === production) delete env.promotion;
     const first = environments[g.envs[0]];
     const someAccess = (value: unknown) => ((access[g.groups[0]] ??= {})[g.envs[0]] = value);
     switch (g.breakage) {

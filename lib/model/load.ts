@@ -459,16 +459,6 @@ function validate(data: Json, check: Checker, source: string): EnvironmentModel 
         "promote from the environment before this one (staging from dev, prod from staging), or remove promotion",
         from,
       );
-    } else if (raws.indexOf(source) > raws.indexOf(env) && !promotionCycle(raws)?.includes(env.key)) {
-      // (A cycle is reported once, below, as a cycle.)
-      // Models flow forward in deploy order: promoting from a later environment (dev from prod)
-      // would bind prod's catalog to dev's workspace and let dev's principal read prod's models.
-      check.report(
-        ["environments", env.key, "promotion", "from"],
-        `names environments.${from}, which comes after ${env.key}; models are promoted from an earlier environment to a later one`,
-        "promote from an environment listed before this one (staging from dev, prod from staging), or reorder the environments",
-        from,
-      );
     } else if (schema !== undefined && source.schemas && !source.schemas.includes(schema)) {
       check.report(
         ["environments", env.key, "promotion", "schema"],
@@ -582,6 +572,20 @@ function validate(data: Json, check: Checker, source: string): EnvironmentModel 
     root.production === undefined || root.production === null
       ? undefined
       : envRef(check, ["production"], root.production, environmentsReadable ? envKeys : undefined);
+  // Models flow towards production, never out of it: promoting from production would bind its
+  // catalog to another workspace and let another environment's principal read production's models.
+  const productionKey = production ?? (envKeys.includes("prod") ? "prod" : envKeys[envKeys.length - 1]);
+  for (const env of raws) {
+    if (env.promotion?.from !== undefined && env.promotion.from === productionKey && env.key !== productionKey && !promotionCycle(raws)?.includes(env.key)) {
+      // (A cycle is reported once, as a cycle.)
+      check.report(
+        ["environments", env.key, "promotion", "from"],
+        `promotes from ${productionKey}, the production environment; models are promoted towards production, never out of it`,
+        "promote from an environment before production (staging from dev, prod from staging), or remove promotion",
+        env.promotion.from,
+      );
+    }
+  }
 
   const stackNames = raws.map((r) => r.stackName).filter((n): n is string => n !== undefined);
   const account = readAccount(check, root.account, stackNames, raws.flatMap((r) => (r.host !== undefined ? [r.host] : [])));
