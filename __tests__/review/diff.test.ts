@@ -100,6 +100,7 @@ describe("grants diff over real output", () => {
   it("takes production from the model's `production`, whatever the stacks are called", () => {
     const data = defaultModelData();
     data.production = "staging";
+    delete data.environments.prod.promotion; // nothing promotes from production
     const scope = prodScope([synthOutput(defaultModel())], modelFrom(data));
     expect([...scope.stacks]).toEqual(["ref-staging"]);
     expect([...scope.catalogs]).toEqual(["staging"]);

@@ -86,6 +86,7 @@ describe("the total grants diff", () => {
   it("takes production from the base side's model: a pull request cannot un-mark it", () => {
     const data = defaultModelData();
     data.production = "dev";
+    delete data.environments.staging.promotion; // nothing promotes from production (the loader refuses it)
     const head = modelFrom(data);
     const widened = edited(open, "ref-prod", (j) => j.resource.databricks_grant.catalog_prod__group_prod_readonly.privileges.push("MODIFY"));
     const [change] = diffOutputs(open, widened, prodScope([open, widened], model, head));
