@@ -9,7 +9,6 @@ import { configureStateBackend, requireTerraform } from "../lib/constructs/state
 import { declareMoved } from "../lib/constructs/state-blocks";
 import { TargetProvider } from "../lib/constructs/target-provider";
 
-export { GITHUB_ISSUER, environmentSubject, pullRequestSubject } from "../lib/desired-state";
 
 export interface AccountStackProps {
   /** What this stack declares, from the desired state (lib/desired-state.ts). */

@@ -5,8 +5,6 @@
  */
 import { TerraformDataSource, type TerraformResource } from "cdktf";
 
-export { logicalId } from "../desired-state";
-
 /**
  * A reference to an attribute of a block in the same stack, `${<type>.<id>.<attribute>}`, written
  * out rather than made a cdktf token. Why: cdktf records a stack trace for every token it makes and

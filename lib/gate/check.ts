@@ -410,8 +410,8 @@ class Gate {
       for (const id of Object.keys(e)) if (!has(a, id)) this.missingBlock(name, `${kind}.${id}`);
     }
 
-    this.imports(name, actual.import, (exp.import ?? []) as { to: string; id: string }[]);
-    this.moves(name, actual.moved, (exp.moved ?? []) as { from: string; to: string }[]);
+    this.stateBlocks(name, "import", actual.import, ((exp.import ?? []) as { to: string; id: string }[]).map((i) => ({ key: i.to, value: i.id })));
+    this.stateBlocks(name, "moved", actual.moved, ((exp.moved ?? []) as { from: string; to: string }[]).map((m) => ({ key: m.from, value: m.to })));
     if (actual.terraform !== undefined || exp.terraform !== undefined) this.body(name, { kind: "top", type: "terraform", address: "terraform" }, actual.terraform, exp.terraform, []);
 
     for (const [key, value] of Object.entries(actual)) {
@@ -433,47 +433,47 @@ class Gate {
     }
   }
 
-  private imports(stack: string, actual: unknown, expected: readonly { to: string; id: string }[]): void {
-    const want = new Map(expected.map((i) => [i.to, i.id]));
+  /**
+   * `import` and `moved` blocks: each names a resource (`key`: import's `to`, moved's `from`) and a
+   * value (import's `id`, moved's `to`); the output must have exactly the model's, value for value.
+   */
+  private stateBlocks(stack: string, kind: "import" | "moved", actual: unknown, expected: readonly { readonly key: string; readonly value: string }[]): void {
+    const [keyAttr, valueAttr] = kind === "import" ? ["to", "id"] : ["from", "to"];
+    const words =
+      kind === "import"
+        ? {
+            extra: (key: string, value: unknown) => `imports ${show(value)} into ${key}; the model adopts nothing there`,
+            extraFix: "remove the import block; adopt existing objects through the model's `adopt`",
+            twice: "imported twice",
+            other: (key: string, value: unknown, want: string) => `the import ID is ${show(value)}, not ${JSON.stringify(want)}: it would adopt another object than the resource's own securable (${key})`,
+            otherFix: (want: string) => `import ${JSON.stringify(want)} (the model's adopt decides)`,
+            missing: (key: string, want: string) => `the model adopts ${JSON.stringify(want)} into ${key}, but the output has no import block for it, so the first apply would try to create it`,
+          }
+        : {
+            extra: (key: string, value: unknown) => `a moved block from ${key} to ${show(value)} re-addresses state; the model declares no such rename`,
+            extraFix: `remove it, or declare the rename in ${this.model.source} (moved.${stack})`,
+            twice: "moved twice",
+            other: (key: string, value: unknown, want: string) => `moves ${key} to ${show(value)}, not to ${want} as the model says`,
+            otherFix: (want: string) => `move it to ${want}`,
+            missing: (key: string, want: string) => `the model renames ${key} to ${want}, but the output has no moved block for it, so terraform would destroy the old and create the new`,
+          };
+    const want = new Map(expected.map((e) => [e.key, e.value]));
     const seen = new Set<string>();
     for (const [n, block] of (actual === undefined ? [] : Array.isArray(actual) ? actual : [actual]).entries()) {
-      const to = isObject(block) ? text(block.to) : `import[${n}]`;
-      const id = isObject(block) ? block.id : undefined;
-      const extra = isObject(block) ? Object.keys(block).filter((k) => k !== "to" && k !== "id" && k !== "//") : [];
-      const at = { stack, resource: `import ${to}` };
-      if (!want.has(to) || seen.has(to)) {
-        this.push("state-guard", { ...at, problem: `imports ${show(id)} into ${to}; the model adopts nothing there${seen.has(to) ? " (imported twice)" : ""}`, fix: "remove the import block; adopt existing objects through the model's `adopt`" });
-      } else if (id !== want.get(to)) {
-        this.push("state-guard", { ...at, problem: `the import ID is ${show(id)}, not ${JSON.stringify(want.get(to))}: it would adopt another object than the resource's own securable`, fix: `import ${JSON.stringify(want.get(to))} (the model's adopt decides)` });
+      const key = isObject(block) ? text(block[keyAttr]) : `${kind}[${n}]`;
+      const value = isObject(block) ? block[valueAttr] : undefined;
+      const extra = isObject(block) ? Object.keys(block).filter((k) => k !== keyAttr && k !== valueAttr && k !== "//") : [];
+      const at = { stack, resource: `${kind} ${key}` };
+      const wanted = want.get(key);
+      if (wanted === undefined || seen.has(key)) {
+        this.push("state-guard", { ...at, problem: `${words.extra(key, value)}${seen.has(key) ? ` (${words.twice})` : ""}`, fix: words.extraFix });
+      } else if (value !== wanted) {
+        this.push("state-guard", { ...at, problem: words.other(key, value, wanted), fix: words.otherFix(wanted) });
       }
-      if (extra.length > 0) this.push("unknown-construct", { ...at, problem: `the import block sets ${extra.join(", ")} (e.g. another provider); the model's imports set only to and id` });
-      seen.add(to);
+      if (extra.length > 0) this.push("unknown-construct", { ...at, problem: `the ${kind} block sets ${extra.join(", ")}; the model's set only ${keyAttr} and ${valueAttr}` });
+      seen.add(key);
     }
-    for (const [to, id] of want) {
-      if (!seen.has(to)) this.push("missing-from-output", { stack, resource: `import ${to}`, problem: `the model adopts ${JSON.stringify(id)} into ${to}, but the output has no import block for it, so the first apply would try to create it` });
-    }
-  }
-
-  /** Moved blocks: exactly the model's renames (`moved` in the model), each onto an address the stack declares. */
-  private moves(stack: string, actual: unknown, expected: readonly { from: string; to: string }[]): void {
-    const want = new Map(expected.map((m) => [m.from, m.to]));
-    const seen = new Set<string>();
-    for (const [n, block] of (actual === undefined ? [] : Array.isArray(actual) ? actual : [actual]).entries()) {
-      const from = isObject(block) ? text(block.from) : `moved[${n}]`;
-      const to = isObject(block) ? block.to : undefined;
-      const extra = isObject(block) ? Object.keys(block).filter((k) => k !== "from" && k !== "to" && k !== "//") : [];
-      const at = { stack, resource: `moved ${from}` };
-      if (!want.has(from) || seen.has(from)) {
-        this.push("state-guard", { ...at, problem: `a moved block from ${from} to ${show(to)} re-addresses state; the model declares no such rename${seen.has(from) ? " (moved twice)" : ""}`, fix: `remove it, or declare the rename in ${this.model.source} (moved.${stack})` });
-      } else if (to !== want.get(from)) {
-        this.push("state-guard", { ...at, problem: `moves ${from} to ${show(to)}, not to ${want.get(from)} as the model says`, fix: `move it to ${want.get(from)}` });
-      }
-      if (extra.length > 0) this.push("unknown-construct", { ...at, problem: `the moved block sets ${extra.join(", ")}; the model's set only from and to` });
-      seen.add(from);
-    }
-    for (const [from, to] of want) {
-      if (!seen.has(from)) this.push("missing-from-output", { stack, resource: `moved ${from}`, problem: `the model renames ${from} to ${to}, but the output has no moved block for it, so terraform would destroy the old and create the new` });
-    }
+    for (const [key, wanted] of want) if (!seen.has(key)) this.push("missing-from-output", { stack, resource: `${kind} ${key}`, problem: words.missing(key, wanted) });
   }
 
   private extraBlock(stack: string, kind: "resource" | "data", type: string, address: string, body: unknown): void {
