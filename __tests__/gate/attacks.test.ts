@@ -316,6 +316,24 @@ describe("the incident and its relatives: Dev writing to prod", () => {
     expect(got).toEqual(["ref-dev databricks_grant.catalog_prod__x [write-outside-own-environment]"]);
   });
 
+  it("fails the padded catalog name as a write to prod itself, not only as a grant the model lacks", () => {
+    expect(attack("ref-dev", (j) => (j.resource.databricks_grant.catalog_prod__x = { catalog: " prod ", principal: "Databricks - Dev", privileges: ["MODIFY"] }))).toEqual([
+      "ref-dev databricks_grant.catalog_prod__x [write-outside-own-environment]",
+    ]);
+  });
+
+  it.each([
+    ["a privilege in lower case", (j: any) => j.resource.databricks_grant.catalog_prod__group_prod_readonly.privileges.push("modify"), "ref-prod", "catalog_prod__group_prod_readonly"],
+    ["the catalog name padded with spaces", (j: any) => (j.resource.databricks_grant.catalog_prod__x = { catalog: " prod ", principal: "Databricks - Dev", privileges: ["MODIFY"] }), "ref-dev", "catalog_prod__x"],
+    ["a table inside prod, from the dev stack", (j: any) => (j.resource.databricks_grant.table_prod__x = { table: "prod.gold.t", principal: "Databricks - Dev", privileges: ["MODIFY"] }), "ref-dev", "table_prod__x"],
+    ["the Dev group's name in another case", (j: any) => (j.resource.databricks_grant.catalog_prod__x = { catalog: "prod", principal: "databricks - dev", privileges: ["ALL_PRIVILEGES"] }), "ref-prod", "catalog_prod__x"],
+  ] as const)("fails Dev's write on prod through %s", (_, edit, stack, id) => {
+    const got = attack(stack, edit);
+    expect(got.length).toBeGreaterThan(0);
+    expect(got.every((l) => l.startsWith(`${stack} databricks_grant.${id} [`))).toBe(true);
+    expect(got.some((l) => /\[(write-outside-own-environment|exceeds-model)\]$/.test(l))).toBe(true);
+  });
+
   it("fails MODIFY slipped into the read-only group's grant on prod", () => {
     expect(attack("ref-prod", (j) => j.resource.databricks_grant.catalog_prod__group_prod_readonly.privileges.push("MODIFY"))).toEqual([
       "ref-prod databricks_grant.catalog_prod__group_prod_readonly [write-outside-own-environment]",

@@ -281,7 +281,8 @@ class Gate {
 
     for (const r of this.rows) {
       if (r.securableType === "metastore" || this.isClaimed(r.stack, r.resource, "principal")) continue;
-      const catalog = r.securable.split(".")[0].toLowerCase();
+      // Case and surrounding spaces never make another catalog here: `PROD` and ` prod ` are prod.
+      const catalog = r.securable.split(".")[0].trim().toLowerCase();
       const envKey = this.catalogEnv.get(catalog);
       if (envKey === undefined) continue;
       const writers = this.writers.get(catalog);

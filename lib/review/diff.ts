@@ -86,7 +86,7 @@ export function diffOutputs(baseInput: readonly SynthesizedStack[], headInput: r
   const access = [...grantChanges(base, head), ...authoritativeChanges(base, head), ...principalChanges(base, head), ...catalogChanges(base, head), ...bindingChanges(base, head), ...protectionChanges(base, head), ...ownerChanges(base, head)];
   const changes = [...access, ...configChanges(base, head, access)];
   const isProd = (c: Omit<AccessChange, "prod">) =>
-    scope.stacks.has(c.stack) || (c.securable !== undefined && c.securableType !== "metastore" && scope.catalogs.has(c.securable.split(".")[0].toLowerCase()));
+    scope.stacks.has(c.stack) || (c.securable !== undefined && c.securableType !== "metastore" && scope.catalogs.has(c.securable.split(".")[0].trim().toLowerCase()));
   // A fixed key order for the JSON: what kind of change first, then where, then what.
   return changes.map(({ kind, direction, ...rest }) => ({ prod: isProd({ kind, direction, ...rest }), direction, kind, ...rest })).sort(compareChanges);
 }
