@@ -1,8 +1,4 @@
 // Wiring only: read the environment model, work out the desired state, build one stack per workspace, synthesize.
-import { buildApp } from "./lib/app";
-import { desiredState } from "./lib/desired-state";
-import { loadEnvironmentModel, modelFile } from "./lib/model/load";
-import { synthAtomically } from "./lib/synth";
 import { handleUsage } from "./lib/usage";
 
 handleUsage("synth", {
@@ -13,6 +9,12 @@ handleUsage("synth", {
     "Prints one summary line on success (stacks, resources, grants, where) and the model's warnings;\n" +
     "exit 1 with the reason when the model is invalid or the output breaks the policy (nothing is written).",
 });
+
+// Loaded after the usage check, so that --help and bad usage answer without loading cdktf.
+const { buildApp } = require("./lib/app") as typeof import("./lib/app");
+const { desiredState } = require("./lib/desired-state") as typeof import("./lib/desired-state");
+const { loadEnvironmentModel, modelFile } = require("./lib/model/load") as typeof import("./lib/model/load");
+const { synthAtomically } = require("./lib/synth") as typeof import("./lib/synth");
 
 synthAtomically((outdir) => {
   const model = loadEnvironmentModel(modelFile());

@@ -2,7 +2,6 @@
  * Every npm script answers --help with its usage on stdout (exit 0), and an unknown option with
  * the problem and the usage on stderr (exit 2), in both cases before doing anything.
  */
-import { spawn } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { ROOT } from "./helpers";
@@ -16,25 +15,17 @@ interface Run {
   readonly stderr: string;
 }
 
-/** These run as real processes; the others in this process (run-command.ts): the same code, no start-up each. */
-const AS_PROCESS = new Set(["synth", "policy"]);
-
-/** Runs an npm script's command (each is `node <file> [args]`, or `node scripts/run-ts.js <file.ts>`) with extra arguments. */
+/**
+ * Runs an npm script's command (each is `node <file> [args]`, or `node scripts/run-ts.js <file.ts>`)
+ * with extra arguments, in this process (run-command.ts: the same code, no node start-up each).
+ * Each command also runs as a real process elsewhere: synth in synth-cli.test.ts, the review
+ * commands in review/cli.test.ts, audit in audit/cli.test.ts.
+ */
 function runScript(name: string, ...args: string[]): Promise<Run> {
   const [command, ...rest] = SCRIPTS[name].split(" ");
   if (command !== "node") throw new Error(`script ${name} is not a node command: ${SCRIPTS[name]}`);
-  if (!AS_PROCESS.has(name)) {
-    const file = rest[0] === "scripts/run-ts.js" ? rest[1] : rest[0];
-    return runFileInProcess(path.join(ROOT, file), [...rest.slice(rest[0] === "scripts/run-ts.js" ? 2 : 1), ...args]);
-  }
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [...rest, ...args], { cwd: ROOT });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d) => (stdout += d));
-    child.stderr.on("data", (d) => (stderr += d));
-    child.on("close", (status) => resolve({ status, stdout, stderr }));
-  });
+  const file = rest[0] === "scripts/run-ts.js" ? rest[1] : rest[0];
+  return runFileInProcess(path.join(ROOT, file), [...rest.slice(rest[0] === "scripts/run-ts.js" ? 2 : 1), ...args]);
 }
 
 /** What a command could change by accident: the top-level entries and the committed manifest. */
@@ -46,10 +37,8 @@ let before: ReturnType<typeof state>;
 
 beforeAll(async () => {
   before = state();
-  // In-process runs one after another (they share process.argv and the streams); processes in parallel.
-  const spawned = Promise.all(names.filter((n) => AS_PROCESS.has(n)).map(async (n) => [n, { help: await runScript(n, "--help"), unknown: await runScript(n, "--no-such-option") }] as const));
-  for (const n of names.filter((x) => !AS_PROCESS.has(x))) results[n] = { help: await runScript(n, "--help"), unknown: await runScript(n, "--no-such-option") };
-  for (const [n, r] of await spawned) results[n] = r;
+  // One after another: they share process.argv and the streams.
+  for (const n of names) results[n] = { help: await runScript(n, "--help"), unknown: await runScript(n, "--no-such-option") };
 }, 30_000);
 
 describe("every npm script", () => {

@@ -3,7 +3,6 @@
  * by one atomic rename; an interrupted run is cleaned up by the next; the cdktf CLI's own handling
  * of stack folders keeps working when a stack is dropped.
  */
-import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -12,14 +11,11 @@ import { loadEnvironmentModel } from "../lib/model/load";
 import { ModelError } from "../lib/model/errors";
 import { recover, synthToDirectory } from "../lib/synth";
 import { DEFAULT_MODEL_FILE, ROOT, strayEntries } from "./helpers";
+import { runFileInProcess } from "./run-command";
 
 /** A PID that is not running (the kernel's default pid_max is 4194304). */
 const DEAD = 4194301;
 
-function runApp(env: Record<string, string>) {
-  const { app } = JSON.parse(fs.readFileSync(path.join(ROOT, "cdktf.json"), "utf8")) as { app: string };
-  return spawnSync(app, { cwd: ROOT, shell: true, encoding: "utf8", env: { ...process.env, ENVIRONMENTS_FILE: DEFAULT_MODEL_FILE, ...env } });
-}
 
 /** Synth in this process, as main.ts does (most cases need no process of their own: faster). */
 function synth(out: string, modelFile = DEFAULT_MODEL_FILE): { status: number } {
@@ -164,9 +160,9 @@ describe("an unreadable model file", () => {
     expect(() => loadEnvironmentModel(unreadable)).toThrow(/the file cannot be read \(EIO: i\/o error, read\)\. Fix: check that ENVIRONMENTS_FILE names a readable YAML file/);
   });
 
-  it("through the app: exit 1, one error line, no stack trace", () => {
+  it("through the app (main.ts, in this process): exit 1, one error line, no stack trace", async () => {
     const { out } = project();
-    const run = runApp({ CDKTF_OUTDIR: out, ENVIRONMENTS_FILE: unreadable });
+    const run = await runFileInProcess(path.join(ROOT, "main.ts"), [], { CDKTF_OUTDIR: out, ENVIRONMENTS_FILE: unreadable });
     expect(run.status).toBe(1);
     expect(run.stderr).toMatch(/^error: the environment model .* has 1 error; nothing was synthesized:\n {2}- .*cannot be read/);
     expect(run.stderr).not.toMatch(/^\s+at /m);

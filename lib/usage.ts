@@ -6,6 +6,9 @@
 import * as path from "path";
 import { parseArgs } from "util";
 
+/** The committed environment model, which `update` and `addresses:update` refresh the generated files of. */
+export const LIVE_MODEL = "environments.yaml";
+
 export interface Usage {
   /** e.g. `npm run update`. */
   readonly usage: string;

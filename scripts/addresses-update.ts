@@ -4,14 +4,8 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { buildApp } from "../lib/app";
-import { ModelError } from "../lib/model/errors";
-import { loadEnvironmentModel } from "../lib/model/load";
 import { MANIFEST_FILE, addressManifest, manifestChanges, type AddressManifest } from "../lib/review/addresses";
-import { readSynthOutput } from "../lib/gate/read";
-import { SynthCheckError, synthToDirectory } from "../lib/synth";
-import { handleUsage, refuseOtherModel } from "../lib/usage";
-import { LIVE_MODEL } from "./lib/generated";
+import { LIVE_MODEL, handleUsage, refuseOtherModel } from "../lib/usage";
 
 handleUsage("addresses:update", {
   usage: "npm run addresses:update",
@@ -22,6 +16,13 @@ handleUsage("addresses:update", {
     "model is refused (exit 2): its addresses would replace the committed model's.",
 });
 refuseOtherModel("addresses:update", LIVE_MODEL);
+
+// Loaded after the usage checks, so that --help and bad usage answer without loading cdktf.
+const { buildApp } = require("../lib/app") as typeof import("../lib/app");
+const { ModelError } = require("../lib/model/errors") as typeof import("../lib/model/errors");
+const { loadEnvironmentModel } = require("../lib/model/load") as typeof import("../lib/model/load");
+const { readSynthOutput } = require("../lib/gate/read") as typeof import("../lib/gate/read");
+const { SynthCheckError, synthToDirectory } = require("../lib/synth") as typeof import("../lib/synth");
 
 const projectDir = process.cwd();
 const manifestPath = path.join(projectDir, MANIFEST_FILE);

@@ -4,10 +4,7 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { ModelError } from "../lib/model/errors";
-import { SynthCheckError } from "../lib/synth";
-import { LIVE_MODEL, refreshGenerated } from "./lib/generated";
-import { handleUsage, refuseOtherModel } from "../lib/usage";
+import { LIVE_MODEL, handleUsage, refuseOtherModel } from "../lib/usage";
 
 const NAME = "update";
 handleUsage(NAME, {
@@ -25,6 +22,11 @@ handleUsage(NAME, {
     "breaks the policy (nothing is written then).",
 });
 refuseOtherModel(NAME, LIVE_MODEL);
+
+// Loaded after the usage checks, so that --help and bad usage answer without loading cdktf.
+const { ModelError } = require("../lib/model/errors") as typeof import("../lib/model/errors");
+const { SynthCheckError } = require("../lib/synth") as typeof import("../lib/synth");
+const { refreshGenerated } = require("./lib/generated") as typeof import("./lib/generated");
 
 const projectDir = process.cwd();
 let failed = false;

@@ -1,7 +1,8 @@
 /**
- * `npm run audit` end to end through the fake `databricks` executable (a real process per command):
- * exit codes, stdout and stderr, and proof that it only reads. Most behaviour is tested in-process
- * (audit.test.ts); these few runs cost about a second each.
+ * `npm run audit` end to end: one real run (a node process, and the fake `databricks` executable as
+ * a process per CLI command) proves the process wiring; the other runs go through the same command
+ * definition in this process (run-command.ts), with the fake CLI's answers given in-process, since
+ * each node start costs about 70 ms of CPU. Most behaviour is tested in-process (audit.test.ts).
  */
 import { spawn, spawnSync } from "child_process";
 import * as fs from "fs";
@@ -9,7 +10,8 @@ import * as os from "os";
 import * as path from "path";
 import { runAudit } from "../../lib/audit/audit";
 import { DatabricksCli, processExecutor } from "../../lib/audit/databricks-cli";
-import { REFUSED, READ_VERBS, respond } from "../fixtures/audit/responder";
+import { REFUSED, READ_VERBS, respond, type FakeState } from "../fixtures/audit/responder";
+import { runInProcess } from "../run-command";
 import { stringify } from "yaml";
 import { DEFAULT_MODEL_FILE, ROOT, defaultModelData } from "../helpers";
 import { FAKE_CLI, cleanState, model, ws } from "./support";
@@ -17,6 +19,29 @@ import { FAKE_CLI, cleanState, model, ws } from "./support";
 // Each run starts node and the fake CLI once per command (about 50 ms each) on two cores, beside
 // the other test files: generous timeouts, few runs, each limited to one environment where it can be.
 jest.setTimeout(20_000);
+
+/**
+ * With FAKE_DATABRICKS_IN_PROCESS set in the command's environment, the executor the audit command
+ * builds answers as the fake executable would (same responder, same state file, same log), without
+ * starting it. Everything else about the command is the real one.
+ */
+jest.mock("../../lib/audit/databricks-cli", () => {
+  const actual = jest.requireActual("../../lib/audit/databricks-cli");
+  const { respond: answer } = jest.requireActual("../fixtures/audit/responder");
+  const nodeFs = jest.requireActual("fs");
+  return {
+    ...actual,
+    processExecutor: (cli?: string) => {
+      const real = actual.processExecutor(cli);
+      return async (args: readonly string[], env: NodeJS.ProcessEnv) => {
+        if (!env.FAKE_DATABRICKS_IN_PROCESS) return real(args, env);
+        if (env.FAKE_DATABRICKS_LOG) nodeFs.appendFileSync(env.FAKE_DATABRICKS_LOG, `${JSON.stringify({ args, host: env.DATABRICKS_HOST ?? null })}\n`);
+        const state: FakeState = JSON.parse(nodeFs.readFileSync(env.FAKE_DATABRICKS_STATE, "utf8"));
+        return answer(args, env, state);
+      };
+    },
+  };
+});
 
 const temps: string[] = [];
 function tempDir(): string {
@@ -42,7 +67,7 @@ function calls(log: string): { args: string[]; host: string | null }[] {
   return fs.existsSync(log) ? fs.readFileSync(log, "utf8").trim().split("\n").map((l) => JSON.parse(l)) : [];
 }
 
-/** `npm run --silent audit -- ...`, as npm runs it; async, so that the runs overlap. */
+/** `npm run --silent audit -- ...`, as npm runs it, as a real process. */
 function run(env: NodeJS.ProcessEnv, ...args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, ["scripts/run-ts.js", "scripts/audit.ts", ...args], { cwd: ROOT, env });
@@ -67,11 +92,12 @@ describe("npm run audit", () => {
   const brokenState = cleanState("default");
   ws(brokenState, "ref-staging")["catalogs get staging"] = { $error: { code: 1, stderr: "Error: Catalog 'staging' does not exist.\n" } };
   const broken = fakeEnv(brokenState);
-  // Started together, awaited by each test.
+  /** The same command in this process, the fake CLI answering in-process (see the mock above). */
+  const inProcess = (env: NodeJS.ProcessEnv, ...args: string[]) => runInProcess("audit", args, { ...env, FAKE_DATABRICKS_IN_PROCESS: "1" });
   const runs = {
-    clean: run(clean.env, "--env", "dev", "--model", modelFile),
-    drift: run(drift.env, "--env", "prod", "--format", "json", "--model", modelFile),
-    broken: run(broken.env, "--env", "staging", "--model", modelFile),
+    clean: run(clean.env, "--env", "dev", "--model", modelFile), // the real process run
+    drift: () => inProcess(drift.env, "--env", "prod", "--format", "json", "--model", modelFile),
+    broken: () => inProcess(broken.env, "--env", "staging", "--model", modelFile),
   };
 
   it("exits 0 on the recorded clean state, running only read commands with each environment's profile", async () => {
@@ -88,7 +114,7 @@ describe("npm run audit", () => {
   });
 
   it("exits 1 on drift, the out-of-band MODIFY on prod first and marked PROD (JSON)", async () => {
-    const r = await runs.drift;
+    const r = await runs.drift();
     expect(r.status).toBe(1);
     expect(r.stderr).toBe("");
     const findings = JSON.parse(r.stdout);
@@ -97,7 +123,7 @@ describe("npm run audit", () => {
   });
 
   it("exits 2 on a CLI failure with the CLI's message and the command, no stack, nothing on stdout", async () => {
-    const r = await runs.broken;
+    const r = await runs.broken();
     expect(r.status).toBe(2);
     expect(r.stdout).toBe("");
     expect(r.stderr).toBe(
@@ -106,9 +132,8 @@ describe("npm run audit", () => {
     );
   });
 
-  it("answers --help without running the CLI", () => {
-    const env = { ...process.env, DATABRICKS_CLI: "/nonexistent/databricks" };
-    const help = spawnSync(process.execPath, ["scripts/run-ts.js", "scripts/audit.ts", "--help"], { cwd: ROOT, env, encoding: "utf8" });
+  it("answers --help without running the CLI", async () => {
+    const help = await runInProcess("audit", ["--help"], { DATABRICKS_CLI: "/nonexistent/databricks" });
     expect(help.status).toBe(0);
     expect(help.stdout).toMatch(/^usage: npm run --silent audit -- \[--env KEY \.\.\.\] \[--format md\|json\] \[--model FILE\]\n/);
   });

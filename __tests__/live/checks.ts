@@ -15,7 +15,8 @@ import { loadEnvironmentModel, parseEnvironmentModel } from "../../lib/model/loa
 import type { EnvironmentModel } from "../../lib/model/types";
 import { MANIFEST_FILE, checkAddresses } from "../../lib/review/addresses";
 import type { SynthesizedStack } from "../../lib/review/output";
-import { LIVE_MODEL, LIVE_OUTPUT_DIR, liveOutputFiles, readManifest } from "../../scripts/lib/generated";
+import { LIVE_OUTPUT_DIR, liveOutputFiles, readManifest } from "../../scripts/lib/generated";
+import { LIVE_MODEL } from "../../lib/usage";
 import { synthModel } from "../helpers";
 
 const REFRESH = "run `npm run update` and review the diff";

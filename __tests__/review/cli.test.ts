@@ -12,7 +12,10 @@ import { synthToDirectory } from "../../lib/synth";
 /** The reference model, as the commands' default model (they read the live one otherwise). */
 const REFERENCE_ENV = { ...process.env, ENVIRONMENTS_FILE: DEFAULT_MODEL_FILE };
 
-/** Runs a review command as `npm run` does: `node scripts/run-ts.js scripts/<script>.ts ...`. */
+/**
+ * Runs a review command as `npm run` does: `node scripts/run-ts.js scripts/<script>.ts ...`. Each
+ * command keeps a run as a real process: policy and grants here, grants-diff in robustness.test.ts.
+ */
 function runProcess(script: "grants" | "policy" | "grants-diff", ...args: string[]) {
   const r = spawnSync(process.execPath, ["scripts/run-ts.js", `scripts/${script}.ts`, ...args], { cwd: ROOT, encoding: "utf8", env: REFERENCE_ENV });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
@@ -21,6 +24,16 @@ function runProcess(script: "grants" | "policy" | "grants-diff", ...args: string
 /** The same, in this process (see run-command.ts): most cases; each command keeps a real process run. */
 function run(script: "grants" | "policy" | "grants-diff", ...args: string[]) {
   return runInProcess(script, args, { ENVIRONMENTS_FILE: DEFAULT_MODEL_FILE });
+}
+
+/** The app's own synth of `modelFile`, in this process (synth-cli.test.ts runs it as a process); returns the output directory. */
+function synthesize(modelFile: string): string {
+  const out = path.join(tempDir(), "cdktf.out");
+  synthToDirectory((staging) => {
+    const model = loadEnvironmentModel(modelFile);
+    return { app: buildApp(model, staging, path.dirname(out)), model };
+  }, out);
+  return out;
 }
 
 const temps: string[] = [];
@@ -33,12 +46,7 @@ afterAll(() => temps.forEach((d) => fs.rmSync(d, { recursive: true, force: true 
 
 describe("npm run policy", () => {
   it("passes the output the app synthesizes from the reference model: exit 0, one summary line", async () => {
-    const out = path.join(tempDir(), "cdktf.out");
-    // The app's own synth, in this process (synth-cli.test.ts runs it as a process).
-    synthToDirectory((staging) => {
-      const model = loadEnvironmentModel(DEFAULT_MODEL_FILE);
-      return { app: buildApp(model, staging, path.dirname(out)), model };
-    }, out);
+    const out = synthesize(DEFAULT_MODEL_FILE);
     const r = runProcess("policy", "--out", out, "--model", DEFAULT_MODEL_FILE); // through a real process
     expect(r).toMatchObject({ status: 0, stderr: "" });
     expect(r.stdout).toMatch(/^policy: passed: 3 stacks, \d+ grants, 6 principals checked against .*reference\.yaml; no violations\.\n$/);
@@ -93,7 +101,7 @@ describe("bad input to the review commands", () => {
 
 describe("npm run grants and grants:diff", () => {
   it("prints only the JSON with `npm run --silent grants -- --format json`", async () => {
-    const r = spawnSync("npm", ["run", "--silent", "grants", "--", "--out", path.join(FIXTURES, "clean"), "--format", "json"], { cwd: ROOT, encoding: "utf8" });
+    const r = spawnSync("npm", ["run", "--silent", "grants", "--", "--out", path.join(FIXTURES, "clean"), "--format", "json"], { cwd: ROOT, encoding: "utf8", env: REFERENCE_ENV });
     expect(r.status).toBe(0);
     const rows = JSON.parse(r.stdout);
     expect(rows.length).toBeGreaterThan(0);
@@ -102,16 +110,14 @@ describe("npm run grants and grants:diff", () => {
 
   it("says so in one line for identical outputs, and lists a widening change as JSON", async () => {
     expect(await run("grants-diff", path.join(FIXTURES, "clean"), path.join(FIXTURES, "clean"))).toEqual({ status: 0, stdout: "No access changes and no other configuration changes.\n", stderr: "" });
-    const r = runProcess("grants-diff", path.join(FIXTURES, "diff", "base"), path.join(FIXTURES, "diff", "widen"), "--format", "json"); // a real process
+    const r = await run("grants-diff", path.join(FIXTURES, "diff", "base"), path.join(FIXTURES, "diff", "widen"), "--format", "json");
     expect(r.status).toBe(0);
     expect(JSON.parse(r.stdout)).toEqual([expect.objectContaining({ prod: true, direction: "widens", kind: "grant", added: ["MODIFY"] })]);
   });
 
   it("names the plan principal, which grants name by application ID, from the model", async () => {
     const full = path.join(ROOT, "__tests__", "fixtures", "models", "full.yaml");
-    const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "uc-grants-")), "cdktf.out");
-    const synth = spawnSync(process.execPath, ["scripts/run-ts.js", "main.ts"], { cwd: ROOT, encoding: "utf8", env: { ...process.env, CDKTF_OUTDIR: out, ENVIRONMENTS_FILE: full } });
-    expect(synth.status).toBe(0);
+    const out = synthesize(full);
     const rows = JSON.parse((await run("grants", "--out", out, "--format", "json", "--model", full)).stdout) as { principal: string }[];
     expect(rows.filter((r) => r.principal === "uc-env-isolation-plan")).toHaveLength(3);
     expect(rows.some((r) => r.principal === "7e1c3f1a-2b4d-4c6e-8f10-9a2b3c4d5e6f")).toBe(false);

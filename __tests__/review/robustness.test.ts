@@ -17,6 +17,7 @@ import { desiredState } from "../../lib/desired-state";
 import { renderMarkdown } from "../../lib/review/report";
 import { ROOT, defaultModel } from "../helpers";
 import { FIXTURES, edited as editedFrom } from "./support";
+import { runInProcess } from "../run-command";
 
 const model = defaultModel();
 const allow = desiredState(model);
@@ -124,15 +125,21 @@ describe("the commands over such output", () => {
   json.resource.databricks_grant.catalog_dev__group_dev = null;
   fs.writeFileSync(file, JSON.stringify(json));
 
-  it.each([
-    ["grants", ["--out", dir]],
-    ["policy", ["--out", dir]],
-    ["grants-diff", [path.join(FIXTURES, "clean"), dir]],
-  ])("%s: exit 2 with the file and the address, no stack trace", (script, args) => {
-    const r = spawnSync(process.execPath, ["scripts/run-ts.js", `scripts/${script}.ts`, ...args], { cwd: ROOT, encoding: "utf8" });
+  const expectRefused = (r: { status: number | null; stdout: string; stderr: string }) => {
     expect(r.status).toBe(2);
     expect(r.stderr).toContain(`${file} (stack ref-dev): databricks_grant.catalog_dev__group_dev is null, not a block (an object)`);
     expect(r.stderr).not.toMatch(/^\s+at /m);
     expect(r.stdout).toBe("");
+  };
+
+  it.each([
+    ["grants", ["--out", dir]],
+    ["policy", ["--out", dir]],
+  ])("%s: exit 2 with the file and the address, no stack trace", async (script, args) => {
+    expectRefused(await runInProcess(script, args));
+  });
+
+  it("grants-diff: the same, as a real process (through runCommand, as the npm script runs it)", () => {
+    expectRefused(spawnSync(process.execPath, ["scripts/run-ts.js", "scripts/grants-diff.ts", path.join(FIXTURES, "clean"), dir], { cwd: ROOT, encoding: "utf8" }));
   });
 });

@@ -20,11 +20,11 @@ import { MANIFEST_FILE, addressManifest, manifestChanges, type AddressManifest }
 import { readSynthOutput } from "../../lib/gate/read";
 import type { SynthesizedStack } from "../../lib/review/output";
 import { synthToDirectory } from "../../lib/synth";
+import { LIVE_MODEL } from "../../lib/usage";
 import { stripMetadata } from "../../__tests__/fixtures/synth/cases";
 import { writeFixtures } from "../../__tests__/fixtures/synth/write";
 
 /** The committed model that update and addresses:update record (never another one). */
-export const LIVE_MODEL = "environments.yaml";
 /** Where the synthesized output of the live model is committed, one file per stack. */
 export const LIVE_OUTPUT_DIR = "__tests__/live/output";
 export const FIXTURES_DIR = "__tests__/fixtures/synth";
