@@ -158,7 +158,7 @@ describe("adoption of existing resources", () => {
   it("never grants to the retired github-service-principal, and the policy refuses output that does", () => {
     const model = defaultModel();
     expect(model.legacyServicePrincipals).toEqual([{ name: "github-service-principal", applicationId: "f920d175-cf7c-43a2-a6c0-e9ccb42c02d2" }]);
-    const { output } = synthModel(model);
+    const output = synthOutput(model);
     const allow = desiredState(model);
     expect(checkGate(output, allow).violations).toEqual([]);
     const tampered = JSON.parse(JSON.stringify(output));

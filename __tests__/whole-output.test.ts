@@ -8,7 +8,7 @@ import { duplicatePairs, grantRows } from "../lib/review/grants";
 import { checkGate, formatViolation } from "../lib/gate/check";
 import { desiredState } from "../lib/desired-state";
 import { SynthCheckError, synthToDirectory } from "../lib/synth";
-import { defaultModel, isolatedModel, synthModel, strayEntries, synthOutput } from "./helpers";
+import { defaultModel, isolatedModel, strayEntries, synthOutput } from "./helpers";
 
 const READ = ["EXECUTE", "READ_VOLUME", "SELECT", "USE_CATALOG", "USE_SCHEMA"];
 const READ_SCHEMA = ["EXECUTE", "READ_VOLUME", "SELECT", "USE_SCHEMA"];
@@ -66,7 +66,7 @@ describe("effective permissions over all stacks", () => {
 });
 
 describe("ownership", () => {
-  const { output } = synthModel(defaultModel());
+  const output = synthOutput(defaultModel());
 
   it("declares each (securable, principal) pair in exactly one stack, and passes the policy gate", () => {
     expect(duplicatePairs(grantRows(output))).toEqual([]);

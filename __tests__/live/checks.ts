@@ -17,7 +17,7 @@ import { MANIFEST_FILE, checkAddresses } from "../../lib/review/addresses";
 import type { SynthesizedStack } from "../../lib/review/output";
 import { LIVE_OUTPUT_DIR, liveOutputFiles, readManifest } from "../../scripts/lib/generated";
 import { LIVE_MODEL } from "../../lib/usage";
-import { synthModel } from "../helpers";
+import { synthOutput } from "../helpers";
 
 const REFRESH = "run `npm run update` and review the diff";
 
@@ -30,7 +30,7 @@ export interface Live {
 /** The live model of a project directory, synthesized. */
 export function live(root: string): Live {
   const model = loadEnvironmentModel(path.join(root, LIVE_MODEL));
-  return { root, model, output: synthModel(model).output };
+  return { root, model, output: synthOutput(model) };
 }
 
 /** The committed live output files differ from what the model synthesizes now. */

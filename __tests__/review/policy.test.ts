@@ -6,7 +6,7 @@ import { desiredState } from "../../lib/desired-state";
 import { checkGate, formatViolation, policySummary } from "../../lib/gate/check";
 import { readOutputTree } from "../../lib/gate/read";
 import type { RuleId } from "../../lib/gate/rules";
-import { ROOT, defaultModel, isolatedModel, synthModel, synthOutput } from "../helpers";
+import { ROOT, defaultModel, isolatedModel, synthOutput } from "../helpers";
 import { FIXTURES } from "./support";
 
 const model = defaultModel();
@@ -32,7 +32,7 @@ describe("policy over real synthesized output", () => {
 
   it("passes the output of the full model: account stack, plan principal, adopted grants", () => {
     const m = loadEnvironmentModel(path.join(ROOT, "__tests__", "fixtures", "models", "full.yaml"));
-    const { output } = synthModel(m);
+    const output = synthOutput(m);
     expect(output.map((s) => s.name)).toContain(m.account!.stackName);
     expect(lines(output, m)).toEqual([]);
   });

@@ -1,8 +1,8 @@
 import { grantRows } from "../../lib/review/grants";
 import { renderMarkdown, reportRows } from "../../lib/review/report";
-import { defaultModel, synthModel } from "../helpers";
+import { defaultModel, synthOutput } from "../helpers";
 
-const { output } = synthModel(defaultModel());
+const output = synthOutput(defaultModel());
 const rows = grantRows(output);
 
 describe("effective-permissions report", () => {

@@ -24,7 +24,6 @@ import { LIVE_MODEL } from "../../lib/usage";
 import { stripMetadata } from "../../__tests__/fixtures/synth/cases";
 import { writeFixtures } from "../../__tests__/fixtures/synth/write";
 
-/** The committed model that update and addresses:update record (never another one). */
 /** Where the synthesized output of the live model is committed, one file per stack. */
 export const LIVE_OUTPUT_DIR = "__tests__/live/output";
 export const FIXTURES_DIR = "__tests__/fixtures/synth";
