@@ -1,13 +1,16 @@
 // Jest runs TypeScript through the same swc transform as the app (scripts/swc-options.js);
 // `npm test` (scripts/test.js) runs the type-check (tsc) beside jest.
 const swcOptions = require("./scripts/swc-options");
+const { STANDALONE } = require("./__tests__/suites");
 const { filename: _ignored, ...swc } = swcOptions(undefined);
 
 /** @type {import('jest').Config} */
 module.exports = {
   testEnvironment: "node",
   roots: ["<rootDir>/__tests__"],
-  testMatch: ["**/*.test.ts"],
+  // The suites, each running several test files in one module registry, and the files that run on
+  // their own (__tests__/suites.js). `npm test -- PATH...` runs named test files directly instead.
+  testMatch: ["<rootDir>/__tests__/suites/*.test.ts", ...Object.keys(STANDALONE).map((f) => `<rootDir>/${f}`)],
   transform: { "^.+\\.ts$": ["@swc/jest", { ...swc, swcrc: false }] },
   globalSetup: "<rootDir>/__tests__/global-setup.js",
   globalTeardown: "<rootDir>/__tests__/global-teardown.js",

@@ -1,39 +1,41 @@
 #!/usr/bin/env node
 // `npm test`: the full type-check (tsc --noEmit) and jest, run side by side (swc only strips types,
 // so the type-check is its own step). Fails when either fails; ends with a plain
-// "N passed, N failed" line. Extra arguments go to jest (e.g. `npm test -- -t snapshot`).
+// "N passed, N failed" line. Extra arguments go to jest (e.g. `npm test -- -t snapshot`). Jest
+// runs the suites of __tests__/suites.js; with path patterns, the named test files on their own.
 "use strict";
 const { spawn } = require("child_process");
 const fs = require("fs");
 const os = require("os");
 const path = require("path");
+const { readJestArgs } = require("./lib/jest-args");
 
 const root = path.resolve(__dirname, "..");
 const USAGE = "usage: npm test [-- JEST_OPTIONS] [TEST_PATH_PATTERN...]";
 const HELP =
   "Runs the type-check (tsc -p .) and jest side by side; exit 0 when both pass. Ends with `N passed, N failed`.\n" +
   "Arguments go to jest, e.g. `npm test -- -t snapshot` or `npm test -- __tests__/review`; `npx jest --help`\n" +
-  "lists jest's options. After a deliberate change to environments.yaml, run `npm run update` first.";
+  "lists jest's options. Without path patterns jest runs the suites of __tests__/suites.js (several test files\n" +
+  "in one module registry, which is faster); with them, the matching test files each on its own.\n" +
+  "After a deliberate change to environments.yaml, run `npm run update` first.";
 
-/** Bad usage: an option jest does not know. Checked here so that it exits 2 before anything runs. */
+/**
+ * Bad usage: an option jest does not know. Checked here so that it exits 2 before anything runs.
+ * Returns whether the arguments name test files (path patterns): then they run directly.
+ */
 function checkArgs(args) {
   if (args.includes("--help") || args.includes("-h")) {
     process.stdout.write(`${USAGE}\n\n${HELP}\n`);
     process.exit(0);
   }
-  const { yargsOptions } = require("jest-cli");
-  const known = new Set(Object.entries(yargsOptions).flatMap(([name, o]) => [name, ...[].concat(o.alias ?? [])]));
-  const camel = (s) => s.replace(/-([a-z])/g, (_, c) => c.toUpperCase());
-  for (const arg of args) {
-    if (arg === "--" || !arg.startsWith("-")) continue;
-    const name = arg.replace(/^--?(no-)?/, "").split("=")[0];
-    if (!known.has(name) && !known.has(camel(name))) {
-      process.stderr.write(`test: unknown option ${arg} (not a jest option)\n${USAGE}\n`);
-      process.exit(2);
-    }
+  const { unknown, paths } = readJestArgs(args, require("jest-cli").yargsOptions);
+  if (unknown) {
+    process.stderr.write(`test: unknown option ${unknown} (not a jest option)\n${USAGE}\n`);
+    process.exit(2);
   }
+  return paths;
 }
-checkArgs(process.argv.slice(2));
+const direct = checkArgs(process.argv.slice(2));
 const bin = (name) => path.join(root, "node_modules", ".bin", name);
 const results = fs.mkdtempSync(path.join(os.tmpdir(), "jest-results-"));
 const resultsFile = path.join(results, "results.json");
@@ -53,7 +55,7 @@ function run(name, command, args, capture) {
 (async () => {
   const [typecheck, jest] = await Promise.all([
     run("type-check (tsc)", bin("tsc"), ["-p", "."], true),
-    run("jest", bin("jest"), ["--json", `--outputFile=${resultsFile}`, ...process.argv.slice(2)], false),
+    run("jest", bin("jest"), ["--json", `--outputFile=${resultsFile}`, ...process.argv.slice(2), ...(direct ? require("../__tests__/suites").DIRECT_ARGS : [])], false),
   ]);
   if (typecheck.output.trim()) process.stdout.write(`\n${typecheck.output}`);
   console.log(`type-check: ${typecheck.code === 0 ? "passed" : "FAILED"}`);

@@ -1,0 +1,69 @@
+// Which test files jest runs together, in one module registry per suite.
+//
+// Jest gives every test file a fresh module registry: each file loads and compiles cdktf, yaml and
+// this project's modules again, and runs them cold. That was about a third of the suite's CPU time,
+// so `npm test` runs a few suites (__tests__/suites/<name>.test.ts), each requiring its files
+// in order inside a describe block named after the file. A file runs on its own (its own
+// registry) when it must: a module mock applies to the whole registry, and jest keeps snapshots
+// per jest test file. `npm test -- PATH...` runs the named files on their own instead
+// (scripts/test.js). __tests__/suites-cover.test.ts keeps this list whole.
+"use strict";
+
+/** Suite name -> its test files, relative to the project root. */
+const SUITES = {
+  // Synthesis, the gate over it, and what synth writes (these load cdktf: once for all of them).
+  synth: [
+    "__tests__/gate/attacks.test.ts",
+    "__tests__/whole-output.test.ts",
+    "__tests__/addresses.test.ts",
+    "__tests__/synth-swap.test.ts",
+    "__tests__/synth-cli.test.ts",
+    "__tests__/generated-models.test.ts",
+  ],
+  // The review tools over synthesized JSON.
+  review: [
+    "__tests__/review/cli.test.ts",
+    "__tests__/review/robustness.test.ts",
+    "__tests__/review/fixtures-any-model.test.ts",
+    "__tests__/review/diff.test.ts",
+    "__tests__/review/policy.test.ts",
+    "__tests__/review/report.test.ts",
+    "__tests__/review/total-diff.test.ts",
+    "__tests__/review/mermaid.test.ts",
+    "__tests__/review/fixtures.test.ts",
+    "__tests__/gate/rules.test.ts",
+  ],
+  // The model, the commands, the workflows and the day-2 flows.
+  day2: [
+    "__tests__/model-validation.test.ts",
+    "__tests__/commands.test.ts",
+    "__tests__/workflows/ci-env.test.ts",
+    "__tests__/workflows/workflows.test.ts",
+    "__tests__/live/live-model.test.ts",
+    "__tests__/live/update-flow.test.ts",
+    "__tests__/suites-cover.test.ts",
+  ],
+  // Bundles and the live audit (in-process).
+  "bundle-audit": [
+    "__tests__/bundle/check.test.ts",
+    "__tests__/bundle/storage.test.ts",
+    "__tests__/bundle/generate.test.ts",
+    "__tests__/audit/audit.test.ts",
+  ],
+};
+
+/** Test files that run on their own, and why. */
+const STANDALONE = {
+  "__tests__/audit/cli.test.ts": "mocks a module (jest.mock), which would apply to a whole suite",
+  "__tests__/stacks.test.ts": "has snapshots (jest keeps them per jest test file)",
+  "__tests__/account-state-adoption.test.ts": "has snapshots (jest keeps them per jest test file)",
+};
+
+/**
+ * Jest options that run test files directly, each in its own registry, whatever suite lists them:
+ * given with the files as path patterns (`npm test -- __tests__/review/diff.test.ts`). They go after
+ * every other argument: jest takes the arguments after a list option as more of its values.
+ */
+const DIRECT_ARGS = ["--testMatch=**/__tests__/**/*.test.ts", "--testPathIgnorePatterns=/__tests__/suites/", "--testPathIgnorePatterns=/__tests__/fixtures/"];
+
+module.exports = { SUITES, STANDALONE, DIRECT_ARGS };

@@ -1,0 +1,4 @@
+// The "bundle-audit" suite: its files are listed in __tests__/suites.js.
+import { include } from "./include";
+
+include("bundle-audit");

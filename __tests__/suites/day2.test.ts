@@ -1,0 +1,4 @@
+// The "day2" suite: its files are listed in __tests__/suites.js.
+import { include } from "./include";
+
+include("day2");
