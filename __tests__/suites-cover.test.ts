@@ -41,6 +41,12 @@ describe("the test suites", () => {
     expect(config.testMatch).toEqual(["<rootDir>/__tests__/suites/*.test.ts", ...Object.keys(STANDALONE).map((f) => `<rootDir>/${f}`)]);
   });
 
+  it("hold no focused or skipped test: .only in one file would silently skip the rest of its suite", () => {
+    const modifiers = /\b(?:(?:describe|it|test)\.(?:only|skip|todo)|fdescribe|fit|xdescribe|xit|xtest)\s*\(/;
+    const found = testFiles().filter((f) => modifiers.test(fs.readFileSync(path.join(ROOT, f), "utf8")));
+    expect(found).toEqual([]);
+  });
+
   it("group no file that needs its own registry: module mocks and snapshots run on their own", () => {
     for (const file of grouped) {
       const text = fs.readFileSync(path.join(ROOT, file), "utf8");
