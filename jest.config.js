@@ -8,9 +8,10 @@ const { filename: _ignored, ...swc } = swcOptions(undefined);
 module.exports = {
   testEnvironment: "node",
   roots: ["<rootDir>/__tests__"],
-  // The suites, each running several test files in one module registry, and the files that run on
-  // their own (__tests__/suites.js). `npm test -- PATH...` runs named test files directly instead.
-  testMatch: ["<rootDir>/__tests__/suites/*.test.ts", ...Object.keys(STANDALONE).map((f) => `<rootDir>/${f}`)],
+  // The suites, each running several test files in one module registry, the test that keeps their
+  // lists whole, and the files that run on their own (__tests__/suites.js). `npm test -- PATH...`
+  // runs named test files directly instead.
+  testMatch: ["<rootDir>/__tests__/suites/*.test.ts", "<rootDir>/__tests__/suites-cover.test.ts", ...Object.keys(STANDALONE).map((f) => `<rootDir>/${f}`)],
   transform: { "^.+\\.ts$": ["@swc/jest", { ...swc, swcrc: false }] },
   globalSetup: "<rootDir>/__tests__/global-setup.js",
   globalTeardown: "<rootDir>/__tests__/global-teardown.js",

@@ -3,6 +3,7 @@
  * by one atomic rename; an interrupted run is cleaned up by the next; the cdktf CLI's own handling
  * of stack folders keeps working when a stack is dropped.
  */
+import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -11,7 +12,6 @@ import { loadEnvironmentModel } from "../lib/model/load";
 import { ModelError } from "../lib/model/errors";
 import { recover, synthToDirectory } from "../lib/synth";
 import { DEFAULT_MODEL_FILE, ROOT, strayEntries } from "./helpers";
-import { runFileInProcess } from "./run-command";
 
 /** A PID that is not running (the kernel's default pid_max is 4194304). */
 const DEAD = 4194301;
@@ -160,9 +160,10 @@ describe("an unreadable model file", () => {
     expect(() => loadEnvironmentModel(unreadable)).toThrow(/the file cannot be read \(EIO: i\/o error, read\)\. Fix: check that ENVIRONMENTS_FILE names a readable YAML file/);
   });
 
-  it("through the app (main.ts, in this process): exit 1, one error line, no stack trace", async () => {
+  it("through the app: exit 1, one error line, no stack trace (the app's one failing run as a real process)", () => {
     const { out } = project();
-    const run = await runFileInProcess(path.join(ROOT, "main.ts"), [], { CDKTF_OUTDIR: out, ENVIRONMENTS_FILE: unreadable });
+    const { app } = JSON.parse(fs.readFileSync(path.join(ROOT, "cdktf.json"), "utf8")) as { app: string };
+    const run = spawnSync(app, { cwd: ROOT, shell: true, encoding: "utf8", env: { ...process.env, CDKTF_OUTDIR: out, ENVIRONMENTS_FILE: unreadable } });
     expect(run.status).toBe(1);
     expect(run.stderr).toMatch(/^error: the environment model .* has 1 error; nothing was synthesized:\n {2}- .*cannot be read/);
     expect(run.stderr).not.toMatch(/^\s+at /m);

@@ -21,21 +21,22 @@ const HELP =
 
 /**
  * Bad usage: an option jest does not know. Checked here so that it exits 2 before anything runs.
- * Returns whether the arguments name test files (path patterns): then they run directly.
+ * Returns whether the arguments name test files (then they run directly) and tests (-t).
  */
 function checkArgs(args) {
   if (args.includes("--help") || args.includes("-h")) {
     process.stdout.write(`${USAGE}\n\n${HELP}\n`);
     process.exit(0);
   }
-  const { unknown, paths } = readJestArgs(args, require("jest-cli").yargsOptions);
+  const { unknown, paths, names } = readJestArgs(args, require("jest-cli").yargsOptions);
   if (unknown) {
     process.stderr.write(`test: unknown option ${unknown} (not a jest option)\n${USAGE}\n`);
     process.exit(2);
   }
-  return paths;
+  return { paths, names };
 }
-const direct = checkArgs(process.argv.slice(2));
+const selection = checkArgs(process.argv.slice(2));
+const direct = selection.paths;
 const bin = (name) => path.join(root, "node_modules", ".bin", name);
 const results = fs.mkdtempSync(path.join(os.tmpdir(), "jest-results-"));
 const resultsFile = path.join(results, "results.json");
@@ -65,6 +66,13 @@ function run(name, command, args, capture) {
     const r = JSON.parse(fs.readFileSync(resultsFile, "utf8"));
     passed = r.numPassedTests;
     failed = r.numFailedTests + (r.numRuntimeErrorTestSuites ?? 0);
+    // A whole run skips nothing: a committed .only (which in a suite skips the other files' tests
+    // too), .skip or .todo would leave tests that cannot fail. -t and path patterns select on purpose.
+    const skipped = (r.numPendingTests ?? 0) + (r.numTodoTests ?? 0);
+    if (skipped > 0 && !selection.paths && !selection.names) {
+      process.stdout.write(`\n${skipped} tests skipped in a whole run: remove the .only, .skip or .todo that left them out.\n`);
+      failed += 1;
+    }
   } catch {
     failed += 1; // jest did not report: count it as a failure
   }

@@ -1,8 +1,9 @@
 /**
- * `npm run audit` end to end: one real run (a node process, and the fake `databricks` executable as
- * a process per CLI command) proves the process wiring; the other runs go through the same command
- * definition in this process (run-command.ts), with the fake CLI's answers given in-process, since
- * each node start costs about 70 ms of CPU. Most behaviour is tested in-process (audit.test.ts).
+ * `npm run audit` end to end: one real run (a node process exiting 1 on drift, and the fake
+ * `databricks` executable as a process per CLI command) proves the process wiring; the other runs go
+ * through the same command definition in this process (run-command.ts), with the fake CLI's answers
+ * given in-process, since each node start costs about 70 ms of CPU. Most behaviour is tested
+ * in-process (audit.test.ts).
  */
 import { spawn, spawnSync } from "child_process";
 import * as fs from "fs";
@@ -35,7 +36,7 @@ jest.mock("../../lib/audit/databricks-cli", () => {
       const real = actual.processExecutor(cli);
       return async (args: readonly string[], env: NodeJS.ProcessEnv) => {
         if (!env.FAKE_DATABRICKS_IN_PROCESS) return real(args, env);
-        if (env.FAKE_DATABRICKS_LOG) nodeFs.appendFileSync(env.FAKE_DATABRICKS_LOG, `${JSON.stringify({ args, host: env.DATABRICKS_HOST ?? null })}\n`);
+        if (env.FAKE_DATABRICKS_LOG) nodeFs.appendFileSync(env.FAKE_DATABRICKS_LOG, `${JSON.stringify({ args, host: env.DATABRICKS_HOST ?? null, inProcess: true })}\n`);
         const state: FakeState = JSON.parse(nodeFs.readFileSync(env.FAKE_DATABRICKS_STATE, "utf8"));
         return answer(args, env, state);
       };
@@ -60,10 +61,12 @@ function fakeEnv(state: unknown): { env: NodeJS.ProcessEnv; log: string } {
   const env: NodeJS.ProcessEnv = { ...process.env, ENVIRONMENTS_FILE: DEFAULT_MODEL_FILE, DATABRICKS_CLI: FAKE_CLI, FAKE_DATABRICKS_STATE: path.join(dir, "state.json"), FAKE_DATABRICKS_LOG: log };
   delete env.DATABRICKS_AUTH_TYPE;
   delete env.DATABRICKS_HOST;
+  delete env.FAKE_DATABRICKS_IN_PROCESS; // real processes stay real whatever the shell exports
   return { env, log };
 }
 
-function calls(log: string): { args: string[]; host: string | null }[] {
+/** The fake CLI's log: one entry per command; `inProcess` when the mock answered it, not the executable. */
+function calls(log: string): { args: string[]; host: string | null; inProcess?: true }[] {
   return fs.existsSync(log) ? fs.readFileSync(log, "utf8").trim().split("\n").map((l) => JSON.parse(l)) : [];
 }
 
@@ -92,16 +95,21 @@ describe("npm run audit", () => {
   const brokenState = cleanState("default");
   ws(brokenState, "ref-staging")["catalogs get staging"] = { $error: { code: 1, stderr: "Error: Catalog 'staging' does not exist.\n" } };
   const broken = fakeEnv(brokenState);
-  /** The same command in this process, the fake CLI answering in-process (see the mock above). */
-  const inProcess = (env: NodeJS.ProcessEnv, ...args: string[]) => runInProcess("audit", args, { ...env, FAKE_DATABRICKS_IN_PROCESS: "1" });
+  /**
+   * The same command in this process, the fake CLI answering in-process (see the mock above), with
+   * the environment the real process gets (run-command.ts only adds to this process's).
+   */
+  const inProcess = (env: NodeJS.ProcessEnv, ...args: string[]) =>
+    runInProcess("audit", args, { ...env, FAKE_DATABRICKS_IN_PROCESS: "1", DATABRICKS_AUTH_TYPE: undefined, DATABRICKS_HOST: undefined });
   const runs = {
-    clean: run(clean.env, "--env", "dev", "--model", modelFile), // the real process run
-    drift: () => inProcess(drift.env, "--env", "prod", "--format", "json", "--model", modelFile),
+    clean: () => inProcess(clean.env, "--env", "dev", "--model", modelFile),
+    // The real process run: node, run-ts and runCommand's exit code 1, the fake executable per command.
+    drift: run(drift.env, "--env", "prod", "--format", "json", "--model", modelFile),
     broken: () => inProcess(broken.env, "--env", "staging", "--model", modelFile),
   };
 
   it("exits 0 on the recorded clean state, running only read commands with each environment's profile", async () => {
-    const r = await runs.clean;
+    const r = await runs.clean();
     expect(r).toEqual({ status: 0, stderr: "", stdout: expect.stringMatching(/^No drift: .* of dev against `.*environments.yaml`/) });
     const log = calls(clean.log);
     // dev holds the metastore grants and the sandboxes: every kind of read command runs.
@@ -110,16 +118,20 @@ describe("npm run audit", () => {
       expect(READ_VERBS.has(c.args[1])).toBe(true);
       expect(c.args.slice(-4)).toEqual(["--output", "json", "--profile", expect.stringMatching(/^ref-(dev|staging|prod)$/)]);
       expect(c.host).toBeNull();
+      expect(c.inProcess).toBe(true); // answered by the mock: no process started
     }
   });
 
   it("exits 1 on drift, the out-of-band MODIFY on prod first and marked PROD (JSON)", async () => {
-    const r = await runs.drift();
+    const r = await runs.drift;
     expect(r.status).toBe(1);
     expect(r.stderr).toBe("");
     const findings = JSON.parse(r.stdout);
     expect(findings[0]).toMatchObject({ prod: true, direction: "risk", kind: "grant", securable: "prod", principal: "Databricks - Dev", added: ["MODIFY"] });
-    expect(calls(drift.log).some((c) => c.args.includes("metastore"))).toBe(false); // --env prod: not the metastore
+    const log = calls(drift.log);
+    expect(log.some((c) => c.args.includes("metastore"))).toBe(false); // --env prod: not the metastore
+    expect(log.length).toBeGreaterThan(0);
+    expect(log.filter((c) => c.inProcess)).toEqual([]); // the fake executable answered every command
   });
 
   it("exits 2 on a CLI failure with the CLI's message and the command, no stack, nothing on stdout", async () => {

@@ -1,18 +1,20 @@
 // What `npm test`'s arguments ask jest for (scripts/test.js): the first option jest does not know,
-// and whether they name test files (path patterns, or --testPathPatterns), which then run directly
-// instead of in their suites (__tests__/suites.js). Options are jest-cli's `yargsOptions`.
+// whether they name test files (path patterns, or --testPathPatterns), which then run directly
+// instead of in their suites (__tests__/suites.js), and whether they select tests by name (-t),
+// which leaves the others skipped. Options are jest-cli's `yargsOptions`.
 "use strict";
 
 /**
  * @param {readonly string[]} args npm test's arguments
- * @param {Record<string, {type?: string, alias?: string | string[]}>} yargsOptions
- * @returns {{unknown: string | undefined, paths: boolean}}
+ * @param {Record<string, {type?: string, alias?: string | string[], requiresArg?: boolean}>} yargsOptions
+ * @returns {{unknown: string | undefined, paths: boolean, names: boolean}}
  */
 function readJestArgs(args, yargsOptions) {
   const options = new Map();
-  for (const [name, o] of Object.entries(yargsOptions)) for (const n of [name, ...[].concat(o.alias ?? [])]) options.set(n, { name, type: o.type });
+  for (const [name, o] of Object.entries(yargsOptions)) for (const n of [name, ...[].concat(o.alias ?? [])]) options.set(n, { name, ...o });
   const camel = (s) => s.replace(/-([a-z])/g, (_, c) => c.toUpperCase());
   let paths = false;
+  let names = false;
   for (let i = 0; i < args.length; i++) {
     const arg = args[i];
     if (arg === "--") continue;
@@ -22,14 +24,22 @@ function readJestArgs(args, yargsOptions) {
     }
     const name = arg.replace(/^--?(no-)?/, "").split("=")[0];
     const option = options.get(name) ?? options.get(camel(name));
-    if (!option) return { unknown: arg, paths };
+    if (!option) return { unknown: arg, paths, names };
     if (option.name === "testPathPatterns") paths = true;
-    if (arg.includes("=") || option.type === "boolean" || option.type === undefined) continue;
-    // The option's value: one argument, or for a list every argument up to the next option.
-    if (option.type === "array") while (i + 1 < args.length && !args[i + 1].startsWith("-")) i++;
-    else i++;
+    if (option.name === "testNamePattern") names = true;
+    if (arg.includes("=")) continue;
+    const next = args[i + 1];
+    if (option.type === "array") {
+      // A list: every argument up to the next option.
+      while (i + 1 < args.length && !args[i + 1].startsWith("-")) i++;
+    } else if (option.type === "boolean") {
+      // An explicit value (`--ci false`), or bail's count (`--bail 3`).
+      if (next === "true" || next === "false" || (option.name === "bail" && /^\d+$/.test(next ?? ""))) i++;
+    } else if (option.requiresArg || option.type === "string" || option.type === "number" || "choices" in option) {
+      i++;
+    }
   }
-  return { unknown: undefined, paths };
+  return { unknown: undefined, paths, names };
 }
 
 module.exports = { readJestArgs };
