@@ -11,6 +11,7 @@
  * change with the model; `npm run update` also runs jest -u on the snapshots, which the flow leaves
  * out for the same reason.
  */
+import { spawnSync } from "child_process";
 import * as crypto from "crypto";
 import * as fs from "fs";
 import * as os from "os";
@@ -84,22 +85,26 @@ let production = "";
 let replacementStacks: string[] = [];
 let group = "";
 
+/**
+ * "Give dev read on prod": a group with nothing on production (dev, in the seed's model) gets
+ * `read` there, as a person would write it (comments and layout kept). A live model in which every
+ * group reaches production gets a new group with read there instead.
+ */
+function giveReadOnProduction(dir: string): void {
+  const file = path.join(dir, "environments.yaml");
+  const model = loadEnvironmentModel(file);
+  production = model.production.key;
+  const outsider = model.groups.find((g) => !model.access.some((a) => a.group.key === g.key && a.environment.key === production));
+  const doc = parseDocument(fs.readFileSync(file, "utf8"));
+  group = outsider?.key ?? "flow_test_readers";
+  if (!outsider) doc.setIn(["groups", group], "Flow Test Readers");
+  doc.setIn(["access", group, production], "read");
+  fs.writeFileSync(file, String(doc));
+}
+
 beforeAll(() => {
   const t0 = Date.now();
-  const access = edit((dir) => {
-    // "Give dev read on prod": a group with nothing on production (dev, in the seed's model) gets
-    // `read` there, as a person would write it (comments and layout kept). A live model in which
-    // every group reaches production gets a new group with read there instead.
-    const file = path.join(dir, "environments.yaml");
-    const model = loadEnvironmentModel(file);
-    production = model.production.key;
-    const outsider = model.groups.find((g) => !model.access.some((a) => a.group.key === g.key && a.environment.key === production));
-    const doc = parseDocument(fs.readFileSync(file, "utf8"));
-    group = outsider?.key ?? "flow_test_readers";
-    if (!outsider) doc.setIn(["groups", group], "Flow Test Readers");
-    doc.setIn(["access", group, production], "read");
-    fs.writeFileSync(file, String(doc));
-  });
+  const access = edit(giveReadOnProduction);
   // Another organisation's model replaces the live one (the reference organisation's, if the live
   // model already is that other one).
   const models = path.join(ROOT, "__tests__", "fixtures", "models");
@@ -173,5 +178,31 @@ describe("the tests that read the live model", () => {
     const readers = tests.filter((f) => /LIVE_MODEL_FILE|ROOT, "environments\.yaml"/.test(fs.readFileSync(path.join(ROOT, f), "utf8")));
     const self = "__tests__/live/update-flow.test.ts"; // reads the copies' models, not this one
     expect(readers.filter((f) => f !== "__tests__/helpers.ts" && f !== self).sort()).toEqual([...LIVE_MODEL_TESTS].sort());
+  });
+});
+
+describe("npm run addresses:update and npm run update, as real processes in a copy", () => {
+  // The scripts themselves (argument checks, the modules they load after them, what they print),
+  // after the access edit; the flows above call refreshGenerated, which `update` runs.
+  const script = (name: string, dir: string) =>
+    spawnSync(process.execPath, [path.join(ROOT, "scripts", "run-ts.js"), path.join(ROOT, "scripts", `${name}.ts`)], { cwd: dir, encoding: "utf8", env: { ...process.env, ENVIRONMENTS_FILE: "" } });
+  let dir = "";
+  afterAll(() => dir && fs.rmSync(dir, { recursive: true, force: true }));
+
+  it("records the edit's addresses, then refreshes the rest: the copy passes the live checks", () => {
+    dir = copyOfRepository();
+    giveReadOnProduction(dir);
+    const prod = loadEnvironmentModel(path.join(dir, "environments.yaml")).production;
+
+    const addresses = script("addresses-update", dir);
+    expect({ status: addresses.status, stderr: addresses.stderr.replace(/^warning: .*\n/gm, "") }).toEqual({ status: 0, stderr: "" });
+    expect(addresses.stdout.split("\n")).toEqual(expect.arrayContaining(["terraform-addresses.json updated:", `+ ${prod.stackName} data.databricks_group.${group}`]));
+
+    const update = script("update", dir);
+    expect(update.status).toBe(0);
+    expect(update.stdout).toContain(`generated files changed (1):\n  __tests__/live/output/${prod.stackName}.json`); // the manifest was already recorded
+    expect(update.stdout).not.toContain("terraform addresses");
+    expect(update.stdout).toMatch(/Review `git diff`, then run `npm test`\.\n$/);
+    expect(liveProblems(dir)).toEqual([]);
   });
 });
