@@ -1,17 +1,19 @@
 // Jest runs TypeScript through the same swc transform as the app (scripts/swc-options.js);
 // `npm test` (scripts/test.js) runs the type-check (tsc) beside jest.
 const swcOptions = require("./scripts/swc-options");
-const { STANDALONE } = require("./__tests__/suites");
+const { selection } = require("./__tests__/suites");
+const { readJestArgs } = require("./scripts/lib/jest-args");
+
+// Path patterns on jest's own command line (`npx jest FILE`, `npm test -- FILE`) run those files
+// directly; without them jest runs the suites (__tests__/suites.js).
+const direct = readJestArgs(process.argv.slice(2), require("jest-cli").yargsOptions).paths;
 const { filename: _ignored, ...swc } = swcOptions(undefined);
 
 /** @type {import('jest').Config} */
 module.exports = {
   testEnvironment: "node",
   roots: ["<rootDir>/__tests__"],
-  // The suites, each running several test files in one module registry, the test that keeps their
-  // lists whole, and the files that run on their own (__tests__/suites.js). `npm test -- PATH...`
-  // runs named test files directly instead.
-  testMatch: ["<rootDir>/__tests__/suites/*.test.ts", "<rootDir>/__tests__/suites-cover.test.ts", ...Object.keys(STANDALONE).map((f) => `<rootDir>/${f}`)],
+  ...selection(direct),
   transform: { "^.+\\.ts$": ["@swc/jest", { ...swc, swcrc: false }] },
   globalSetup: "<rootDir>/__tests__/global-setup.js",
   globalTeardown: "<rootDir>/__tests__/global-teardown.js",

@@ -8,8 +8,14 @@ import * as fs from "fs";
 import * as path from "path";
 import { ROOT } from "./helpers";
 
-const { SUITES, STANDALONE } = require("./suites") as { SUITES: Record<string, string[]>; STANDALONE: Record<string, string> };
-const config = require("../jest.config") as { testMatch: string[] };
+type Selection = { testMatch: string[]; testPathIgnorePatterns: string[] };
+const { SUITES, STANDALONE, COVER, selection } = require("./suites") as {
+  SUITES: Record<string, string[]>;
+  STANDALONE: Record<string, string>;
+  COVER: string;
+  selection: (direct: boolean) => Selection;
+};
+const config = require("../jest.config") as Selection;
 const SELF = "__tests__/suites-cover.test.ts";
 
 /** Every `.ts` file below __tests__ but the fixtures, relative to the root. */
@@ -44,7 +50,12 @@ describe("the test suites", () => {
     const suiteFiles = fs.readdirSync(path.join(ROOT, "__tests__", "suites")).filter((f) => f.endsWith(".test.ts"));
     expect(suiteFiles.sort()).toEqual(Object.keys(SUITES).map((s) => `${s}.test.ts`).sort());
     for (const s of Object.keys(SUITES)) expect(read(`__tests__/suites/${s}.test.ts`)).toContain(`include(${JSON.stringify(s)});`);
-    expect(config.testMatch).toEqual(["<rootDir>/__tests__/suites/*.test.ts", `<rootDir>/${SELF}`, ...standalone.map((f) => `<rootDir>/${f}`)]);
+    expect(COVER).toBe(SELF);
+    expect(selection(false)).toEqual({ testMatch: ["<rootDir>/__tests__/suites/*.test.ts", `<rootDir>/${SELF}`, ...standalone.map((f) => `<rootDir>/${f}`)], testPathIgnorePatterns: ["/node_modules/"] });
+    // Named files run directly: every test file matches, the suites (which would run them again) do not.
+    expect(selection(true)).toEqual({ testMatch: ["<rootDir>/__tests__/**/*.test.ts"], testPathIgnorePatterns: ["/node_modules/", "<rootDir>/__tests__/suites/", "<rootDir>/__tests__/fixtures/"] });
+    // jest.config.js picks one of the two from jest's command line (this process's, when in band).
+    expect([selection(false), selection(true)]).toContainEqual({ testMatch: config.testMatch, testPathIgnorePatterns: config.testPathIgnorePatterns });
   });
 
   it("hold no focused or skipped test: .only in one file would silently skip the rest of its suite", () => {

@@ -5,9 +5,9 @@
 // so `npm test` runs a few suites (__tests__/suites/<name>.test.ts), each requiring its files
 // in order inside a describe block named after the file. A file runs on its own (its own
 // registry) when it must: a module mock applies to the whole registry, and jest keeps snapshots
-// per jest test file. `npm test -- PATH...` runs the named files on their own instead
-// (scripts/test.js). __tests__/suites-cover.test.ts, which jest.config.js names itself, keeps this
-// list whole.
+// per jest test file. `npx jest PATH...` and `npm test -- PATH...` run the named files on their
+// own instead (selection() below). __tests__/suites-cover.test.ts, which jest runs whatever the
+// lists say, keeps them whole.
 "use strict";
 
 /** Suite name -> its test files, relative to the project root. */
@@ -59,11 +59,20 @@ const STANDALONE = {
   "__tests__/account-state-adoption.test.ts": "has snapshots (jest keeps them per jest test file)",
 };
 
-/**
- * Jest options that run test files directly, each in its own registry, whatever suite lists them:
- * given with the files as path patterns (`npm test -- __tests__/review/diff.test.ts`). They go after
- * every other argument: jest takes the arguments after a list option as more of its values.
- */
-const DIRECT_ARGS = ["--testMatch=**/__tests__/**/*.test.ts", "--testPathIgnorePatterns=/__tests__/suites/", "--testPathIgnorePatterns=/__tests__/fixtures/"];
+/** The test that keeps these lists whole: jest runs it whatever they say. */
+const COVER = "__tests__/suites-cover.test.ts";
 
-module.exports = { SUITES, STANDALONE, DIRECT_ARGS };
+/**
+ * The test files jest runs. Normally the suites, the cover test and the standalone files. When
+ * jest's command line names test files (path patterns: `npx jest FILE`, `npm test -- FILE`, an
+ * editor running one file), every test file instead, each in its own registry, so that the named
+ * ones run directly whatever suite lists them.
+ * @param {boolean} direct
+ */
+function selection(direct) {
+  return direct
+    ? { testMatch: ["<rootDir>/__tests__/**/*.test.ts"], testPathIgnorePatterns: ["/node_modules/", "<rootDir>/__tests__/suites/", "<rootDir>/__tests__/fixtures/"] }
+    : { testMatch: ["<rootDir>/__tests__/suites/*.test.ts", `<rootDir>/${COVER}`, ...Object.keys(STANDALONE).map((f) => `<rootDir>/${f}`)], testPathIgnorePatterns: ["/node_modules/"] };
+}
+
+module.exports = { SUITES, STANDALONE, COVER, selection };

@@ -195,8 +195,7 @@ if (!skipTest) {
   const testMem = median(tests.map((r) => r.mib));
   rows.push(["(b) npm test", `${testRuns} runs`, `${testTime.toFixed(2)} s`, `${testMem.toFixed(1)} MiB (largest process)`, "<= 15 s", testTime <= 15]);
   // The test file directly (npm test runs it inside the day2 suite): its own time, start-up included.
-  const direct = require("../__tests__/suites").DIRECT_ARGS.map((a) => `'${a}'`).join(" ");
-  const flow = runs("(o) day-2 acceptance tests", testRuns, `node_modules/.bin/jest --silent __tests__/live/update-flow.test.ts ${direct}`, {});
+  const flow = runs("(o) day-2 acceptance tests", testRuns, "node_modules/.bin/jest --silent __tests__/live/update-flow.test.ts", {});
   const flowTime = median(flow.map((r) => r.seconds));
   rows.push(["(o) day-2 acceptance tests alone (in b)", `${testRuns} runs`, `${flowTime.toFixed(2)} s`, `${median(flow.map((r) => r.mib)).toFixed(1)} MiB (largest process)`, "inside (b)", true]);
 }

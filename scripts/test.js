@@ -2,7 +2,8 @@
 // `npm test`: the full type-check (tsc --noEmit) and jest, run side by side (swc only strips types,
 // so the type-check is its own step). Fails when either fails; ends with a plain
 // "N passed, N failed" line. Extra arguments go to jest (e.g. `npm test -- -t snapshot`). Jest
-// runs the suites of __tests__/suites.js; with path patterns, the named test files on their own.
+// runs the suites of __tests__/suites.js; with path patterns, the named test files on their own
+// (jest.config.js reads its command line for that).
 "use strict";
 const { spawn } = require("child_process");
 const fs = require("fs");
@@ -36,7 +37,6 @@ function checkArgs(args) {
   return { paths, names };
 }
 const selection = checkArgs(process.argv.slice(2));
-const direct = selection.paths;
 const bin = (name) => path.join(root, "node_modules", ".bin", name);
 const results = fs.mkdtempSync(path.join(os.tmpdir(), "jest-results-"));
 const resultsFile = path.join(results, "results.json");
@@ -56,7 +56,7 @@ function run(name, command, args, capture) {
 (async () => {
   const [typecheck, jest] = await Promise.all([
     run("type-check (tsc)", bin("tsc"), ["-p", "."], true),
-    run("jest", bin("jest"), ["--json", `--outputFile=${resultsFile}`, ...process.argv.slice(2), ...(direct ? require("../__tests__/suites").DIRECT_ARGS : [])], false),
+    run("jest", bin("jest"), ["--json", `--outputFile=${resultsFile}`, ...process.argv.slice(2)], false),
   ]);
   if (typecheck.output.trim()) process.stdout.write(`\n${typecheck.output}`);
   console.log(`type-check: ${typecheck.code === 0 ? "passed" : "FAILED"}`);
