@@ -334,6 +334,18 @@ describe("the incident and its relatives: Dev writing to prod", () => {
     expect(got.some((l) => /\[(write-outside-own-environment|exceeds-model)\]$/.test(l))).toBe(true);
   });
 
+  it.each([
+    ["a volume inside prod (WRITE_VOLUME)", "ref-prod", (j: any): unknown => (j.resource.databricks_grant.v = { volume: "prod.models.v", principal: "Databricks - Dev", privileges: ["WRITE_VOLUME"] }), "ref-prod databricks_grant.v [write-outside-own-environment]"],
+    ["a registered model inside prod", "ref-prod", (j: any): unknown => (j.resource.databricks_grant.m = { model: "prod.models.m", principal: "Databricks - Dev", privileges: ["APPLY_TAG"] }), "ref-prod databricks_grant.m [write-outside-own-environment]"],
+    ["prod's storage, past the catalog (WRITE_FILES on an external location)", "ref-prod", (j: any): unknown => (j.resource.databricks_grant.e = { external_location: "prod-landing", principal: "Databricks - Dev", privileges: ["WRITE_FILES"] }), "ref-prod databricks_grant.e [exceeds-model]"],
+    ["a storage credential, to make its own location on prod's storage", "ref-dev", (j: any): unknown => (j.resource.databricks_grant.s = { storage_credential: "prod-cred", principal: "Databricks - Dev", privileges: ["CREATE_EXTERNAL_LOCATION"] }), "ref-dev databricks_grant.s [exceeds-model]"],
+    ["its own name padded with a space", "ref-prod", (j: any): unknown => (j.resource.databricks_grant.y = { catalog: "prod", principal: "Databricks - Dev ", privileges: ["MODIFY"] }), "ref-prod databricks_grant.y [write-outside-own-environment]"],
+    ["a schema of prod added to Dev's own catalog grant", "ref-dev", (j: any): unknown => (j.resource.databricks_grant.catalog_dev__group_dev.schema = "prod.models"), "ref-dev databricks_grant.catalog_dev__group_dev [unknown-construct]"],
+    ["a dynamic block adding privileges", "ref-prod", (j: any): unknown => (j.resource.databricks_grant.catalog_prod__group_account_admin.dynamic = { privileges: { for_each: ["MODIFY"], content: {} } }), "ref-prod databricks_grant.catalog_prod__group_account_admin [unknown-construct]"],
+  ] as const)("fails Dev's write on prod through %s", (_, stack, edit, expected) => {
+    expect(attack(stack, edit)).toEqual([expected]);
+  });
+
   it("fails MODIFY slipped into the read-only group's grant on prod", () => {
     expect(attack("ref-prod", (j) => j.resource.databricks_grant.catalog_prod__group_prod_readonly.privileges.push("MODIFY"))).toEqual([
       "ref-prod databricks_grant.catalog_prod__group_prod_readonly [write-outside-own-environment]",
