@@ -63,7 +63,7 @@ describe("the account stack (GitHub OIDC federation)", () => {
 
 describe("addresses of everything the default model leaves out", () => {
   it("match the committed snapshot (account stack, bindings, plan grants, imports): a change shows up in review", () => {
-    expect(addressManifest(fullSynth.output)).toMatchSnapshot();
+    expect(addressManifest(desiredState(full))).toMatchSnapshot();
   });
 });
 

@@ -4,6 +4,7 @@ import type { EnvironmentModel } from "./model/types";
 import { desiredState, type DesiredState } from "./desired-state";
 import { WorkspaceStack } from "../stacks/workspace-stack";
 import { AccountStack } from "../stacks/account-stack";
+import { RetiringStack } from "../stacks/retiring-stack";
 
 /**
  * The whole app for a validated model (rendering its desired state): one stack per environment, plus the account stack (CI's
@@ -19,7 +20,8 @@ export function buildApp(model: EnvironmentModel, outdir: string, projectDir = p
   for (const stack of desired.stacks) {
     const props = { localStatePath: localStatePath(stack.name) };
     if (stack.kind === "workspace") new WorkspaceStack(app, stack.name, { desired: stack, ...props });
-    else new AccountStack(app, stack.name, { desired: stack, ...props });
+    else if (stack.kind === "account") new AccountStack(app, stack.name, { desired: stack, ...props });
+    else new RetiringStack(app, stack.name, { desired: stack, ...props });
   }
   return app;
 }

@@ -7,7 +7,8 @@
  * Pure: the same model gives the same value, and no construct or file is touched.
  */
 import { RULES, normalizePrivileges, privilegesOf, type AccessLevel, type SecurableType } from "./permissions";
-import type { Account, Environment, EnvironmentModel, GitHub, Group, RemoteState } from "./model/types";
+import type { Account, Environment, EnvironmentModel, GitHub, Group, RemoteState, RetiredEnvironment } from "./model/types";
+import { MANIFEST_FILE } from "./model/history";
 import { ModelError, type ModelIssue } from "./model/errors";
 
 /** The provider this project uses, pinned (the version @cdktf/provider-databricks 15.16.1 was generated for). */
@@ -22,9 +23,18 @@ export const TERRAFORM_NEEDS = {
   baseline: "1.2.0",
   /** `import` blocks (adopting existing catalogs, schemas, grants). */
   importBlocks: "1.5.0",
+  /** `removed` blocks (forgetting a dropped catalog, schema or principal instead of destroying it). */
+  removedBlocks: "1.7.0",
   /** The S3 backend's native locking, `use_lockfile`. */
   s3NativeLocking: "1.10.0",
 } as const;
+
+/**
+ * Resource types that hold data or an identity: when one leaves the model Terraform must forget it
+ * (a `removed` block with `destroy = false`), never destroy it. `prevent_destroy` cannot do this:
+ * Terraform drops it together with the resource block, and then plans the destroy.
+ */
+export const STATEFUL_TYPES: ReadonlySet<string> = new Set(["databricks_catalog", "databricks_schema", "databricks_service_principal"]);
 
 export const PROFILE_VARIABLE = "databricks_profile";
 export const PROFILE_DESCRIPTION =
@@ -161,12 +171,23 @@ export interface DesiredOutput {
   readonly value: { readonly literal: string } | { readonly deployerApplicationId: Environment };
 }
 
+/** A stateful object that left the model: its stack carries `removed { from, lifecycle { destroy = false } }`. */
+export interface DesiredForget {
+  readonly address: string;
+  /** The object, as the address manifest recorded it (`schema dev.gold`). */
+  readonly object: string;
+  /** First forgotten by this model (not yet in the manifest's `forgotten`): synth warns about it. */
+  readonly isNew: boolean;
+}
+
 interface StackBase {
   readonly name: string;
   readonly provider: { readonly host: string; readonly profile: string; readonly accountId?: string };
   readonly backend: DesiredBackend;
   /** Renamed addresses (the model's `moved`): each a `moved` block, to an address the stack declares. */
   readonly moves: readonly { readonly from: string; readonly to: string }[];
+  /** Stateful objects that left the model, forgotten instead of destroyed (from the address manifest). */
+  readonly forgets: readonly DesiredForget[];
   /** `terraform.required_version`, without the `>= ` (TERRAFORM_NEEDS). */
   readonly requiredVersion: string;
 }
@@ -203,14 +224,27 @@ export interface DesiredAccountStack extends StackBase {
   readonly assignments: readonly { readonly id: string; readonly environment: Environment; readonly workspaceId: number; readonly permissions: readonly ["USER"] }[];
 }
 
-export type DesiredStack = DesiredWorkspaceStack | DesiredAccountStack;
+/**
+ * A retired environment's stack (`retired.<key>`): its provider and backend, and nothing but the
+ * `removed` blocks that make Terraform forget its catalog, schemas and service principal. Whatever
+ * else its state holds (grants, bindings) is no longer declared, so the apply destroys it: access
+ * is revoked, no data is deleted.
+ */
+export interface DesiredRetiringStack extends StackBase {
+  readonly kind: "retiring";
+  readonly environment: RetiredEnvironment;
+}
+
+export type DesiredStack = DesiredWorkspaceStack | DesiredAccountStack | DesiredRetiringStack;
 
 export interface DesiredState {
   readonly model: EnvironmentModel;
-  /** Workspace stacks in model order, then the account stack. */
+  /** Workspace stacks in model order, then the account stack, then the retiring stacks. */
   readonly stacks: readonly DesiredStack[];
   /** Every grant of every stack, with the stack that declares it. */
   readonly grants: readonly { readonly stack: string; readonly grant: DesiredGrant }[];
+  /** What synth says once besides the model's warnings: objects forgotten for the first time. */
+  readonly warnings: readonly string[];
 }
 
 /** The OIDC subject of a GitHub Actions job that runs in a GitHub environment. */
@@ -224,16 +258,20 @@ export function pullRequestSubject(repository: string): string {
 }
 
 export function desiredState(model: EnvironmentModel): DesiredState {
-  const stacks: DesiredStack[] = model.environments.map((env) => workspaceStack(model, env));
-  if (model.account && model.github) stacks.push(accountStack(model, model.account, model.github));
-  checkMoves(model, stacks);
+  const live: DesiredStack[] = model.environments.map((env) => workspaceStack(model, env));
+  if (model.account && model.github) live.push(accountStack(model, model.account, model.github));
+  checkMoves(model, live);
+  const renames = missingRenames(model, live);
+  if (renames.length > 0) throw new ModelError(model.source, renames.map(renameIssue));
+  const stacks = [...live.map((s) => withForgets(model, s)), ...model.retired.map((r) => retiringStack(model, r))];
   const grants = stacks.flatMap((s) => (s.kind === "workspace" ? s.grants.map((grant) => ({ stack: s.name, grant })) : []));
-  return { model, stacks, grants };
+  return { model, stacks, grants, warnings: forgetWarnings(model, stacks) };
 }
 
-/** The highest version the stack's features need: S3 native locking, import blocks, else cdktf's minimum. */
-function requiredVersionOf(backend: DesiredBackend, imports: boolean): string {
+/** The highest version the stack's features need: S3 native locking, removed blocks, import blocks, else cdktf's minimum. */
+function requiredVersionOf(backend: DesiredBackend, imports: boolean, removed = false): string {
   if (backend.type === "s3") return TERRAFORM_NEEDS.s3NativeLocking;
+  if (removed) return TERRAFORM_NEEDS.removedBlocks;
   return imports ? TERRAFORM_NEEDS.importBlocks : TERRAFORM_NEEDS.baseline;
 }
 
@@ -367,6 +405,7 @@ function workspaceStack(model: EnvironmentModel, env: Environment): DesiredWorks
     bindings,
     outputs,
     moves: model.moved[env.stackName] ?? [],
+    forgets: [],
   };
 }
 
@@ -396,27 +435,176 @@ function accountStack(model: EnvironmentModel, account: Account, github: GitHub)
     planLookup: { id: "plan", applicationId: github.planServicePrincipal.applicationId },
     policies,
     moves: model.moved[account.stackName] ?? [],
+    forgets: [],
     assignments: model.environments.flatMap((env) =>
       env.workspace.id === undefined ? [] : [{ id: logicalId("plan", `workspace_${env.key}`), environment: env, workspaceId: env.workspace.id, permissions: ["USER"] as const }],
     ),
   };
 }
 
+/**
+ * Every address a stack declares (resources and data sources) and the object it stands for, in the
+ * words the address manifest records: `catalog dev`, `schema dev.models`, `service principal
+ * ml-pipelines-dev-service-principal`, `grant on catalog dev to group Databricks - Dev`. Two
+ * addresses with one object are one object renamed: it needs a `moved` block.
+ */
+export function stackObjects(stack: DesiredStack): Map<string, string> {
+  const out = new Map<string, string>();
+  if (stack.kind === "retiring") return out;
+  if (stack.kind === "account") {
+    const sp = (key: string) => (key === stack.planLookup.id ? `service principal ${stack.planLookup.applicationId}` : `service principal ${stack.deployerLookups.find((e) => e.key === key)!.servicePrincipal}`);
+    for (const p of stack.policies) out.set(`databricks_service_principal_federation_policy.${p.id}`, `federation policy of ${sp(p.principal)} for ${p.subject}`);
+    for (const a of stack.assignments) out.set(`databricks_mws_permission_assignment.${a.id}`, `workspace ${a.workspaceId} assignment of ${sp(stack.planLookup.id)}`);
+    for (const e of stack.deployerLookups) out.set(`data.databricks_service_principal.${e.key}`, `lookup of ${sp(e.key)}`);
+    out.set(`data.databricks_service_principal.${stack.planLookup.id}`, `lookup of ${sp(stack.planLookup.id)}`);
+    return out;
+  }
+  out.set(`databricks_service_principal.${stack.environment.key}`, `service principal ${stack.environment.servicePrincipal}`);
+  out.set(`databricks_catalog.${stack.catalog.id}`, `catalog ${stack.catalog.name}`);
+  for (const s of stack.catalog.schemas) out.set(`databricks_schema.${s.id}`, `schema ${stack.catalog.name}.${s.name}`);
+  for (const g of stack.grants) {
+    const p = principalIdentity(g.principal);
+    out.set(`databricks_grant.${g.id}`, `grant on ${g.securable.type} ${securableName(g.securable)} to ${p.kind === "group" ? "group" : "service principal"} ${p.name}`);
+  }
+  for (const b of stack.bindings) out.set(`databricks_workspace_binding.${b.id}`, `binding of catalog ${b.catalog} to workspace ${b.workspaceId}`);
+  for (const g of stack.groupLookups) out.set(`data.databricks_group.${g.key}`, `lookup of group ${g.displayName}`);
+  return out;
+}
+
 /** Every resource address a stack declares (not data sources: those are never moved). */
 export function resourceAddresses(stack: DesiredStack): string[] {
-  if (stack.kind === "account") {
-    return [
-      ...stack.policies.map((p) => `databricks_service_principal_federation_policy.${p.id}`),
-      ...stack.assignments.map((a) => `databricks_mws_permission_assignment.${a.id}`),
-    ];
+  return [...stackObjects(stack).keys()].filter((a) => !a.startsWith("data."));
+}
+
+const typeOf = (address: string) => address.split(".")[0];
+
+/**
+ * Objects the address manifest recorded at one address that the model now declares at another,
+ * without a `moved` entry: Terraform would destroy the old address (revoking a grant, deleting a
+ * schema) and create the new. `npm run update` writes these renames into the model; everything
+ * else refuses the model until they are there.
+ */
+export function missingRenames(model: EnvironmentModel, stacks: readonly DesiredStack[] = liveStacks(model)): { stack: string; from: string; to: string; object: string }[] {
+  const out: { stack: string; from: string; to: string; object: string }[] = [];
+  for (const stack of stacks) {
+    const recorded = model.history?.[stack.name];
+    if (!recorded) continue;
+    const declared = stackObjects(stack);
+    const movedFrom = new Set(stack.moves.map((m) => m.from));
+    const byObject = new Map<string, string>();
+    for (const [address, object] of declared) if (!address.startsWith("data.") && recorded.addresses[address] === undefined) byObject.set(`${typeOf(address)}\u0000${object}`, address);
+    for (const [address, object] of Object.entries(recorded.addresses)) {
+      if (object === "" || address.startsWith("data.") || declared.has(address) || movedFrom.has(address)) continue;
+      const to = byObject.get(`${typeOf(address)}\u0000${object}`);
+      if (to !== undefined) out.push({ stack: stack.name, from: address, to, object });
+    }
   }
-  return [
-    `databricks_service_principal.${stack.environment.key}`,
-    `databricks_catalog.${stack.catalog.id}`,
-    ...stack.catalog.schemas.map((s) => `databricks_schema.${s.id}`),
-    ...stack.grants.map((g) => `databricks_grant.${g.id}`),
-    ...stack.bindings.map((b) => `databricks_workspace_binding.${b.id}`),
-  ];
+  return out;
+}
+
+function liveStacks(model: EnvironmentModel): DesiredStack[] {
+  const stacks: DesiredStack[] = model.environments.map((env) => workspaceStack(model, env));
+  if (model.account && model.github) stacks.push(accountStack(model, model.account, model.github));
+  return stacks;
+}
+
+function renameIssue(r: { stack: string; from: string; to: string; object: string }): ModelIssue {
+  return {
+    path: `moved.${r.stack}`,
+    problem: `${r.object} was recorded at ${r.from} (${MANIFEST_FILE}) and is now declared at ${r.to}; without a rename Terraform would destroy the old address and create the new one${r.from.startsWith("databricks_grant.") ? ", in no fixed order, so the privileges can end up revoked" : ""}`,
+    fix: `run \`npm run update\`, which adds the rename, or add it by hand: moved: { ${r.stack}: { ${r.from}: ${r.to} } }`,
+  };
+}
+
+/**
+ * The stack with a `removed { destroy = false }` block for every catalog, schema and service
+ * principal the manifest recorded in it (or already forgets) that the model no longer declares and
+ * does not rename. One the model declares again is declared, not forgotten: it still exists, so
+ * it must be adopted (imported), or creating it would fail.
+ */
+function withForgets(model: EnvironmentModel, stack: DesiredStack): DesiredStack {
+  const recorded = model.history?.[stack.name];
+  if (!recorded) return stack;
+  const declared = stackObjects(stack);
+  const movedFrom = new Set(stack.moves.map((m) => m.from));
+  const issues: ModelIssue[] = [];
+  const forgets: DesiredForget[] = [];
+  const candidates = new Map<string, { object: string; isNew: boolean }>();
+  for (const [address, object] of Object.entries(recorded.forgotten ?? {})) candidates.set(address, { object, isNew: false });
+  for (const [address, object] of Object.entries(recorded.addresses)) if (STATEFUL_TYPES.has(typeOf(address)) && !candidates.has(address)) candidates.set(address, { object, isNew: true });
+  for (const [address, { object, isNew }] of [...candidates].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    if (movedFrom.has(address)) continue;
+    if (!declared.has(address)) {
+      forgets.push({ address, object: object || address, isNew });
+      continue;
+    }
+    if (isNew || stack.kind !== "workspace") continue;
+    // Forgotten earlier and declared again: the object was left in the workspace.
+    const adopted =
+      address === `databricks_catalog.${stack.catalog.id}` ? stack.catalog.importId !== undefined : stack.catalog.schemas.some((s) => address === `databricks_schema.${s.id}` && s.importId !== undefined);
+    if (!adopted && typeOf(address) !== "databricks_service_principal") {
+      const schema = stack.catalog.schemas.find((s) => address === `databricks_schema.${s.id}`);
+      issues.push({
+        path: schema ? `environments.${stack.environment.key}.catalog.schemas` : `environments.${stack.environment.key}.catalog`,
+        problem: `${object || address} was forgotten by Terraform earlier (${MANIFEST_FILE}, ${stack.name} forgotten) and is still in the workspace, so creating it again would fail with "already exists"`,
+        fix: schema
+          ? `add ${schema.name} to environments.${stack.environment.key}.catalog.adopt.schemas (the stack then imports it); or drop it by hand first and remove ${address} from ${stack.name}'s forgotten list in ${MANIFEST_FILE}`
+          : `set environments.${stack.environment.key}.catalog.adopt.catalog: true (the stack then imports it); or drop it by hand first and remove ${address} from ${stack.name}'s forgotten list in ${MANIFEST_FILE}`,
+      });
+    }
+  }
+  if (issues.length > 0) throw new ModelError(model.source, issues);
+  if (forgets.length === 0) return stack;
+  return { ...stack, forgets, requiredVersion: requiredVersionOf(stack.backend, false, true) };
+}
+
+/** A retired environment's stack: provider, backend and the forgets (README, "Renaming, dropping and retiring"). */
+function retiringStack(model: EnvironmentModel, env: RetiredEnvironment): DesiredRetiringStack {
+  const recorded = model.history?.[env.stackName];
+  if (!recorded) {
+    throw new ModelError(model.source, [
+      {
+        path: `retired.${env.key}`,
+        problem: `${MANIFEST_FILE} beside the model has no record of stack ${env.stackName}, so what its state holds (the catalog, schemas and principal to forget) is unknown; a stack without that record would destroy them`,
+        fix: `retire it from a checkout whose ${MANIFEST_FILE} still lists ${env.stackName} (the commit before the environment was deleted), or restore its entry from git history`,
+      },
+    ]);
+  }
+  const backend = backendOf(model.state, env.stackName);
+  const stack: DesiredRetiringStack = {
+    kind: "retiring",
+    name: env.stackName,
+    environment: env,
+    provider: { host: env.workspace.host, profile: env.workspace.profile },
+    backend,
+    moves: [],
+    forgets: [],
+    requiredVersion: requiredVersionOf(backend, false, true),
+  };
+  return withForgets(model, stack) as DesiredRetiringStack;
+}
+
+/** One warning per object the model forgets for the first time: what happens, and how to delete it if that was meant. */
+function forgetWarnings(model: EnvironmentModel, stacks: readonly DesiredStack[]): string[] {
+  const out: string[] = [];
+  for (const stack of stacks) {
+    for (const f of stack.forgets) {
+      if (!f.isNew) continue;
+      const [kind, name] = [f.object.split(" ")[0], f.object.split(" ").slice(1).join(" ")];
+      const byHand =
+        kind === "schema"
+          ? `DROP SCHEMA ${name} (with CASCADE to drop its tables) as its owner`
+          : kind === "catalog"
+            ? `DROP CATALOG ${name} CASCADE as its owner`
+            : `delete the service principal ${f.object.replace(/^service principal /, "")} in the account console`;
+      out.push(
+        `${model.source}: ${f.object} (${stack.name} ${f.address}) is no longer in the model: Terraform will forget it (a removed block with destroy = false), ` +
+          `and it stays in the workspace with its data${kind === "service principal" ? " and memberships" : ""}; the grants the stack declared on or to it are revoked. ` +
+          `If you meant to delete it, do it by hand after the deploy: ${byHand}. \`npm run update\` records the forget in ${MANIFEST_FILE}.`,
+      );
+    }
+  }
+  return out;
 }
 
 /**

@@ -93,10 +93,12 @@ export function synthToDirectory(build: (outdir: string) => BuiltApp, outdir: st
     const built = build(generation);
     const collisions = duplicateLogicalIds(built.app);
     if (collisions.length > 0) throw new SynthCheckError(collisions);
-    annotateWarnings(built.app, built.model.warnings);
+    const desired = built.desired ?? desiredState(built.model);
+    const warnings = [...built.model.warnings, ...desired.warnings];
+    annotateWarnings(built.app, warnings);
     built.app.synth();
     // The same gate as `npm run policy`: whatever the constructs produced must pass it.
-    const { violations } = checkGate(readOutputTree(generation), built.desired ?? desiredState(built.model));
+    const { violations } = checkGate(readOutputTree(generation), desired);
     if (violations.length > 0) throw new SynthCheckError(violations.map(formatViolation));
     const previous = currentOutput(target);
     // Working data is carried over only from the generation synth itself last published (RECORD):
@@ -110,7 +112,7 @@ export function synthToDirectory(build: (outdir: string) => BuiltApp, outdir: st
     // The output it replaced: a generation, or the plain directory renamed aside.
     const replaced = aside ?? previous;
     if (replaced !== undefined) fs.rmSync(replaced, { recursive: true, force: true });
-    return built.model.warnings;
+    return warnings;
   } catch (error) {
     fs.rmSync(generation, { recursive: true, force: true });
     throw error;

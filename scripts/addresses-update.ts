@@ -5,6 +5,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { MANIFEST_FILE, addressManifest, manifestChanges, type AddressManifest } from "../lib/review/addresses";
+import { parseAddressManifest } from "../lib/model/history";
 import { LIVE_MODEL, handleUsage, refuseOtherModel } from "../lib/usage";
 
 handleUsage("addresses:update", {
@@ -21,7 +22,7 @@ refuseOtherModel("addresses:update", LIVE_MODEL);
 const { buildApp } = require("../lib/app") as typeof import("../lib/app");
 const { ModelError } = require("../lib/model/errors") as typeof import("../lib/model/errors");
 const { loadEnvironmentModel } = require("../lib/model/load") as typeof import("../lib/model/load");
-const { readSynthOutput } = require("../lib/gate/read") as typeof import("../lib/gate/read");
+const { desiredState } = require("../lib/desired-state") as typeof import("../lib/desired-state");
 const { SynthCheckError, synthToDirectory } = require("../lib/synth") as typeof import("../lib/synth");
 
 const projectDir = process.cwd();
@@ -29,13 +30,15 @@ const manifestPath = path.join(projectDir, MANIFEST_FILE);
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "addresses-"));
 try {
   const outdir = path.join(tmp, "cdktf.out");
+  let desired: import("../lib/desired-state").DesiredState | undefined;
   synthToDirectory((dir) => {
     const model = loadEnvironmentModel(LIVE_MODEL);
-    return { app: buildApp(model, dir, projectDir), model };
+    desired = desiredState(model);
+    return { app: buildApp(model, dir, projectDir, desired), model, desired };
   }, outdir);
-  const after = addressManifest(readSynthOutput(outdir));
-  const before: AddressManifest = fs.existsSync(manifestPath) ? JSON.parse(fs.readFileSync(manifestPath, "utf8")) : {};
-  const changes = manifestChanges(before, after);
+  const after = addressManifest(desired!);
+  const before: AddressManifest = fs.existsSync(manifestPath) ? parseAddressManifest(JSON.parse(fs.readFileSync(manifestPath, "utf8")), MANIFEST_FILE) : {};
+  const changes = manifestChanges(before, after, desired);
   fs.writeFileSync(manifestPath, `${JSON.stringify(after, null, 2)}\n`);
   process.stdout.write(`${changes.length === 0 ? `${MANIFEST_FILE}: no change.` : `${MANIFEST_FILE} updated:\n${changes.join("\n")}`}\n`);
 } catch (error) {

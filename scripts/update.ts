@@ -13,6 +13,7 @@ handleUsage(NAME, {
     "After a deliberate change to environments.yaml (or to the constructs): re-synthesizes cdktf.out through the\n" +
     "policy gate, then rewrites every generated file from it and prints what changed:\n" +
     "  __tests__/live/output/<stack>.json   the synthesized output of environments.yaml\n" +
+    "  environments.yaml                    moved entries, when an object the manifest recorded has a new address\n" +
     "  terraform-addresses.json             the Terraform addresses (a removed one is a destroy: read the - lines)\n" +
     "  __tests__/fixtures/synth/            the review tools' fixtures (from the frozen reference model)\n" +
     "  .github/workflows/deploy.yml         one deploy job per stack, and the plan matrix of pull-request.yml\n" +
@@ -35,6 +36,12 @@ try {
   const r = refreshGenerated(projectDir);
   for (const w of r.warnings) process.stderr.write(`warning: ${w}\n`);
   const lines = [`update: ${r.stacks} stacks synthesized into cdktf.out from ${LIVE_MODEL}.`];
+  if (r.renames.length > 0) {
+    lines.push(
+      `renames added to ${LIVE_MODEL} (moved; each object keeps its state under its new address, nothing is destroyed):\n` +
+        r.renames.map((m) => `  ${m.stack} ${m.from} -> ${m.to} (${m.object})`).join("\n"),
+    );
+  }
   lines.push(r.changed.length === 0 ? "generated files: no change." : `generated files changed (${r.changed.length}):\n${r.changed.map((f) => `  ${f}`).join("\n")}`);
   if (r.addresses.length > 0) lines.push(`terraform addresses (- is a resource Terraform would destroy):\n${r.addresses.map((l) => `  ${l}`).join("\n")}`);
   process.stdout.write(`${lines.join("\n")}\n`);

@@ -6,7 +6,7 @@ import { ServicePrincipalFederationPolicy } from "@cdktf/provider-databricks/lib
 import { MwsPermissionAssignment } from "@cdktf/provider-databricks/lib/mws-permission-assignment";
 import { GITHUB_ISSUER, type DesiredAccountStack } from "../lib/desired-state";
 import { configureStateBackend, requireTerraform } from "../lib/constructs/state-backend";
-import { declareMoved } from "../lib/constructs/state-blocks";
+import { declareForgotten, declareMoved } from "../lib/constructs/state-blocks";
 import { TargetProvider } from "../lib/constructs/target-provider";
 
 
@@ -60,6 +60,7 @@ export class AccountStack extends IndependentStack {
       p.overrideLogicalId(policy.id);
     }
     for (const move of desired.moves) declareMoved(this, move.from, move.to);
+    for (const forget of desired.forgets) declareForgotten(this, forget.address);
     // The plan principal must be able to sign in to each workspace; with the workspace IDs known it
     // is assigned here, otherwise by hand (README).
     for (const assignment of desired.assignments) {

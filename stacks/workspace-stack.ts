@@ -10,7 +10,7 @@ import type { IGrantee } from "../lib/constructs/grantee";
 import { PromotionAccess } from "../lib/constructs/promotion-access";
 import { SandboxCreators } from "../lib/constructs/sandbox-creators";
 import { configureStateBackend, requireTerraform } from "../lib/constructs/state-backend";
-import { declareMoved } from "../lib/constructs/state-blocks";
+import { declareForgotten, declareMoved } from "../lib/constructs/state-blocks";
 
 export interface WorkspaceStackProps {
   /** What this stack declares, from the desired state (lib/desired-state.ts). */
@@ -59,6 +59,7 @@ export class WorkspaceStack extends IndependentStack {
     if (sandbox.length > 0) new SandboxCreators(this, "sandbox", { grants: sandbox });
 
     for (const move of desired.moves) declareMoved(this, move.from, move.to);
+    for (const forget of desired.forgets) declareForgotten(this, forget.address);
 
     // Facts the bundles and CI need (the application ID is CI's DATABRICKS_CLIENT_ID).
     for (const output of desired.outputs) {

@@ -440,7 +440,7 @@ describe("any other value (differs-from-model)", () => {
 
 describe("destruction and state (state-guard, catalog-protection)", () => {
   it("fails a removed block that destroys a catalog", () => {
-    expect(attack("ref-prod", (j) => (j.removed = [{ from: "databricks_catalog.prod", lifecycle: { destroy: true } }]))).toEqual(["ref-prod removed[0] [state-guard]"]);
+    expect(attack("ref-prod", (j) => (j.removed = [{ from: "databricks_catalog.prod", lifecycle: { destroy: true } }]))).toEqual(["ref-prod removed databricks_catalog.prod [state-guard]"]);
   });
 
   it("fails schemas without prevent_destroy or with force_destroy", () => {

@@ -43,8 +43,8 @@ export function outputProblems({ root, output }: Live): string[] {
 }
 
 /** The committed address manifest is not the output's. */
-export function addressProblems({ root, output }: Live): string[] {
-  const problems = checkAddresses(readManifest(root), output);
+export function addressProblems({ root, model }: Live): string[] {
+  const problems = checkAddresses(readManifest(root), desiredState(model));
   return problems.length > 0 ? [`${MANIFEST_FILE}:\n${problems.join("\n")}\n(after a deliberate change: ${REFRESH})`] : [];
 }
 

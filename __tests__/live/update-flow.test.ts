@@ -16,7 +16,7 @@ import * as crypto from "crypto";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { parseDocument } from "yaml";
+import { parseDocument, type Scalar, type YAMLMap, type YAMLSeq } from "yaml";
 import { loadEnvironmentModel } from "../../lib/model/load";
 import { refreshGenerated, type Refreshed } from "../../scripts/lib/generated";
 import { ROOT } from "../helpers";
@@ -80,7 +80,7 @@ function edit(change: (dir: string) => void): { dir: string; refreshed: Refreshe
   return { dir, refreshed, changed };
 }
 
-const flows: Record<"access" | "adoption", Flow> = {} as never;
+const flows: Record<"access" | "adoption" | "rename", Flow> = {} as never;
 let production = "";
 let replacementStacks: string[] = [];
 let group = "";
@@ -102,9 +102,37 @@ function giveReadOnProduction(dir: string): void {
   fs.writeFileSync(file, String(doc));
 }
 
+/**
+ * "Rename a group key": the first group that the model grants something to gets the key
+ * `<key>_renamed` everywhere the file names it (groups, access, sandbox creators, adopted grants),
+ * as a person would do it; the group itself is the same.
+ */
+let renamedFrom = "";
+function renameGroupKey(dir: string): void {
+  const file = path.join(dir, "environments.yaml");
+  const model = loadEnvironmentModel(file);
+  renamedFrom = model.access[0].group.key;
+  const to = `${renamedFrom}_renamed`;
+  const doc = parseDocument(fs.readFileSync(file, "utf8"));
+  const rekey = (at: string[]) => {
+    const map = doc.getIn(at, true) as YAMLMap<Scalar<string>, unknown> | undefined;
+    for (const pair of map?.items ?? []) if (pair.key.value === renamedFrom) pair.key.value = to;
+  };
+  rekey(["groups"]);
+  rekey(["access"]);
+  const relist = (at: (string | number)[]) => {
+    const seq = doc.getIn(at, true) as YAMLSeq<Scalar<string>> | undefined;
+    for (const item of seq?.items ?? []) if (item.value === renamedFrom) item.value = to;
+  };
+  relist(["sandbox", "creators"]);
+  for (const env of model.environments) relist(["environments", env.key, "catalog", "adopt", "groupGrants"]);
+  fs.writeFileSync(file, String(doc));
+}
+
 beforeAll(() => {
   const t0 = Date.now();
   const access = edit(giveReadOnProduction);
+  flows.rename = edit(renameGroupKey);
   // Another organisation's model replaces the live one (the reference organisation's, if the live
   // model already is that other one).
   const models = path.join(ROOT, "__tests__", "fixtures", "models");
@@ -122,7 +150,7 @@ afterAll(() => {
 });
 
 describe("both flows", () => {
-  it.each(["access", "adoption"] as const)("%s: passes the checks of the tests that read the live model, in its copy", (name) => {
+  it.each(["access", "adoption", "rename"] as const)("%s: passes the checks of the tests that read the live model, in its copy", (name) => {
     expect(liveProblems(flows[name].dir)).toEqual([]);
   });
 
@@ -135,7 +163,7 @@ describe("both flows", () => {
   });
 });
 
-describe.each(["access", "adoption"] as const)("the %s flow: edit the model, npm run update, npm test", (name) => {
+describe.each(["access", "adoption", "rename"] as const)("the %s flow: edit the model, npm run update, npm test", (name) => {
   it("changes only the model and generated files, no .ts file", () => {
     const { changed } = flows[name];
     expect(changed).toContain("environments.yaml");
@@ -153,6 +181,22 @@ describe("what each flow changed", () => {
       expect.arrayContaining([`+ ${prod.stackName} data.databricks_group.${group}`, expect.stringMatching(new RegExp(`^\\+ ${prod.stackName} databricks_grant\\.catalog_${prod.catalog.name}__group_${group}$`))]),
     );
     expect(refreshed.addresses.filter((l) => l.startsWith("-"))).toEqual([]); // nothing destroyed
+  });
+
+  it("rename: update writes a moved entry for every renamed grant into the model, so nothing is destroyed", () => {
+    const { dir, refreshed } = flows.rename;
+    const to = `${renamedFrom}_renamed`;
+    expect(refreshed.renames.length).toBeGreaterThan(0);
+    const moved = loadEnvironmentModel(path.join(dir, "environments.yaml")).moved;
+    for (const r of refreshed.renames) {
+      expect(r.from).toMatch(new RegExp(`__group_${renamedFrom}$`));
+      expect(r.to).toBe(r.from.replace(new RegExp(`__group_${renamedFrom}$`), `__group_${to}`));
+      expect(moved[r.stack]).toContainEqual({ from: r.from, to: r.to });
+    }
+    // Only the lookups (data sources: nothing in state) leave; every grant is renamed, not destroyed.
+    expect(refreshed.addresses.filter((l) => l.startsWith("-") && !l.includes(" data.") && !l.includes("moved in state, not destroyed"))).toEqual([]);
+    // The file keeps its comments.
+    expect(fs.readFileSync(path.join(dir, "environments.yaml"), "utf8")).toContain("# The organisation's facts");
   });
 
   it("adoption: the other organisation's stacks replace the old ones in the manifest and the workflows", () => {

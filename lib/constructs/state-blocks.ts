@@ -1,19 +1,19 @@
 import { TerraformStack, type TerraformResource } from "cdktf";
 
-type Block = { readonly [key: string]: string };
-const blocksByStack = new WeakMap<TerraformStack, Map<"import" | "moved", Block[]>>();
+type Block = { readonly [key: string]: unknown };
+type Kind = "import" | "moved" | "removed";
+const blocksByStack = new WeakMap<TerraformStack, Map<Kind, Block[]>>();
 
 /**
- * Adds a top-level block (`import` or `moved`) to the resource's stack.
+ * Appends a top-level block (`import`, `moved`, `removed`) to a stack, as a list of each kind.
  *
  * Why not cdktf's `importFrom` / `moveFromId`: each adds a validation that runs `terraform version`
  * during synth (once per resource for imports). That made synth depend on a terraform binary (it
  * must work on a fresh clone with nothing but `npm ci`) and cost ~40 ms a resource. Import and moved
- * blocks need Terraform >= 1.5; the S3 backend's `use_lockfile` already needs >= 1.10, CI pins 1.11.
+ * blocks need Terraform >= 1.5, removed blocks 1.7 (TERRAFORM_NEEDS); CI pins 1.11.
  */
-function addStackBlock(resource: TerraformResource, kind: "import" | "moved", block: Block): void {
-  const stack = TerraformStack.of(resource);
-  const kinds = blocksByStack.get(stack) ?? new Map<"import" | "moved", Block[]>();
+function addBlock(stack: TerraformStack, kind: Kind, block: Block): void {
+  const kinds = blocksByStack.get(stack) ?? new Map<Kind, Block[]>();
   blocksByStack.set(stack, kinds);
   const blocks = kinds.get(kind) ?? [];
   kinds.set(kind, blocks);
@@ -23,12 +23,16 @@ function addStackBlock(resource: TerraformResource, kind: "import" | "moved", bl
 
 /** Declares a rename in a stack: a `moved` block from one address to another (the model's `moved`). */
 export function declareMoved(stack: TerraformStack, from: string, to: string): void {
-  const kinds = blocksByStack.get(stack) ?? new Map<"import" | "moved", Block[]>();
-  blocksByStack.set(stack, kinds);
-  const blocks = kinds.get("moved") ?? [];
-  kinds.set("moved", blocks);
-  blocks.push({ from, to });
-  stack.addOverride("moved", [...blocks]);
+  addBlock(stack, "moved", { from, to });
+}
+
+/**
+ * Makes Terraform forget a stateful object whose block left the model, without destroying it:
+ * `removed { from = ADDRESS, lifecycle { destroy = false } }` (Terraform >= 1.7). Without it the
+ * plan destroys the object: `prevent_destroy` leaves together with the resource block.
+ */
+export function declareForgotten(stack: TerraformStack, from: string): void {
+  addBlock(stack, "removed", { from, lifecycle: { destroy: false } });
 }
 
 /** The resource's Terraform address; final only once its logical ID is. */
@@ -42,5 +46,5 @@ function addressOf(resource: TerraformResource): string {
  * logical ID is final.
  */
 export function importExisting(resource: TerraformResource, id: string): void {
-  addStackBlock(resource, "import", { to: addressOf(resource), id });
+  addBlock(TerraformStack.of(resource), "import", { to: addressOf(resource), id });
 }

@@ -12,6 +12,7 @@
 import * as nodePath from "path";
 import { isReadOnly } from "../permissions";
 import { principalIdentity, securableName, type DesiredState } from "../desired-state";
+import { MANIFEST_FILE } from "../model/history";
 import type { EnvironmentModel } from "../model/types";
 import { grantRows, pairKey, type GrantRow } from "../review/grants";
 import { normalizeStacks, text, type SynthesizedStack } from "../review/output";
@@ -119,6 +120,12 @@ function* leaves(value: unknown, path: string[] = []): Generator<[string[], unkn
   } else {
     yield [path, value];
   }
+}
+
+/** A removed block's lifecycle, compared as text: `{"destroy":false}` (comments dropped, keys sorted). */
+function lifecycleText(lifecycle: unknown): string {
+  if (!isObject(lifecycle)) return JSON.stringify(lifecycle) ?? "not set";
+  return JSON.stringify(Object.fromEntries(Object.entries(lifecycle).filter(([k]) => k !== "//").sort(([a], [b]) => (a < b ? -1 : 1))));
 }
 
 /** Enough of a secret to recognise it, never enough to use it. */
@@ -413,35 +420,40 @@ class Gate {
 
     this.stateBlocks(name, "import", actual.import, ((exp.import ?? []) as { to: string; id: string }[]).map((i) => ({ key: i.to, value: i.id })));
     this.stateBlocks(name, "moved", actual.moved, ((exp.moved ?? []) as { from: string; to: string }[]).map((m) => ({ key: m.from, value: m.to })));
+    this.stateBlocks(name, "removed", actual.removed, ((exp.removed ?? []) as { from: string; lifecycle: unknown }[]).map((r) => ({ key: r.from, value: lifecycleText(r.lifecycle) })));
     if (actual.terraform !== undefined || exp.terraform !== undefined) this.body(name, { kind: "top", type: "terraform", address: "terraform" }, actual.terraform, exp.terraform, []);
 
     for (const [key, value] of Object.entries(actual)) {
-      if (["//", "resource", "data", "provider", "variable", "output", "import", "moved", "terraform"].includes(key)) continue;
-      const state = key === "removed" || key === "moved";
+      if (["//", "resource", "data", "provider", "variable", "output", "import", "moved", "removed", "terraform"].includes(key)) continue;
       for (const [i, body] of (Array.isArray(value) ? value : [value]).entries()) {
         const what = isObject(body) ? ` (${Object.entries(body).filter(([k]) => k !== "//" && k !== "lifecycle").map(([k, v]) => `${k} = ${show(v)}`).join(", ")})` : "";
-        this.push(state ? "state-guard" : "unknown-construct", {
+        this.push("unknown-construct", {
           stack: name,
           resource: `${key}${Array.isArray(value) ? `[${i}]` : ""}`,
-          problem:
-            key === "removed"
-              ? `a removed block${what} makes terraform destroy or forget a resource whose block is gone, outside the model`
-              : key === "moved"
-                ? `a moved block${what} re-addresses state; the desired state declares no move`
-                : `top-level ${key} block${what}: this project produces none (${key === "module" ? "a module brings configuration the gate never sees" : "default deny"})`,
+          problem: `top-level ${key} block${what}: this project produces none (${key === "module" ? "a module brings configuration the gate never sees" : "default deny"})`,
         });
       }
     }
   }
 
   /**
-   * `import` and `moved` blocks: each names a resource (`key`: import's `to`, moved's `from`) and a
-   * value (import's `id`, moved's `to`); the output must have exactly the model's, value for value.
+   * `import`, `moved` and `removed` blocks: each names a resource (`key`: import's `to`, moved's and
+   * removed's `from`) and a value (import's `id`, moved's `to`, removed's `lifecycle`); the output
+   * must have exactly the model's, value for value.
    */
-  private stateBlocks(stack: string, kind: "import" | "moved", actual: unknown, expected: readonly { readonly key: string; readonly value: string }[]): void {
-    const [keyAttr, valueAttr] = kind === "import" ? ["to", "id"] : ["from", "to"];
+  private stateBlocks(stack: string, kind: "import" | "moved" | "removed", actual: unknown, expected: readonly { readonly key: string; readonly value: string }[]): void {
+    const [keyAttr, valueAttr] = kind === "import" ? ["to", "id"] : kind === "moved" ? ["from", "to"] : ["from", "lifecycle"];
     const words =
-      kind === "import"
+      kind === "removed"
+        ? {
+            extra: (key: string, value: unknown) => `a removed block for ${key} (lifecycle ${text(value)}) makes terraform ${/"destroy":false/.test(text(value)) ? "forget" : "destroy"} it; the model forgets nothing there`,
+            extraFix: `remove it: the model forgets only catalogs, schemas and service principals that left it and that ${MANIFEST_FILE} recorded`,
+            twice: "removed twice",
+            other: (key: string, value: unknown, want: string) => `lifecycle is ${text(value)}, not ${want}: terraform would destroy ${key} instead of forgetting it`,
+            otherFix: (want: string) => `write lifecycle ${want}`,
+            missing: (key: string) => `${key} left the model and must be forgotten, but the output has no removed block for it, so terraform would destroy it`,
+          }
+        : kind === "import"
         ? {
             extra: (key: string, value: unknown) => `imports ${show(value)} into ${key}; the model adopts nothing there`,
             extraFix: "remove the import block; adopt existing objects through the model's `adopt`",
@@ -462,7 +474,7 @@ class Gate {
     const seen = new Set<string>();
     for (const [n, block] of (actual === undefined ? [] : Array.isArray(actual) ? actual : [actual]).entries()) {
       const key = isObject(block) ? text(block[keyAttr]) : `${kind}[${n}]`;
-      const value = isObject(block) ? block[valueAttr] : undefined;
+      const value = isObject(block) ? (kind === "removed" ? lifecycleText(block[valueAttr]) : block[valueAttr]) : undefined;
       const extra = isObject(block) ? Object.keys(block).filter((k) => k !== keyAttr && k !== valueAttr && k !== "//") : [];
       const at = { stack, resource: `${kind} ${key}` };
       const wanted = want.get(key);

@@ -13,6 +13,7 @@ import {
   PROVIDER,
   type DesiredAccountStack,
   type DesiredPrincipal,
+  type DesiredRetiringStack,
   type DesiredStack,
   type DesiredWorkspaceStack,
 } from "../desired-state";
@@ -148,8 +149,20 @@ function workspaceStack(stack: DesiredWorkspaceStack): ExpectedStack {
   };
   if (stack.groupLookups.length > 0) out.data = { databricks_group: Object.fromEntries(stack.groupLookups.map((g) => [g.key, { display_name: g.displayName }])) };
   if (imports.length > 0) out.import = imports;
-  if (stack.moves.length > 0) out.moved = stack.moves.map((m) => ({ from: m.from, to: m.to }));
-  return out;
+  return { ...out, ...stateBlocks(stack) };
+}
+
+/** `moved` and `removed` blocks: the model's renames, and the stateful objects it forgets. */
+function stateBlocks(stack: DesiredStack): { [key: string]: Expected } {
+  return {
+    ...(stack.moves.length > 0 ? { moved: stack.moves.map((m) => ({ from: m.from, to: m.to })) } : {}),
+    ...(stack.forgets.length > 0 ? { removed: stack.forgets.map((f) => ({ from: f.address, lifecycle: { destroy: false } })) } : {}),
+  };
+}
+
+/** A retired environment's stack: its provider and state, and what it forgets. */
+function retiringStack(stack: DesiredRetiringStack): ExpectedStack {
+  return { ...common(stack), ...stateBlocks(stack) };
 }
 
 function accountStack(stack: DesiredAccountStack): ExpectedStack {
@@ -169,7 +182,7 @@ function accountStack(stack: DesiredAccountStack): ExpectedStack {
   }
   return {
     ...common(stack),
-    ...(stack.moves.length > 0 ? { moved: stack.moves.map((m) => ({ from: m.from, to: m.to })) } : {}),
+    ...stateBlocks(stack),
     data: {
       databricks_service_principal: {
         ...Object.fromEntries(stack.deployerLookups.map((env) => [env.key, { display_name: env.servicePrincipal }])),
@@ -181,5 +194,5 @@ function accountStack(stack: DesiredAccountStack): ExpectedStack {
 }
 
 export function expectedStack(stack: DesiredStack): ExpectedStack {
-  return stack.kind === "workspace" ? workspaceStack(stack) : accountStack(stack);
+  return stack.kind === "workspace" ? workspaceStack(stack) : stack.kind === "account" ? accountStack(stack) : retiringStack(stack);
 }

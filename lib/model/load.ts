@@ -14,7 +14,8 @@ import {
   type SecurableType,
 } from "../permissions";
 import { ModelError, type ModelIssue } from "./errors";
-import type { Account, CatalogAccess, Environment, EnvironmentModel, GitHub, Group, RemoteState } from "./types";
+import { readAddressHistory } from "./history";
+import type { Account, CatalogAccess, Environment, EnvironmentModel, GitHub, Group, RemoteState, RetiredEnvironment } from "./types";
 
 /** Larger files are refused before parsing: the model is a few kilobytes. */
 export const MAX_MODEL_BYTES = 256 * 1024;
@@ -241,7 +242,9 @@ export function loadEnvironmentModel(file: string): EnvironmentModel {
       },
     ]);
   }
-  return parseEnvironmentModel(text, file);
+  const model = parseEnvironmentModel(text, file);
+  const history = readAddressHistory(file);
+  return history ? { ...model, history } : model;
 }
 
 /** Parses and validates model text; `source` names it in messages. */
@@ -362,7 +365,7 @@ function validate(data: Json, check: Checker, source: string): EnvironmentModel 
     [],
     data,
     ["metastore", "groups", "environments", "access", "sandbox"],
-    ["account", "github", "state", "legacyServicePrincipals", "production", "moved"],
+    ["account", "github", "state", "legacyServicePrincipals", "production", "moved", "retired"],
     "the environment model",
     "report",
   );
@@ -589,6 +592,7 @@ function validate(data: Json, check: Checker, source: string): EnvironmentModel 
 
   const stackNames = raws.map((r) => r.stackName).filter((n): n is string => n !== undefined);
   const account = readAccount(check, root.account, stackNames, raws.flatMap((r) => (r.host !== undefined ? [r.host] : [])));
+  const retired = readRetired(check, root.retired, raws, account);
   // Renames: stack -> { old address: new address }. Whether the new address exists is checked
   // against the desired state (lib/desired-state.ts), which knows every address.
   const moved: { [stack: string]: { from: string; to: string }[] } = {};
@@ -716,7 +720,53 @@ function validate(data: Json, check: Checker, source: string): EnvironmentModel 
     ...(state ? { state } : {}),
     legacyServicePrincipals: legacy.sort((a, b) => (a.name < b.name ? -1 : 1)),
     moved,
+    retired,
   };
+}
+
+/**
+ * `retired.<key>`: an environment on its way out, with what its stack still needs to reach its
+ * workspace. Its key, stack and workspace are its own: no live environment (nor the account stack)
+ * may use them, so the retiring stack can never aim at a live workspace.
+ */
+function readRetired(check: Checker, value: Json | undefined, raws: readonly RawEnvironment[], account: Account | undefined): RetiredEnvironment[] {
+  const out: RetiredEnvironment[] = [];
+  const seen = { stack: new Map<string, string>(), host: new Map<string, string>(), profile: new Map<string, string>() };
+  for (const env of raws) {
+    if (env.stackName) seen.stack.set(env.stackName.toLowerCase(), `environments.${env.key}.stack`);
+    if (env.host) seen.host.set(env.host.toLowerCase(), `environments.${env.key}.workspace.host`);
+    if (env.profile) seen.profile.set(env.profile.toLowerCase(), `environments.${env.key}.workspace.profile`);
+  }
+  if (account) seen.stack.set(account.stackName.toLowerCase(), "account.stack");
+  for (const [key, v] of check.keyedMap(["retired"], value, "retired environment keys to their stack and workspace", "`qa: {stack: ref-qa, workspace: {host: ..., profile: ref-qa}}`")) {
+    const base = ["retired", key];
+    if (raws.some((r) => r.key === key)) {
+      check.report(base, `is also a live environment (environments.${key})`, `remove environments.${key} to retire it, or remove retired.${key} to keep it`, key);
+      continue;
+    }
+    const r = check.object(base, v, ["stack", "workspace"], [], `retired environment \`${key}\``, "report");
+    if (!r) continue;
+    const stackName = check.string([...base, "stack"], r.stack, STACK_NAME, "a stack name (letters, digits, - and _)", "write the stack name it had, e.g. ref-qa");
+    const ws = check.object([...base, "workspace"], r.workspace, ["host", "profile"], [], "workspace");
+    const host = ws ? workspaceHost(check, [...base, "workspace", "host"], ws.host) : undefined;
+    const profile = ws ? check.string([...base, "workspace", "profile"], ws.profile, PROFILE, "a CLI profile name", "the profile the environment had in ~/.databrickscfg, e.g. ref-qa") : undefined;
+    const clashes: [string | undefined, Map<string, string>, Path, string][] = [
+      [stackName, seen.stack, [...base, "stack"], "stack name"],
+      [host, seen.host, [...base, "workspace", "host"], "workspace host"],
+      [profile, seen.profile, [...base, "workspace", "profile"], "CLI profile"],
+    ];
+    let clash = false;
+    for (const [x, map, path, what] of clashes) {
+      if (x === undefined) continue;
+      const other = map.get(x.toLowerCase());
+      if (other) {
+        clash = true;
+        check.report(path, `is the same ${what} as ${other}`, "a retired environment keeps its own stack and workspace: write the ones it had", x);
+      } else map.set(x.toLowerCase(), path.join("."));
+    }
+    if (stackName !== undefined && host !== undefined && profile !== undefined && !clash) out.push({ key, stackName, workspace: { host, profile } });
+  }
+  return out;
 }
 
 function readEnvironment(check: Checker, key: string, value: Json): RawEnvironment {

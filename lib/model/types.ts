@@ -3,6 +3,7 @@
  * values and never re-parse strings.
  */
 import type { AccessLevel } from "../permissions";
+import type { AddressManifest } from "./history";
 
 export interface Group {
   /** Key in the model file; stable, used in Terraform addresses. */
@@ -124,6 +125,30 @@ export interface EnvironmentModel {
    * @default - none
    */
   readonly moved: { readonly [stack: string]: readonly { readonly from: string; readonly to: string }[] };
+  /**
+   * Environments being retired: their stacks tell Terraform to forget the catalog, schemas and
+   * service principal (which stay, with their data) and revoke the grants the stacks declared.
+   * Model order. README, "Renaming, dropping and retiring".
+   * @default - none
+   */
+  readonly retired: readonly RetiredEnvironment[];
+  /**
+   * What this repository recorded of Terraform state: the address manifest beside the model file
+   * (lib/model/history.ts). Decides which dropped objects are forgotten and which renames need a
+   * `moved` block.
+   * @default - none: nothing recorded (a model without a manifest beside it), nothing forgotten
+   */
+  readonly history?: AddressManifest;
+}
+
+/** An environment on its way out (`retired.<key>` in the model). */
+export interface RetiredEnvironment {
+  /** The environment's key while it was live. */
+  readonly key: string;
+  /** Its stack, whose state still holds its objects until the retiring deploy. */
+  readonly stackName: string;
+  /** Host and profile: the provider still reads (refreshes) what it forgets. */
+  readonly workspace: { readonly host: string; readonly profile: string };
 }
 
 export interface Account {

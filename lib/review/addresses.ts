@@ -1,64 +1,80 @@
 /**
  * Terraform addresses are an external contract: an address that disappears is a resource Terraform
- * destroys. The committed manifest (terraform-addresses.json) lists every address per stack; a
- * test compares the synthesized output with it, and `npm run addresses:update` records a change
- * on purpose.
+ * destroys. The committed manifest (terraform-addresses.json, lib/model/history.ts) records every
+ * address per stack with the object it stands for, the imports, and what each stack forgets; a
+ * test compares it with what the model declares now, and `npm run update` records a change on
+ * purpose. The model is read with it: a catalog, schema or principal that leaves the model is
+ * forgotten (never destroyed), an object that moves to another address needs a `moved` entry.
  */
-import type { SynthesizedStack } from "./output";
+import { STATEFUL_TYPES, stackObjects, type DesiredState } from "../desired-state";
+import { MANIFEST_FILE, type AddressManifest, type StackRecord } from "../model/history";
 
-export const MANIFEST_FILE = "terraform-addresses.json";
+export { MANIFEST_FILE, type AddressManifest, type StackRecord };
 
-export interface StackAddresses {
-  /** Resource and data source addresses, sorted. */
-  readonly addresses: readonly string[];
-  /** Import blocks: address -> import ID. */
-  readonly imports: { readonly [address: string]: string };
-}
+const sorted = (entries: Iterable<[string, string]>): { [k: string]: string } => Object.fromEntries([...entries].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 
-export type AddressManifest = { readonly [stack: string]: StackAddresses };
-
-export function addressManifest(stacks: readonly SynthesizedStack[]): AddressManifest {
-  const manifest: { [stack: string]: StackAddresses } = {};
-  for (const { name, json } of [...stacks].sort((a, b) => (a.name < b.name ? -1 : 1))) {
-    const addresses: string[] = [];
-    for (const [type, blocks] of Object.entries(json.resource ?? {})) for (const id of Object.keys(blocks)) addresses.push(`${type}.${id}`);
-    for (const [type, blocks] of Object.entries(json.data ?? {})) for (const id of Object.keys(blocks)) addresses.push(`data.${type}.${id}`);
-    const imports: { [address: string]: string } = {};
-    for (const i of [...(json.import ?? [])].sort((a, b) => (a.to < b.to ? -1 : 1))) imports[i.to] = i.id;
-    manifest[name] = { addresses: addresses.sort(), imports };
+/** The manifest of a desired state: what its stacks declare, import and forget. */
+export function addressManifest(desired: DesiredState): AddressManifest {
+  const manifest: { [stack: string]: StackRecord } = {};
+  for (const stack of [...desired.stacks].sort((a, b) => (a.name < b.name ? -1 : 1))) {
+    const imports: [string, string][] = [];
+    if (stack.kind === "workspace") {
+      const c = stack.catalog;
+      if (c.importId !== undefined) imports.push([`databricks_catalog.${c.id}`, c.importId]);
+      for (const s of c.schemas) if (s.importId !== undefined) imports.push([`databricks_schema.${s.id}`, s.importId]);
+      for (const g of stack.grants) if (g.importId !== undefined) imports.push([`databricks_grant.${g.id}`, g.importId]);
+    }
+    manifest[stack.name] = {
+      addresses: sorted(stackObjects(stack)),
+      imports: sorted(imports),
+      ...(stack.forgets.length > 0 ? { forgotten: sorted(stack.forgets.map((f) => [f.address, f.object])) } : {}),
+    };
   }
   return manifest;
 }
 
-/** What differs between the committed manifest and the output, as problems with their fix. */
-export function checkAddresses(committed: AddressManifest, stacks: readonly SynthesizedStack[]): string[] {
-  const current = addressManifest(stacks);
+/** What differs between the committed manifest and the desired state, as problems with their fix. */
+export function checkAddresses(committed: AddressManifest, desired: DesiredState): string[] {
+  const current = addressManifest(desired);
   const problems: string[] = [];
-  const update = "`npm run addresses:update` (it prints what it changes; explain it in the pull request)";
+  const update = "`npm run update` (it prints what it changes; explain it in the pull request)";
   for (const [stack, before] of Object.entries(committed)) {
     const now = current[stack];
+    const resources = Object.keys(before.addresses).filter((a) => !a.startsWith("data."));
     if (!now) {
+      const stateful = resources.filter((a) => STATEFUL_TYPES.has(a.split(".")[0]));
       problems.push(
-        `${stack}: the stack is no longer synthesized. Its ${before.addresses.length} resources stay in its state with no code; ` +
-          `destroy them on purpose first (cdktf destroy ${stack}), or restore the stack. When intended: ${update}.`,
+        resources.length === 0
+          ? `${stack}: the stack is no longer synthesized; it declared no resources (its retirement forgot them), so nothing is left behind. When intended: ${update}.`
+          : `${stack}: the stack is no longer synthesized, so Terraform plans nothing for it: its ${resources.length} resources (${stateful.length} catalogs, schemas and principals among them) stay in its state and in the workspace, unmanaged. ` +
+              `To retire it through Terraform, list it under retired in the model (retired.<key>: { stack: ${stack}, workspace: { host, profile } }), deploy it once (it forgets the catalog, schemas and principal and revokes its grants), then remove it. ` +
+              `If leaving it unmanaged is intended: ${update}.`,
       );
       continue;
     }
-    const moved = new Set((stacks.find((s) => s.name === stack)?.json.moved ?? []).map((m) => m.from));
-    for (const address of before.addresses) {
-      if (now.addresses.includes(address) || moved.has(address)) continue;
+    const moved = new Set((desired.stacks.find((s) => s.name === stack)?.moves ?? []).map((m) => m.from));
+    const forgotten = new Set(Object.keys(now.forgotten ?? {}));
+    for (const address of Object.keys(before.addresses)) {
+      if (now.addresses[address] !== undefined || moved.has(address) || forgotten.has(address)) continue;
       const data = address.startsWith("data.");
       problems.push(
         data
           ? `${stack}: ${address} is no longer declared (a data source; nothing is destroyed). When intended: ${update}.`
-          : `${stack}: ${address} is no longer declared, so Terraform would DESTROY it (and create anew whatever replaced it). ` +
+          : `${stack}: ${address} (${before.addresses[address] || "object not recorded"}) is no longer declared, so Terraform would DESTROY it${address.startsWith("databricks_grant.") ? " (revoking the grant)" : ""}. ` +
               `Fix: if its construct ID or name changed, keep it in state with a rename in the model (moved.${stack}: { ${address}: <new address> } in environments.yaml, which becomes a moved block); ` +
               `if the removal is intended, ${update}.`,
       );
     }
-    for (const address of now.addresses) {
-      if (!before.addresses.includes(address)) {
-        problems.push(`${stack}: ${address} is new and not in ${MANIFEST_FILE}. Fix: review it, then ${update}.`);
+    for (const address of forgotten) {
+      if (before.forgotten?.[address] === undefined) problems.push(`${stack}: ${address} (${now.forgotten![address]}) left the model and is forgotten (a removed block), not recorded in ${MANIFEST_FILE} yet. Fix: review it, then ${update}.`);
+    }
+    for (const address of Object.keys(before.forgotten ?? {})) {
+      if (!forgotten.has(address) && now.addresses[address] === undefined) problems.push(`${stack}: ${address} is recorded as forgotten but the stack no longer forgets it. Fix: ${update}.`);
+    }
+    for (const address of Object.keys(now.addresses)) {
+      if (before.addresses[address] === undefined) problems.push(`${stack}: ${address} is new and not in ${MANIFEST_FILE}. Fix: review it, then ${update}.`);
+      else if (before.addresses[address] !== "" && before.addresses[address] !== now.addresses[address]) {
+        problems.push(`${stack}: ${address} now stands for ${now.addresses[address]} (was ${before.addresses[address]}). Fix: review it, then ${update}.`);
       }
     }
     for (const [address, id] of Object.entries(before.imports)) {
@@ -76,16 +92,26 @@ export function checkAddresses(committed: AddressManifest, stacks: readonly Synt
   return problems;
 }
 
-/** Human-readable changes from one manifest to another: `+`/`-` lines, sorted by stack. */
-export function manifestChanges(before: AddressManifest, after: AddressManifest): string[] {
+/**
+ * Human-readable changes from one manifest to another: `+`/`-` lines, sorted by stack. A `-` line
+ * is a destroy unless it says the address is forgotten or renamed (`moves`: the desired state's).
+ */
+export function manifestChanges(before: AddressManifest, after: AddressManifest, desired?: DesiredState): string[] {
+  const movedTo = new Map((desired?.stacks ?? []).flatMap((s) => s.moves.map((m) => [`${s.name} ${m.from}`, m.to] as const)));
   const lines: string[] = [];
+  const empty: StackRecord = { addresses: {}, imports: {} };
   for (const stack of [...new Set([...Object.keys(before), ...Object.keys(after)])].sort()) {
-    const b = before[stack] ?? { addresses: [], imports: {} };
-    const a = after[stack] ?? { addresses: [], imports: {} };
-    for (const x of b.addresses) if (!a.addresses.includes(x)) lines.push(`- ${stack} ${x}`);
-    for (const x of a.addresses) if (!b.addresses.includes(x)) lines.push(`+ ${stack} ${x}`);
+    const b = before[stack] ?? empty;
+    const a = after[stack] ?? empty;
+    for (const x of Object.keys(b.addresses)) {
+      if (a.addresses[x] !== undefined) continue;
+      const to = movedTo.get(`${stack} ${x}`);
+      lines.push(`- ${stack} ${x}${a.forgotten?.[x] !== undefined ? " (forgotten: a removed block, not destroyed)" : to !== undefined ? ` (renamed to ${to}: moved in state, not destroyed)` : ""}`);
+    }
+    for (const x of Object.keys(a.addresses)) if (b.addresses[x] === undefined) lines.push(`+ ${stack} ${x}`);
     for (const [x, id] of Object.entries(b.imports)) if (a.imports[x] !== id) lines.push(`- ${stack} import ${x} <- "${id}"`);
     for (const [x, id] of Object.entries(a.imports)) if (b.imports[x] !== id) lines.push(`+ ${stack} import ${x} <- "${id}"`);
+    for (const x of Object.keys(a.forgotten ?? {})) if (b.forgotten?.[x] === undefined && b.addresses[x] === undefined) lines.push(`+ ${stack} forget ${x}`);
   }
   return lines;
 }

@@ -13,10 +13,13 @@
 import * as fs from "fs";
 import * as path from "path";
 import { buildApp } from "../../lib/app";
+import { desiredState, missingRenames, type DesiredState } from "../../lib/desired-state";
+import { parseDocument } from "yaml";
 import { DEPLOY_WORKFLOW, MATRIX_WORKFLOWS, renderDeployWorkflow, withStackMatrix } from "../../lib/ci/workflows";
 import { loadEnvironmentModel } from "../../lib/model/load";
 import type { EnvironmentModel } from "../../lib/model/types";
 import { MANIFEST_FILE, addressManifest, manifestChanges, type AddressManifest } from "../../lib/review/addresses";
+import { parseAddressManifest } from "../../lib/model/history";
 import { readSynthOutput } from "../../lib/gate/read";
 import type { SynthesizedStack } from "../../lib/review/output";
 import { synthToDirectory } from "../../lib/synth";
@@ -29,6 +32,8 @@ export const LIVE_OUTPUT_DIR = "__tests__/live/output";
 export const FIXTURES_DIR = "__tests__/fixtures/synth";
 
 export interface Refreshed {
+  /** Renames `npm run update` wrote into the model's `moved` (objects the manifest recorded at another address). */
+  readonly renames: readonly { readonly stack: string; readonly from: string; readonly to: string; readonly object: string }[];
   /** Files (relative to the project) whose content changed, or that were added or removed. */
   readonly changed: readonly string[];
   /** The address manifest's changes, as `+`/`-` lines (manifestChanges). */
@@ -46,7 +51,22 @@ export function liveOutputFiles(stacks: readonly SynthesizedStack[]): Map<string
 /** The address manifest of the live model, after the refresh (or as committed). */
 export function readManifest(projectDir: string): AddressManifest {
   const file = path.join(projectDir, MANIFEST_FILE);
-  return fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, "utf8")) as AddressManifest) : {};
+  return fs.existsSync(file) ? parseAddressManifest(JSON.parse(fs.readFileSync(file, "utf8")), MANIFEST_FILE) : {};
+}
+
+/**
+ * An object the manifest recorded at one address and the model now declares at another (a renamed
+ * group or environment key) gets its `moved` entry in the model file, written into the YAML
+ * document so that its comments and layout stay; synth then writes the moved block and Terraform
+ * renames the object in state instead of destroying and creating it. Returns what it added.
+ */
+export function writeMissingRenames(modelPath: string): ReturnType<typeof missingRenames> {
+  const renames = missingRenames(loadEnvironmentModel(modelPath));
+  if (renames.length === 0) return renames;
+  const doc = parseDocument(fs.readFileSync(modelPath, "utf8"));
+  for (const r of renames) doc.setIn(["moved", r.stack, r.from], r.to);
+  fs.writeFileSync(modelPath, String(doc));
+  return renames;
 }
 
 /** Writes `content` to `rel` unless it is already there; records the change. */
@@ -66,10 +86,13 @@ function put(projectDir: string, rel: string, content: string, changed: string[]
 export function refreshGenerated(projectDir: string): Refreshed {
   // Named as the user would type it when run in the project, so messages read `environments.yaml`.
   const modelPath = path.relative(process.cwd(), path.join(projectDir, LIVE_MODEL)) || LIVE_MODEL;
+  const renames = writeMissingRenames(modelPath);
   let model: EnvironmentModel | undefined;
+  let desired: DesiredState | undefined;
   const warnings = synthToDirectory((outdir) => {
     model = loadEnvironmentModel(modelPath);
-    return { app: buildApp(model, outdir, projectDir), model };
+    desired = desiredState(model);
+    return { app: buildApp(model, outdir, projectDir, desired), model, desired };
   }, path.join(projectDir, "cdktf.out"));
   const live = model!;
   const stacks = readSynthOutput(path.join(projectDir, "cdktf.out"));
@@ -86,7 +109,7 @@ export function refreshGenerated(projectDir: string): Refreshed {
   for (const [name, content] of files) put(projectDir, `${LIVE_OUTPUT_DIR}/${name}`, content, changed);
 
   const before = readManifest(projectDir);
-  const after = addressManifest(stacks);
+  const after = addressManifest(desired!);
   put(projectDir, MANIFEST_FILE, `${JSON.stringify(after, null, 2)}\n`, changed);
 
   changed.push(...writeFixtures(path.join(projectDir, FIXTURES_DIR)).changed.map((rel) => `${FIXTURES_DIR}/${rel}`));
@@ -97,5 +120,6 @@ export function refreshGenerated(projectDir: string): Refreshed {
     if (fs.existsSync(abs)) put(projectDir, file, withStackMatrix(fs.readFileSync(abs, "utf8"), live, file), changed);
   }
 
-  return { changed: changed.sort(), addresses: manifestChanges(before, after), model: live, stacks: stacks.length, warnings };
+  if (renames.length > 0 && !changed.includes(LIVE_MODEL)) changed.push(LIVE_MODEL);
+  return { renames, changed: changed.sort(), addresses: manifestChanges(before, after, desired), model: live, stacks: stacks.length, warnings };
 }
