@@ -172,7 +172,20 @@ describe("grants diff over real output", () => {
   it("reports a catalog added and removed", () => {
     const after = edited(open, "ref-dev", (j) => (j.resource.databricks_catalog.scratch = { name: "scratch", lifecycle: { prevent_destroy: true } }));
     expect(diff(open, after).map((c) => [c.direction, c.kind, c.summary])).toEqual([["neutral", "catalog", "catalog added"]]);
-    expect(diff(after, open).map((c) => c.summary)).toEqual(["catalog removed (Terraform deletes it and its data unless prevent_destroy stops the plan)"]);
+    expect(diff(after, open).map((c) => c.summary)).toEqual(["catalog removed: Terraform DESTROYS it and its data (prevent_destroy leaves with the block; the stack needs a removed block with destroy = false)"]);
+  });
+
+  it("reports a catalog that leaves with a removed block (destroy = false) as forgotten, once, not as deleted", () => {
+    const after = edited(open, "ref-dev", (j) => (j.resource.databricks_catalog.scratch = { name: "scratch", lifecycle: { prevent_destroy: true } }));
+    const forgotten = edited(open, "ref-dev", (j) => (j.removed = [{ from: "databricks_catalog.scratch", lifecycle: { destroy: false } }]));
+    expect(diff(after, forgotten).map((c) => [c.direction, c.kind, c.summary])).toEqual([
+      ["risk", "catalog", "catalog forgotten: Terraform stops managing it (removed block, destroy = false); it stays in the workspace with its data"],
+    ]);
+    const destroyed = edited(open, "ref-dev", (j) => (j.removed = [{ from: "databricks_catalog.scratch", lifecycle: { destroy: true } }]));
+    expect(diff(after, destroyed).map((c) => [c.direction, c.summary])).toEqual([
+      ["risk", expect.stringMatching(/^catalog removed: Terraform DESTROYS it/)],
+      ["risk", expect.stringMatching(/^removed databricks_catalog\.scratch added: terraform DESTROYS what it names/)],
+    ]);
   });
 
   it("marks a grant moved to another address without a moved block as a risk, with the fix", () => {

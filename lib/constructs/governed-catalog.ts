@@ -34,8 +34,11 @@ export class GovernedCatalog extends Construct {
     super(scope, id);
     const spec = props.catalog;
     this.name = spec.name;
-    // Stateful: prevent_destroy stops any plan that would delete the catalog (and its data);
-    // force_destroy is never set, so even a removed guard cannot delete a non-empty catalog.
+    // Stateful: prevent_destroy stops a plan that would replace the catalog (a ForceNew change such
+    // as storage_root) while its block is here. It does not protect a catalog whose block leaves the
+    // model: Terraform drops the setting with the block. For that the stack forgets it instead
+    // (a removed block with destroy = false, lib/desired-state.ts). force_destroy is never set, so
+    // the API refuses to delete a non-empty catalog even then.
     // isolation_mode unset means "keep" (a new catalog is OPEN, an adopted one keeps its mode).
     this.resource = new Catalog(this, "resource", {
       name: spec.name,

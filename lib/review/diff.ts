@@ -245,15 +245,19 @@ function principals(stacks: readonly SynthesizedStack[]): Map<string, { stack: s
 }
 
 function principalChanges(base: readonly SynthesizedStack[], head: readonly SynthesizedStack[]): Omit<AccessChange, "prod">[] {
-  return addedRemoved(principals(base), principals(head), (p, added) => ({
-    kind: "principal",
-    direction: "neutral",
-    stack: p.stack,
-    resource: p.resource,
-    principal: p.name,
-    principalKind: p.kind,
-    summary: added ? "principal added" : "principal removed",
-  }));
+  return addedRemoved(principals(base), principals(head), (p, added) => {
+    // A service principal the stack declared and no longer does: deleted, or forgotten.
+    const declared = !added && p.resource.startsWith("databricks_service_principal.");
+    return {
+      kind: "principal",
+      direction: declared && !forgets(head, p.stack, p.resource) ? "risk" : "neutral",
+      stack: p.stack,
+      resource: p.resource,
+      principal: p.name,
+      principalKind: p.kind,
+      summary: added ? "principal added" : declared ? goneSummary(head, p.stack, p.resource, "service principal") : "principal removed",
+    };
+  });
 }
 
 interface Block {
@@ -282,18 +286,32 @@ const schemas = (stacks: readonly SynthesizedStack[]) =>
 const bindings = (stacks: readonly SynthesizedStack[]) =>
   resources(stacks, "databricks_workspace_binding", (s, b) => `${text(b.securable_type ?? "catalog")} ${resolveName(s.json, b.securable_name ?? b.catalog_name, [])} workspace ${text(b.workspace_id)}`);
 
+/**
+ * Whether HEAD's stack forgets an address (`removed` with `lifecycle.destroy = false`): the object
+ * stays where it is, unmanaged. Otherwise a resource whose block is gone is destroyed: Terraform
+ * drops `prevent_destroy` together with the block.
+ */
+export function forgets(head: readonly SynthesizedStack[], stack: string, address: string): boolean {
+  return (head.find((s) => s.name === stack)?.json.removed ?? []).some((r) => r.from === address && r.lifecycle?.destroy === false);
+}
+
+/** What happens to a stateful object whose block HEAD no longer has. */
+export function goneSummary(head: readonly SynthesizedStack[], stack: string, address: string, what: string): string {
+  return forgets(head, stack, address)
+    ? `${what} forgotten: Terraform stops managing it (removed block, destroy = false); it stays in the workspace${what === "service principal" ? "" : " with its data"}`
+    : `${what} removed: Terraform DESTROYS it${what === "service principal" ? "" : " and its data"} (prevent_destroy leaves with the block; the stack needs a removed block with destroy = false)`;
+}
+
 function catalogChanges(base: readonly SynthesizedStack[], head: readonly SynthesizedStack[]): Omit<AccessChange, "prod">[] {
   return addedRemoved(catalogs(base), catalogs(head), (c, added) => ({
     kind: "catalog",
-    // Removing a catalog deletes it and its data: a risk wherever it is (prevent_destroy only stops the plan).
+    // A catalog that leaves is deleted with its data, or at best forgotten: a risk either way.
     direction: added ? "neutral" : "risk",
     stack: c.stack.name,
     resource: c.resource,
     securableType: "catalog",
     securable: c.name,
-    summary: added
-      ? `catalog added${ownerOf(c) ? ` (owner ${ownerOf(c)!.name})` : ""}`
-      : "catalog removed (Terraform deletes it and its data unless prevent_destroy stops the plan)",
+    summary: added ? `catalog added${ownerOf(c) ? ` (owner ${ownerOf(c)!.name})` : ""}` : goneSummary(head, c.stack.name, c.resource, "catalog"),
   }));
 }
 
@@ -496,7 +514,19 @@ function configChanges(base: readonly SynthesizedStack[], head: readonly Synthes
     const b = baseByName.get(name);
     const a = headByName.get(name);
     if (!b || !a) {
-      out.push({ kind: "config", heading: "stack", direction: a ? "neutral" : "risk", stack: name, resource: "(stack)", summary: a ? "stack added" : "stack removed: its resources stay in its state with no configuration (destroy them on purpose, or keep the stack)" });
+      const declaresResources = Object.keys(b?.json.resource ?? {}).length > 0;
+      out.push({
+        kind: "config",
+        heading: "stack",
+        direction: a ? "neutral" : declaresResources ? "risk" : "neutral",
+        stack: name,
+        resource: "(stack)",
+        summary: a
+          ? "stack added"
+          : declaresResources
+            ? "stack removed: Terraform plans nothing for it, so everything it declared (catalog, schemas, principal, grants) stays in the workspace and in its state, unmanaged; nothing is deleted or revoked. To retire it through Terraform instead, list the environment under retired (forgets its catalog, schemas and principal, revokes its grants), deploy, then remove it"
+            : "stack removed: it declared no resources (a retired environment's stack, already applied), so nothing is left behind",
+      });
       continue;
     }
     const before = configBlocks(b.json as Json);
@@ -523,14 +553,19 @@ function configChanges(base: readonly SynthesizedStack[], head: readonly Synthes
       }
       if (!was || !now) {
         const removedSecurable = !now && /^databricks_(catalog|schema)\./.test(address);
+        // A removed block for a block HEAD drops is shown with that block (forgotten, not destroyed).
+        const forgetting = address.startsWith("removed ") && now && before.has(address.slice("removed ".length)) && !after.has(address.slice("removed ".length));
+        if (forgetting && canonical(now.attributes.get("lifecycle")) === canonical({ destroy: false })) continue;
         const direction: Direction =
           address.startsWith("removed ") || removedSecurable || heading === "provider" || heading === "backend and state" ? "risk" : heading === "other resources" || heading === "principals and lookups" ? (now ? "widens" : "narrows") : "neutral";
         out.push({
           ...at,
           direction,
           summary: now
-            ? `${address} added${address.startsWith("removed ") ? ": terraform destroys or forgets what it names" : ""}: ${cell(canonical(Object.fromEntries(now.attributes)))}`
-            : `${address} removed${removedSecurable ? ": terraform would delete it and its data (prevent_destroy stops the plan while it is set)" : ""}`,
+            ? `${address} added${address.startsWith("removed ") ? `: terraform ${canonical(now.attributes.get("lifecycle")) === canonical({ destroy: false }) ? "forgets" : "DESTROYS"} what it names` : ""}: ${cell(canonical(Object.fromEntries(now.attributes)))}`
+            : removedSecurable
+              ? goneSummary(head, name, address, address.startsWith("databricks_catalog.") ? "catalog" : "schema")
+              : `${address} removed`,
         });
         continue;
       }

@@ -11,6 +11,8 @@ export interface StackJson {
   readonly variable?: { readonly [name: string]: { readonly default?: unknown } };
   readonly import?: readonly { readonly to: string; readonly id: string }[];
   readonly moved?: readonly { readonly from: string; readonly to: string }[];
+  /** Objects Terraform forgets (`lifecycle.destroy` false) or destroys although their block is gone. */
+  readonly removed?: readonly { readonly from: string; readonly lifecycle?: { readonly destroy?: unknown } }[];
   readonly terraform?: { readonly backend?: { readonly [type: string]: { readonly [attr: string]: unknown } } };
   readonly [key: string]: unknown;
 }
@@ -80,7 +82,7 @@ export function normalizeStacks(stacks: readonly SynthesizedStack[]): Synthesize
 /**
  * One shape for what Terraform accepts in several: a block type given as an object or as an
  * array of objects (HCL's JSON syntax, at every label level), `provider.<type>` as one object or a
- * list, `import`/`moved` as one object or a list, a block's `lifecycle` as an object or a
+ * list, `import`/`moved`/`removed` as one object or a list, a block's `lifecycle` as an object or a
  * one-element list, and `databricks_grants.grant` as an object or a list. A block that is not an
  * object (null, a string, a number) or is declared twice is refused.
  */
@@ -135,8 +137,11 @@ export function normalizeStackJson(json: unknown, where: string): StackJson {
     const variables = mergeObjects(json.variable, "variable", fail);
     out.variable = Object.fromEntries(Object.entries(variables).map(([name, v]) => [name, single(v, `variable.${name}`, fail)]));
   }
-  for (const kind of ["import", "moved"] as const) {
+  for (const kind of ["import", "moved", "removed"] as const) {
     if (json[kind] !== undefined) out[kind] = list(json[kind], kind, fail);
+  }
+  if (out.removed !== undefined) {
+    out.removed = (out.removed as Obj[]).map((r, i) => (r.lifecycle === undefined ? r : { ...r, lifecycle: single(r.lifecycle, `removed[${i}].lifecycle`, fail) }));
   }
   const result = out as StackJson;
   normalized.add(result);
