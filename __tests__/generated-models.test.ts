@@ -17,7 +17,7 @@ import { readSynthOutput } from "../lib/gate/read";
 import { checkGate, formatViolation } from "../lib/gate/check";
 import { desiredState } from "../lib/desired-state";
 import { synthToDirectory } from "../lib/synth";
-import { strayEntries } from "./helpers";
+import { previousOutput, strayEntries } from "./helpers";
 
 const ENV_KEYS = ["dev", "staging", "prod", "qa"];
 const GROUP_KEYS = ["admins", "devs", "readers", "ops"];
@@ -192,8 +192,7 @@ describe("generated models", () => {
   it("synthesize completely and pass the checks, or leave the previous output untouched", () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "uc-prop-"));
     const out = path.join(dir, "cdktf.out");
-    fs.mkdirSync(out);
-    fs.writeFileSync(path.join(out, "marker"), "previous");
+    previousOutput(out, "marker");
     let synthesized = 0;
     fc.assert(
       fc.property(modelData, ({ data }) => {

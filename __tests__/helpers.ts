@@ -99,3 +99,14 @@ export function strayEntries(dir: string): string[] {
   const current = fs.existsSync(out) && fs.lstatSync(out).isSymbolicLink() ? path.basename(fs.readlinkSync(out)) : undefined;
   return fs.readdirSync(dir).filter((e) => e !== "cdktf.out" && e !== current);
 }
+
+/**
+ * A stand-in for an earlier output of synth at `out`: a folder with synth's marker (so synth may
+ * replace it) and one file, to show a refused run leaves it as it was. Returns its entries, sorted.
+ */
+export function previousOutput(out: string, file: string): string[] {
+  fs.mkdirSync(out, { recursive: true });
+  fs.writeFileSync(path.join(out, ".uc-synth.json"), JSON.stringify({ madeBy: "uc-env-isolation synth" }));
+  fs.writeFileSync(path.join(out, file), "kept");
+  return fs.readdirSync(out).sort();
+}

@@ -6,7 +6,7 @@ import { ModelError } from "../lib/model/errors";
 import { buildApp } from "../lib/app";
 import { MAX_MODEL_BYTES, loadEnvironmentModel, parseEnvironmentModel } from "../lib/model/load";
 import { synthToDirectory } from "../lib/synth";
-import { DEFAULT_MODEL_TEXT, defaultModel, defaultModelData, modelFrom, strayEntries } from "./helpers";
+import { DEFAULT_MODEL_TEXT, defaultModel, defaultModelData, modelFrom, previousOutput, strayEntries } from "./helpers";
 
 const FIXTURES = path.join(__dirname, "fixtures", "bad-models");
 const fixtures = fs
@@ -163,15 +163,14 @@ describe("rejects bad model files with the field, the value and the fix", () => 
   it("writes nothing for any of them: the previous output stays as it was, no temporary directory is left", () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "uc-bad-"));
     const out = path.join(dir, "cdktf.out");
-    fs.mkdirSync(out);
-    fs.writeFileSync(path.join(out, "previous"), "kept");
+    const previous = previousOutput(out, "previous");
     for (const fixture of fixtures) {
       const build = (staging: string) => {
         const model = loadEnvironmentModel(path.join(FIXTURES, fixture.file));
         return { app: buildApp(model, staging, dir), model };
       };
       expect(() => synthToDirectory(build, out)).toThrow(ModelError);
-      expect({ file: fixture.file, out: fs.readdirSync(out), dir: strayEntries(dir) }).toEqual({ file: fixture.file, out: ["previous"], dir: [] });
+      expect({ file: fixture.file, out: fs.readdirSync(out).sort(), dir: strayEntries(dir) }).toEqual({ file: fixture.file, out: previous, dir: [] });
     }
   });
 

@@ -3,7 +3,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { readSynthOutput } from "../lib/gate/read";
-import { DEFAULT_MODEL_FILE, ROOT, strayEntries } from "./helpers";
+import { DEFAULT_MODEL_FILE, ROOT, previousOutput, strayEntries } from "./helpers";
 import { runFileInProcess } from "./run-command";
 
 const MAIN = path.join(ROOT, "main.ts");
@@ -54,8 +54,7 @@ describe("the app command (cdktf.json `app`, also `npm run synth`)", () => {
 
   it("rejects a model with prod aimed at dev's workspace: exit 1, clear message, no stack trace, nothing written", async () => {
     const { dir, out } = tempOut();
-    fs.mkdirSync(out);
-    fs.writeFileSync(path.join(out, "previous-output"), "kept");
+    const previous = previousOutput(out, "previous-output");
     const bad = path.join(ROOT, "__tests__", "fixtures", "bad-models", "prod-shares-dev-host.yaml");
     const run = await runFileInProcess(MAIN, [], { CDKTF_OUTDIR: out, ENVIRONMENTS_FILE: bad });
     expect(run.status).toBe(1);
@@ -63,7 +62,7 @@ describe("the app command (cdktf.json `app`, also `npm run synth`)", () => {
     expect(run.stderr).toMatch(/^error: the environment model .* nothing was synthesized:\n  - /);
     expect(run.stderr).not.toMatch(/^\s+at /m);
     expect(run.stdout).toBe("");
-    expect(fs.readdirSync(out)).toEqual(["previous-output"]);
+    expect(fs.readdirSync(out).sort()).toEqual(previous);
     expect(strayEntries(dir)).toEqual([]);
   });
 

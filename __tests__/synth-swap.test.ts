@@ -10,7 +10,7 @@ import * as path from "path";
 import { buildApp } from "../lib/app";
 import { loadEnvironmentModel } from "../lib/model/load";
 import { ModelError } from "../lib/model/errors";
-import { recover, synthToDirectory } from "../lib/synth";
+import { MARKER_FILE, OutputNotOwnedError, readMarker, recover, synthToDirectory } from "../lib/synth";
 import { DEFAULT_MODEL_FILE, ROOT, strayEntries } from "./helpers";
 
 /** A PID that is not running (the kernel's default pid_max is 4194304). */
@@ -18,7 +18,7 @@ const DEAD = 4194301;
 
 
 /** Synth in this process, as main.ts does (most cases need no process of their own: faster). */
-function synth(out: string, modelFile = DEFAULT_MODEL_FILE): { status: number } {
+function synth(out: string, modelFile = DEFAULT_MODEL_FILE): { status: number; message?: string } {
   try {
     synthToDirectory((staging) => {
       const model = loadEnvironmentModel(modelFile);
@@ -27,8 +27,24 @@ function synth(out: string, modelFile = DEFAULT_MODEL_FILE): { status: number } 
     return { status: 0 };
   } catch (e) {
     if (e instanceof ModelError) return { status: 1 };
+    if (e instanceof OutputNotOwnedError) return { status: 2, message: e.message };
     throw e;
   }
+}
+
+/** Every file under a directory with its content (links as `-> target`), to show nothing changed. */
+function contents(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const walk = (rel: string) => {
+    for (const e of fs.readdirSync(path.join(dir, rel), { withFileTypes: true })) {
+      const r = path.join(rel, e.name);
+      if (e.isSymbolicLink()) out[r] = `-> ${fs.readlinkSync(path.join(dir, r))}`;
+      else if (e.isDirectory()) walk(r);
+      else out[r] = fs.readFileSync(path.join(dir, r), "utf8");
+    }
+  };
+  walk("");
+  return out;
 }
 
 function project(): { dir: string; out: string } {
@@ -72,44 +88,82 @@ describe("synth's output swap", () => {
     expect(strayEntries(dir)).toEqual([]);
   });
 
-  it("turns a plain cdktf.out (a fresh clone with files committed under it) into a link, dropping the files, working data too", () => {
+  it("marks each generation it makes with what made it and the model's hash", () => {
+    const { out } = project();
+    expect(synth(out).status).toBe(0);
+    const marker = readMarker(out)!;
+    expect(marker).toMatchObject({ madeBy: "uc-env-isolation synth", model: DEFAULT_MODEL_FILE });
+    expect(marker.modelSha256).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it("rejects a plain cdktf.out it did not make (a folder with someone's files): exit 2, nothing deleted or written", () => {
     const { dir, out } = project();
     fs.mkdirSync(path.join(out, "stacks", "ref-prod"), { recursive: true });
+    fs.writeFileSync(path.join(out, "notes.txt"), "mine\n");
     fs.writeFileSync(path.join(out, "stacks", "ref-prod", "prod_override.tf.json"), "{}");
-    fs.mkdirSync(path.join(out, "stacks", "ref-prod", ".terraform"));
-    expect(synth(out).status).toBe(0);
-    expect(fs.existsSync(path.join(out, "stacks", "ref-prod", "prod_override.tf.json"))).toBe(false);
-    // A committed .terraform could hold a provider binary: never carried out of a plain directory.
-    expect(fs.existsSync(path.join(out, "stacks", "ref-prod", ".terraform"))).toBe(false);
-    expect(strayEntries(dir)).toEqual([]);
-    // From synth's own generation, terraform's working data is kept.
-    fs.mkdirSync(path.join(out, "stacks", "ref-prod", ".terraform"));
-    expect(synth(out).status).toBe(0);
-    expect(fs.existsSync(path.join(out, "stacks", "ref-prod", ".terraform"))).toBe(true);
+    const before = contents(dir);
+    const r = synth(out);
+    expect(r.status).toBe(2);
+    expect(r.message).toMatch(new RegExp(`^${out}: is a folder synth did not make \\(it holds notes\\.txt, stacks and no \\.uc-synth\\.json\\); synth replaces only output it made itself .* Fix: move it away \\(mv ${out} ${out}\\.mine\\) or point CDKTF_OUTDIR at a new path`));
+    expect(contents(dir)).toEqual(before);
   });
 
-  it("carries nothing out of a committed link and directory made to look like a generation (a planted provider binary)", () => {
+  it("rejects CDKTF_OUTDIR naming someone's folder through the app (a real process): exit 2 with the path and the fix", () => {
+    const { dir } = project();
+    const mine = path.join(dir, "some", "folder");
+    fs.mkdirSync(mine, { recursive: true });
+    fs.writeFileSync(path.join(mine, "notes.txt"), "mine\n");
+    const { app } = JSON.parse(fs.readFileSync(path.join(ROOT, "cdktf.json"), "utf8")) as { app: string };
+    const run = spawnSync(app, { cwd: ROOT, shell: true, encoding: "utf8", env: { ...process.env, CDKTF_OUTDIR: mine, ENVIRONMENTS_FILE: DEFAULT_MODEL_FILE } });
+    expect(run.status).toBe(2);
+    expect(run.stderr).toMatch(/^error: .*some\/folder: is a folder synth did not make/);
+    expect(fs.readdirSync(path.join(dir, "some"))).toEqual(["folder"]);
+    expect(fs.readdirSync(mine)).toEqual(["notes.txt"]);
+  });
+
+  it("rejects a cdktf.out link to a folder it did not make (elsewhere, or a sibling named like a generation without its marker)", () => {
     const { dir, out } = project();
+    const elsewhere = path.join(dir, "mine");
+    fs.mkdirSync(elsewhere);
+    fs.writeFileSync(path.join(elsewhere, "notes.txt"), "mine\n");
+    fs.symlinkSync("mine", out);
+    expect(synth(out)).toMatchObject({ status: 2, message: expect.stringMatching(/is a link to mine, which synth did not make/) });
+    expect(fs.readFileSync(path.join(elsewhere, "notes.txt"), "utf8")).toBe("mine\n");
+    fs.unlinkSync(out);
+    // Made to look like a generation, with a planted provider binary: neither replaced nor carried over.
     const fake = path.join(dir, "cdktf.out.gen-0123456789abcdef-1");
-    const providers = path.join(fake, "stacks", "ref-prod", ".terraform", "providers", "registry.terraform.io", "databricks", "databricks", "1.99.0", "linux_amd64");
+    const providers = path.join(fake, "stacks", "ref-prod", ".terraform", "providers");
     fs.mkdirSync(providers, { recursive: true });
     fs.writeFileSync(path.join(providers, "terraform-provider-databricks_v1.99.0"), "#!/bin/sh\necho planted\n");
-    fs.writeFileSync(path.join(fake, "stacks", "ref-prod", ".terraform.lock.hcl"), "# planted\n");
     fs.symlinkSync(path.basename(fake), out);
-    expect(synth(out).status).toBe(0);
-    expect(fs.existsSync(path.join(out, "stacks", "ref-prod", ".terraform"))).toBe(false);
-    expect(fs.existsSync(path.join(out, "stacks", "ref-prod", ".terraform.lock.hcl"))).toBe(false);
-    expect(fs.existsSync(fake)).toBe(false); // replaced, like any previous output
+    const before = contents(dir);
+    expect(synth(out).status).toBe(2);
+    expect(contents(dir)).toEqual(before);
   });
 
-  it("cleans up what a killed run left: generations, links and temporary directories of dead processes", () => {
+  it("replaces an empty cdktf.out folder, and a copy of its own output (it carries the marker)", () => {
+    const { out } = project();
+    fs.mkdirSync(out);
+    expect(synth(out).status).toBe(0);
+    expect(fs.lstatSync(out).isSymbolicLink()).toBe(true);
+    const copy = path.join(project().dir, "cdktf.out");
+    fs.cpSync(fs.realpathSync(out), copy, { recursive: true });
+    expect(fs.existsSync(path.join(copy, MARKER_FILE))).toBe(true);
+    expect(synth(copy).status).toBe(0);
+    expect(fs.lstatSync(copy).isSymbolicLink()).toBe(true);
+  });
+
+  it("cleans up what a killed run left, and only that: its generations and links of dead processes", () => {
     const { dir, out } = project();
     expect(synth(out).status).toBe(0);
-    for (const left of [`cdktf.out.gen-abc-${DEAD}`, `cdktf.out.tmp-${DEAD}`, `cdktf.out.old-${DEAD}`]) fs.mkdirSync(path.join(dir, left, "stacks"), { recursive: true });
+    const own = path.join(dir, `cdktf.out.gen-abc-${DEAD}`);
+    fs.cpSync(fs.realpathSync(out), own, { recursive: true });
     fs.symlinkSync("nowhere", path.join(dir, `cdktf.out.link-${DEAD}`));
+    // Named like synth's, but not made by it: left alone.
+    for (const left of [`cdktf.out.gen-def-${DEAD}`, `cdktf.out.tmp-${DEAD}`]) fs.mkdirSync(path.join(dir, left, "stacks"), { recursive: true });
     expect(strayEntries(dir)).toHaveLength(4);
     expect(synth(out).status).toBe(0);
-    expect(strayEntries(dir)).toEqual([]);
+    expect(strayEntries(dir).sort()).toEqual([`cdktf.out.gen-def-${DEAD}`, `cdktf.out.tmp-${DEAD}`]);
   });
 
   it("puts the previous output back when a run died between renaming it aside and linking the new one", () => {

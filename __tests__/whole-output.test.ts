@@ -8,7 +8,7 @@ import { duplicatePairs, grantRows } from "../lib/review/grants";
 import { checkGate, formatViolation } from "../lib/gate/check";
 import { desiredState } from "../lib/desired-state";
 import { SynthCheckError, synthToDirectory } from "../lib/synth";
-import { defaultModel, isolatedModel, strayEntries, synthOutput } from "./helpers";
+import { defaultModel, isolatedModel, previousOutput, strayEntries, synthOutput } from "./helpers";
 
 const READ = ["EXECUTE", "READ_VOLUME", "SELECT", "USE_CATALOG", "USE_SCHEMA"];
 const READ_SCHEMA = ["EXECUTE", "READ_VOLUME", "SELECT", "USE_SCHEMA"];
@@ -89,8 +89,7 @@ describe("ownership", () => {
   it("refuses to synthesize output that breaks the policy, and leaves the previous output untouched", () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "uc-refuse-"));
     const out = path.join(dir, "cdktf.out");
-    fs.mkdirSync(out);
-    fs.writeFileSync(path.join(out, "previous"), "kept");
+    const previous = previousOutput(out, "previous");
     const model = defaultModel();
     const build = (staging: string) => {
       const app = buildApp(model, staging, dir);
@@ -101,7 +100,7 @@ describe("ownership", () => {
     };
     expect(() => synthToDirectory(build, out)).toThrow(SynthCheckError);
     expect(() => synthToDirectory(build, out)).toThrow(/\[write-outside-own-environment\] Databricks - Dev \/ catalog prod \/ MODIFY/);
-    expect(fs.readdirSync(out)).toEqual(["previous"]);
+    expect(fs.readdirSync(out).sort()).toEqual(previous);
     expect(strayEntries(dir)).toEqual([]);
   });
 });

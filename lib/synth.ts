@@ -10,10 +10,11 @@ import * as fs from "fs";
 import * as path from "path";
 import { Annotations, TerraformDataSource, TerraformOutput, TerraformResource, TerraformStack, TerraformVariable, type App } from "cdktf";
 import { ModelError } from "./model/errors";
+import { manifestPathFor } from "./model/history";
 import type { EnvironmentModel } from "./model/types";
 import { desiredState, type DesiredState } from "./desired-state";
 import { checkGate, formatViolation } from "./gate/check";
-import { WORKING_DATA, readOutputTree, readSynthOutput } from "./gate/read";
+import { SYNTH_MARKER, WORKING_DATA, readOutputTree, readSynthOutput } from "./gate/read";
 import { grantRows } from "./review/grants";
 import type { SynthesizedStack } from "./review/output";
 
@@ -40,6 +41,98 @@ export class SynthCheckError extends Error {
 }
 
 const GENERATION = ".gen-";
+
+/**
+ * The file synth writes at the root of each generation it makes: what made it and from which model
+ * (hashes, so a reader can tell output older than the model). Synth replaces or removes only
+ * directories that carry it (or that it recorded as its own): never a folder someone else put there.
+ */
+export const MARKER_FILE = SYNTH_MARKER;
+const MADE_BY = "uc-env-isolation synth";
+
+export interface SynthMarker {
+  readonly madeBy: typeof MADE_BY;
+  /** The model file, as synth was given it. */
+  readonly model?: string;
+  /** sha256 of the model file's bytes, and of the address manifest beside it (when there is one). */
+  readonly modelSha256?: string;
+  readonly manifestSha256?: string;
+}
+
+/** The marker of a directory, when it carries a valid one. */
+export function readMarker(dir: string): SynthMarker | undefined {
+  try {
+    const m = JSON.parse(fs.readFileSync(path.join(dir, MARKER_FILE), "utf8")) as SynthMarker;
+    return m && m.madeBy === MADE_BY ? m : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function sha256(file: string): string | undefined {
+  try {
+    return crypto.createHash("sha256").update(fs.readFileSync(file)).digest("hex");
+  } catch {
+    return undefined;
+  }
+}
+
+function writeMarker(generation: string, model: EnvironmentModel): void {
+  const modelSha256 = sha256(model.source);
+  const manifestSha256 = modelSha256 !== undefined ? sha256(manifestPathFor(model.source)) : undefined;
+  const marker: SynthMarker = { madeBy: MADE_BY, ...(modelSha256 ? { model: model.source, modelSha256 } : {}), ...(manifestSha256 ? { manifestSha256 } : {}) };
+  fs.writeFileSync(path.join(generation, MARKER_FILE), `${JSON.stringify(marker, null, 2)}\n`);
+}
+
+/** The output path holds something synth did not make: nothing is replaced (exit 2). */
+export class OutputNotOwnedError extends Error {
+  constructor(
+    readonly target: string,
+    what: string,
+  ) {
+    super(
+      `${target}: ${what}; synth replaces only output it made itself (a link to a ${path.basename(target)}${GENERATION}… folder, or a folder holding its ${MARKER_FILE}), so nothing was written. ` +
+        `Fix: move it away (mv ${target} ${target}.mine) or point CDKTF_OUTDIR at a new path; if it is an older synth's output, remove it (rm -r ${target} ${target}${GENERATION}*)`,
+    );
+    this.name = "OutputNotOwnedError";
+  }
+}
+
+/** Whether `dir` is a generation synth made: its marker, or its record (generations from before the marker). */
+function isOwnGeneration(target: string, dir: string): boolean {
+  if (path.dirname(dir) !== path.dirname(target) || !path.basename(dir).startsWith(`${path.basename(target)}${GENERATION}`)) return false;
+  let stat: fs.Stats;
+  try {
+    stat = fs.lstatSync(dir);
+  } catch {
+    return true; // a dangling link to a generation name: nothing there to lose
+  }
+  if (!stat.isDirectory()) return false;
+  return readMarker(dir) !== undefined || readRecord()[target] === path.basename(dir);
+}
+
+/**
+ * Refuses an output path synth did not make, before anything is written: a link to anywhere but
+ * one of its generations, a folder without its marker (unless empty), a file.
+ */
+function checkOwnership(target: string): void {
+  let stat: fs.Stats;
+  try {
+    stat = fs.lstatSync(target);
+  } catch {
+    return; // nothing there
+  }
+  if (stat.isSymbolicLink()) {
+    const to = fs.readlinkSync(target);
+    if (!isOwnGeneration(target, path.resolve(path.dirname(target), to))) throw new OutputNotOwnedError(target, `is a link to ${to}, which synth did not make`);
+    return;
+  }
+  if (stat.isDirectory()) {
+    if (fs.readdirSync(target).length === 0 || readMarker(target) !== undefined) return;
+    throw new OutputNotOwnedError(target, `is a folder synth did not make (it holds ${fs.readdirSync(target).slice(0, 3).join(", ")}${fs.readdirSync(target).length > 3 ? ", …" : ""} and no ${MARKER_FILE})`);
+  }
+  throw new OutputNotOwnedError(target, "is a file, not an output folder");
+}
 
 /**
  * Which generation synth last published for each output directory, kept where no checkout can put
@@ -87,6 +180,7 @@ export function synthToDirectory(build: (outdir: string) => BuiltApp, outdir: st
   const target = path.resolve(outdir);
   fs.mkdirSync(path.dirname(target), { recursive: true });
   recover(target);
+  checkOwnership(target);
   // A random name: nothing can be placed under it in advance.
   const generation = `${target}${GENERATION}${crypto.randomBytes(8).toString("hex")}-${process.pid}`;
   try {
@@ -97,6 +191,7 @@ export function synthToDirectory(build: (outdir: string) => BuiltApp, outdir: st
     const warnings = [...built.model.warnings, ...desired.warnings];
     annotateWarnings(built.app, warnings);
     built.app.synth();
+    writeMarker(generation, built.model);
     // The same gate as `npm run policy`: whatever the constructs produced must pass it.
     const { violations } = checkGate(readOutputTree(generation), desired);
     if (violations.length > 0) throw new SynthCheckError(violations.map(formatViolation));
@@ -152,7 +247,10 @@ export function synthAtomically(build: (outdir: string) => BuiltApp, outdir = pr
   try {
     warnings = synthToDirectory(build, outdir);
   } catch (error) {
-    if (error instanceof ModelError || error instanceof SynthCheckError) {
+    if (error instanceof OutputNotOwnedError) {
+      process.stderr.write(`error: ${error.message}\n`);
+      process.exit(2);
+    } else if (error instanceof ModelError || error instanceof SynthCheckError) {
       process.stderr.write(`error: ${error.message}\n`);
     } else if (isFileError(error)) {
       process.stderr.write(`error: ${error.message}. Fix: check that the file or directory exists and is readable (and writable for the output).\n`);
@@ -244,9 +342,9 @@ function leaveDroppedStacksForCli(previous: string, next: string): void {
 
 /**
  * Points `target` at `generation` with one rename of a symbolic link over the old link, which the
- * OS does atomically. A plain directory (from before this scheme, or a fresh clone with files
- * committed under cdktf.out) is first renamed aside as a generation; `recover` restores it if the
- * run dies between the two renames.
+ * OS does atomically. A plain directory (empty, or a copy of a generation with synth's marker:
+ * checkOwnership refused anything else) is first renamed aside as a generation; `recover` restores
+ * it if the run dies between the two renames.
  */
 function publish(target: string, generation: string): string | undefined {
   const link = `${target}.link-${process.pid}`;
@@ -262,6 +360,14 @@ function publish(target: string, generation: string): string | undefined {
   if (aside) fs.renameSync(target, aside);
   fs.renameSync(link, target);
   return aside;
+}
+
+function isLink(p: string): boolean {
+  try {
+    return fs.lstatSync(p).isSymbolicLink();
+  } catch {
+    return false;
+  }
 }
 
 function alive(pid: number): boolean {
@@ -288,7 +394,8 @@ export function recover(target: string): void {
   if (current === undefined) {
     // Killed between renaming the old output aside and linking the new one: put the old one back.
     const legacy = entries.filter((e) => e.startsWith(`${base}${GENERATION}legacy-`)).sort().pop();
-    if (legacy) {
+    const stat = fs.existsSync(target) || isLink(target) ? fs.lstatSync(target) : undefined;
+    if (legacy && (stat === undefined || stat.isSymbolicLink())) {
       fs.rmSync(target, { force: true });
       fs.renameSync(path.join(dir, legacy), target);
       current = target;
@@ -297,8 +404,12 @@ export function recover(target: string): void {
   for (const entry of entries) {
     const full = path.join(dir, entry);
     if (full === current) continue;
-    const m = /^(?:gen-(?:legacy-)?(?:[0-9a-z]+-)?|link-|tmp-|old-)(\d+)$/.exec(entry.slice(base.length + 1));
-    if (!m || alive(Number(m[1]))) continue;
-    fs.rmSync(full, { recursive: true, force: true });
+    const m = /^(gen-(?:legacy-)?(?:[0-9a-z]+-)?|link-)(\d+)$/.exec(entry.slice(base.length + 1));
+    if (!m || alive(Number(m[2]))) continue;
+    // Only what synth made: its links, and generations with its marker (or renamed aside by it).
+    if (!fs.existsSync(full) && !isLink(full)) continue; // restored above
+    const stat = fs.lstatSync(full);
+    const own = m[1] === "link-" ? stat.isSymbolicLink() : stat.isDirectory() && (m[1] === "gen-legacy-" || readMarker(full) !== undefined || readRecord()[target] === entry);
+    if (own) fs.rmSync(full, { recursive: true, force: true });
   }
 }

@@ -28,6 +28,9 @@ export interface OutputTree {
   readonly findings: FileFinding[];
 }
 
+/** Synth's marker at the root of an output it made (lib/synth.ts MARKER_FILE; kept here so the reader loads no cdktf). */
+export const SYNTH_MARKER = ".uc-synth.json";
+
 /** The file each stack's configuration is in; nothing else in a stack directory is configuration. */
 export const STACK_FILE = "cdk.tf.json";
 /** Terraform's own working data in a stack directory (`terraform init`), not configuration. */
@@ -62,7 +65,8 @@ export function readOutputTree(dir: string): OutputTree {
   }
 
   for (const entry of fs.readdirSync(dir)) {
-    if (entry === "manifest.json" || entry === "stacks") continue;
+    // The synth marker (lib/synth.ts) sits at the root, which terraform never reads.
+    if (entry === "manifest.json" || entry === "stacks" || entry === SYNTH_MARKER) continue;
     unexpected("(output)", entry, `${entry} is in the output directory; synth writes only manifest.json and stacks/`, resynth);
   }
   const stacksDir = path.join(dir, "stacks");
