@@ -63,3 +63,12 @@ describe("every npm script", () => {
     expect(state()).toEqual(before);
   });
 });
+
+describe("the TypeScript runner (scripts/run-ts.js)", () => {
+  it("rejects a file that does not exist: exit 2, the path and the fix, no stack trace", () => {
+    const { spawnSync } = require("child_process") as typeof import("child_process");
+    const run = spawnSync(process.execPath, [path.join(ROOT, "scripts", "run-ts.js"), "missing.ts"], { cwd: ROOT, encoding: "utf8" });
+    expect(run.status).toBe(2);
+    expect(run.stderr).toBe(`run-ts: missing.ts: no such file (resolved to ${path.join(ROOT, "missing.ts")}). Fix: name a .ts file of this project, e.g. node scripts/run-ts.js main.ts\n`);
+  });
+});

@@ -197,3 +197,20 @@ describe("rejects bad model files with the field, the value and the fix", () => 
     expect(() => parseEnvironmentModel(bomb, "bomb.yaml")).toThrow(ModelError);
   });
 });
+
+describe("YAML syntax errors", () => {
+  it("rejects a `[` left open at the line where it opened, not where the parser gave up", () => {
+    const text = DEFAULT_MODEL_TEXT.replace("  creators: [dev]", "  creators: [dev");
+    const line = text.split("\n").findIndex((l) => l === "  creators: [dev") + 1;
+    const error = errorOf(text);
+    expect(error.issues).toEqual([expect.objectContaining({ line, path: "sandbox.creators" })]);
+    expect(error.message).toMatch(new RegExp(`bad\\.yaml:${line}: sandbox\\.creators: is not valid YAML: the \`\\[\` opened here is never closed \\(the parser gave up at line \\d+\\) \\(got "creators: \\[dev"\\)\\. Fix: close it with \`\\]\` on the same line`));
+  });
+
+  it("does not take a bracket inside quotes or a comment for an open one", () => {
+    const text = DEFAULT_MODEL_TEXT.replace("  creators: [dev]", '  creators: [dev]  # a [ in a comment\n  catalogName2: "[x"').replace("  creators: [dev]  # a [ in a comment", "  creators: [dev  # a [ in a comment");
+    const error = errorOf(text);
+    expect(error.message).toContain("the `[` opened here is never closed");
+    expect(error.issues[0].value).toBe("creators: [dev  # a [ in a comment");
+  });
+});

@@ -56,5 +56,10 @@ if (!entry) {
   console.error("usage: node scripts/run-ts.js <entry.ts> [args...]");
   process.exit(2);
 }
+const file = path.resolve(entry);
+if (!fs.existsSync(file) || !fs.statSync(file).isFile()) {
+  console.error(`run-ts: ${entry}: no such file (resolved to ${file}). Fix: name a .ts file of this project, e.g. node scripts/run-ts.js main.ts`);
+  process.exit(2);
+}
 process.argv.splice(1, 1); // the entry sees itself as argv[1], as under ts-node
-require(path.resolve(entry));
+require(file);

@@ -41,9 +41,9 @@ const bin = (name) => path.join(root, "node_modules", ".bin", name);
 const results = fs.mkdtempSync(path.join(os.tmpdir(), "jest-results-"));
 const resultsFile = path.join(results, "results.json");
 
-function run(name, command, args, capture) {
+function run(name, command, args, capture, env = process.env) {
   return new Promise((resolve) => {
-    const child = spawn(command, args, { cwd: root, stdio: capture ? ["ignore", "pipe", "pipe"] : "inherit" });
+    const child = spawn(command, args, { cwd: root, env, stdio: capture ? ["ignore", "pipe", "pipe"] : "inherit" });
     let output = "";
     if (capture) {
       child.stdout.on("data", (d) => (output += d));
@@ -56,7 +56,7 @@ function run(name, command, args, capture) {
 (async () => {
   const [typecheck, jest] = await Promise.all([
     run("type-check (tsc)", bin("tsc"), ["-p", "."], true),
-    run("jest", bin("jest"), ["--json", `--outputFile=${resultsFile}`, ...process.argv.slice(2)], false),
+    run("jest", bin("jest"), [`--testResultsProcessor=${path.join(__dirname, "lib", "results-processor.js")}`, ...process.argv.slice(2)], false, { ...process.env, UC_JEST_RESULTS: resultsFile }),
   ]);
   if (typecheck.output.trim()) process.stdout.write(`\n${typecheck.output}`);
   console.log(`type-check: ${typecheck.code === 0 ? "passed" : "FAILED"}`);

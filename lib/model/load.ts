@@ -254,9 +254,14 @@ export function parseEnvironmentModel(text: string, source: string): Environment
   if (doc.errors.length > 0) {
     // The first syntax error only: the parser's later ones are mostly consequences of it.
     const e = doc.errors[0];
-    const line = e.linePos?.[0].line;
-    const at = pathAtOffset(doc.contents, e.pos[0]) ?? [];
-    const issue: ModelIssue = { path: at.join("."), line, problem: `is not valid YAML: ${yamlProblem(e.code, e.message)}`, fix: yamlFix(e.code) };
+    // A `[` or `{` left open is noticed lines later, where the parser gives up: name where it opened.
+    const opener = unclosedFlowOpener(text, e.pos[0]);
+    const line = opener !== undefined ? lines.linePos(opener.offset).line : e.linePos?.[0].line;
+    const at = pathAtOffset(doc.contents, opener?.offset ?? e.pos[0]) ?? [];
+    const issue: ModelIssue =
+      opener !== undefined
+        ? { path: at.join("."), line, problem: `is not valid YAML: the \`${opener.char}\` opened here is never closed (the parser gave up at line ${e.linePos?.[0].line})`, fix: `close it with \`${opener.char === "[" ? "]" : "}"}\` on the same line` }
+        : { path: at.join("."), line, problem: `is not valid YAML: ${yamlProblem(e.code, e.message)}`, fix: yamlFix(e.code) };
     const written = line !== undefined ? text.split(/\r?\n/)[line - 1]?.trim() : undefined;
     throw new ModelError(source, [written ? { ...issue, value: written } : issue]);
   }
@@ -321,6 +326,28 @@ function pathAtOffset(node: unknown, offset: number, path: (string | number)[] =
     }
   }
   return undefined;
+}
+
+/**
+ * The innermost `[` or `{` still open at `offset`, outside quotes and comments: a flow collection
+ * this model writes on one line (`creators: [dev]`), so one left open is the error's real place.
+ */
+function unclosedFlowOpener(text: string, offset: number): { offset: number; char: "[" | "{" } | undefined {
+  const open: { offset: number; char: "[" | "{" }[] = [];
+  let quote: string | undefined;
+  for (let i = 0; i < Math.min(offset, text.length); i++) {
+    const c = text[i];
+    if (quote) {
+      if (c === quote && !(quote === '"' && text[i - 1] === "\\")) quote = undefined;
+      else if (c === "\n") quote = undefined;
+      continue;
+    }
+    if (c === '"' || c === "'") quote = c;
+    else if (c === "#" && (i === 0 || /\s/.test(text[i - 1]))) while (i < text.length && text[i] !== "\n") i++;
+    else if (c === "[" || c === "{") open.push({ offset: i, char: c });
+    else if ((c === "]" || c === "}") && open.length > 0) open.pop();
+  }
+  return open.pop();
 }
 
 function yamlProblem(code: string, message: string): string {
