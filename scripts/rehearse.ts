@@ -23,7 +23,7 @@ if (values.env && (positionals.length > 0 || values.apply || values.json !== und
 // Loaded after the usage check, so that --help and bad usage answer without loading cdktf.
 const { ModelError, formatIssue } = require("../lib/model/errors") as typeof import("../lib/model/errors");
 const { loadEnvironmentModel, modelFile } = require("../lib/model/load") as typeof import("../lib/model/load");
-const { RehearseInputError, rehearse } = require("../lib/rehearse/rehearse") as typeof import("../lib/rehearse/rehearse");
+const { RehearseInputError, rehearse, selectStacks } = require("../lib/rehearse/rehearse") as typeof import("../lib/rehearse/rehearse");
 const { checkTerraform, terraformEnv } = require("../lib/rehearse/terraform") as typeof import("../lib/rehearse/terraform");
 const { WorkspaceFileError, readWorkspace, writeWorkspaceAtomically } = require("../stand-in/workspace/file") as typeof import("../stand-in/workspace/file");
 
@@ -41,6 +41,15 @@ async function main(): Promise<number> {
     throw e;
   }
   if (values.env) return printEnv(model);
+  try {
+    // Bad input first (exit 2), before terraform is even looked for.
+    const { desiredState } = require("../lib/desired-state") as typeof import("../lib/desired-state");
+    selectStacks(desiredState(model).stacks, positionals);
+    if (values.workspace !== undefined && fs.existsSync(values.workspace)) readWorkspace(values.workspace);
+  } catch (e) {
+    if (e instanceof RehearseInputError || e instanceof WorkspaceFileError) fail(e.message, 2);
+    throw e;
+  }
   const problem = await checkTerraform(terraformEnv({}));
   if (problem) fail(problem, 2);
   try {

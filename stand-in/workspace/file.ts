@@ -27,7 +27,7 @@ function fail(file: string, at: string, problem: string, fix: string): never {
 }
 
 function kindOf(v: unknown): string {
-  return v === null ? "null" : Array.isArray(v) ? "a list" : typeof v === "object" ? "an object" : `${typeof v} ${JSON.stringify(v)}`;
+  return v === undefined ? "nothing" : v === null ? "null" : Array.isArray(v) ? "a list" : typeof v === "object" ? "an object" : `${typeof v} ${JSON.stringify(v)}`;
 }
 
 /** Validates the parsed file against the format (types.ts), naming the first wrong field. */
