@@ -50,6 +50,16 @@ const SUITES = {
     "__tests__/bundle/generate.test.ts",
     "__tests__/audit/audit.test.ts",
   ],
+  // The stand-in provider and the rehearsal's command line and plan guard (without terraform; the
+  // end-to-end run has the real one).
+  "stand-in": [
+    "__tests__/stand-in/schema.test.ts",
+    "__tests__/stand-in/plan.test.ts",
+    "__tests__/stand-in/protocol.test.ts",
+    "__tests__/stand-in/workspace.test.ts",
+    "__tests__/rehearse/plan-guard.test.ts",
+    "__tests__/rehearse/cli.test.ts",
+  ],
 };
 
 /** Test files that run on their own, and why. */

@@ -6,16 +6,25 @@
 const { spawnSync } = require("child_process");
 const path = require("path");
 
+const { readJestArgs } = require("./lib/jest-args");
+
 const root = path.resolve(__dirname, "..");
 const REQUIRED = "1.11.4";
+const USAGE = "usage: npm run test:e2e [-- JEST_OPTIONS] [TEST_PATH_PATTERN...]";
 const args = process.argv.slice(2);
 if (args.includes("--help") || args.includes("-h")) {
   process.stdout.write(
-    "usage: npm run test:e2e [-- JEST_OPTIONS] [TEST_PATH_PATTERN...]\n\n" +
+    `${USAGE}\n\n` +
       `Runs the end-to-end tests (__tests__/e2e): the real terraform ${REQUIRED} plans and applies the stacks\n` +
-      "against the stand-in provider (docs/rehearsing.md). Fails when terraform 1.11.x is not installed.\n",
+      "against the stand-in provider (docs/rehearsing.md). Fails when terraform 1.11.x is not installed.\n" +
+      "Arguments go to jest (e.g. `npm run test:e2e -- __tests__/e2e/behaviour.test.ts`).\n",
   );
   process.exit(0);
+}
+const { unknown } = readJestArgs(args, require("jest-cli").yargsOptions);
+if (unknown) {
+  process.stderr.write(`test:e2e: unknown option ${unknown} (not a jest option)\n${USAGE}\n`);
+  process.exit(2);
 }
 const version = spawnSync("terraform", ["version", "-json"], { encoding: "utf8" });
 let found;

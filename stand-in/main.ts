@@ -60,8 +60,9 @@ const server = serve({
   },
   onShutdown: () => {
     log("shutdown");
-    server.forceShutdown();
-    process.exit(0);
+    // Let the Shutdown answer reach terraform (go-plugin then counts the exit as graceful), then go.
+    server.tryShutdown(() => process.exit(0));
+    setTimeout(() => process.exit(0), 500).unref();
   },
   log,
 });

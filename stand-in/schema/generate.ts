@@ -196,7 +196,8 @@ class ModuleParser {
   }
 }
 
-function schemaOf(type: string, kind: "resource" | "data", facts: TypeFacts): JsonSchema {
+/** One type's schema from the package, checked against its facts (every attribute a fact names must exist). */
+export function schemaOf(type: string, kind: "resource" | "data", facts: TypeFacts): JsonSchema {
   const parser = new ModuleParser(moduleOf(type, kind));
   const block = parser.block(parser.mainClass(kind));
   const known = new Set([...Object.keys(block.attributes ?? {}), ...Object.keys(block.block_types ?? {})]);
