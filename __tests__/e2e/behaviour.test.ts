@@ -3,7 +3,9 @@
  * exists", deleted objects, ForceNew replacement, refusals of the API. Each case edits a copy of a
  * synthesized stack (one `terraform init` per stack directory) or the workspace file.
  */
+import * as fs from "fs";
 import { guardPlan } from "../../lib/rehearse/plan-guard";
+import { SCHEMA_FILE } from "../../stand-in/schema/generate";
 import { FULL_MODEL, Lab, requireTerraform, summaryOf } from "./support";
 
 beforeAll(requireTerraform);
@@ -15,6 +17,12 @@ describe("the reference model's ref-prod and ref-dev", () => {
     for (const s of ["ref-dev", "ref-prod"]) lab.init(s);
   });
   afterAll(() => lab.remove());
+
+  it("answers `terraform providers schema -json` with exactly the committed schema", () => {
+    const r = lab.terraform("ref-dev", ["providers", "schema", "-json"]);
+    expect(r.status).toBe(0);
+    expect(JSON.parse(r.stdout)).toEqual(JSON.parse(fs.readFileSync(SCHEMA_FILE, "utf8")));
+  });
 
   it("fails to import an adopted catalog that does not exist, with the API's error (the provider's default importer reads it)", () => {
     const saved = lab.workspace();

@@ -82,6 +82,10 @@ describe("npm run rehearse (command line)", () => {
     expect(r.stdout).toBe("");
   });
 
+  it("is documented with the usage it prints (docs/rehearsing.md)", () => {
+    expect(fs.readFileSync(path.join(ROOT, "docs", "rehearsing.md"), "utf8")).toContain(`\n${USAGE}\n`);
+  });
+
   it("prints the environment for terraform and the cdktf CLI with --env, installed in a directory that outlives it", async () => {
     const r = await cases.env;
     expect(r.status).toBe(0);

@@ -48,6 +48,8 @@ export interface TypeFacts {
   readonly rules?: readonly ValueRule[];
   /** The import ID, as the provider's docs and Read/ImportState parse it. */
   readonly importId?: string;
+  /** Attributes marked Sensitive (terraform hides their values). */
+  readonly sensitive?: readonly string[];
 }
 
 const ENTITLEMENTS = ["allow_cluster_create", "allow_instance_pool_create", "databricks_sql_access", "workspace_access", "workspace_consume"] as const;
@@ -160,6 +162,17 @@ export const RESOURCE_FACTS: { readonly [type: string]: TypeFacts } = {
   },
 };
 
+/**
+ * The provider block: every attribute Optional; the sensitive ones are the SDK's config attributes
+ * tagged `auth:"...,sensitive"` (internal/providers/sdkv2/sdkv2.go providerSchema, `Sensitive:
+ * attr.Sensitive`; databricks-sdk-go v0.93.0, the version provider 1.99.0's go.mod pins,
+ * config/config.go).
+ */
+export const PROVIDER_FACTS = {
+  source: "internal/providers/sdkv2/sdkv2.go providerSchema; databricks-sdk-go v0.93.0 config/config.go",
+  sensitive: ["azure_client_secret", "client_secret", "google_credentials", "metadata_service_url", "password", "token"],
+} as const;
+
 export const DATA_SOURCE_FACTS: { readonly [type: string]: TypeFacts } = {
   databricks_group: {
     source: "scim/data_group.go DataSourceGroup; scim/scim.go addEntitlementsToSchema",
@@ -187,6 +200,7 @@ export function namedAttributes(f: TypeFacts): string[] {
     ...(f.suppressDiff ?? []),
     ...(f.useStateForUnknown ?? []),
     ...(f.requiresReplace ?? []),
+    ...(f.sensitive ?? []),
   ];
   for (const r of f.rules ?? []) {
     if (r.kind === "exactlyOneOf" || r.kind === "atLeastOneOf") names.push(...r.attributes);

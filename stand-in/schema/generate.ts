@@ -10,7 +10,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { DATA_SOURCE_FACTS, RESOURCE_FACTS, namedAttributes, type TypeFacts } from "./facts";
+import { DATA_SOURCE_FACTS, PROVIDER_FACTS, RESOURCE_FACTS, namedAttributes, type TypeFacts } from "./facts";
 import { PROVIDER_SOURCE, type CtyType, type JsonAttribute, type JsonBlock, type JsonBlockType, type JsonProviderSchemas, type JsonSchema } from "./json-schema";
 
 export const SCHEMA_FILE = path.join(__dirname, "databricks-1.99.0.json");
@@ -203,7 +203,18 @@ export function schemaOf(type: string, kind: "resource" | "data", facts: TypeFac
   const known = new Set([...Object.keys(block.attributes ?? {}), ...Object.keys(block.block_types ?? {})]);
   const missing = namedAttributes(facts).filter((a) => !known.has(a));
   if (missing.length > 0) throw new Error(`facts.ts: ${kind} ${type} names ${missing.join(", ")}, which ${PACKAGE} ${PACKAGE_VERSION} does not have`);
-  return { version: facts.schemaVersion ?? 0, block };
+  return { version: facts.schemaVersion ?? 0, block: markSensitive(block, facts.sensitive ?? [], `${kind} ${type}`) };
+}
+
+/** The block with the named attributes marked sensitive (facts.ts); an unknown name fails. */
+function markSensitive(block: JsonBlock, names: readonly string[], where: string): JsonBlock {
+  if (names.length === 0) return block;
+  const attributes = { ...(block.attributes ?? {}) };
+  for (const n of names) {
+    if (!attributes[n]) throw new Error(`facts.ts: ${where} marks ${n} sensitive, which ${PACKAGE} ${PACKAGE_VERSION} does not have`);
+    attributes[n] = { ...attributes[n], sensitive: true };
+  }
+  return { ...block, attributes };
 }
 
 /** The whole provider schema, as `terraform providers schema -json` prints it. */
@@ -217,7 +228,7 @@ export function generateSchema(): JsonProviderSchemas {
     format_version: "1.0",
     provider_schemas: {
       [PROVIDER_SOURCE]: {
-        provider: { version: 0, block: provider.block(provider.mainClass("provider")) },
+        provider: { version: 0, block: markSensitive(provider.block(provider.mainClass("provider")), PROVIDER_FACTS.sensitive, "provider") },
         resource_schemas: resources,
         data_source_schemas: dataSources,
       },
