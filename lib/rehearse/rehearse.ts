@@ -177,9 +177,18 @@ function firstLine(text: string): string {
 /** Runs the rehearsal. Throws RehearseInputError on bad input before terraform runs. */
 export async function rehearse(opts: RehearseOptions): Promise<RehearseResult> {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "uc-rehearse-"));
+  // Interrupted (Ctrl-C reaches terraform too): the temporary directory goes all the same.
+  const interrupted = (signal: NodeJS.Signals) => {
+    fs.rmSync(tmp, { recursive: true, force: true });
+    process.exit(signal === "SIGINT" ? 130 : 143);
+  };
+  process.once("SIGINT", interrupted);
+  process.once("SIGTERM", interrupted);
   try {
     return await rehearseIn(tmp, opts);
   } finally {
+    process.removeListener("SIGINT", interrupted);
+    process.removeListener("SIGTERM", interrupted);
     fs.rmSync(tmp, { recursive: true, force: true });
   }
 }
