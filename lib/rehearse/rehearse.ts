@@ -298,7 +298,12 @@ async function rehearseIn(tmp: string, opts: RehearseOptions): Promise<RehearseR
   if (opts.apply) {
     if (opts.workspace !== undefined) {
       writeWorkspaceAtomically(path.resolve(opts.workspace), readWorkspace(mainFile));
-      log(`rehearse: wrote the workspace after the apply to ${opts.workspace}`);
+      const partial = [...outcomes.values()].some((o) => o.failed);
+      log(
+        partial
+          ? `rehearse: an apply failed part-way; ${opts.workspace} holds what was applied (as a real workspace would), with each stack's state`
+          : `rehearse: wrote the workspace after the apply to ${opts.workspace}`,
+      );
     } else {
       log("rehearse: applied to a temporary copy of the pre-deploy workspace, now removed; pass --workspace FILE to keep the result");
     }

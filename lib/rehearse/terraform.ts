@@ -65,7 +65,9 @@ export function applySummary(stdout: string): string | undefined {
 
 /** Terraform's error output, without the noise: its `Error:` blocks (or everything when there are none). */
 export function terraformErrors(run: TerraformRun): string {
-  const text = `${run.stderr}\n${run.stdout}`;
-  const at = text.search(/^(│ )?Error: /m);
-  return (at >= 0 ? text.slice(at) : text).trim();
+  for (const text of [run.stderr, run.stdout]) {
+    const at = text.search(/^(│ )?Error: /m);
+    if (at >= 0) return text.slice(at).trim();
+  }
+  return `${run.stderr}\n${run.stdout}`.trim();
 }
