@@ -9,22 +9,24 @@ import * as path from "path";
 import { ROOT } from "./helpers";
 
 type Selection = { testMatch: string[]; testPathIgnorePatterns: string[] };
-const { SUITES, STANDALONE, COVER, selection } = require("./suites") as {
+const { SUITES, STANDALONE, COVER, E2E, selection } = require("./suites") as {
   SUITES: Record<string, string[]>;
   STANDALONE: Record<string, string>;
   COVER: string;
+  E2E: string;
   selection: (direct: boolean) => Selection;
 };
 const config = require("../jest.config") as Selection;
 const SELF = "__tests__/suites-cover.test.ts";
 
-/** Every `.ts` file below __tests__ but the fixtures, relative to the root. */
+/** Every `.ts` file below __tests__ but the fixtures and the end-to-end tests (their own run), relative to the root. */
 function sourceFiles(): string[] {
   const out: string[] = [];
   const walk = (rel: string) => {
     for (const e of fs.readdirSync(path.join(ROOT, rel), { withFileTypes: true })) {
       if (e.isDirectory()) {
         if (rel === "__tests__" && e.name === "fixtures") continue;
+        if (`${rel}/${e.name}` === E2E) continue;
         walk(`${rel}/${e.name}`);
       } else if (e.name.endsWith(".ts")) out.push(`${rel}/${e.name}`);
     }
@@ -53,9 +55,16 @@ describe("the test suites", () => {
     expect(COVER).toBe(SELF);
     expect(selection(false)).toEqual({ testMatch: ["<rootDir>/__tests__/suites/*.test.ts", `<rootDir>/${SELF}`, ...standalone.map((f) => `<rootDir>/${f}`)], testPathIgnorePatterns: ["/node_modules/"] });
     // Named files run directly: every test file matches, the suites (which would run them again) do not.
-    expect(selection(true)).toEqual({ testMatch: ["<rootDir>/__tests__/**/*.test.ts"], testPathIgnorePatterns: ["/node_modules/", "<rootDir>/__tests__/suites/", "<rootDir>/__tests__/fixtures/"] });
+    expect(selection(true)).toEqual({ testMatch: ["<rootDir>/__tests__/**/*.test.ts"], testPathIgnorePatterns: ["/node_modules/", "<rootDir>/__tests__/suites/", "<rootDir>/__tests__/fixtures/", "<rootDir>/__tests__/e2e/"] });
     // jest.config.js picks one of the two from jest's command line (this process's, when in band).
     expect([selection(false), selection(true)]).toContainEqual({ testMatch: config.testMatch, testPathIgnorePatterns: config.testPathIgnorePatterns });
+  });
+
+  it("leave the end-to-end tests to their own run, which runs every one of them", () => {
+    const e2e = require("../jest.e2e.config") as { testMatch: string[]; roots: string[] };
+    expect(e2e.testMatch).toEqual([`<rootDir>/${E2E}/*.test.ts`]);
+    expect(fs.readdirSync(path.join(ROOT, E2E)).filter((f) => f.endsWith(".test.ts")).length).toBeGreaterThan(0);
+    expect(fs.readdirSync(path.join(ROOT, E2E), { withFileTypes: true }).filter((e) => e.isDirectory())).toEqual([]);
   });
 
   it("hold no focused or skipped test: .only in one file would silently skip the rest of its suite", () => {

@@ -50,6 +50,16 @@ const SUITES = {
     "__tests__/bundle/generate.test.ts",
     "__tests__/audit/audit.test.ts",
   ],
+  // The stand-in provider and the rehearsal's command line and plan guard (without terraform; the
+  // end-to-end run has the real one).
+  "stand-in": [
+    "__tests__/stand-in/schema.test.ts",
+    "__tests__/stand-in/plan.test.ts",
+    "__tests__/stand-in/protocol.test.ts",
+    "__tests__/stand-in/workspace.test.ts",
+    "__tests__/rehearse/plan-guard.test.ts",
+    "__tests__/rehearse/cli.test.ts",
+  ],
 };
 
 /** Test files that run on their own, and why. */
@@ -58,6 +68,12 @@ const STANDALONE = {
   "__tests__/stacks.test.ts": "has snapshots (jest keeps them per jest test file)",
   "__tests__/account-state-adoption.test.ts": "has snapshots (jest keeps them per jest test file)",
 };
+
+/**
+ * End-to-end tests with the real terraform: their own jest run (`npm run test:e2e`,
+ * jest.e2e.config.js), never part of `npm test`.
+ */
+const E2E = "__tests__/e2e";
 
 /** The test that keeps these lists whole: jest runs it whatever they say. */
 const COVER = "__tests__/suites-cover.test.ts";
@@ -71,8 +87,8 @@ const COVER = "__tests__/suites-cover.test.ts";
  */
 function selection(direct) {
   return direct
-    ? { testMatch: ["<rootDir>/__tests__/**/*.test.ts"], testPathIgnorePatterns: ["/node_modules/", "<rootDir>/__tests__/suites/", "<rootDir>/__tests__/fixtures/"] }
+    ? { testMatch: ["<rootDir>/__tests__/**/*.test.ts"], testPathIgnorePatterns: ["/node_modules/", "<rootDir>/__tests__/suites/", "<rootDir>/__tests__/fixtures/", `<rootDir>/${E2E}/`] }
     : { testMatch: ["<rootDir>/__tests__/suites/*.test.ts", `<rootDir>/${COVER}`, ...Object.keys(STANDALONE).map((f) => `<rootDir>/${f}`)], testPathIgnorePatterns: ["/node_modules/"] };
 }
 
-module.exports = { SUITES, STANDALONE, COVER, selection };
+module.exports = { SUITES, STANDALONE, COVER, E2E, selection };

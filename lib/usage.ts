@@ -51,3 +51,37 @@ export function refuseOtherModel(name: string, committed: string, env: NodeJS.Pr
   );
   process.exit(2);
 }
+
+/** An option of a command that takes options: a flag (boolean) or a value (string). */
+export type OptionSpec = { readonly type: "boolean" } | { readonly type: "string" };
+
+/**
+ * Parses a command that takes options and positional arguments the way `handleUsage` does a
+ * command without: --help/-h prints the usage and help and exits 0; an unknown option, a missing
+ * value or an empty one prints the problem and the usage on stderr and exits 2. Returns the values
+ * (absent options are absent) and the positional arguments.
+ */
+export function handleOptions<O extends { readonly [name: string]: OptionSpec }>(
+  name: string,
+  spec: Usage,
+  options: O,
+  argv: readonly string[] = process.argv.slice(2),
+): { values: { [K in keyof O]?: O[K] extends { type: "boolean" } ? boolean : string }; positionals: string[] } {
+  const usageError = (message: string): never => {
+    process.stderr.write(`${name}: ${message}\nusage: ${spec.usage}\n`);
+    process.exit(2);
+  };
+  let parsed: ReturnType<typeof parseArgs>;
+  try {
+    parsed = parseArgs({ args: [...argv], options: { ...options, help: { type: "boolean", short: "h" } }, strict: true, allowPositionals: true });
+  } catch (e) {
+    return usageError((e as Error).message.split(". To specify")[0]);
+  }
+  if (parsed.values.help === true) {
+    process.stdout.write(`usage: ${spec.usage}\n\n${spec.help}\n`);
+    process.exit(0);
+  }
+  for (const [option, value] of Object.entries(parsed.values)) if (value === "") usageError(`--${option} needs a value`);
+  const { help: _help, ...values } = parsed.values;
+  return { values: values as { [K in keyof O]?: O[K] extends { type: "boolean" } ? boolean : string }, positionals: parsed.positionals };
+}
