@@ -124,6 +124,12 @@ export interface EnvironmentModel {
    * @default - none
    */
   readonly moved: { readonly [stack: string]: readonly { readonly from: string; readonly to: string }[] };
+  /**
+   * Who must review a change to anything but the model and the docs: `.github/CODEOWNERS` is
+   * rendered from it (lib/ci/code-owners.ts). GitHub users or teams, e.g. `@my-org/platform`.
+   * @default - none: CODEOWNERS names no owner (a warning says so)
+   */
+  readonly codeOwners: readonly string[];
 }
 
 export interface Account {
