@@ -39,7 +39,7 @@ const refuse = (dir: string, problem: string): never => {
 };
 
 /** Every entry under `dir`, checked: directories and regular files only, within the limits. */
-function walk(dir: string): string[] {
+function walk(dir: string, limits: { readonly files: number; readonly bytes: number; readonly depth: number }): string[] {
   const files: string[] = [];
   let bytes = 0;
   const visit = (rel: string, depth: number) => {
@@ -49,13 +49,13 @@ function walk(dir: string): string[] {
       const stat = fs.lstatSync(path.join(dir, child));
       if (stat.isSymbolicLink()) refuse(dir, `${child} is a symbolic link`);
       if (stat.isDirectory()) {
-        if (depth >= LIMITS.depth) refuse(dir, `${child} is nested deeper than the output ever is`);
+        if (depth >= limits.depth) refuse(dir, `${child} is nested deeper than the output ever is`);
         visit(child, depth + 1);
       } else if (stat.isFile()) {
         files.push(child);
         bytes += stat.size;
-        if (files.length > LIMITS.files) refuse(dir, `it holds more than ${LIMITS.files} files`);
-        if (bytes > LIMITS.bytes) refuse(dir, `it holds more than ${LIMITS.bytes / 1024 / 1024} MiB`);
+        if (files.length > limits.files) refuse(dir, `it holds more than ${limits.files} files`);
+        if (bytes > limits.bytes) refuse(dir, `it holds more than ${limits.bytes} bytes`);
       } else {
         refuse(dir, `${child} is neither a file nor a directory`);
       }
@@ -79,7 +79,7 @@ function digestOf(dir: string, files: readonly string[]): string {
  * Reads and checks the artifact at `dir`. `expectedCommit`: the commit the pull request's head
  * job must have built (the merge commit); a mismatch means an artifact of another run or commit.
  */
-export function readHeadArtifact(dir: string, expectedCommit?: string): HeadArtifact {
+export function readHeadArtifact(dir: string, expectedCommit?: string, limits: { readonly files: number; readonly bytes: number; readonly depth: number } = LIMITS): HeadArtifact {
   let stat: fs.Stats;
   try {
     stat = fs.lstatSync(dir);
@@ -87,7 +87,7 @@ export function readHeadArtifact(dir: string, expectedCommit?: string): HeadArti
     return refuse(dir, "it is missing (the head job did not upload it: see that job)");
   }
   if (!stat.isDirectory()) refuse(dir, "it is not a directory");
-  const files = walk(dir);
+  const files = walk(dir, limits);
   for (const required of [ARTIFACT.commit, ARTIFACT.model, `${ARTIFACT.output}/manifest.json`]) {
     if (!files.includes(required)) refuse(dir, `it has no ${required}`);
   }
