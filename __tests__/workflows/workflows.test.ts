@@ -8,6 +8,8 @@ import * as path from "path";
 import { parse } from "yaml";
 import { validateWorkflow } from "@action-validator/core";
 import { MATRIX_WORKFLOWS, clientIdVariable, renderDeployWorkflow, withStackMatrix } from "../../lib/ci/workflows";
+import { verdictCommand } from "../../lib/commands/verdict";
+import { parseCommandLine } from "../../lib/review/cli";
 import { loadEnvironmentModel } from "../../lib/model/load";
 import { LIVE_MODEL_FILE, ROOT } from "../helpers";
 
@@ -280,6 +282,16 @@ describe("pull-request.yml: the pull request never judges itself, and its code n
 
   it("puts no expression into a script: every value reaches a run step through env (no title, branch or output can inject shell)", () => {
     for (const [id, job] of jobs) for (const s of stepsOf(job)) expect({ id, step: s.name ?? s.run?.slice(0, 40), expr: (s.run ?? "").includes("${{") }).toEqual({ id, step: s.name ?? s.run?.slice(0, 40), expr: false });
+  });
+
+  it("calls npm run verdict with command lines it accepts (the verdict's and the plan's digest check)", () => {
+    const lines = [...runLines(verdict), ...runLines(plan)].filter((l) => l.startsWith("npm run --silent verdict -- "));
+    expect(lines).toHaveLength(2);
+    for (const line of lines) {
+      const args = [...line.replace("npm run --silent verdict -- ", "").split(" | ")[0].matchAll(/"([^"]*)"|(\S+)/g)].map((m) => m[1] ?? m[2]);
+      const cli = parseCommandLine(args, verdictCommand.spec);
+      expect(Object.entries(cli.flags).filter(([, v]) => v !== undefined).map(([k]) => k).sort()).toEqual(line.includes("--digest") ? ["digest", "expect"] : ["base-commit", "github-output", "head", "merge-commit", "report"]);
+    }
   });
 
   it("runs the verdict even when the head job failed (a job skipped by its condition would count as passed)", () => {
