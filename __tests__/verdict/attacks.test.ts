@@ -80,7 +80,8 @@ const withModel = (text: string, edit: (d: any) => void) => {
   return stringify(d);
 };
 const HONEST = DEFAULT_MODEL_TEXT.replace("  dev: { dev: read, staging: read }", "  dev: { dev: read, staging: read, prod: read }");
-const COMMENT_ONLY = DEFAULT_MODEL_TEXT.replace("# The catalog exists (the old HCL stack made it)", "# The catalog exists (made by the old HCL stack)");
+/** A comment on a schema list, and nothing else: a pull request that needs no approval. */
+const COMMENT_ONLY = DEFAULT_MODEL_TEXT.replace("      schemas: [bronze, silver, gold, models]\n      bucket: ref-ml-core-prod", "      schemas: [bronze, silver, gold, models] # models: what staging promotes\n      bucket: ref-ml-core-prod");
 const stackFile = (dir: string, stack: string) => path.join(dir, "cdktf.out", "stacks", stack, "cdk.tf.json");
 const editStack = (dir: string, stack: string, edit: (j: any) => void) => {
   const j = JSON.parse(fs.readFileSync(stackFile(dir, stack), "utf8"));
@@ -148,7 +149,8 @@ describe("the honest pull request and the harmless ones", () => {
     expect(v.changes.map((c) => [c.direction, c.prod, c.kind, c.principal, c.securable])).toEqual([["widens", true, "grant", "Databricks - Dev", "prod"]]);
   });
 
-  it("needs no approval for a pull request that changes only a comment of the model", () => {
+  it("needs no approval for a pull request that changes only a comment of the model (on prod's schemas)", () => {
+    expect(COMMENT_ONLY).not.toBe(DEFAULT_MODEL_TEXT);
     const v = computed(judge({ "environments.yaml": COMMENT_ONLY }));
     expect(outcome(v)).toEqual({ approval: "none", check: "passed", plan: true });
     expect(v.changes).toEqual([]);
@@ -292,6 +294,14 @@ describe("class 3: a base that cannot be judged from fails closed", () => {
     const v = verdict(merge, artifact(merge, COMMENT_ONLY), o);
     expect(outcome(v)).toEqual(REQUIRED_FAILED);
     expect(v.computed ? "" : v.reason).toMatch(reason);
+  });
+
+  it("fails closed on a model larger than the loader reads (before parsing it)", () => {
+    const huge = `${COMMENT_ONLY}# ${"x".repeat(300 * 1024)}\n`;
+    const merge = repo.pr({ "environments.yaml": huge });
+    const v = verdict(merge, artifact(merge, huge, { stacks: outputOf(DEFAULT_MODEL_TEXT) }));
+    expect(outcome(v)).toEqual(REQUIRED_FAILED);
+    expect(v.computed ? "" : v.reason).toMatch(/is \d+ bytes; a model is read up to 262144/);
   });
 
   it("fails closed when the merge commit was not fetched, or is not a commit ID", () => {

@@ -19,7 +19,7 @@ import { needsCodeOwner } from "../ci/code-owners";
 import { desiredState } from "../desired-state";
 import { checkGate, formatViolation } from "../gate/check";
 import { readOutputTree, type OutputTree } from "../gate/read";
-import { loadEnvironmentModel, parseEnvironmentModel } from "../model/load";
+import { MAX_MODEL_BYTES, loadEnvironmentModel, parseEnvironmentModel } from "../model/load";
 import { ModelError, formatIssue } from "../model/errors";
 import type { EnvironmentModel } from "../model/types";
 import { diffTrees } from "../commands/grants-diff";
@@ -107,6 +107,7 @@ function decide(input: VerdictInput): ComputedVerdict {
 
   // The pull request's model: from its commit, and the artifact must carry that very file.
   const modelText = fileAt(input.repo, merge, ARTIFACT.model);
+  if (modelText.length > MAX_MODEL_BYTES) throw new ReviewInputError(`the pull request's ${ARTIFACT.model} is ${modelText.length} bytes; a model is read up to ${MAX_MODEL_BYTES}`);
   const artifact = readHeadArtifact(input.headDir, merge);
   if (!artifact.modelText.equals(modelText)) {
     throw new ReviewInputError(`the pull request's output (${input.headDir}) was not synthesized from the pull request's ${ARTIFACT.model} (commit ${merge}): their contents differ`);
