@@ -214,3 +214,69 @@ describe("YAML syntax errors", () => {
     expect(error.issues[0].value).toBe("creators: [dev  # a [ in a comment");
   });
 });
+
+describe("sandbox.storage: the developers' storage, never another environment's", () => {
+  const LOCATION = "ref-ml-core-dev-sandboxes";
+  const withUrl = (url: string, edit?: (d: any) => void) => {
+    const d = defaultModelData();
+    d.sandbox.storage = { externalLocation: LOCATION, url };
+    edit?.(d);
+    return stringify(d);
+  };
+
+  it("accepts a location in metastore.grantsFrom's bucket (dev's) or in a bucket of its own", () => {
+    expect(parseEnvironmentModel(withUrl("s3://ref-ml-core-dev-workspace-bucket/sandboxes"), "m.yaml").sandbox.storage?.url).toBe("s3://ref-ml-core-dev-workspace-bucket/sandboxes");
+    expect(parseEnvironmentModel(withUrl("s3://ref-ml-core-sandboxes"), "m.yaml").sandbox.storage?.url).toBe("s3://ref-ml-core-sandboxes");
+  });
+
+  it.each([
+    ["in prod's bucket", "s3://ref-ml-core-prod-workspace-bucket/sandboxes", "lies in environments.prod.catalog.bucket (ref-ml-core-prod-workspace-bucket)"],
+    ["prod's whole bucket", "s3://ref-ml-core-prod-workspace-bucket", "lies in environments.prod.catalog.bucket"],
+    ["prod's bucket spelt in upper case", "s3://REF-ML-CORE-PROD-WORKSPACE-BUCKET/x", "lies in environments.prod.catalog.bucket"],
+    ["prod's bucket under another scheme", "gs://ref-ml-core-prod-workspace-bucket/x", "lies in environments.prod.catalog.bucket"],
+    ["in staging's bucket", "s3://ref-ml-core-staging-workspace-bucket/sandboxes", "lies in environments.staging.catalog.bucket"],
+    ["a path that climbs out of dev's bucket", "s3://ref-ml-core-dev-workspace-bucket/../x", "is not a clean storage URL"],
+    ["an encoded path", "s3://ref-ml-core-dev-workspace-bucket/%2e%2e/x", "is not a clean storage URL"],
+    ["an empty path segment", "s3://ref-ml-core-dev-workspace-bucket//x", "is not a clean storage URL"],
+  ])("rejects a location %s, naming the field, the value and the fix", (_what, url, problem) => {
+    const error = errorOf(withUrl(url), "environments.yaml");
+    expect(error.issues).toHaveLength(1);
+    expect(error.issues[0].path).toBe("sandbox.storage.url");
+    expect(error.message).toContain(problem);
+    expect(error.message).toContain(`(got "${url}")`);
+    expect(error.message).toMatch(/Fix: /);
+  });
+
+  it("rejects a location over or inside any catalog's own storage root", () => {
+    const root = (d: any) => (d.environments.prod.catalog.storageRoot = "s3://ref-ml-core-uc/prod");
+    expect(errorOf(withUrl("s3://ref-ml-core-uc/prod/sandboxes", root)).message).toContain("overlaps environments.prod.catalog.storageRoot (s3://ref-ml-core-uc/prod)");
+    expect(errorOf(withUrl("s3://ref-ml-core-uc", root)).message).toContain("overlaps environments.prod.catalog.storageRoot");
+    expect(parseEnvironmentModel(withUrl("s3://ref-ml-core-uc/production-sandboxes", root), "m.yaml").sandbox.storage).toBeDefined(); // a sibling, not inside
+  });
+});
+
+describe("codeOwners: who reviews changes to the code and the workflows", () => {
+  const withOwners = (owners: unknown) => {
+    const d = defaultModelData();
+    d.codeOwners = owners;
+    return stringify(d);
+  };
+
+  it("reads GitHub teams and users, and warns when there are none", () => {
+    expect(parseEnvironmentModel(withOwners(["@refresh-os/platform", "@alice"]), "m.yaml").codeOwners).toEqual(["@refresh-os/platform", "@alice"]);
+    const none = defaultModel();
+    expect(none.codeOwners).toEqual([]);
+    expect(none.warnings.filter((w) => w.includes("codeOwners is not set"))).toHaveLength(1);
+  });
+
+  it.each([
+    ["a name without @", ["refresh-os/platform"], "codeOwners.0"],
+    ["an e-mail address", ["alice@example.com"], "codeOwners.0"],
+    ["an empty list", [], "codeOwners"],
+    ["one owner twice", ["@alice", "@alice"], "codeOwners.1"],
+    ["a string, not a list", "@alice", "codeOwners"],
+  ])("rejects %s", (_what, owners, field) => {
+    const error = errorOf(withOwners(owners));
+    expect(error.issues.map((i) => i.path)).toEqual([field]);
+  });
+});

@@ -20,6 +20,7 @@ const COMMANDS: Record<string, () => Command> = {
   grants: () => require("../lib/commands/grants").grantsCommand,
   "grants-diff": () => require("../lib/commands/grants-diff").grantsDiffCommand,
   audit: () => require("../lib/commands/audit").auditCommand,
+  verdict: () => require("../lib/commands/verdict").verdictCommand,
 };
 
 export function runInProcess(script: string, args: readonly string[], env: Record<string, string | undefined> = {}): Promise<{ status: number; stdout: string; stderr: string }> {

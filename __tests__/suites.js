@@ -20,6 +20,7 @@ const SUITES = {
     "__tests__/synth-swap.test.ts",
     "__tests__/synth-cli.test.ts",
     "__tests__/generated-models.test.ts",
+    "__tests__/verdict/attacks.test.ts",
   ],
   // The review tools over synthesized JSON.
   review: [
@@ -32,6 +33,7 @@ const SUITES = {
     "__tests__/review/total-diff.test.ts",
     "__tests__/review/mermaid.test.ts",
     "__tests__/review/fixtures.test.ts",
+    "__tests__/review/model-facts.test.ts",
     "__tests__/gate/rules.test.ts",
   ],
   // The model, the commands, the workflows and the day-2 flows.
@@ -40,6 +42,7 @@ const SUITES = {
     "__tests__/commands.test.ts",
     "__tests__/workflows/ci-env.test.ts",
     "__tests__/workflows/workflows.test.ts",
+    "__tests__/workflows/code-owners.test.ts",
     "__tests__/live/live-model.test.ts",
     "__tests__/live/update-flow.test.ts",
   ],

@@ -47,8 +47,10 @@ describe("the app command (cdktf.json `app`, also `npm run synth`)", () => {
     expect(annotations.map((a) => [a.constructPath, a.level])).toEqual([
       ["ref-dev", "@cdktf/warn"],
       ["ref-dev", "@cdktf/warn"],
+      ["ref-dev", "@cdktf/warn"],
     ]);
     expect(annotations[0].message).toContain("environments.dev.workspace.id");
+    expect(annotations[2].message).toContain("codeOwners is not set");
     expect(JSON.stringify(manifest)).not.toContain("stacktrace\":[\""); // no paths of this clone
   });
 

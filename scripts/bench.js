@@ -17,8 +17,11 @@
 //       against the stand-in provider); (q) its floor, measured in the same run: one `terraform version`
 //       (terraform's own start) and the stand-in provider's start-up to its handshake line; (r) the ratio
 //       of (p) to the floor of its terraform runs (3 stacks x init, plan and show)
+//   (s) `npm run verdict` as the verdict job runs it (a git repository with the base and the merge
+//       commit, the head's artifact; it synthesizes the base itself): Dev given read on prod, and
+//       (t) a comment-only change of the ~10,000-grant model
 // Targets on the 2-core machines: (a) <= 0.5 s and <= 100 MiB, (b) <= 15 s, (c), (d) <= 0.5 s, (e) <= 3 s, (f) < 1 s,
-// (g) <= 0.5 s, (h) <= 1.0 s, (i) <= 6 s and <= 400 MiB, (j) <= 1.5 s, (n) ratios <= 15, (p) < 20 s (terraform
+// (g) <= 0.5 s, (h) <= 1.0 s, (i) <= 6 s and <= 400 MiB, (j) <= 1.5 s, (n) ratios <= 15, (p) < 20 s, (s) <= 1.5 s, (t) <= 10 s (terraform
 // 1.11.x must be installed; without it (p) is a miss).
 // Exits 1 when a target is missed.
 // Usage: npm run bench [-- --synth-runs N --bundle-runs N --audit-runs N --scale-runs N --test-runs N --rehearse-runs N --skip-test]
@@ -31,13 +34,13 @@ const path = require("path");
 const root = path.resolve(__dirname, "..");
 const USAGE = "usage: npm run bench [-- --synth-runs N] [--bundle-runs N] [--audit-runs N] [--scale-runs N] [--test-runs N] [--rehearse-runs N] [--skip-test]";
 const HELP =
-  "Measures median wall time and peak memory, (a) to (r) as listed at the top of scripts/bench.js: synth,\n" +
+  "Measures median wall time and peak memory, (a) to (t) as listed at the top of scripts/bench.js: synth,\n" +
   "npm test, bundle, bundle:check, audit, policy, the scale runs on generated models, the day-2\n" +
-  "acceptance tests and the rehearsal with the real terraform. Prints a Markdown table; exit 1 when a\n" +
+  "acceptance tests, the rehearsal with the real terraform and the access verdict. Prints a Markdown table; exit 1 when a\n" +
   "target is missed. Progress (which measurement,\n" +
   "which run) goes to stderr.\n" +
-  "--synth-runs N   runs of (a) and (g) (default 15)\n--bundle-runs N  runs of (c) and (d) (default 15)\n" +
-  "--audit-runs N   runs of (e) and (f) (default 5)\n--scale-runs N   runs of (h) to (m) (default 3)\n" +
+  "--synth-runs N   runs of (a), (g) and (s) (default 15)\n--bundle-runs N  runs of (c) and (d) (default 15)\n" +
+  "--audit-runs N   runs of (e) and (f) (default 5)\n--scale-runs N   runs of (h) to (m) and (t) (default 3)\n" +
   "--test-runs N    runs of (b) and (o) (default 3)\n--rehearse-runs N runs of (p) and (q) (default 3)\n--skip-test      leave out (b) and (o)";
 
 /** --help, or the options; bad usage exits 2 before anything runs. */
@@ -165,6 +168,41 @@ const medianOf = (command, env, n) => {
   const policy = medianOf(`node scripts/run-ts.js scripts/policy.ts --out ${defaultOut} > ${os.devNull}`, {}, synthRuns);
   rows.push(["(g) policy, default output", `${synthRuns} runs`, `${policy.seconds.toFixed(3)} s`, `${policy.mib.toFixed(1)} MiB`, "<= 0.5 s", policy.seconds <= 0.5]);
 }
+/**
+ * The verdict job's command on `baseText` -> `headText`: a repository holding both commits (one git
+ * fast-import), the head's artifact as the head job uploads it, then `npm run verdict`'s command in
+ * the repository (the base's checkout) with the base's model.
+ */
+function verdictBench(label, baseText, headText, n) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bench-verdict-"));
+  const repo = path.join(dir, "repo");
+  fs.mkdirSync(repo);
+  const git = (args, input) => spawnSync("git", args, { cwd: repo, input, encoding: "utf8", env: { ...process.env, GIT_CONFIG_NOSYSTEM: "1", HOME: dir } });
+  git(["init", "-q"]);
+  const data = (s) => `data ${Buffer.byteLength(s)}\n${s}`;
+  const commit = (mark, text, from) => ["commit refs/heads/main", `mark :${mark}`, "committer b <b@example.com> 0 +0000", data("bench"), ...(from ? [`from :${from}`] : []), "M 100644 inline environments.yaml", data(text), ""].join("\n");
+  git(["fast-import", "--quiet", `--export-marks=${path.join(dir, "marks")}`], `${commit(1, baseText)}\n${commit(2, headText, 1)}\n`);
+  const [base, merge] = fs.readFileSync(path.join(dir, "marks"), "utf8").trim().split("\n").map((l) => l.split(" ")[1]);
+  fs.writeFileSync(path.join(repo, "environments.yaml"), baseText);
+  const head = path.join(dir, "head-output");
+  fs.mkdirSync(head);
+  fs.writeFileSync(path.join(head, "environments.yaml"), headText);
+  fs.writeFileSync(path.join(head, "commit"), `${merge}\n`);
+  // Synthesized as the head job does, in its checkout (the local state paths lead to the checkout).
+  fs.mkdirSync(path.join(dir, "head-synth"));
+  measure(`cd ${path.join(dir, "head-synth")} && node ${path.join(root, "scripts", "run-ts.js")} ${path.join(root, "main.ts")}`, { ENVIRONMENTS_FILE: path.join(head, "environments.yaml") });
+  fs.cpSync(fs.realpathSync(path.join(dir, "head-synth", "cdktf.out")), path.join(head, "cdktf.out"), { recursive: true });
+  const command = `cd ${repo} && node ${path.join(root, "scripts", "run-ts.js")} ${path.join(root, "scripts", "verdict.ts")} --head ${head} --base-commit ${base} --merge-commit ${merge} > ${os.devNull}`;
+  const m = medianOf(command, { ENVIRONMENTS_FILE: "" }, n);
+  fs.rmSync(dir, { recursive: true, force: true });
+  return m;
+}
+{
+  const seed = fs.readFileSync(path.join(root, "__tests__", "fixtures", "models", "reference.yaml"), "utf8");
+  const honest = seed.replace("  dev: { dev: read, staging: read }", "  dev: { dev: read, staging: read, prod: read }");
+  const v = verdictBench("(s)", seed, honest, synthRuns);
+  rows.push(["(s) verdict, Dev given read on prod (base synthesized by it)", `${synthRuns} runs`, `${v.seconds.toFixed(3)} s`, `${v.mib.toFixed(1)} MiB`, "<= 1.5 s", v.seconds <= 1.5]);
+}
 const scale = {};
 for (const [size, environments, groups] of [["1k", 20, 48], ["10k", 100, 98]]) {
   const model = path.join(scaleDir, `model-${size}.yaml`);
@@ -180,6 +218,11 @@ for (const [size, environments, groups] of [["1k", 20, 48], ["10k", 100, 98]]) {
     grantsReport: medianOf(`node scripts/run-ts.js scripts/grants.ts --out ${outDir} --model ${model} > ${os.devNull}`, {}, scaleRuns),
     diff: medianOf(`node scripts/run-ts.js scripts/grants-diff.ts ${outDir} ${outDir} --model ${model} > ${os.devNull}`, {}, scaleRuns),
   };
+  if (size === "10k") {
+    const text = fs.readFileSync(model, "utf8");
+    const v = verdictBench("(t)", text, `${text}# a comment\n`, scaleRuns);
+    scale.verdictRow = [`(t) verdict, ${grants} grants, comment-only change`, `${scaleRuns} runs`, `${v.seconds.toFixed(3)} s`, `${v.mib.toFixed(1)} MiB`, "<= 10 s", v.seconds <= 10];
+  }
 }
 fs.rmSync(scaleDir, { recursive: true, force: true });
 {
@@ -193,6 +236,7 @@ fs.rmSync(scaleDir, { recursive: true, force: true });
   // Start-up (node, modules, the model) is paid once whatever the size, so the ratio of the whole
   // command's time stays below the grants' ratio (~10) when the cost per grant is constant.
   const ratios = ["synth", "policy", "grantsReport", "diff"].map((k) => [k, k10[k].seconds / k1[k].seconds]);
+  rows.push(scale.verdictRow);
   rows.push(["(n) 10k/1k time ratio", ratios.map(([k, r]) => `${k} ${r.toFixed(1)}`).join(", "), "", "", "<= 15 each", ratios.every(([, r]) => r <= 15)]);
 }
 

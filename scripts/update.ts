@@ -17,6 +17,7 @@ handleUsage(NAME, {
     "  terraform-addresses.json             the Terraform addresses (a removed one is a destroy: read the - lines)\n" +
     "  __tests__/fixtures/synth/            the review tools' fixtures (from the frozen reference model)\n" +
     "  .github/workflows/deploy.yml         one deploy job per stack, and the plan matrix of pull-request.yml\n" +
+    "  .github/CODEOWNERS                   who reviews what: the model's codeOwners, everything but the model and docs\n" +
     "  __tests__/__snapshots__/             jest's snapshots (jest -u on the tests that have them)\n" +
     "Then `npm test` passes and `git diff` shows the model and these files. Always environments.yaml:\n" +
     "ENVIRONMENTS_FILE pointing elsewhere is refused (exit 2). Exit 1 when the model is invalid or its output\n" +

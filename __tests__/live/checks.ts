@@ -9,6 +9,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { validateWorkflow } from "@action-validator/core";
 import { DEPLOY_WORKFLOW, MATRIX_WORKFLOWS, renderDeployWorkflow, withStackMatrix } from "../../lib/ci/workflows";
+import { CODEOWNERS_FILE, renderCodeowners } from "../../lib/ci/code-owners";
 import { desiredState } from "../../lib/desired-state";
 import { checkGate, formatViolation } from "../../lib/gate/check";
 import { loadEnvironmentModel, parseEnvironmentModel } from "../../lib/model/load";
@@ -90,6 +91,8 @@ export function workflowProblems({ root, model }: Live): string[] {
     const text = fs.readFileSync(path.join(root, file), "utf8");
     if (withStackMatrix(text, model, file) !== text) out.push(`${file}: the stack matrix is not as rendered from ${LIVE_MODEL}; ${REFRESH}`);
   }
+  const owners = path.join(root, CODEOWNERS_FILE);
+  if (!fs.existsSync(owners) || fs.readFileSync(owners, "utf8") !== renderCodeowners(model)) out.push(`${CODEOWNERS_FILE} is not as rendered from ${LIVE_MODEL} (codeOwners) and lib/ci/code-owners.ts; ${REFRESH}`);
   const dir = path.join(root, ".github", "workflows");
   for (const f of fs.readdirSync(dir).filter((x) => /\.ya?ml$/.test(x)).sort()) {
     const { errors } = validateWorkflow(fs.readFileSync(path.join(dir, f), "utf8"));

@@ -31,6 +31,7 @@ const GENERATED = [
   /^__tests__\/fixtures\/synth\/.+\.json$/,
   /^__tests__\/__snapshots__\/[^/]+\.snap$/,
   /^\.github\/workflows\/(deploy|pull-request|audit)\.yml$/,
+  /^\.github\/CODEOWNERS$/,
 ];
 
 /**
@@ -38,7 +39,7 @@ const GENERATED = [
  * with node_modules linked; the code is this repository's (the flow asserts no .ts file changes,
  * and a write anywhere in the copy shows in its snapshot, a new file included).
  */
-const DATA = ["environments.yaml", "terraform-addresses.json", "cdktf.json", "package.json", "__tests__/live/output", "__tests__/fixtures/synth", "__tests__/fixtures/models", "__tests__/__snapshots__", ".github/workflows"];
+const DATA = ["environments.yaml", "terraform-addresses.json", "cdktf.json", "package.json", "__tests__/live/output", "__tests__/fixtures/synth", "__tests__/fixtures/models", "__tests__/__snapshots__", ".github/workflows", ".github/CODEOWNERS"];
 
 function copyOfRepository(): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "uc-flow-"));

@@ -1,10 +1,12 @@
 // `npm run --silent grants:diff -- BASE_DIR HEAD_DIR [--format md|json|mermaid] [--base-model FILE] [--head-model FILE] [--model FILE] [--fail-on LIST]`:
 // what a change does to access, and every other difference between the two configurations.
 import { EXIT, UsageError, defineCommand, loadModel, type Command } from "../review/cli";
-import { diffOutputs, prodScope, renderDiffMarkdown, type AccessChange } from "../review/diff";
+import { compareChanges, diffOutputs, prodScope, renderDiffMarkdown, type AccessChange } from "../review/diff";
+import { modelFactChanges } from "../review/model-facts";
+import type { EnvironmentModel } from "../model/types";
 import { FAIL_ON, failingKinds, parseFailOn } from "../review/fail-on";
 import { principalLabels } from "../review/grants";
-import { readOutputTree, type FileFinding } from "../gate/read";
+import { readOutputTree, type FileFinding, type OutputTree } from "../gate/read";
 import { changeEdges, environmentsOf, renderMermaid } from "../review/mermaid";
 import { renderJson } from "../review/report";
 
@@ -26,7 +28,10 @@ export const grantsDiffCommand: Command = defineCommand(
       "--base-model FILE   the BASE side's model: says which environment is production. Production is never\n" +
       "                    taken from the pull request's own model alone\n" +
       "--head-model FILE   the HEAD side's model: production is marked when either side says so; names the\n" +
-      "                    principals that grants name by application ID (the plan principal, retired ones)\n" +
+      "                    principals that grants name by application ID (the plan principal, retired ones).\n" +
+      "                    With both, the model facts that change what the policy allows without changing the\n" +
+      "                    output (retired principals, production, sandbox settings, promotion, code owners)\n" +
+      "                    are compared too, each a risk where it weakens a rule\n" +
       "--model FILE        both (when the model does not change)\n" +
       `--fail-on LIST      exit 1 when the diff has a change of a listed kind (comma-separated: ${FAIL_ON.join(", ")};\n` +
       "                    prod: any change on production), so CI can require an approval; the diff is printed\n" +
@@ -48,14 +53,7 @@ export const grantsDiffCommand: Command = defineCommand(
     const baseFile = cli.baseModel ?? cli.model;
     const baseModel = baseFile !== undefined ? loadModel(baseFile) : undefined;
     const headModel = cli.headModel !== undefined ? loadModel(cli.headModel) : baseModel;
-    const base = readOutputTree(baseDir);
-    const head = readOutputTree(headDir);
-    const label = principalLabels(headModel);
-    const scope = prodScope([base.stacks, head.stacks], baseModel, headModel);
-    const changes = [
-      ...diffOutputs(base.stacks, head.stacks, scope),
-      ...newFindings(base.findings, head.findings).map((c) => ({ ...c, prod: scope.stacks.has(c.stack) })),
-    ].map((c) => (c.principal === undefined ? c : { ...c, principal: label(c.principal) }));
+    const changes = diffTrees(readOutputTree(baseDir), readOutputTree(headDir), baseModel, headModel);
     process.stdout.write(
       cli.format === "json"
         ? renderJson(changes)
@@ -69,6 +67,24 @@ export const grantsDiffCommand: Command = defineCommand(
     return EXIT.violations;
   },
 );
+
+/**
+ * Everything merging HEAD into BASE changes, production first: the outputs compared
+ * (lib/review/diff.ts), files terraform would read that only HEAD has, and, with two models, the
+ * model facts (lib/review/model-facts.ts). Principals named by application ID get the HEAD model's
+ * names. Also the access verdict's diff (lib/verdict).
+ */
+export function diffTrees(base: OutputTree, head: OutputTree, baseModel: EnvironmentModel | undefined, headModel: EnvironmentModel | undefined): AccessChange[] {
+  const label = principalLabels(headModel);
+  const scope = prodScope([base.stacks, head.stacks], baseModel, headModel);
+  return [
+    ...diffOutputs(base.stacks, head.stacks, scope),
+    ...newFindings(base.findings, head.findings).map((c) => ({ ...c, prod: scope.stacks.has(c.stack) })),
+    ...(baseModel && headModel && baseModel !== headModel ? modelFactChanges(baseModel, headModel) : []),
+  ]
+    .map((c) => (c.principal === undefined ? c : { ...c, principal: label(c.principal) }))
+    .sort(compareChanges);
+}
 
 /** Files terraform would read, or JSON it would read otherwise, that only HEAD has: always listed. */
 function newFindings(base: readonly FileFinding[], head: readonly FileFinding[]): AccessChange[] {

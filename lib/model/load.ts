@@ -16,6 +16,7 @@ import {
 import { ModelError, type ModelIssue } from "./errors";
 import { readAddressHistory } from "./history";
 import type { Account, CatalogAccess, Environment, EnvironmentModel, GitHub, Group, RemoteState, RetiredEnvironment } from "./types";
+import { CODE_OWNER } from "../ci/code-owners";
 
 /** Larger files are refused before parsing: the model is a few kilobytes. */
 export const MAX_MODEL_BYTES = 256 * 1024;
@@ -392,7 +393,7 @@ function validate(data: Json, check: Checker, source: string): EnvironmentModel 
     [],
     data,
     ["metastore", "groups", "environments", "access", "sandbox"],
-    ["account", "github", "state", "legacyServicePrincipals", "production", "moved", "retired"],
+    ["account", "github", "state", "legacyServicePrincipals", "production", "moved", "codeOwners", "retired"],
     "the environment model",
     "report",
   );
@@ -617,6 +618,11 @@ function validate(data: Json, check: Checker, source: string): EnvironmentModel 
     }
   }
 
+  if (sandboxStorage && grantsFrom !== undefined) sandboxStorageOverlaps(check, sandboxStorage.url, grantsFrom, raws);
+  const codeOwners = root.codeOwners === undefined || root.codeOwners === null
+    ? []
+    : check.stringList(["codeOwners"], root.codeOwners, CODE_OWNER, "GitHub users or teams (@user, @org/team)", 'list who reviews changes to the code and workflows, e.g. ["@my-org/platform"]') ?? [];
+
   const stackNames = raws.map((r) => r.stackName).filter((n): n is string => n !== undefined);
   const account = readAccount(check, root.account, stackNames, raws.flatMap((r) => (r.host !== undefined ? [r.host] : [])));
   const retired = readRetired(check, root.retired, raws, account);
@@ -724,6 +730,13 @@ function validate(data: Json, check: Checker, source: string): EnvironmentModel 
     );
   }
 
+  if (codeOwners.length === 0) {
+    warnings.push(
+      `${source}: codeOwners is not set, so .github/CODEOWNERS names no owner and GitHub requires no review of changes ` +
+        "to the code and the workflows, which decide every access verdict. Set codeOwners (GitHub teams or users) and run `npm run update`.",
+    );
+  }
+
   const byKey = <T extends { key: string }>(a: T, b: T) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
   return {
     source,
@@ -747,6 +760,7 @@ function validate(data: Json, check: Checker, source: string): EnvironmentModel 
     ...(state ? { state } : {}),
     legacyServicePrincipals: legacy.sort((a, b) => (a.name < b.name ? -1 : 1)),
     moved,
+    codeOwners,
     retired,
   };
 }
@@ -1022,6 +1036,57 @@ function readAccount(check: Checker, value: Json | undefined, stackNames: readon
 /** Legacy principals by application ID and by name, each mapped to the name. */
 function legacyNames(legacy: readonly { name: string; applicationId: string }[]): Map<string, string> {
   return new Map(legacy.flatMap((p) => [[p.applicationId, p.name], [p.name, p.name]] as [string, string][]));
+}
+
+/** A storage URL as compared here: lower-case scheme and authority, no trailing slash. */
+export function storageKey(url: string): string {
+  const m = /^([a-z0-9]+):\/\/([^/]*)(.*)$/i.exec(url);
+  if (!m) return url;
+  return `${m[1].toLowerCase()}://${m[2].toLowerCase()}${m[3].replace(/\/+$/, "")}`;
+}
+
+/** True when the storage key `inner` is `outer` or lies below it (whole path segments). */
+export function within(inner: string, outer: string): boolean {
+  return inner === outer || inner.startsWith(`${outer}/`);
+}
+
+/**
+ * The sandboxes' storage is developers' storage: each creator may create managed storage anywhere
+ * under it. It must not lie in another environment's bucket, nor overlap any catalog's own storage
+ * root (either way round), or developers' sandboxes would write into that environment's storage.
+ * Its own environment is `metastore.grantsFrom` (whose stack grants on it). The URL must be clean,
+ * so that no spelling can hide where it points.
+ */
+function sandboxStorageOverlaps(check: Checker, url: string, ownKey: string, raws: readonly RawEnvironment[]): void {
+  const path = ["sandbox", "storage", "url"];
+  const [, rest = ""] = /^[a-z0-9]+:\/\/[^/]*(.*)$/i.exec(url) ?? [];
+  if (/[%?#\\]/.test(url) || rest.split("/").slice(1).some((seg) => seg === "" || seg === "." || seg === "..")) {
+    check.report(path, "is not a clean storage URL (no %, ?, #, backslash, empty, . or .. path segments)", "write the external location's URL as `databricks external-locations get` shows it", url);
+    return;
+  }
+  const key = storageKey(url);
+  const authority = key.split("/")[2];
+  for (const env of raws) {
+    if (env.key !== ownKey && env.bucket !== undefined && authority === env.bucket.toLowerCase()) {
+      check.report(
+        path,
+        `lies in environments.${env.key}.catalog.bucket (${env.bucket}), another environment's bucket than metastore.grantsFrom (${ownKey}): developers' sandboxes would write into ${env.key}'s storage`,
+        `put the sandboxes in environments.${ownKey}'s bucket or a bucket of their own`,
+        url,
+      );
+    }
+    if (env.storageRoot !== undefined) {
+      const root = storageKey(env.storageRoot);
+      if (within(key, root) || within(root, key)) {
+        check.report(
+          path,
+          `overlaps environments.${env.key}.catalog.storageRoot (${env.storageRoot}), the ${env.key} catalog's own managed storage`,
+          "give the sandboxes a location that neither contains nor lies inside any catalog's storage root",
+          url,
+        );
+      }
+    }
+  }
 }
 
 function readGitHub(

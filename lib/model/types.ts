@@ -126,6 +126,12 @@ export interface EnvironmentModel {
    */
   readonly moved: { readonly [stack: string]: readonly { readonly from: string; readonly to: string }[] };
   /**
+   * Who must review a change to anything but the model and the docs: `.github/CODEOWNERS` is
+   * rendered from it (lib/ci/code-owners.ts). GitHub users or teams, e.g. `@my-org/platform`.
+   * @default - none: CODEOWNERS names no owner (a warning says so)
+   */
+  readonly codeOwners: readonly string[];
+  /**
    * Environments being retired: their stacks tell Terraform to forget the catalog, schemas and
    * service principal (which stay, with their data) and revoke the grants the stacks declared.
    * Model order. README, "Renaming, dropping and retiring".

@@ -30,6 +30,8 @@ export interface CommandSpec {
   readonly options: readonly ("out" | "format" | "model" | "base-model" | "head-model" | "env" | "fail-on")[];
   /** Names of the required positional arguments, e.g. `["BASE_DIR", "HEAD_DIR"]`. */
   readonly positionals?: readonly string[];
+  /** A command's own string options (`--head DIR`), read from CommandLine.flags. */
+  readonly flags?: readonly string[];
 }
 
 export interface CommandLine {
@@ -46,10 +48,12 @@ export interface CommandLine {
   readonly failOn?: string;
   readonly positionals: readonly string[];
   readonly help: boolean;
+  /** The values of the command's own options (CommandSpec.flags) that were given. */
+  readonly flags: { readonly [name: string]: string | undefined };
 }
 
 export function parseCommandLine(argv: readonly string[], spec: CommandSpec): CommandLine {
-  const options = Object.fromEntries(spec.options.map((o) => [o, { type: "string" as const, multiple: o === "env" }]));
+  const options = Object.fromEntries([...spec.options, ...(spec.flags ?? [])].map((o) => [o, { type: "string" as const, multiple: o === "env" }]));
   let parsed: ReturnType<typeof parseArgs>;
   try {
     parsed = parseArgs({ args: [...argv], options: { ...options, help: { type: "boolean", short: "h" } }, allowPositionals: true, strict: true });
@@ -72,6 +76,8 @@ export function parseCommandLine(argv: readonly string[], spec: CommandSpec): Co
     if (values[o] === "") throw new UsageError(`--${o} needs a path`);
   }
   if (values.env?.includes("")) throw new UsageError("--env needs an environment key");
+  const flags = Object.fromEntries((spec.flags ?? []).map((f) => [f, (parsed.values as Record<string, string | undefined>)[f]]));
+  for (const [f, v] of Object.entries(flags)) if (v === "") throw new UsageError(`--${f} needs a value`);
   return {
     out: values.out ?? "cdktf.out",
     format: format as Format,
@@ -82,6 +88,7 @@ export function parseCommandLine(argv: readonly string[], spec: CommandSpec): Co
     failOn: values["fail-on"],
     positionals: parsed.positionals,
     help: values.help === true,
+    flags,
   };
 }
 

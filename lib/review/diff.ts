@@ -3,8 +3,11 @@
  * protection flags of two synthesized outputs (BASE and HEAD), compared. Production first; a
  * change that widens access (or weakens protection) is marked apart from one that narrows it.
  */
+import * as path from "path";
 import { includesPrivilege } from "../permissions";
 import type { EnvironmentModel } from "../model/types";
+import { localStatePathMatcher } from "../gate/expected";
+import { MODEL_HEADING, productionPrincipals, trustChanges } from "./model-facts";
 import { SECURABLE_ATTRIBUTES, grantRows, grantSecurable, pairKey, resolveName, resolvePrincipal, type GrantRow } from "./grants";
 import { ReviewInputError, normalizeStacks, stackLocation, text, type SynthesizedStack } from "./output";
 import { cell, principalLabel } from "./report";
@@ -23,11 +26,17 @@ export type ChangeKind =
   | "catalog"
   | "binding"
   | "protection"
+  /** Who can sign in as a principal (a federation policy's trust): lib/review/model-facts.ts. */
+  | "trust"
   /** Any other difference in the configuration: listed under its heading (CONFIG_HEADINGS). */
   | "config";
 
+/** A federation policy: whom it lets sign in as its principal is a `trust` change, not configuration. */
+const POLICY = "databricks_service_principal_federation_policy";
+const TRUST_ATTRIBUTES = ["oidc_policy", "service_principal_id"] as const;
+
 /** Where a non-access difference is listed, in this order. */
-export const CONFIG_HEADINGS = ["stack", "provider", "backend and state", "import, moved, removed", "catalogs and schemas", "principals and lookups", "other resources", "outputs and variables"] as const;
+export const CONFIG_HEADINGS = [MODEL_HEADING, "stack", "provider", "backend and state", "import, moved, removed", "catalogs and schemas", "principals and lookups", "other resources", "outputs and variables"] as const;
 export type ConfigHeading = (typeof CONFIG_HEADINGS)[number];
 
 export interface AccessChange {
@@ -58,6 +67,8 @@ export interface AccessChange {
 export interface ProdScope {
   readonly stacks: ReadonlySet<string>;
   readonly catalogs: ReadonlySet<string>;
+  /** Principals whose sign-in is production's (trust changes); undefined without a model: every one. */
+  readonly principals?: ReadonlySet<string>;
 }
 
 /**
@@ -77,16 +88,18 @@ export function prodScope(inputs: readonly (readonly SynthesizedStack[])[], ...m
     if (!stacks.has(s.name)) continue;
     for (const block of Object.values(s.json.resource?.databricks_catalog ?? {})) if (typeof block.name === "string") catalogs.add(block.name.toLowerCase());
   }
-  return { stacks, catalogs };
+  return { stacks, catalogs, ...(known.length > 0 ? { principals: productionPrincipals(known) } : {}) };
 }
 
 export function diffOutputs(baseInput: readonly SynthesizedStack[], headInput: readonly SynthesizedStack[], scope: ProdScope): AccessChange[] {
   const base = normalizeStacks(baseInput);
   const head = normalizeStacks(headInput);
-  const access = [...grantChanges(base, head), ...authoritativeChanges(base, head), ...principalChanges(base, head), ...catalogChanges(base, head), ...bindingChanges(base, head), ...protectionChanges(base, head), ...ownerChanges(base, head)];
+  const access = [...grantChanges(base, head), ...authoritativeChanges(base, head), ...principalChanges(base, head), ...catalogChanges(base, head), ...bindingChanges(base, head), ...protectionChanges(base, head), ...ownerChanges(base, head), ...trustChanges(base, head)];
   const changes = [...access, ...configChanges(base, head, access)];
   const isProd = (c: Omit<AccessChange, "prod">) =>
-    scope.stacks.has(c.stack) || (c.securable !== undefined && c.securableType !== "metastore" && scope.catalogs.has(c.securable.split(".")[0].trim().toLowerCase()));
+    scope.stacks.has(c.stack) ||
+    (c.kind === "trust" && (scope.principals === undefined || scope.principals.has(c.principal ?? ""))) ||
+    (c.securable !== undefined && c.securableType !== "metastore" && scope.catalogs.has(c.securable.split(".")[0].trim().toLowerCase()));
   // A fixed key order for the JSON: what kind of change first, then where, then what.
   return changes.map(({ kind, direction, ...rest }) => ({ prod: isProd({ kind, direction, ...rest }), direction, kind, ...rest })).sort(compareChanges);
 }
@@ -425,8 +438,16 @@ function addedRemoved<T>(before: Map<string, T>, after: Map<string, T>, change: 
 
 type Json = { readonly [key: string]: unknown };
 const isJson = (v: unknown): v is Json => v !== null && typeof v === "object" && !Array.isArray(v);
-/** JSON without Terraform's `//` comments, for comparing values. */
-const canonical = (v: unknown): string => JSON.stringify(v, (k, x) => (k === "//" ? undefined : isJson(x) ? Object.fromEntries(Object.entries(x).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : x)) ?? "undefined";
+const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+/**
+ * JSON without Terraform's `//` comments, for comparing values: keys in order, and lists in order
+ * too (every list here is a set to the provider: privileges, audiences, grant blocks), so that
+ * reordering alone is no change.
+ */
+const canonical = (v: unknown): string =>
+  JSON.stringify(v, (k, x) =>
+    k === "//" ? undefined : isJson(x) ? Object.fromEntries(Object.entries(x).sort(([a], [b]) => byText(a, b))) : Array.isArray(x) ? x.map((e) => [canonical(e), e] as const).sort(([a], [b]) => byText(a, b)).map(([, e]) => e) : x,
+  ) ?? "undefined";
 
 /** Every block of a stack by address, with its attributes (nested values kept whole). */
 function configBlocks(json: Json): Map<string, { heading: ConfigHeading; attributes: Map<string, unknown> }> {
@@ -485,10 +506,26 @@ const CORE_ATTRIBUTES: ReadonlyMap<string, readonly string[]> = new Map(Object.e
   databricks_catalog: ["name", "comment", "owner", "isolation_mode"],
   databricks_workspace_binding: ["securable_name", "securable_type", "workspace_id", "binding_type", "catalog_name"],
   databricks_service_principal: ["display_name"],
+  [POLICY]: ["oidc_policy", "service_principal_id", "description"],
   "data:databricks_group": ["display_name"],
   "data:databricks_service_principal": ["display_name", "application_id"],
   "data:databricks_user": ["user_name"],
 }));
+
+/**
+ * A local backend's `path` is written relative to the stack's directory, so the same state file
+ * reads differently in outputs synthesized at other folder depths (a base synthesized elsewhere,
+ * an output downloaded into another directory). When it is the stack's own state file, as the
+ * gate accepts it (lib/gate/expected.ts), it is compared as that; any other path as written.
+ */
+function ownStateFile(stack: SynthesizedStack, blocks: ReturnType<typeof configBlocks>): ReturnType<typeof configBlocks> {
+  const backend = blocks.get("terraform.backend");
+  const local = backend?.attributes.get("local");
+  if (!backend || !isJson(local) || typeof local.path !== "string") return blocks;
+  const stackDir = stack.file !== undefined ? path.dirname(stack.file) : undefined;
+  if (localStatePathMatcher(stack.name).test(local.path, { stackDir })) backend.attributes.set("local", { ...local, path: `(${stack.name}'s own state file, terraform.${stack.name}.tfstate)` });
+  return blocks;
+}
 
 /**
  * Every difference between the two configurations that the access changes above do not already
@@ -505,8 +542,13 @@ function configChanges(base: readonly SynthesizedStack[], head: readonly Synthes
   for (const c of access) {
     if (c.kind === "grant" || c.kind === "re-grant") shownAttributes.add(`${c.stack}\u0000${c.resource}\u0000privileges`);
     if (c.kind === "grant" || c.kind === "re-grant" || c.kind === "authoritative" || c.kind === "catalog" || c.kind === "binding" || c.kind === "principal") shownBlocks.add(`${c.stack}\u0000${c.resource}`);
+    // A federation policy's trust is the trust rows' (added, removed or changed, whichever principal it is for).
+    if (c.kind === "trust") for (const s of [...base, ...head]) for (const id of Object.keys(s.json.resource?.[POLICY] ?? {})) for (const a of TRUST_ATTRIBUTES) shownAttributes.add(`${s.name}\u0000${POLICY}.${id}\u0000${a}`);
     if (c.kind === "owner" || c.kind === "protection" || c.kind === "binding") shownAttributes.add(`${c.stack}\u0000${c.resource}\u0000${c.attribute === "prevent_destroy" ? "lifecycle" : c.attribute}`);
   }
+  // A principal's lookup comes and goes with the grants that name it: those grants are the change.
+  const named = (stacks: readonly SynthesizedStack[]) => new Set(grantRows(stacks).map((r) => `${r.stack}\u0000${r.principalRef}`));
+  const [namedBefore, namedAfter] = [named(base), named(head)];
   const out: Omit<AccessChange, "prod">[] = [];
   const baseByName = new Map(base.map((s) => [s.name, s]));
   const headByName = new Map(head.map((s) => [s.name, s]));
@@ -529,8 +571,8 @@ function configChanges(base: readonly SynthesizedStack[], head: readonly Synthes
       });
       continue;
     }
-    const before = configBlocks(b.json as Json);
-    const after = configBlocks(a.json as Json);
+    const before = ownStateFile(b, configBlocks(b.json as Json));
+    const after = ownStateFile(a, configBlocks(a.json as Json));
     for (const address of [...new Set([...before.keys(), ...after.keys()])].sort()) {
       const was = before.get(address);
       const now = after.get(address);
@@ -538,7 +580,8 @@ function configChanges(base: readonly SynthesizedStack[], head: readonly Synthes
       const at = { kind: "config" as const, heading, stack: name, resource: address };
       // A grant declared or dropped is a change of its pair, which the grant and re-grant rows show:
       // listed here only for what else the block carries.
-      if ((!was || !now) && (shownBlocks.has(`${name}\u0000${address}`) || /^databricks_grants?\./.test(address))) {
+      const lookupOfGrant = (now ? namedAfter : namedBefore).has(`${name}\u0000${address}`);
+      if ((!was || !now) && (shownBlocks.has(`${name}\u0000${address}`) || lookupOfGrant || /^(databricks_grants?|databricks_service_principal_federation_policy)\./.test(address))) {
         const block = (now ?? was)!;
         const core = CORE_ATTRIBUTES.get(address.replace(/^data\./, "data:").split(".")[0]) ?? [];
         const extra = [...block.attributes.keys()].filter((k) => !core.includes(k) && !(k === "lifecycle" && canonical(block.attributes.get(k)) === canonical({ prevent_destroy: true })));
@@ -556,8 +599,16 @@ function configChanges(base: readonly SynthesizedStack[], head: readonly Synthes
         // A removed block for a block HEAD drops is shown with that block (forgotten, not destroyed).
         const forgetting = address.startsWith("removed ") && now && before.has(address.slice("removed ".length)) && !after.has(address.slice("removed ".length));
         if (forgetting && canonical(now.attributes.get("lifecycle")) === canonical({ destroy: false })) continue;
+        // A lookup of a principal grants nothing: the grant that names it is the access change.
+        const lookup = /^data\.databricks_(group|service_principal|user)\./.test(address);
         const direction: Direction =
-          address.startsWith("removed ") || removedSecurable || heading === "provider" || heading === "backend and state" ? "risk" : heading === "other resources" || heading === "principals and lookups" ? (now ? "widens" : "narrows") : "neutral";
+          address.startsWith("removed ") || removedSecurable || heading === "provider" || heading === "backend and state"
+            ? "risk"
+            : !lookup && (heading === "other resources" || heading === "principals and lookups")
+              ? now
+                ? "widens"
+                : "narrows"
+              : "neutral";
         out.push({
           ...at,
           direction,
@@ -591,9 +642,9 @@ function configChanges(base: readonly SynthesizedStack[], head: readonly Synthes
 // --- order and rendering ------------------------------------------------------------------------
 
 const DIRECTION_ORDER: readonly Direction[] = ["widens", "risk", "narrows", "neutral"];
-const KIND_ORDER: readonly ChangeKind[] = ["grant", "owner", "authoritative", "re-grant", "binding", "protection", "principal", "catalog", "config"];
+const KIND_ORDER: readonly ChangeKind[] = ["grant", "owner", "trust", "authoritative", "re-grant", "binding", "protection", "principal", "catalog", "config"];
 
-function compareChanges(a: AccessChange, b: AccessChange): number {
+export function compareChanges(a: AccessChange, b: AccessChange): number {
   const keys = (c: AccessChange) => [
     c.prod ? 0 : 1,
     DIRECTION_ORDER.indexOf(c.direction),

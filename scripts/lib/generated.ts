@@ -8,6 +8,7 @@
  *   terraform-addresses.json            the address manifest (lib/review/addresses.ts)
  *   __tests__/fixtures/synth/           the review tools' fixtures (from the reference model)
  *   .github/workflows/                  deploy.yml (a job per stack); the stack matrices of pull-request.yml, audit.yml
+ *   .github/CODEOWNERS                  who reviews what (lib/ci/code-owners.ts, the model's codeOwners)
  * (Jest's snapshots of the reference model are refreshed by scripts/update.ts, with jest.)
  */
 import * as fs from "fs";
@@ -16,6 +17,7 @@ import { buildApp } from "../../lib/app";
 import { desiredState, missingRenames, type DesiredState } from "../../lib/desired-state";
 import { parseDocument } from "yaml";
 import { DEPLOY_WORKFLOW, MATRIX_WORKFLOWS, renderDeployWorkflow, withStackMatrix } from "../../lib/ci/workflows";
+import { CODEOWNERS_FILE, renderCodeowners } from "../../lib/ci/code-owners";
 import { loadEnvironmentModel } from "../../lib/model/load";
 import type { EnvironmentModel } from "../../lib/model/types";
 import { MANIFEST_FILE, addressManifest, manifestChanges, type AddressManifest } from "../../lib/review/addresses";
@@ -119,6 +121,7 @@ export function refreshGenerated(projectDir: string): Refreshed {
     const abs = path.join(projectDir, file);
     if (fs.existsSync(abs)) put(projectDir, file, withStackMatrix(fs.readFileSync(abs, "utf8"), live, file), changed);
   }
+  put(projectDir, CODEOWNERS_FILE, renderCodeowners(live), changed);
 
   if (renames.length > 0 && !changed.includes(LIVE_MODEL)) changed.push(LIVE_MODEL);
   return { renames, changed: changed.sort(), addresses: manifestChanges(before, after, desired), model: live, stacks: stacks.length, warnings };
