@@ -404,3 +404,27 @@ describe("npm run verdict, the command the verdict job runs", () => {
     expect(r.stdout).toContain("- **Grants diff**: 1 widen, 1 change in PROD (below).");
   });
 });
+
+describe("a model that drops a schema (the address manifest beside it records the schema)", () => {
+  it("judges the output with the pull request's manifest: the forget passes the policy, and needs the approval as a risk", () => {
+    const { addressManifest } = require("../../lib/review/addresses") as typeof import("../../lib/review/addresses");
+    const { desiredState } = require("../../lib/desired-state") as typeof import("../../lib/desired-state");
+    const manifest = addressManifest(desiredState(parseEnvironmentModel(DEFAULT_MODEL_TEXT, "environments.yaml")));
+    const dropped = DEFAULT_MODEL_TEXT.replace("      name: dev\n      schemas: [bronze, silver, gold, models]", "      name: dev\n      schemas: [bronze, silver, models]");
+    expect(dropped).not.toBe(DEFAULT_MODEL_TEXT);
+    const stacks = synthOutput({ ...parseEnvironmentModel(dropped, "environments.yaml"), history: manifest });
+    expect(JSON.stringify(stacks.find((s) => s.name === "ref-dev")!.json)).toContain('"removed"');
+    const v = computed(judge({ "environments.yaml": dropped, "terraform-addresses.json": `${JSON.stringify(manifest, null, 2)}\n` }, { stacks }));
+    expect(v.violations).toEqual([]);
+    expect(outcome(v)).toEqual({ approval: "required", check: "passed", plan: true });
+    expect(v.changes.map((c) => [c.direction, c.summary])).toContainEqual(["risk", expect.stringMatching(/^schema forgotten: Terraform stops managing it/)]);
+  });
+
+  it("fails the check when the output forgets a schema the pull request's manifest never recorded (a forget outside the model)", () => {
+    const dropped = DEFAULT_MODEL_TEXT.replace("      name: dev\n      schemas: [bronze, silver, gold, models]", "      name: dev\n      schemas: [bronze, silver, models]");
+    const stacks = synthOutput(parseEnvironmentModel(dropped, "environments.yaml")).map((s) => ({ ...s, json: s.name === "ref-dev" ? { ...s.json, removed: [{ from: "databricks_schema.dev__gold", lifecycle: { destroy: false } }] } : s.json }));
+    const v = computed(judge({ "environments.yaml": dropped }, { stacks }));
+    expect(outcome(v)).toEqual(REQUIRED_FAILED);
+    expect(v.violations.join("\n")).toContain("[state-guard]");
+  });
+});

@@ -6,6 +6,7 @@
  *   commit                                  the commit the job built (the merge commit)
  *   environments.yaml                       the model it synthesized
  *   cdktf.out/manifest.json                 cdktf's manifest
+ *   cdktf.out/.uc-synth.json                synth's marker (optional)
  *   cdktf.out/stacks/<stack>/cdk.tf.json    one per stack the manifest lists
  *
  * Only directories and regular files (no links), nothing else, within size limits. Its digest
@@ -15,6 +16,7 @@ import * as crypto from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import { ReviewInputError } from "../review/output";
+import { SYNTH_MARKER } from "../gate/read";
 
 export const ARTIFACT = { commit: "commit", model: "environments.yaml", output: "cdktf.out" } as const;
 /** The stack names synth writes (a stack name in the model), so no name can leave the directory. */
@@ -103,7 +105,8 @@ export function readHeadArtifact(dir: string, expectedCommit?: string, limits: {
   const bad = names.find((n) => !STACK.test(n));
   if (bad !== undefined) refuse(dir, `cdktf.out/manifest.json names the stack ${JSON.stringify(bad)}, which no model can declare`);
   const expected = new Set([ARTIFACT.commit, ARTIFACT.model, `${ARTIFACT.output}/manifest.json`, ...names.map((n) => `${ARTIFACT.output}/stacks/${n}/cdk.tf.json`)]);
-  const extra = files.filter((f) => !expected.has(f));
+  // Synth's marker (what made the output, the model's hash) may come along; terraform never reads it.
+  const extra = files.filter((f) => !expected.has(f) && f !== `${ARTIFACT.output}/${SYNTH_MARKER}`);
   if (extra.length > 0) refuse(dir, `it holds what the head job never uploads: ${extra.slice(0, 5).join(", ")}${extra.length > 5 ? ` and ${extra.length - 5} more` : ""}`);
   const missing = [...expected].filter((f) => !files.includes(f));
   if (missing.length > 0) refuse(dir, `the manifest lists stacks whose configuration is missing: ${missing.join(", ")}`);

@@ -56,3 +56,9 @@ export function changedFiles(repo: string, base: string, merge: string): Changed
 export function fileAt(repo: string, commit: string, file: string): Buffer {
   return git(repo, ["cat-file", "blob", `${checkCommit("--merge-commit", commit)}:${file}`]);
 }
+
+/** A file's bytes at a commit, or undefined when the commit has no such file. */
+export function fileAtIfPresent(repo: string, commit: string, file: string): Buffer | undefined {
+  const listed = git(repo, ["ls-tree", "-z", "--name-only", checkCommit("--merge-commit", commit), "--", file]).toString("utf8");
+  return listed.split("\0").includes(file) ? fileAt(repo, commit, file) : undefined;
+}

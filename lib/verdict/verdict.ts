@@ -27,7 +27,16 @@ import type { AccessChange } from "../review/diff";
 import { FAIL_ON, failingKinds } from "../review/fail-on";
 import { ReviewInputError } from "../review/output";
 import { readHeadArtifact, ARTIFACT } from "./artifact";
-import { changedFiles, checkCommit, fileAt, type ChangedFile } from "./git";
+import { changedFiles, checkCommit, fileAt, fileAtIfPresent, type ChangedFile } from "./git";
+import { MANIFEST_FILE, parseAddressManifest } from "../model/history";
+
+function parseJson(text: Buffer, what: string): unknown {
+  try {
+    return JSON.parse(text.toString("utf8"));
+  } catch (e) {
+    throw new ReviewInputError(`${what} is not valid JSON (${(e as Error).message})`);
+  }
+}
 
 export interface VerdictInput {
   /** The base branch's checkout (a git work tree holding both commits). */
@@ -112,7 +121,11 @@ function decide(input: VerdictInput): ComputedVerdict {
   if (!artifact.modelText.equals(modelText)) {
     throw new ReviewInputError(`the pull request's output (${input.headDir}) was not synthesized from the pull request's ${ARTIFACT.model} (commit ${merge}): their contents differ`);
   }
-  const headModel = parseEnvironmentModel(modelText.toString("utf8"), `${ARTIFACT.model} (pull request)`);
+  // The model is read with the address manifest beside it (what it forgets, what it renames), as
+  // synth read it: the pull request's, from its commit.
+  const manifestText = fileAtIfPresent(input.repo, merge, MANIFEST_FILE);
+  const parsedHead = parseEnvironmentModel(modelText.toString("utf8"), `${ARTIFACT.model} (pull request)`);
+  const headModel = manifestText === undefined ? parsedHead : { ...parsedHead, history: parseAddressManifest(parseJson(manifestText, `${MANIFEST_FILE} (pull request)`), `${MANIFEST_FILE} (pull request)`) };
   const baseModel = loadEnvironmentModel(input.baseModelFile);
   const head = readOutputTree(artifact.outputDir);
   const baseTree = input.baseOut !== undefined ? readOutputTree(input.baseOut) : synthesizeBase(baseModel);
