@@ -5,6 +5,9 @@
 import * as fs from "fs";
 import * as path from "path";
 import { parse, stringify } from "yaml";
+import { desiredState } from "../../lib/desired-state";
+import { loadEnvironmentModel } from "../../lib/model/load";
+import { addressManifest } from "../../lib/review/addresses";
 import { REFERENCE_MODEL, ROOT, rehearseCli, requireTerraform, strayFiles, tmpDir } from "./support";
 
 beforeAll(requireTerraform);
@@ -52,17 +55,39 @@ describe("rehearse on the reference model", () => {
     expect(again.stdout.trim().split("\n")).toEqual(["ref-dev", "ref-staging", "ref-prod"].map((s) => `${s}: No changes. Your infrastructure matches the configuration.`));
   });
 
-  it("fails (exit 1) when the model drops a schema: terraform plans its destroy, which the guard names (today's behaviour; `removed` blocks will turn it into a forget)", () => {
+  it("forgets a schema dropped from the model: 0 to destroy, and after the apply the schema is still in the workspace, no longer in the state", () => {
+    const data = parse(fs.readFileSync(REFERENCE_MODEL, "utf8"));
+    data.environments.dev.catalog.schemas = ["bronze", "silver", "models"];
+    const modelDir = tmpDir("uc-e2e-dropped-");
+    const model = path.join(modelDir, "environments.yaml");
+    fs.writeFileSync(model, stringify(data));
+    // The address manifest beside the model, as `npm run update` recorded it before the edit.
+    fs.writeFileSync(path.join(modelDir, "terraform-addresses.json"), JSON.stringify(addressManifest(desiredState(loadEnvironmentModel(REFERENCE_MODEL))), null, 2));
+    const json = path.join(modelDir, "plans.json");
+    const r = rehearseCli(["ref-dev", "--workspace", world, "--apply", "--json", json], { env: { ENVIRONMENTS_FILE: model } });
+    expect(r.status).toBe(0);
+    expect(r.stdout.trim()).toBe("ref-dev: Plan: 0 to add, 0 to change, 0 to destroy. Apply complete! Resources: 0 added, 0 changed, 0 destroyed.");
+    const changes = JSON.parse(fs.readFileSync(json, "utf8"))["ref-dev"].resource_changes as any[];
+    expect(changes.filter((c) => !c.change.actions.includes("no-op")).map((c) => [c.address, c.change.actions])).toEqual([["databricks_schema.dev__gold", ["forget"]]]);
+    const ws = JSON.parse(fs.readFileSync(world, "utf8"));
+    expect(Object.keys(ws.catalogs.dev.schemas)).toContain("gold");
+    expect(JSON.stringify(ws.states["ref-dev"])).not.toContain("dev__gold");
+    fs.rmSync(modelDir, { recursive: true, force: true });
+  });
+
+  it("fails (exit 1) when a model with no address manifest beside it drops a schema: terraform plans its destroy, which the guard names and refuses", () => {
+    const fresh = path.join(dir, "fresh.json");
+    expect(rehearseCli(["ref-dev", "--workspace", fresh, "--apply"], { env: reference }).status).toBe(0);
     const data = parse(fs.readFileSync(REFERENCE_MODEL, "utf8"));
     data.environments.dev.catalog.schemas = ["bronze", "silver", "models"];
     const model = path.join(dir, "dropped.yaml");
     fs.writeFileSync(model, stringify(data));
-    const r = rehearseCli(["ref-dev", "--workspace", world, "--apply"], { env: { ENVIRONMENTS_FILE: model } });
+    const r = rehearseCli(["ref-dev", "--workspace", fresh, "--apply"], { env: { ENVIRONMENTS_FILE: model } });
     expect(r.status).toBe(1);
     expect(r.stdout.trim()).toBe("ref-dev: Plan: 0 to add, 0 to change, 1 to destroy.");
     expect(r.stderr).toContain("ref-dev: databricks_schema.dev__gold would be DESTROYED: its block is no longer in the configuration (delete_because_no_resource_config)");
     // The guard refused the plan, so nothing was applied: the schema is still there.
-    expect(Object.keys(JSON.parse(fs.readFileSync(world, "utf8")).catalogs.dev.schemas)).toContain("gold");
+    expect(Object.keys(JSON.parse(fs.readFileSync(fresh, "utf8")).catalogs.dev.schemas)).toContain("gold");
   });
 
   it("leaves nothing in the checkout (no .terraform, lock file, state or plan)", () => {
