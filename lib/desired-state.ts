@@ -126,7 +126,11 @@ export interface DesiredGrant {
 export interface DesiredSchema {
   readonly id: string;
   readonly name: string;
-  /** Not set on an adopted schema: the first plan would overwrite the comment it has. */
+  /**
+   * Not set on an adopted schema, which means "keep the comment it has": the stack then ignores
+   * changes to it (lifecycle.ignore_changes), since an optional attribute left out of the
+   * configuration is planned as a removal (terraform-plugin-sdk v2, schema.go diffString).
+   */
   readonly comment?: string;
   readonly importId?: string;
 }
@@ -135,8 +139,9 @@ export interface DesiredCatalog {
   readonly id: string;
   readonly name: string;
   /**
-   * Not set on an adopted catalog: the model does not state its comment, and the first plan would
-   * overwrite the one it has (README, "Migrating from the HCL stack").
+   * Not set on an adopted catalog: the model does not state its comment, so the stack keeps the one
+   * it has (lifecycle.ignore_changes = [comment]; without it the first plan would clear it: an
+   * optional attribute left out is planned as a removal). README, "Migrating from the HCL stack".
    */
   readonly comment?: string;
   /**

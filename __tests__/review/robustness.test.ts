@@ -50,7 +50,7 @@ describe("Terraform JSON in the other forms Terraform accepts", () => {
     const out = edited("ref-dev", (j) => {
       j.resource = Object.entries(j.resource).map(([type, blocks]) => ({ [type]: blocks }));
       j.data = { databricks_group: Object.entries(j.data.databricks_group).map(([name, block]) => ({ [name]: [block] })) };
-      j.resource[0].databricks_catalog.dev.lifecycle = [{ prevent_destroy: true }];
+      j.resource[0].databricks_catalog.dev.lifecycle = [{ prevent_destroy: true, ignore_changes: ["comment"] }];
       j.provider = [{ databricks: j.provider.databricks }];
     });
     expect(review(out)).toEqual([]);

@@ -1,4 +1,5 @@
 import { Construct } from "constructs";
+import type { TerraformResourceLifecycle } from "cdktf";
 import { Catalog } from "@cdktf/provider-databricks/lib/catalog";
 import { Schema } from "@cdktf/provider-databricks/lib/schema";
 import { WorkspaceBinding } from "@cdktf/provider-databricks/lib/workspace-binding";
@@ -16,6 +17,15 @@ export interface GovernedCatalogProps {
    * on its own catalog (granting needs ownership or MANAGE; ALL_PRIVILEGES does not include it).
    */
   readonly owner: IGrantee;
+}
+
+/**
+ * Catalogs and schemas are never destroyed by a replace (prevent_destroy); one whose comment the
+ * model does not state (an adopted one) keeps its own: an optional attribute left out of the
+ * configuration would otherwise be planned as a removal.
+ */
+function lifecycleOf(comment: string | undefined): TerraformResourceLifecycle {
+  return comment !== undefined ? { preventDestroy: true } : { preventDestroy: true, ignoreChanges: ["comment"] };
 }
 
 /**
@@ -42,12 +52,12 @@ export class GovernedCatalog extends Construct {
     // isolation_mode unset means "keep" (a new catalog is OPEN, an adopted one keeps its mode).
     this.resource = new Catalog(this, "resource", {
       name: spec.name,
-      // Unset on an adopted catalog (desired-state.ts): the first plan would overwrite its comment.
+      // Unset on an adopted catalog (desired-state.ts): it keeps the comment it has.
       ...(spec.comment !== undefined ? { comment: spec.comment } : {}),
       ...(spec.isolationMode !== undefined ? { isolationMode: spec.isolationMode } : {}),
       owner: props.owner.principal,
       ...(spec.storageRoot !== undefined ? { storageRoot: spec.storageRoot } : {}),
-      lifecycle: { preventDestroy: true },
+      lifecycle: lifecycleOf(spec.comment),
     });
     this.resource.overrideLogicalId(spec.id);
     this.nameRef = referenceTo(this.resource, "name");
@@ -59,7 +69,7 @@ export class GovernedCatalog extends Construct {
         catalogName: this.nameRef,
         name: s.name,
         ...(s.comment !== undefined ? { comment: s.comment } : {}),
-        lifecycle: { preventDestroy: true },
+        lifecycle: lifecycleOf(s.comment),
       });
       schema.overrideLogicalId(s.id);
       if (s.importId !== undefined) importExisting(schema, s.importId);

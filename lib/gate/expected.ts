@@ -100,6 +100,8 @@ function workspaceStack(stack: DesiredWorkspaceStack): ExpectedStack {
   const c = stack.catalog;
   const catalogRef = ref(`databricks_catalog.${c.id}`, "name");
   const lifecycle = { prevent_destroy: true };
+  /** An adopted catalog or schema keeps the comment it has: the model states none (desired-state.ts). */
+  const lifecycleOf = (comment: string | undefined) => (comment !== undefined ? lifecycle : { ...lifecycle, ignore_changes: ["comment"] });
   const imports: { to: string; id: string }[] = [];
 
   const resource: { [type: string]: { [name: string]: Expected } } = {
@@ -108,7 +110,7 @@ function workspaceStack(stack: DesiredWorkspaceStack): ExpectedStack {
       [c.id]: {
         ...(c.comment !== undefined ? { comment: c.comment } : {}),
         ...(c.isolationMode !== undefined ? { isolation_mode: c.isolationMode } : {}),
-        lifecycle,
+        lifecycle: lifecycleOf(c.comment),
         name: c.name,
         owner: ref(`databricks_service_principal.${c.owner.key}`, "application_id"),
         ...(c.storageRoot !== undefined ? { storage_root: c.storageRoot } : {}),
@@ -119,7 +121,7 @@ function workspaceStack(stack: DesiredWorkspaceStack): ExpectedStack {
   };
   if (c.importId !== undefined) imports.push({ to: `databricks_catalog.${c.id}`, id: c.importId });
   for (const s of c.schemas) {
-    resource.databricks_schema[s.id] = { catalog_name: catalogRef, ...(s.comment !== undefined ? { comment: s.comment } : {}), lifecycle, name: s.name };
+    resource.databricks_schema[s.id] = { catalog_name: catalogRef, ...(s.comment !== undefined ? { comment: s.comment } : {}), lifecycle: lifecycleOf(s.comment), name: s.name };
     if (s.importId !== undefined) imports.push({ to: `databricks_schema.${s.id}`, id: s.importId });
   }
   for (const g of stack.grants) {

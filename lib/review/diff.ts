@@ -584,7 +584,8 @@ function configChanges(base: readonly SynthesizedStack[], head: readonly Synthes
       if ((!was || !now) && (shownBlocks.has(`${name}\u0000${address}`) || lookupOfGrant || /^(databricks_grants?|databricks_service_principal_federation_policy)\./.test(address))) {
         const block = (now ?? was)!;
         const core = CORE_ATTRIBUTES.get(address.replace(/^data\./, "data:").split(".")[0]) ?? [];
-        const extra = [...block.attributes.keys()].filter((k) => !core.includes(k) && !(k === "lifecycle" && canonical(block.attributes.get(k)) === canonical({ prevent_destroy: true })));
+        const protectedOnly = (v: unknown) => [canonical({ prevent_destroy: true }), canonical({ prevent_destroy: true, ignore_changes: ["comment"] })].includes(canonical(v));
+        const extra = [...block.attributes.keys()].filter((k) => !core.includes(k) && !(k === "lifecycle" && protectedOnly(block.attributes.get(k))));
         if (extra.length > 0) {
           out.push({
             ...at,
