@@ -8,6 +8,8 @@ import { includesPrivilege } from "../permissions";
 import type { EnvironmentModel } from "../model/types";
 import { localStatePathMatcher } from "../gate/expected";
 import { MODEL_HEADING, productionPrincipals, trustChanges } from "./model-facts";
+import { predictPlan, type PlannedAction } from "./terraform-plan";
+import { STATEFUL_TYPES } from "../desired-state";
 import { SECURABLE_ATTRIBUTES, grantRows, grantSecurable, pairKey, resolveName, resolvePrincipal, type GrantRow } from "./grants";
 import { ReviewInputError, normalizeStacks, stackLocation, text, type SynthesizedStack } from "./output";
 import { cell, principalLabel } from "./report";
@@ -61,6 +63,11 @@ export interface AccessChange {
   readonly summary: string;
   /** For a `config` change: the heading it is listed under. */
   readonly heading?: ConfigHeading;
+  /**
+   * What Terraform does to the resource (lib/review/terraform-plan.ts: HEAD planned over BASE's
+   * state); absent where it changes no resource (a lookup, a provider, an output).
+   */
+  readonly terraform?: PlannedAction;
 }
 
 /** Which stacks and catalogs are production. */
@@ -69,6 +76,8 @@ export interface ProdScope {
   readonly catalogs: ReadonlySet<string>;
   /** Principals whose sign-in is production's (trust changes); undefined without a model: every one. */
   readonly principals?: ReadonlySet<string>;
+  /** Production's workspace IDs (a binding or an assignment on them is production's). */
+  readonly workspaces?: ReadonlySet<string>;
 }
 
 /**
@@ -88,20 +97,69 @@ export function prodScope(inputs: readonly (readonly SynthesizedStack[])[], ...m
     if (!stacks.has(s.name)) continue;
     for (const block of Object.values(s.json.resource?.databricks_catalog ?? {})) if (typeof block.name === "string") catalogs.add(block.name.toLowerCase());
   }
-  return { stacks, catalogs, ...(known.length > 0 ? { principals: productionPrincipals(known) } : {}) };
+  const workspaces = new Set(known.flatMap((m) => (m.production.workspace.id !== undefined ? [String(m.production.workspace.id)] : [])));
+  return { stacks, catalogs, workspaces, ...(known.length > 0 ? { principals: productionPrincipals(known) } : {}) };
 }
 
 export function diffOutputs(baseInput: readonly SynthesizedStack[], headInput: readonly SynthesizedStack[], scope: ProdScope): AccessChange[] {
   const base = normalizeStacks(baseInput);
   const head = normalizeStacks(headInput);
   const access = [...grantChanges(base, head), ...authoritativeChanges(base, head), ...principalChanges(base, head), ...catalogChanges(base, head), ...bindingChanges(base, head), ...protectionChanges(base, head), ...ownerChanges(base, head), ...trustChanges(base, head)];
-  const changes = [...access, ...configChanges(base, head, access)];
+  const changes = withTerraformActions(base, head, [...access, ...configChanges(base, head, access)]);
+  const workspaceOf = resourceWorkspaces(base, head);
   const isProd = (c: Omit<AccessChange, "prod">) =>
     scope.stacks.has(c.stack) ||
     (c.kind === "trust" && (scope.principals === undefined || scope.principals.has(c.principal ?? ""))) ||
+    (scope.workspaces !== undefined && scope.workspaces.has(workspaceOf.get(`${c.stack}\u0000${c.resource}`) ?? "")) ||
     (c.securable !== undefined && c.securableType !== "metastore" && scope.catalogs.has(c.securable.split(".")[0].trim().toLowerCase()));
   // A fixed key order for the JSON: what kind of change first, then where, then what.
   return changes.map(({ kind, direction, ...rest }) => ({ prod: isProd({ kind, direction, ...rest }), direction, kind, ...rest })).sort(compareChanges);
+}
+
+/** The workspace a resource acts on (a binding's, an assignment's `workspace_id`), by stack and address. */
+function resourceWorkspaces(base: readonly SynthesizedStack[], head: readonly SynthesizedStack[]): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const s of [...base, ...head]) {
+    for (const [type, named] of Object.entries(s.json.resource ?? {})) {
+      for (const [name, body] of Object.entries(named)) if (body.workspace_id !== undefined) out.set(`${s.name}\u0000${type}.${name}`, text(body.workspace_id));
+    }
+  }
+  return out;
+}
+
+/**
+ * Every row gets what Terraform does to its resource, and every resource Terraform changes gets a
+ * row: one the access changes do not already give (a schema of a new stack, a replaced binding) is
+ * listed under its heading, so the diff names exactly the resources the plan changes.
+ */
+function withTerraformActions(base: readonly SynthesizedStack[], head: readonly SynthesizedStack[], changes: readonly Omit<AccessChange, "prod">[]): Omit<AccessChange, "prod">[] {
+  const planned = new Map(predictPlan(base, head).map((p) => [`${p.stack}\u0000${p.address}`, p]));
+  const shown = new Set<string>();
+  const out = changes.map((c) => {
+    const p = planned.get(`${c.stack}\u0000${c.resource}`);
+    if (!p) return c;
+    shown.add(`${c.stack}\u0000${c.resource}`);
+    return { ...c, terraform: p.action };
+  });
+  for (const [key, p] of planned) {
+    if (shown.has(key)) continue;
+    const type = p.address.split(".")[0];
+    const heading: ConfigHeading = type === "databricks_catalog" || type === "databricks_schema" ? "catalogs and schemas" : /service_principal|group|user/.test(type) ? "principals and lookups" : "other resources";
+    const stateful = STATEFUL_TYPES.has(type);
+    const access = /workspace_binding|permission_assignment|grant/.test(type);
+    // The old address of a grant declared again elsewhere (a re-grant row): its delete revokes until the create runs.
+    const regranted = p.action === "delete" && changes.some((c) => c.kind === "re-grant" && c.summary.includes(` ${p.stack} ${p.address}`));
+    const direction: Direction = regranted ? "risk" :
+      p.action === "replace" || (stateful && (p.action === "delete" || p.action === "forget"))
+        ? "risk"
+        : access && (p.action === "create" || p.action === "import")
+          ? "widens"
+          : access && p.action === "delete"
+            ? "narrows"
+            : "neutral";
+    out.push({ kind: "config", heading, direction, stack: p.stack, resource: p.address, terraform: p.action, summary: `${p.action}: ${p.why}${regranted ? " (the same pair is declared again elsewhere: see the re-grant row)" : ""}` });
+  }
+  return out;
 }
 
 // --- grants -------------------------------------------------------------------------------------
