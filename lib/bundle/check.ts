@@ -4,7 +4,9 @@ import { readBundleRepository } from "./repository";
 import type { Finding } from "./rule";
 import { RULES } from "./rules";
 import { bundleView } from "./view";
-import { databricksCommands } from "./workflows";
+import { bundleAllowList } from "./allow-list";
+import { resourceIndex } from "./resources";
+import { readWorkflows } from "./workflows";
 
 export interface CheckResult {
   readonly findings: readonly Finding[];
@@ -16,7 +18,8 @@ export interface CheckResult {
 export function checkBundle(dir: string, facts: BundleFacts): CheckResult {
   const repo = readBundleRepository(dir);
   const view = bundleView(repo, facts);
-  const ctx = { view, commands: databricksCommands(repo.workflows) };
+  const workflows = readWorkflows(repo);
+  const ctx = { view, commands: workflows.commands, jobs: workflows.jobs, resources: resourceIndex(view), allow: bundleAllowList(facts) };
   const seen = new Set<string>();
   const findings: Finding[] = [];
   for (const rule of RULES) {
