@@ -20,6 +20,10 @@ const USE = /\b(?:USE\s+(?:CATALOG\s+|SCHEMA\s+|DATABASE\s+)?|SET\s+CATALOG\s+)`
 /** `catalog = "x"`, `catalog_name: 'x'`, `"catalog": "x"`, `target_catalog = f"x"`. */
 const ASSIGN = /\b([A-Za-z_]*catalog(?:_name)?)["']?\s*[:=]\s*f?["']([A-Za-z0-9_]+)["']/gi;
 /** `dbutils.widgets.text("catalog", "x")`, `spark.conf.get("catalog", "x")`: a default catalog. */
+/** `catalog: x` on a YAML line (a dbt profile, a configuration file). */
+const YAML_KEY = /^[ \t-]*([A-Za-z_]*catalog(?:_name)?):[ \t]*["']?([A-Za-z0-9_]+)["']?[ \t]*$/gim;
+/** `--catalog=x`, `catalog_name=x` as a word (a command-line argument, a Spark configuration). */
+const FLAG = /(?<![\w.-])(?:--?)?([A-Za-z_]*catalog(?:_name)?)=([A-Za-z0-9_]+)(?![\w.])/gi;
 const DEFAULT_ARG = /\(\s*["']([A-Za-z_]*catalog(?:_name)?)["']\s*,\s*f?["']([A-Za-z0-9_]+)["']/gi;
 
 export interface CatalogRef {
@@ -44,7 +48,7 @@ export function catalogRefs(text: string, wholeIsCatalog = false): CatalogRef[] 
     if (FILE_ENDINGS.has(m[2].toLowerCase())) continue;
     refs.push({ catalog: m[1].toLowerCase(), schema: m[2].toLowerCase(), index: m.index!, text: m[0], byPosition: false });
   }
-  for (const re of [USE, ASSIGN, DEFAULT_ARG]) {
+  for (const re of [USE, ASSIGN, YAML_KEY, FLAG, DEFAULT_ARG]) {
     for (const m of normal.matchAll(re)) {
       const name = (re === USE ? m[1] : m[2]).toLowerCase();
       // `USE SCHEMA gold` names a schema of the current catalog: only `USE x.y` and USE CATALOG name one.
@@ -72,7 +76,7 @@ export function judge(view: BundleView, t: TargetFacts, ref: CatalogRef, shared:
   const sandbox = !env && facts.sandboxCatalog.test(ref.catalog.replace("{user}", "user"));
   if (!env && !sandbox && !ref.byPosition) return undefined;
   if (ref.catalog === ownCatalog(t)) {
-    return shared ? { ok: false, reason: `its own catalog written out in code every target deploys: \${var.catalog_name} belongs there` } : { ok: true };
+    return shared ? { ok: false, reason: `its own catalog, written out where every target runs it (\${var.catalog_name} belongs there)` } : { ok: true };
   }
   const promotion = t.environment.promotion;
   if (!t.sandbox && env && promotion && promotion.from.key === env.key && ref.schema === promotion.schema.toLowerCase()) return { ok: true };

@@ -6,6 +6,7 @@ import { RULES } from "./rules";
 import { bundleView } from "./view";
 import { bundleAllowList } from "./allow-list";
 import { resourceIndex } from "./resources";
+import { sourceIndex } from "./sources";
 import { readWorkflows } from "./workflows";
 
 export interface CheckResult {
@@ -13,13 +14,17 @@ export interface CheckResult {
   readonly targets: number;
   readonly files: number;
   readonly workflows: number;
+  /** Source files (notebooks, SQL files, libraries) the resources run, each read once. */
+  readonly sources: number;
 }
 
 export function checkBundle(dir: string, facts: BundleFacts): CheckResult {
   const repo = readBundleRepository(dir);
   const view = bundleView(repo, facts);
   const workflows = readWorkflows(repo);
-  const ctx = { view, commands: workflows.commands, jobs: workflows.jobs, resources: resourceIndex(view), allow: bundleAllowList(facts) };
+  const resources = resourceIndex(view);
+  const sources = sourceIndex(view, resources);
+  const ctx = { view, commands: workflows.commands, jobs: workflows.jobs, resources, sources, allow: bundleAllowList(facts) };
   const seen = new Set<string>();
   const findings: Finding[] = [];
   for (const rule of RULES) {
@@ -33,5 +38,5 @@ export function checkBundle(dir: string, facts: BundleFacts): CheckResult {
     }
   }
   findings.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.rule.localeCompare(b.rule));
-  return { findings, targets: view.targets.size, files: repo.bundleFiles.length, workflows: repo.workflows.length };
+  return { findings, targets: view.targets.size, files: repo.bundleFiles.length, workflows: repo.workflows.length, sources: sources.files };
 }

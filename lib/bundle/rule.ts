@@ -2,6 +2,7 @@
 import { showValue } from "../model/errors";
 import type { BundleAllowList } from "./allow-list";
 import type { ResourceIndex } from "./resources";
+import type { SourceIndex } from "./sources";
 import type { DatabricksCommand, WorkflowJob } from "./workflows";
 import type { BundleView } from "./view";
 import type { Node } from "./yaml-tree";
@@ -25,6 +26,8 @@ export interface CheckContext {
   readonly jobs: readonly WorkflowJob[];
   /** Every resource, run_as, permission, grant and owner of the bundle, with the targets that deploy it. */
   readonly resources: ResourceIndex;
+  /** The code resources run (notebooks, SQL files, pipeline libraries), read and scanned once. */
+  readonly sources: SourceIndex;
   /** Who may be named where, derived from the model. */
   readonly allow: BundleAllowList;
 }

@@ -45,6 +45,13 @@ export interface DatabricksCommand {
   readonly permissions: Node | undefined;
   /** The working directory, relative to the repository; undefined when the check cannot tell. */
   readonly cwd: string | undefined;
+  /**
+   * The directory of the bundle the CLI loads, relative to the repository ("" is the repository's
+   * own): DATABRICKS_BUNDLE_ROOT (or BUNDLE_ROOT) when set, else the nearest directory at or above
+   * the working directory with a databricks.yml (databricks/cli v1.13.0 bundle/root.go); undefined
+   * when the check cannot tell or it is outside the repository.
+   */
+  readonly bundleRoot: string | undefined;
   /** How the job reaches the command (a composite action, a script), for messages. */
   readonly via: readonly string[];
 }
@@ -448,6 +455,7 @@ function runScript(repo: BundleRepository, scope: Scope, script: string, firstLi
       continue;
     }
     if (program === "databricks" || (program.startsWith("/") && program.endsWith("/databricks"))) {
+      const env = [...envNow(), ...inline];
       job.commands.push({
         file: scope.file,
         line: cmd.line,
@@ -456,10 +464,11 @@ function runScript(repo: BundleRepository, scope: Scope, script: string, firstLi
         text: cmd.text,
         args,
         words: subcommands(args),
-        env: [...envNow(), ...inline],
+        env,
         jobEnv: job.allEnv,
         permissions: job.permissions,
         cwd: toRepo(job, cwd),
+        bundleRoot: bundleRoot(repo, job, cwd, env),
         via: scope.via,
       });
       continue;
@@ -521,6 +530,23 @@ function followScript(repo: BundleRepository, scope: Scope, where: { file: strin
   }
   const positional = args.map((a) => expand(a, env) ?? UNKNOWN);
   runScript(repo, { ...scope, file: rel, via: [...scope.via, `${where.file}:${where.line} runs ${rel}`], depth: scope.depth + 1, stack: [...scope.stack, rel] }, text.text, 1, cwd, exported, positional);
+}
+
+function bundleRoot(repo: BundleRepository, job: JobState, cwd: string | undefined, env: readonly EnvEntry[]): string | undefined {
+  const variable = [...env].reverse().find((e) => e.name === "DATABRICKS_BUNDLE_ROOT") ?? [...env].reverse().find((e) => e.name === "BUNDLE_ROOT");
+  if (variable) {
+    if (cwd === undefined) return undefined;
+    const value = wsPath(cwd, variable.value) !== undefined ? variable.value : expand(variable.value, env);
+    const dir = value === undefined ? undefined : toRepo(job, wsPath(cwd, value));
+    return dir !== undefined && repo.files.hasRootFile(dir) ? dir : undefined;
+  }
+  let dir = toRepo(job, cwd);
+  while (dir !== undefined) {
+    if (repo.files.hasRootFile(dir)) return dir;
+    if (dir === "") return undefined;
+    dir = dir.includes("/") ? dir.slice(0, dir.lastIndexOf("/")) : "";
+  }
+  return undefined;
 }
 
 function assignment(token: string, file: string, line: number): EnvEntry | undefined {
