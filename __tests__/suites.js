@@ -46,6 +46,7 @@ const SUITES = {
   // Bundles and the live audit (in-process).
   "bundle-audit": [
     "__tests__/bundle/check.test.ts",
+    "__tests__/bundle/attacks.test.ts",
     "__tests__/bundle/storage.test.ts",
     "__tests__/bundle/generate.test.ts",
     "__tests__/audit/audit.test.ts",

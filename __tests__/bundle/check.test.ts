@@ -71,6 +71,7 @@ describe("npm run bundle:check on the seed's current state", () => {
       "target-unknown",
       "target-auth",
       "target-variables",
+      "bundle-code",
       "resource-type",
       "resource-run-as",
       "resource-permissions",

@@ -91,27 +91,24 @@ const VALUE_FLAGS = new Set(["-t", "--target", "-p", "--profile", "--var", "-o",
  * External actions a deploy job may use beside its credentials: they set up the runner and cannot
  * deploy (checked by name, any version). Any other external action in such a job is unreadable.
  */
-export const KNOWN_ACTIONS = [
-  "actions/checkout",
-  "actions/setup-python",
-  "actions/setup-node",
-  "actions/setup-java",
-  "actions/cache",
-  "actions/upload-artifact",
-  "actions/download-artifact",
-  "databricks/setup-cli",
-];
+export const KNOWN_ACTIONS = ["actions/checkout", "actions/setup-python", "actions/setup-node", "actions/setup-java", "actions/upload-artifact", "databricks/setup-cli"];
+/** `actions/checkout` refs that are the commit the workflow runs for (the one the check read). */
+const OWN_REFS = [/^\$\{\{\s*github\.sha\s*\}\}$/, /^\$\{\{\s*github\.ref\s*\}\}$/];
 
 /**
- * Programs a step may run beside the credentials: they neither call Databricks nor run other
- * programs. Anything else (python, curl, make, npm, xargs, eval, ...) is unreadable there.
+ * Programs a step may run beside the credentials: they neither call Databricks, nor run other
+ * programs, nor change the repository's files (which would deploy something other than what the
+ * check read). Anything else (python, curl, make, npm, xargs, eval, sed -i, cp, ...) is unreadable.
  */
 const SAFE_PROGRAMS = new Set([
-  ":", "[", "[[", "basename", "cat", "chmod", "cp", "cut", "date", "df", "diff", "dirname", "du", "echo", "egrep", "exit", "false", "fgrep",
-  "git", "grep", "gunzip", "gzip", "head", "jq", "ln", "ls", "md5sum", "mkdir", "mv", "nproc", "printenv", "printf", "pwd", "read", "readlink",
-  "realpath", "return", "rm", "rmdir", "set", "sha256sum", "shift", "shopt", "sleep", "sort", "tail", "tar", "tee", "test", "touch", "tr", "true",
-  "uname", "uniq", "unset", "unzip", "wait", "wc", "which", "whoami", "yq", "zip", "]]",
+  ":", "[", "[[", "]]", "basename", "cat", "chmod", "cut", "date", "df", "diff", "dirname", "du", "echo", "egrep", "exit", "false", "fgrep", "grep",
+  "head", "jq", "ls", "md5sum", "mkdir", "nproc", "printenv", "printf", "pwd", "read", "readlink", "realpath", "return", "set", "sha256sum", "shift",
+  "shopt", "sleep", "sort", "tail", "test", "tr", "true", "uname", "uniq", "unset", "wait", "wc", "which", "whoami",
 ]);
+/** git sub-commands that only read. */
+const GIT_READS = new Set(["status", "log", "rev-parse", "diff", "show", "describe", "ls-files", "--version", "version"]);
+/** Redirection targets that are not the repository's files. */
+const NOT_A_FILE = /^(\/dev\/(null|stdout|stderr)|&?[0-9]|"?\$\{?GITHUB_(ENV|OUTPUT|STEP_SUMMARY|PATH)\}?"?)$/;
 /** Shell words that open or close a construct: the command is what follows them. */
 const KEYWORDS = new Set(["if", "then", "else", "elif", "fi", "do", "done", "while", "until", "!", "{", "}", "case", "esac", "time", "exec", "nohup", "sudo", "function"]);
 /** Environment variables that change which program runs: a job with credentials may not set them. */
@@ -311,9 +308,14 @@ function runAction(repo: BundleRepository, scope: Scope, step: Node, uses: strin
   const where = at(step, "uses")!;
   const withNode = at(step, "with");
   for (const { node } of scalars(withNode)) noteSecrets(job, node);
-  if (/^actions\/checkout@/i.test(uses) && at(withNode, "repository") === undefined) {
+  if (/^actions\/checkout@/i.test(uses)) {
+    // Another repository, or another commit of this one, is not what the check read.
+    const repository = at(withNode, "repository");
+    const ref = at(withNode, "ref");
+    if (repository) unreadable(scope, repository, `a checkout of ${textOf(repository) ?? "another repository"}, whose bundle and scripts the check did not read`);
+    else if (ref && !OWN_REFS.some((re) => re.test(textOf(ref)?.trim() ?? ""))) unreadable(scope, ref, `a checkout of ${textOf(ref) ?? "another ref"}, not the commit the check read`);
     const p = textOf(at(withNode, "path"));
-    if (p !== undefined) job.root = wsPath("", p) ?? job.root;
+    if (p !== undefined && !repository) job.root = wsPath("", p) ?? job.root;
   }
   if (!uses.startsWith("./")) {
     const name = uses.split("@")[0].toLowerCase();
@@ -321,7 +323,8 @@ function runAction(repo: BundleRepository, scope: Scope, step: Node, uses: strin
     return;
   }
   const dir = repoPath(uses.slice(2));
-  const file = dir === undefined ? undefined : (repo.files.yaml(`${dir}/action.yml`) ?? repo.files.yaml(`${dir}/action.yaml`));
+  const inDir = (f: string) => (dir ? `${dir}/${f}` : f);
+  const file = dir === undefined ? undefined : (repo.files.yaml(inDir("action.yml")) ?? repo.files.yaml(inDir("action.yaml")));
   if (!file) {
     unreadable(scope, where, `the action ${uses}, which has no action.yml in the repository`);
     return;
@@ -396,6 +399,7 @@ function runScript(repo: BundleRepository, scope: Scope, script: string, firstLi
     }
     for (const r of cmd.redirects) {
       if (/GITHUB_PATH/.test(r.target)) unreadable(scope, where, "a write to $GITHUB_PATH, which changes which program runs");
+      else if (r.op.includes(">") && !NOT_A_FILE.test(r.target)) unreadable(scope, where, `\`${cmd.text}\`, which writes ${r.target} (a file changed before the deploy is not the one the check read)`);
     }
     const toGithubEnv = cmd.redirects.some((r) => /GITHUB_ENV/.test(r.target));
     if (cmd.substitution) unreadable(scope, where, `\`${cmd.text}\`, whose command substitution runs a program the check cannot see`);
@@ -502,6 +506,7 @@ function runScript(repo: BundleRepository, scope: Scope, script: string, firstLi
       continue;
     }
     if (SAFE_PROGRAMS.has(program)) continue;
+    if (program === "git" && GIT_READS.has(args.filter((a) => !a.startsWith("-") || a === "--version")[0] ?? "")) continue;
     unreadable(scope, where, `\`${cmd.text}\` (${program} is not a program the check reads)`);
   }
 }

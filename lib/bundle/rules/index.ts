@@ -1,5 +1,6 @@
 /** Every rule of `bundle:check`, in the order findings are listed (README table, --help). */
 import type { Rule } from "../rule";
+import { bundleCode } from "./bundle-code";
 import { resourceCatalog } from "./resource-catalog";
 import { resourceGrants } from "./resource-grants";
 import { resourcePermissions } from "./resource-permissions";
@@ -35,6 +36,7 @@ export const RULES: readonly Rule[] = [
   targetRunAs,
   targetCatalog,
   targetVariables,
+  bundleCode,
   resourceType,
   resourceRunAs,
   resourcePermissions,
