@@ -50,6 +50,7 @@ const SUITES = {
     "__tests__/bundle/storage.test.ts",
     "__tests__/bundle/generate.test.ts",
     "__tests__/audit/audit.test.ts",
+    "__tests__/audit/attacks.test.ts",
   ],
 };
 

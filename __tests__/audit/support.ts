@@ -59,11 +59,12 @@ export interface AuditRun extends AuditResult {
 
 export async function audit(
   state: FakeState,
-  options: { model?: "full" | "default"; environments?: string[]; ambientAuth?: boolean; env?: NodeJS.ProcessEnv } = {},
+  options: { model?: "full" | "default" | EnvironmentModel; environments?: string[]; ambientAuth?: boolean; env?: NodeJS.ProcessEnv } = {},
 ): Promise<AuditRun> {
   const calls: Call[] = [];
   const cli = new DatabricksCli(fakeExecutor(state, calls), "databricks", options.env ?? {});
-  const result = await runAudit(model(options.model ?? "full"), { cli, environments: options.environments ?? [], ambientAuth: options.ambientAuth ?? false });
+  const m = typeof options.model === "object" ? options.model : model(options.model ?? "full");
+  const result = await runAudit(m, { cli, environments: options.environments ?? [], ambientAuth: options.ambientAuth ?? false });
   return { ...result, calls };
 }
 

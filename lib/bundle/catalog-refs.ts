@@ -40,6 +40,8 @@ export interface CatalogRef {
 
 /** Every catalog reference in a text; `wholeIsCatalog` when the whole value sits in a catalog position. */
 export function catalogRefs(text: string, wholeIsCatalog = false): CatalogRef[] {
+  // Most values name nothing: no dot, no catalog word.
+  if (!wholeIsCatalog && !text.includes(".") && !/catalog|use/i.test(text)) return [];
   const normal = text.split(CURRENT_USER).join("{user}");
   const refs: CatalogRef[] = [];
   const whole = normal.trim().toLowerCase();

@@ -22,7 +22,12 @@ export const resourceCatalog: Rule = {
     for (const r of resources.resources) {
       walk(r.node, false, (scalar, catalogKey) => {
         // ${var.catalog_name} is the target's own catalog: whether it is right is target-catalog's question.
-        const refsByTarget = new Map(r.targets.map((t) => [t, view.resolve(t.name, scalar, ["catalog_name"]).flatMap((c) => (c.text === undefined ? [] : catalogRefs(c.text, catalogKey)))] as const));
+        // A value without `${` is the same in every target: its references are read once.
+        const literal = typeof scalar.value === "string" && !scalar.value.includes("${") ? catalogRefs(scalar.value, catalogKey) : undefined;
+        const refsByTarget = new Map(
+          r.targets.map((t) => [t, literal ?? view.resolve(t.name, scalar, ["catalog_name"]).flatMap((c) => (c.text === undefined ? [] : catalogRefs(c.text, catalogKey)))] as const),
+        );
+        if ([...refsByTarget.values()].every((refs) => refs.length === 0)) return;
         const names = new Set([...refsByTarget.values()].flat().map((ref) => ref.catalog));
         for (const name of names) {
           const problems = byProblem(r.targets, (t) => {
