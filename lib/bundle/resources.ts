@@ -131,6 +131,9 @@ const SOURCE_KEYS: { readonly [key: string]: SourceUse["mode"] } = {
   source_code_path: "directory",
 };
 
+/** Keys whose code is built or packaged elsewhere: a wheel, a jar, a Spark submit. */
+const PACKAGED = new Set(["whl", "jar", "egg", "maven", "python_wheel_task", "spark_jar_task", "spark_submit_task"]);
+
 export function sourcesOf(r: ResourceDecl): { sources: SourceUse[]; remote: { node: Node; address: string; what: string }[] } {
   const sources: SourceUse[] = [];
   const remote: { node: Node; address: string; what: string }[] = [];
@@ -150,11 +153,22 @@ export function sourcesOf(r: ResourceDecl): { sources: SourceUse[]; remote: { no
       return;
     }
     for (const [k, v] of node.entries) {
+      const here = `${address}.${k}`;
       if (k === "git_source") {
-        remote.push({ node: v, address: `${address}.${k}`, what: "code from a Git repository (git_source)" });
+        remote.push({ node: v, address: here, what: "code from a Git repository (git_source)" });
         continue;
       }
-      visit(v, `${address}.${k}`, key, k);
+      if (PACKAGED.has(k)) {
+        remote.push({ node: v, address: here, what: `packaged code (${k}), which the check cannot read` });
+        continue;
+      }
+      // A job or pipeline by ID, not one of the bundle's (`${resources.jobs.x.id}`), runs elsewhere.
+      if ((k === "job_id" && key === "run_job_task") || (k === "pipeline_id" && key === "pipeline_task")) {
+        const id = textOf(v);
+        if (id === undefined || !/^\$\{resources\.[a-z_]+\.[A-Za-z0-9_-]+\.id\}$/.test(id)) remote.push({ node: v, address: here, what: `${k === "job_id" ? "a job" : "a pipeline"} outside the bundle (${id ?? v.kind})` });
+        continue;
+      }
+      visit(v, here, key, k);
     }
   };
   visit(r.node, r.address, undefined, undefined);

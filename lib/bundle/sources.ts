@@ -19,7 +19,14 @@ export const SOURCE_FILE = /\.(py|sql|ipynb|scala|r|json|ya?ml)$/i;
 export interface SourceFile {
   readonly path: string;
   readonly refs: readonly (CatalogRef & { readonly line: number })[];
+  /** Notebooks it runs (`%run ./x`, `dbutils.notebook.run("./x", ...)`): the path, or why it cannot be read. */
+  readonly runs: readonly { readonly line: number; readonly text: string; readonly path?: string; readonly why?: string }[];
 }
+
+/** `%run ./other` (a magic line, or `# MAGIC %run` in a source-format notebook) and `dbutils.notebook.run(...)`. */
+const RUN_MAGIC = /^[ \t]*(?:#[ \t]*MAGIC[ \t]+|--[ \t]*MAGIC[ \t]+|\/\/[ \t]*MAGIC[ \t]+)?%run[ \t]+(\S+)/gm;
+const NOTEBOOK_RUN = /\bdbutils\.notebook\.run\(\s*(?:(["'])([^"'\n]+)\1|([^,)\n]+))/g;
+const NOTEBOOK_EXTENSIONS = ["", ".py", ".sql", ".scala", ".r", ".ipynb"];
 
 /** Something a resource runs that the check cannot read. */
 export interface UnreadableSource {
@@ -53,7 +60,20 @@ export function sourceIndex(view: BundleView, resources: ResourceIndex): SourceI
     let f = scanned.get(rel);
     if (!f) {
       const lineOf = lineIndex(text);
-      f = { path: rel, refs: catalogRefs(text).map((r) => ({ ...r, line: lineOf(r.index) })) };
+      const runs: { line: number; text: string; path?: string; why?: string }[] = [];
+      const follow = (target: string, index: number, whole: string) => {
+        const line = lineOf(index);
+        if (target.startsWith("/") || /^[a-z][a-z0-9+.-]*:/i.test(target)) return runs.push({ line, text: whole, why: `the notebook ${target}, outside the repository` });
+        const base = path.posix.join(path.posix.dirname(rel), target);
+        const found = NOTEBOOK_EXTENSIONS.map((e) => repoPath(base + e)).find((p) => p !== undefined && files.read(p).kind === "file");
+        return runs.push(found ? { line, text: whole, path: found } : { line, text: whole, why: `the notebook ${target}, which is not in the repository` });
+      };
+      for (const m of text.matchAll(RUN_MAGIC)) follow(m[1].replace(/^["']|["']$/g, ""), m.index!, m[0].trim());
+      for (const m of text.matchAll(NOTEBOOK_RUN)) {
+        if (m[2] !== undefined) follow(m[2], m.index!, m[0]);
+        else runs.push({ line: lineOf(m.index!), text: m[0], why: `a notebook named by ${m[3].trim()}, not a literal path` });
+      }
+      f = { path: rel, refs: catalogRefs(text).map((r) => ({ ...r, line: lineOf(r.index) })), runs };
       scanned.set(rel, f);
     }
     return f;
@@ -101,6 +121,23 @@ export function sourceIndex(view: BundleView, resources: ResourceIndex): SourceI
           } else runs.push({ resource: r, use, target: t, file: scan(rel, text.text) });
         }
       }
+    }
+  }
+  // What a notebook runs runs with it: `%run` and dbutils.notebook.run, followed once per resource and target.
+  const seen = new Set<string>();
+  for (let i = 0; i < runs.length; i++) {
+    const run = runs[i];
+    const key = `${run.resource.address}\0${run.target.name}\0${run.file.path}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    for (const inc of run.file.runs) {
+      const node: Node = { kind: "scalar", value: inc.text, file: run.file.path, line: inc.line };
+      if (inc.path === undefined) {
+        cannot(run.resource, node, `${run.file.path}:${inc.line}`, inc.why!, run.target);
+        continue;
+      }
+      const text = files.read(inc.path);
+      if (text.kind === "file") runs.push({ resource: run.resource, use: run.use, target: run.target, file: scan(inc.path, text.text) });
     }
   }
   return { runs, unreadable: [...unreadable.values()], files: scanned.size };

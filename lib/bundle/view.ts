@@ -74,7 +74,8 @@ export function bundleView(repo: BundleRepository, facts: BundleFacts): BundleVi
   };
 
   const resolveText = (target: string, text: string, node: Node, depth: number, seen: readonly string[], keep: readonly string[] = []): Candidate[] => {
-    const withTarget = text.replace(/\$\{bundle\.(target|environment)\}/g, target);
+    // `${variables.x.value}` is the long form of `${var.x}` (bundle/config/mutator/resolve_variable_references.go).
+    const withTarget = text.replace(/\$\{bundle\.(target|environment)\}/g, target).replace(/\$\{variables\.([A-Za-z][A-Za-z0-9_-]*)\.value\}/g, "${var.$1}");
     const names = [...new Set([...withTarget.matchAll(VAR_REF)].map((m) => m[1]))].filter((n) => !keep.includes(n));
     if (names.length === 0) return [{ text: withTarget, node }];
     if (depth >= MAX_DEPTH || names.some((n) => seen.includes(n))) return [{ text: undefined, node }];

@@ -186,6 +186,15 @@ function readJob(repo: BundleRepository, wf: RepoFile, jobNode: Node, ctx: JobCo
     workingDirectory: textOf(at(jobNode, "defaults", "run", "working-directory")) ?? textOf(at(wf.root, "defaults", "run", "working-directory")),
   };
   const scope: Scope = { job, file: wf.path, env: [...envOfWorkflow, ...envOfJob], inputs: ctx.inputs, via: [], depth: ctx.depth, defaults, stack: ctx.stack };
+  // Steps in a job container run the image's programs (its `databricks` too); a service container
+  // given credentials runs code the check cannot read.
+  const container = at(jobNode, "container");
+  if (container) unreadable(scope, container, `the job container ${textOf(container) ?? textOf(at(container, "image")) ?? ""}, whose programs the steps run`.replace(/ ,/, ","));
+  for (const [name, service] of entriesOf(at(jobNode, "services"))) {
+    if ([...scalars(service)].some(({ node }) => /DATABRICKS_|secrets\./.test(`${textOf(node) ?? ""}`)) || entriesOf(at(service, "env")).some(([k]) => /^DATABRICKS_/.test(k))) {
+      unreadable(scope, service, `the service container ${name} (${textOf(at(service, "image")) ?? "an image"}), given credentials`);
+    }
+  }
   const steps = at(jobNode, "steps");
   runSteps(repo, scope, steps?.kind === "seq" ? steps.items : []);
   return [finish(job, wf.path, jobNode.line, permissions)];

@@ -27,6 +27,14 @@ export const resourceCatalog: Rule = {
         const refsByTarget = new Map(
           r.targets.map((t) => [t, literal ?? view.resolve(t.name, scalar, ["catalog_name"]).flatMap((c) => (c.text === undefined ? [] : catalogRefs(c.text, catalogKey)))] as const),
         );
+        // Default deny: a catalog position that resolves to neither a name nor ${var.catalog_name}
+        // (a complex variable's field, a lookup, another reference) is a catalog the check cannot read.
+        if (catalogKey && literal === undefined) {
+          const unread = r.targets.filter((t) => view.resolve(t.name, scalar, ["catalog_name"]).some((c) => c.text === undefined || /\$\{(?!var\.catalog_name\}|workspace\.current_user\.short_name\})/.test(c.text)));
+          if (unread.length > 0) {
+            out.push(finding(resourceCatalog, scalar, `${r.address} names a catalog the check cannot resolve, in ${targetList(unread)}`, resourceCatalog.fix, textOf(scalar)));
+          }
+        }
         if ([...refsByTarget.values()].every((refs) => refs.length === 0)) return;
         const names = new Set([...refsByTarget.values()].flat().map((ref) => ref.catalog));
         for (const name of names) {
@@ -51,8 +59,8 @@ export const resourceCatalog: Rule = {
  * Visits every scalar; `catalogKey` when the value is a catalog by position: under a key naming a
  * catalog, the `default`/`value` of a `{name: catalog...}` parameter, or the list item after "--catalog".
  */
-/** A key or parameter name that holds a catalog: `catalog`, `catalog_name`, `source_catalog`, not `catalog_type`. */
-const CATALOG_NAME = /^(?:[A-Za-z0-9]+[_-])*catalog(?:[_-]name)?$/i;
+/** A key or parameter name that holds a catalog: `catalog`, `catalog_name`, `source_catalog`, `spark.sql.catalog.name`, not `catalog_type`. */
+const CATALOG_NAME = /^(?:[A-Za-z0-9]+[._-])*catalog(?:[._-]name)?$/i;
 
 function walk(node: Node, catalogKey: boolean, visit: (n: ScalarNode, catalogKey: boolean) => void): void {
   if (node.kind === "scalar") {
