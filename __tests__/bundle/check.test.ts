@@ -209,6 +209,21 @@ describe("bad input to npm run bundle:check", () => {
   });
 });
 
+describe("the README's example workflows", () => {
+  const readme = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
+  const block = (first: string) => {
+    const start = readme.indexOf("```yaml\n" + first);
+    if (start < 0) throw new Error(`README has no block starting ${first}`);
+    return readme.slice(start + 8, readme.indexOf("```", start + 8));
+  };
+
+  it("pass: the bundle check itself, and the deploy job (with the target-state's name and trigger)", () => {
+    const deploy = "name: Deploy ML pipelines (prod)\non:\n  workflow_dispatch: {}\n" + block("jobs:\n  deploy:");
+    const dir = repoFrom(TARGET_STATE, { ".github/workflows/bundle-check.yml": block("# ml-pipelines/.github/workflows/bundle-check.yml"), [PROD_WORKFLOW]: deploy });
+    expect(check(dir)).toMatchObject({ code: 0 });
+  });
+});
+
 describe("the rules", () => {
   it("each have a unique id, a description and a fix, and the README's findings table lists them all", () => {
     const readme = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
