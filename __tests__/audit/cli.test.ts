@@ -99,6 +99,9 @@ describe("npm run audit", () => {
   };
   const clean = fakeEnv(onlyModels(cleanState("default")));
   const driftState = onlyModels(cleanState("default"));
+  // The real-process run proves the wiring, a process per command: prod lists no schema, so that
+  // it runs a dozen fewer (the declared models schema is then missing: a narrowing after the risk).
+  ws(driftState, "ref-prod")["schemas list prod --include-browse"] = ws(driftState, "ref-prod")["schemas list prod --include-browse"].filter((x: any) => x.name === "information_schema");
   ws(driftState, "ref-prod")["grants get catalog prod --max-results 0"].privilege_assignments.push({ principal: "Databricks - Dev", privileges: ["MODIFY"] });
   const drift = fakeEnv(driftState);
   const brokenState = onlyModels(cleanState("default"));

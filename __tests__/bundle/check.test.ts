@@ -89,7 +89,7 @@ describe("npm run bundle:check on the seed's current state", () => {
 
 describe("npm run bundle:check on the seed's target state", () => {
   it("passes with the stacks' outputs: exit 0 and one summary line", () => {
-    expect(check(TARGET_STATE)).toEqual({ code: 0, stderr: "", stdout: expect.stringMatching(/^bundle:check: passed: 4 targets in 4 bundle files and 3 workflows checked against \S*environments\.yaml; no findings\.\n$/) });
+    expect(check(TARGET_STATE)).toEqual({ code: 0, stderr: "", stdout: expect.stringMatching(/^bundle:check: passed: 4 targets in 4 bundle files, 2 source files and 3 workflows checked against \S*environments\.yaml; no findings\.\n$/) });
   });
 
   it("fails without the outputs: run_as application IDs cannot be checked", () => {

@@ -4,7 +4,7 @@ import { CURRENT_USER_NAME, type Who } from "../allow-list";
 import type { TargetFacts } from "../facts";
 import { byProblem, principalOf, resolved, targetList } from "../identities";
 import type { CheckContext } from "../rule";
-import { textOf } from "../yaml-tree";
+import { textOf, type Node } from "../yaml-tree";
 
 /**
  * A job's, pipeline's or alert's own `run_as` beats the target's (databricks/cli v1.13.0
@@ -55,4 +55,4 @@ function fixFor({ allow }: CheckContext, ts: readonly TargetFacts[]): string {
   return `${resourceRunAs.fix} (${ids.join("; ")})`;
 }
 
-const summary = (n: import("../yaml-tree").Node) => (n.kind === "map" ? Object.fromEntries([...n.entries].map(([k, v]) => [k, textOf(v) ?? v.kind])) : n.kind);
+const summary = (n: Node) => (n.kind === "map" ? Object.fromEntries([...n.entries].map(([k, v]) => [k, textOf(v) ?? v.kind])) : n.kind);
