@@ -163,6 +163,7 @@ describe("code that names another environment's catalog", () => {
   it.each([
     ["a SQL file that writes prod from every target", { "resources/jobs/model_registration.job.yml": job("        - task_key: load\n          sql_task:\n            warehouse_id: abc\n            file:\n              path: ../../src/sql/load.sql\n"), "src/sql/load.sql": "INSERT INTO prod.gold.customers\nSELECT * FROM ${catalog}.silver.customers;\n" }],
     ["a notebook that writes `prod`.`gold` in backticks", { "src/bronze/dev.py": read("src/bronze/dev.py") + "\n# COMMAND ----------\nspark.sql('INSERT INTO `prod`.`gold`.`t` SELECT 1')\n" }],
+    ["a SQL name with spaces around its dots", { "src/bronze/dev.py": read("src/bronze/dev.py") + "\n# MAGIC %sql\n# MAGIC INSERT INTO prod . gold . customers SELECT 1\n" }],
     ["a notebook that uses USE CATALOG prod", { "src/bronze/dev.py": read("src/bronze/dev.py") + '\nspark.sql("USE CATALOG prod")\n' }],
     ["a model registered in dev.models from every target (Phase 4.2)", { "src/models/register.py": read("src/models/register.py").replace('f"{catalog}.{schema}.churn_classifier"', '"dev.models.churn_classifier"') }],
     ["a widget whose default is dev", { "src/models/register.py": read("src/models/register.py").replace('dbutils.widgets.text("catalog", "")', 'dbutils.widgets.text("catalog", "dev")') }],

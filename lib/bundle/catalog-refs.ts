@@ -15,6 +15,8 @@ import type { BundleView } from "./view";
 const FILE_ENDINGS = new Set(["py", "sql", "ipynb", "yml", "yaml", "json", "whl", "jar", "txt", "md", "r", "scala", "csv", "parquet", "sh", "cfg", "toml", "lvdash"]);
 /** `catalog.schema[.object]`, each part optionally in backticks, not inside a longer name or path. */
 const DOTTED = /(?<![\w./{}$`-])`?([A-Za-z0-9_{}]+)`?\.`?([A-Za-z0-9_]+)`?(?![\w/-])/g;
+/** `prod . gold . t`: SQL allows spaces around the dots; three parts, so that prose ("in prod. Gold") is not one. */
+const SPACED = /(?<![\w.$`{}])`?([A-Za-z0-9_]+)`?[ \t]*\.[ \t]*`?([A-Za-z0-9_]+)`?[ \t]*\.[ \t]*`?[A-Za-z0-9_]+`?/g;
 /** `USE CATALOG x`, `SET CATALOG x`, `USE x.y`, `USE SCHEMA x.y`: x is a catalog by position. */
 const USE = /\b(?:USE\s+(?:CATALOG\s+|SCHEMA\s+|DATABASE\s+)?|SET\s+CATALOG\s+)`?([A-Za-z0-9_]+)`?(?=\s*(?:\.|;|$|\n|\r|["')\\]))/gi;
 /** `catalog = "x"`, `catalog_name: 'x'`, `"catalog": "x"`, `target_catalog = f"x"`. */
@@ -49,6 +51,9 @@ export function catalogRefs(text: string, wholeIsCatalog = false): CatalogRef[] 
   for (const m of normal.matchAll(DOTTED)) {
     if (FILE_ENDINGS.has(m[2].toLowerCase())) continue;
     refs.push({ catalog: m[1].toLowerCase(), schema: m[2].toLowerCase(), index: m.index!, text: m[0], byPosition: false });
+  }
+  for (const m of normal.matchAll(SPACED)) {
+    if (/\s/.test(m[0])) refs.push({ catalog: m[1].toLowerCase(), schema: m[2].toLowerCase(), index: m.index!, text: m[0], byPosition: false });
   }
   for (const re of [USE, ASSIGN, YAML_KEY, FLAG, DEFAULT_ARG]) {
     for (const m of normal.matchAll(re)) {
