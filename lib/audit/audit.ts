@@ -3,10 +3,16 @@
  * declare (lib/audit/expected.ts). `databricks_grant` is non-authoritative, so Terraform never sees
  * a grant made by hand in the UI or with SQL; this is where such a grant shows up.
  *
+ * Default deny over what it reads: every schema of each environment catalog (not only the declared
+ * ones), every table, volume, function and registered model in them, the external locations and
+ * storage credentials under an environment's storage, every sandbox catalog (bound to this
+ * workspace or not). Whatever the audit identity may not read is a finding, never a silent gap.
+ *
  * Findings use the grants diff's words (lib/review/diff.ts): `! risk` for access the model does not
- * allow (an out-of-band grant, a changed owner, a sandbox reachable by others), `+ widens` for less
- * protection than declared (an OPEN catalog, an extra or read-write binding), `- narrows` for a
- * declared grant or binding missing live, `~` for drift within what the model allows.
+ * allow (an out-of-band grant, a changed owner, a sandbox reachable by others) and for what could not
+ * be audited, `+ widens` for less protection than declared (an OPEN catalog, an extra or read-write
+ * binding, an undeclared schema), `- narrows` for a declared grant, binding, catalog or schema
+ * missing live, `~` for drift within what the model allows.
  */
 import { UUID } from "../model/load";
 import { PRIVILEGES, includesPrivilege, normalizePrivileges, type SecurableType } from "../permissions";
