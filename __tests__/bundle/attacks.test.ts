@@ -148,6 +148,11 @@ describe("deploy paths the check did not read", () => {
     expect(check(dir)).toMatchObject({ code: 0 });
   });
 
+  it("does not take a GitHub token given to actions/checkout for Databricks credentials", () => {
+    const wf = "on: [pull_request]\npermissions: {contents: read}\njobs:\n  check:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n        with:\n          repository: some-org/uc-env-isolation\n          token: ${{ secrets.GH_READ_TOKEN }}\n          path: uc-env-isolation\n      - run: npm ci\n        working-directory: uc-env-isolation\n";
+    expect(check(repoFrom(TARGET_STATE, { ".github/workflows/bundle-check.yml": wf }))).toMatchObject({ code: 0 });
+  });
+
   it("names the external workflow, the job and what gives it credentials", () => {
     const r = check(repoFrom(TARGET_STATE, { [PROD_WF]: "name: prod\non: [workflow_dispatch]\njobs:\n  deploy:\n    uses: some-org/deployers/.github/workflows/bundle.yml@v1\n    secrets: inherit\n" }));
     expect(r.stdout).toContain('[workflow-unreadable] job "deploy" holds Databricks credentials (secrets: inherit) and runs the external reusable workflow some-org/deployers/.github/workflows/bundle.yml@v1, which the check cannot read');

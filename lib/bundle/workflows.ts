@@ -180,7 +180,12 @@ function readJob(repo: BundleRepository, wf: RepoFile, jobNode: Node, ctx: JobCo
   const envOfWorkflow = envOf(at(wf.root, "env"), ctx.inputs);
   const envOfJob = envOf(at(jobNode, "env"), ctx.inputs);
   job.allEnv.push(...envOfWorkflow, ...envOfJob);
-  for (const { node } of [...scalars(at(wf.root, "env")), ...scalars(jobNode)]) noteSecrets(job, node);
+  // A secret given to actions/checkout (a token or key to clone) is GitHub's, not Databricks'.
+  const steps0 = at(jobNode, "steps");
+  const checkoutInputs = new Set<Node>(
+    (steps0?.kind === "seq" ? steps0.items : []).filter((st) => /^actions\/checkout@/i.test(textOf(at(st, "uses")) ?? "")).flatMap((st) => [...scalars(at(st, "with"))].map((x) => x.node as Node)),
+  );
+  for (const { node } of [...scalars(at(wf.root, "env")), ...scalars(jobNode)]) if (!checkoutInputs.has(node)) noteSecrets(job, node);
   const defaults = {
     shell: textOf(at(jobNode, "defaults", "run", "shell")) ?? textOf(at(wf.root, "defaults", "run", "shell")),
     workingDirectory: textOf(at(jobNode, "defaults", "run", "working-directory")) ?? textOf(at(wf.root, "defaults", "run", "working-directory")),
@@ -316,7 +321,7 @@ function runAction(repo: BundleRepository, scope: Scope, step: Node, uses: strin
   const { job } = scope;
   const where = at(step, "uses")!;
   const withNode = at(step, "with");
-  for (const { node } of scalars(withNode)) noteSecrets(job, node);
+  if (!/^actions\/checkout@/i.test(uses)) for (const { node } of scalars(withNode)) noteSecrets(job, node);
   if (/^actions\/checkout@/i.test(uses)) {
     // Another repository, or another commit of this one, is not what the check read.
     const repository = at(withNode, "repository");
