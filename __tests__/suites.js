@@ -49,9 +49,11 @@ const SUITES = {
   // Bundles and the live audit (in-process).
   "bundle-audit": [
     "__tests__/bundle/check.test.ts",
+    "__tests__/bundle/attacks.test.ts",
     "__tests__/bundle/storage.test.ts",
     "__tests__/bundle/generate.test.ts",
     "__tests__/audit/audit.test.ts",
+    "__tests__/audit/attacks.test.ts",
   ],
   // The stand-in provider and the rehearsal's command line and plan guard (without terraform; the
   // end-to-end run has the real one).

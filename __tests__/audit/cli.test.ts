@@ -88,12 +88,24 @@ describe("npm run audit", () => {
   for (const env of Object.values<any>(data.environments)) env.catalog.schemas = ["models"];
   const modelFile = path.join(tempDir(), "environments.yaml");
   fs.writeFileSync(modelFile, stringify(data));
-  const clean = fakeEnv(cleanState("default"));
-  const driftState = cleanState("default");
-  ws(driftState, "ref-prod")["grants get catalog prod"].privilege_assignments.push({ principal: "Databricks - Dev", privileges: ["MODIFY"] });
+  /** The recorded state with only the models schema live, as this model declares. */
+  const onlyModels = (state: FakeState) => {
+    for (const w of Object.values(state.workspaces)) {
+      for (const [key, answer] of Object.entries(w.responses as Record<string, any>)) {
+        if (key.startsWith("schemas list ")) w.responses[key] = answer.filter((s: any) => ["models", "information_schema"].includes(s.name));
+      }
+    }
+    return state;
+  };
+  const clean = fakeEnv(onlyModels(cleanState("default")));
+  const driftState = onlyModels(cleanState("default"));
+  // The real-process run proves the wiring, a process per command: prod lists no schema, so that
+  // it runs a dozen fewer (the declared models schema is then missing: a narrowing after the risk).
+  ws(driftState, "ref-prod")["schemas list prod --include-browse"] = ws(driftState, "ref-prod")["schemas list prod --include-browse"].filter((x: any) => x.name === "information_schema");
+  ws(driftState, "ref-prod")["grants get catalog prod --max-results 0"].privilege_assignments.push({ principal: "Databricks - Dev", privileges: ["MODIFY"] });
   const drift = fakeEnv(driftState);
-  const brokenState = cleanState("default");
-  ws(brokenState, "ref-staging")["catalogs get staging"] = { $error: { code: 1, stderr: "Error: Catalog 'staging' does not exist.\n" } };
+  const brokenState = onlyModels(cleanState("default"));
+  ws(brokenState, "ref-staging")["catalogs get staging"] = { $error: { code: 1, stderr: "Error: default auth: cannot configure default credentials, please check https://docs.databricks.com/en/dev-tools/auth.html#databricks-client-unified-authentication to configure credentials for your preferred authentication method.\n" } };
   const broken = fakeEnv(brokenState);
   /**
    * The same command in this process, the fake CLI answering in-process (see the mock above), with
@@ -113,7 +125,23 @@ describe("npm run audit", () => {
     expect(r).toEqual({ status: 0, stderr: "", stdout: expect.stringMatching(/^No drift: .* of dev against `.*environments.yaml`/) });
     const log = calls(clean.log);
     // dev holds the metastore grants and the sandboxes: every kind of read command runs.
-    expect(new Set(log.map((c) => c.args.slice(0, 2).join(" ")))).toEqual(new Set(["service-principals list", "catalogs get", "catalogs list", "grants get"]));
+    expect(new Set(log.map((c) => c.args.slice(0, 2).join(" ")))).toEqual(
+      new Set([
+        "service-principals list",
+        "current-user me",
+        "metastores summary",
+        "catalogs get",
+        "catalogs list",
+        "grants get",
+        "schemas list",
+        "tables list",
+        "volumes list",
+        "functions list",
+        "registered-models list",
+        "external-locations list",
+        "storage-credentials list",
+      ]),
+    );
     for (const c of log) {
       expect(READ_VERBS.has(c.args[1])).toBe(true);
       expect(c.args.slice(-4)).toEqual(["--output", "json", "--profile", expect.stringMatching(/^ref-(dev|staging|prod)$/)]);
@@ -140,7 +168,7 @@ describe("npm run audit", () => {
     expect(r.stdout).toBe("");
     expect(r.stderr).toBe(
       `audit: \`${FAKE_CLI} catalogs get staging --output json --profile ref-staging\` (staging, https://dbc-fab2a42a-8d11.cloud.databricks.com) failed with exit code 1:\n` +
-        "  Error: Catalog 'staging' does not exist.\n",
+        "  Error: default auth: cannot configure default credentials, please check https://docs.databricks.com/en/dev-tools/auth.html#databricks-client-unified-authentication to configure credentials for your preferred authentication method.\n",
     );
   });
 
@@ -179,7 +207,7 @@ describe("the fake databricks executable", () => {
   it("passes a principal name with spaces and quotes through a real process intact (no shell)", async () => {
     const name = "Data \"Ops\" team's $(touch pwned) `x`";
     const s = cleanState("full");
-    ws(s, "ref-prod")["grants get catalog prod"].privilege_assignments.push({ principal: name, privileges: ["SELECT"] });
+    ws(s, "ref-prod")["grants get catalog prod --max-results 0"].privilege_assignments.push({ principal: name, privileges: ["SELECT"] });
     const { env } = fakeEnv(s);
     const cli = new DatabricksCli(processExecutor(FAKE_CLI), FAKE_CLI, env);
     const target = { environment: "prod", host: model("full").production.workspace.host, profile: "ref-prod" };

@@ -20,7 +20,7 @@ export const IDS = {
   plan: "7e1c3f1a-2b4d-4c6e-8f10-9a2b3c4d5e6f",
   legacy: "f920d175-cf7c-43a2-a6c0-e9ccb42c02d2",
 };
-export const PROD_PAGE_2 = "grants get catalog prod --page-token CAEaEgoQcHJvZC1wYWdlLTItdG9rZW4";
+export const PROD_PAGE_2 = "grants get catalog prod --max-results 0 --page-token CAEaEgoQcHJvZC1wYWdlLTItdG9rZW4";
 
 const modelCache = new Map<string, EnvironmentModel>();
 export function model(file: "full" | "default"): EnvironmentModel {
@@ -59,11 +59,12 @@ export interface AuditRun extends AuditResult {
 
 export async function audit(
   state: FakeState,
-  options: { model?: "full" | "default"; environments?: string[]; ambientAuth?: boolean; env?: NodeJS.ProcessEnv } = {},
+  options: { model?: "full" | "default" | EnvironmentModel; environments?: string[]; ambientAuth?: boolean; env?: NodeJS.ProcessEnv } = {},
 ): Promise<AuditRun> {
   const calls: Call[] = [];
   const cli = new DatabricksCli(fakeExecutor(state, calls), "databricks", options.env ?? {});
-  const result = await runAudit(model(options.model ?? "full"), { cli, environments: options.environments ?? [], ambientAuth: options.ambientAuth ?? false });
+  const m = typeof options.model === "object" ? options.model : model(options.model ?? "full");
+  const result = await runAudit(m, { cli, environments: options.environments ?? [], ambientAuth: options.ambientAuth ?? false });
   return { ...result, calls };
 }
 

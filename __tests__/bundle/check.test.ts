@@ -46,27 +46,50 @@ describe("npm run bundle:check on the seed's current state", () => {
       "databricks.yml:36 [target-run-as]", // prod runs as dev's principal
       "databricks.yml:38 [target-catalog]", // prod writes to taylor_sandbox
       "resources/jobs/model_registration.job.yml:7 [resource-catalog]",
-      "resources/pipelines/run_bronze_data_ingestion.pipeline.yml:5 [resource-catalog]",
+      "resources/pipelines/run_bronze_data_ingestion.pipeline.yml:5 [resource-catalog]", // catalog: dev, shared by every target
       "resources/pipelines/run_bronze_data_ingestion.pipeline.yml:12 [resource-catalog]", // dev.bronze.messages
+      "src/bronze/dev.py:11 [source-catalog]", // the notebook reads dev.bronze.raw_messages
+      "src/bronze/dev.py:17 [source-catalog]", // and writes dev.silver.messages
+      "src/models/register.py:5 [source-catalog]", // catalog = "dev"
+      "src/models/register.py:8 [source-catalog]", // registers dev.models.churn_classifier
     ]);
     expect(r.stdout).toContain(
       `databricks.yml:34: [target-workspace] target prod deploys to environments.dev's workspace, not its own (got "${DEV}"). Fix: set targets.prod.workspace.host to ${PROD} (environments.prod.workspace.host)`,
     );
     expect(r.stdout).toContain('[retired-principal] names the retired principal github-service-principal (got "f920d175-cf7c-43a2-a6c0-e9ccb42c02d2")');
-    expect(r.stdout).toContain("resources.pipelines.bronze_data_ingestion names catalog dev (environments.dev's), deployed to targets staging, prod");
-    expect(r.stderr).toMatch(/^bundle:check: failed: 29 findings \(/);
+    expect(r.stdout).toContain(
+      "resources/pipelines/run_bronze_data_ingestion.pipeline.yml:5: [resource-catalog] resources.pipelines.bronze_data_ingestion names catalog dev, in target dev: its own catalog, written out where every target runs it (${var.catalog_name} belongs there); targets staging, prod: environments.dev's catalog",
+    );
+    // Seed plan 4.2: staging promotes dev's models (read-only), so only prod and dev are told.
+    expect(r.stdout).toContain("src/models/register.py:8: [source-catalog] names catalog dev, run by resources.jobs.model_registration, in target dev: its own catalog, written out where every target runs it (${var.catalog_name} belongs there); target prod: environments.dev's catalog (got \"dev.models\")");
+    expect(r.stderr).toMatch(/^bundle:check: failed: 33 findings \(/);
   });
 
   it("covers every rule that concerns the seed's state (all but the bypass-only ones)", () => {
     const seen = new Set(findingKeys(r).map((k) => /\[(.+)\]$/.exec(k)![1]));
-    const bypassOnly = ["target-unknown", "target-variables", "variable-override", "workflow-target"];
+    const bypassOnly = [
+      "target-unknown",
+      "target-auth",
+      "target-variables",
+      "bundle-code",
+      "resource-type",
+      "resource-run-as",
+      "resource-permissions",
+      "resource-grants",
+      "source-unreadable",
+      "variable-override",
+      "workflow-target",
+      "workflow-audience",
+      "workflow-unreadable",
+      "workflow-command",
+    ];
     expect(RULES.map((x) => x.id).filter((id) => !seen.has(id))).toEqual(bypassOnly);
   });
 });
 
 describe("npm run bundle:check on the seed's target state", () => {
   it("passes with the stacks' outputs: exit 0 and one summary line", () => {
-    expect(check(TARGET_STATE)).toEqual({ code: 0, stderr: "", stdout: expect.stringMatching(/^bundle:check: passed: 4 targets in 4 bundle files and 3 workflows checked against \S*environments\.yaml; no findings\.\n$/) });
+    expect(check(TARGET_STATE)).toEqual({ code: 0, stderr: "", stdout: expect.stringMatching(/^bundle:check: passed: 4 targets in 4 bundle files, 2 source files and 3 workflows checked against \S*environments\.yaml; no findings\.\n$/) });
   });
 
   it("fails without the outputs: run_as application IDs cannot be checked", () => {
@@ -100,7 +123,8 @@ describe("bundle:check against bypass attempts", () => {
   it.each([
     ["dev's host in upper case with a trailing slash and a path", { "targets.yml": prodTargetOn(`${DEV.toUpperCase().replace("HTTPS", "https")}/some/path/`) }, ["[target-workspace]", "[shared-workspace]"]],
     ["dev's host without a scheme", { "targets.yml": prodTargetOn(DEV.replace("https://", "")) }, ["[target-workspace]", "[shared-workspace]"]],
-    ["a host from a variable whose default is dev's", { "targets.yml": prodTargetOn("${var.prod_host}"), "databricks.yml": ROOT_FILE + "  - host.yml\n", "host.yml": `variables:\n  prod_host:\n    default: ${DEV}\n` }, ["[target-workspace]", "[shared-workspace]"]],
+    // The CLI never resolves a variable in an auth field: it connects with the text as written.
+    ["a host from a variable whose default is dev's", { "targets.yml": prodTargetOn("${var.prod_host}"), "databricks.yml": ROOT_FILE + "  - host.yml\n", "host.yml": `variables:\n  prod_host:\n    default: ${DEV}\n` }, ["[target-workspace]", "[target-auth]"]],
     ["a YAML alias: prod's workspace is dev's anchor", { "targets.yml": TARGETS.replace(/(  dev:\n    mode: production\n    workspace:)/, "$1 &devws").replace(/(  prod:\n    mode: production\n    workspace:)\n      host: [^\n]+\n      root_path: [^\n]+\n/, "$1 *devws\n") }, ["[target-workspace]", "[shared-workspace]"]],
     ["a merge key: prod merges dev's workspace and drops its own host", { "targets.yml": TARGETS.replace(/(  dev:\n    mode: production\n    workspace:)/, "$1 &devws").replace(/(  prod:\n    mode: production\n    workspace:)\n      host: [^\n]+\n/, "$1\n      <<: *devws\n") }, ["[target-workspace]", "[shared-workspace]"]],
     ["an included file that overrides prod's host", { "databricks.yml": ROOT_FILE + "  - overrides/*.yml\n", "overrides/prod.yml": `targets:\n  prod:\n    workspace:\n      host: ${DEV}\n` }, ["[target-workspace]", "[shared-workspace]"]],
@@ -120,7 +144,7 @@ describe("bundle:check against bypass attempts", () => {
     ["dev's client ID on the prod deploy", { [PROD_WORKFLOW]: PROD_WORKFLOW_TEXT.replace("${{ vars.DATABRICKS_CLIENT_ID_PROD }}", "0d3c1f6e-6a1b-4c2d-9e8f-111111111111") }, ["[workflow-auth]"]],
     ["a client secret added beside OIDC", { [PROD_WORKFLOW]: PROD_WORKFLOW_TEXT.replace("          databricks bundle validate", "          export DATABRICKS_CLIENT_SECRET=${{ secrets.S }}\n          databricks bundle validate") }, ["[workflow-auth]"]],
     ["job-level permissions that drop id-token", { [PROD_WORKFLOW]: PROD_WORKFLOW_TEXT.replace("      id-token: write\n", "") }, ["[workflow-auth]"]],
-    ["the retired principal as a job's run_as", { "resources/jobs/model_registration.job.yml": fs.readFileSync(path.join(TARGET_STATE, "resources/jobs/model_registration.job.yml"), "utf8") + "      run_as:\n        service_principal_name: f920d175-cf7c-43a2-a6c0-e9ccb42c02d2\n" }, ["[retired-principal]"]],
+    ["the retired principal as a job's run_as", { "resources/jobs/model_registration.job.yml": fs.readFileSync(path.join(TARGET_STATE, "resources/jobs/model_registration.job.yml"), "utf8") + "      run_as:\n        service_principal_name: f920d175-cf7c-43a2-a6c0-e9ccb42c02d2\n" }, ["[retired-principal]", "[resource-run-as]"]],
     ["prod's run_as swapped for dev's application ID", { "targets.yml": TARGETS.replace("service_principal_name: 9a8b7c6d-5e4f-4a3b-9c2d-333333333333", "service_principal_name: 0d3c1f6e-6a1b-4c2d-9e8f-111111111111") }, ["[target-run-as]"]],
     ["prod as a default target", { "targets.yml": TARGETS.replace("  prod:\n    mode: production\n", "  prod:\n    mode: production\n    default: true\n") }, ["[target-mode]"]],
     ["one developer's sandbox catalog for everyone", { "targets.yml": TARGETS.replace("catalog_name: ${workspace.current_user.short_name}_sandbox", "catalog_name: taylor_sandbox") }, ["[target-catalog]"]],
@@ -182,6 +206,21 @@ describe("bad input to npm run bundle:check", () => {
     const dir = repoFrom(TARGET_STATE, { [PROD_WORKFLOW]: PROD_WORKFLOW_TEXT.replace("databricks bundle validate -t prod", `touch ${marker} && $(touch ${marker}) && databricks bundle validate -t prod`) });
     check(dir);
     expect(fs.existsSync(marker)).toBe(false);
+  });
+});
+
+describe("the README's example workflows", () => {
+  const readme = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
+  const block = (first: string) => {
+    const start = readme.indexOf("```yaml\n" + first);
+    if (start < 0) throw new Error(`README has no block starting ${first}`);
+    return readme.slice(start + 8, readme.indexOf("```", start + 8));
+  };
+
+  it("pass: the bundle check itself, and the deploy job (with the target-state's name and trigger)", () => {
+    const deploy = "name: Deploy ML pipelines (prod)\non:\n  workflow_dispatch: {}\n" + block("jobs:\n  deploy:");
+    const dir = repoFrom(TARGET_STATE, { ".github/workflows/bundle-check.yml": block("# ml-pipelines/.github/workflows/bundle-check.yml"), [PROD_WORKFLOW]: deploy });
+    expect(check(dir)).toMatchObject({ code: 0 });
   });
 });
 

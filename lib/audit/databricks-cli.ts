@@ -3,14 +3,22 @@
  * engineers already have and which handles every way of signing in (a profile locally, GitHub OIDC
  * in CI). The audit never builds a token of its own and only runs the read commands below.
  *
- * Shapes, as the CLI prints them with `--output json` (databricks/cli cmd/workspace/*, types in
- * databricks-sdk-go service/catalog and service/iam):
- * - `grants get TYPE NAME`: one response object, `{privilege_assignments: [{principal, privileges}],
- *   next_page_token?}`; the CLI does not page it, so `--page-token` follows next_page_token.
+ * Shapes, as the CLI prints them with `--output json` (databricks/cli v1.13.0 cmd/workspace/*,
+ * types in databricks-sdk-go v0.171.0 service/catalog and service/iam):
+ * - `grants get TYPE NAME --max-results 0`: one response object, `{privilege_assignments:
+ *   [{principal, privileges}], next_page_token?}`; the CLI does not page it, so `--page-token`
+ *   follows next_page_token (with max_results set the API pages, and a page may be empty while a
+ *   token follows; without it the call is the unpaginated one the API deprecates).
  * - `catalogs get NAME`: a CatalogInfo object (`name`, `owner`, `isolation_mode` OPEN|ISOLATED).
- * - `catalogs list`, `workspace-bindings get-bindings catalog NAME`, `service-principals list`:
- *   listing commands, which the CLI pages itself and prints as one JSON array (CatalogInfo;
- *   `{workspace_id, binding_type}`; SCIM `{applicationId, displayName}`).
+ * - `current-user me`: a SCIM user (`userName`, `groups: [{display}]`); `metastores summary`: the
+ *   metastore (`metastore_id`, `owner`, the metastore admin).
+ * - listing commands (`catalogs`, `schemas`, `tables`, `volumes`, `functions`, `registered-models`,
+ *   `external-locations`, `storage-credentials`, `service-principals`, `workspace-bindings
+ *   get-bindings`): the CLI follows the pages itself and prints one JSON array
+ *   (libs/cmdio/render.go renderJson).
+ *
+ * A command that fails because the audit identity may not read something is a CliDenied (the
+ * audit reports "not audited: ..."); one on something that no longer exists is a CliNotFound.
  */
 import { spawn } from "child_process";
 import { ReviewInputError } from "../review/output";
@@ -55,6 +63,34 @@ export class CliFailure extends ReviewInputError {
   }
 }
 
+/**
+ * The CLI says the caller may not read it: v1.13.0 appends "Verify you have the required
+ * permissions for this operation" to a 403 (libs/auth/error.go EnrichAuthError); the API's own
+ * messages say "does not have ... on ..." or PERMISSION_DENIED.
+ */
+export class CliDenied extends CliFailure {
+  constructor(
+    message: string,
+    /** The command as a reader pastes it, and the CLI's first line. */
+    readonly command: string,
+    readonly reason: string,
+  ) {
+    super(message);
+    this.name = "CliDenied";
+  }
+}
+
+/** The securable does not exist (dropped since it was listed, or never created). */
+export class CliNotFound extends CliFailure {
+  constructor(message: string) {
+    super(message);
+    this.name = "CliNotFound";
+  }
+}
+
+const DENIED = /Verify you have the required permissions|PERMISSION_DENIED|\bdoes not have [A-Z_ ]+ (privilege )?on\b|not authorized|\bForbidden\b/i;
+const NOT_FOUND = /\bdoes not exist\b|NOT_FOUND|RESOURCE_DOES_NOT_EXIST/;
+
 /** How to reach one workspace: its CLI profile (locally) or its host with the ambient auth (CI). */
 export interface WorkspaceTarget {
   /** The environment's key, for messages. */
@@ -87,6 +123,23 @@ export interface LiveServicePrincipal {
   readonly displayName: string;
 }
 
+/** A schema, table, volume, function, registered model, external location or storage credential. */
+export interface LiveSecurable {
+  readonly name: string;
+  /** `catalog.schema[.name]` for what lives in a catalog; the name otherwise. */
+  readonly fullName: string;
+  readonly owner: string;
+  /** An external location's URL and storage credential. */
+  readonly url?: string;
+  readonly credential?: string;
+}
+
+export interface LiveIdentity {
+  readonly userName: string;
+  readonly displayName?: string;
+  readonly groups: readonly string[];
+}
+
 /** A command line as a reader can paste it into a shell. */
 export function shellLine(cli: string, args: readonly string[]): string {
   return [cli, ...args].map((a) => (/^[A-Za-z0-9_./:=@%+-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`)).join(" ");
@@ -110,13 +163,17 @@ export class DatabricksCli {
   ) {}
 
   async grants(target: WorkspaceTarget, securableType: string, fullName: string): Promise<PrivilegeAssignment[]> {
+    return this.grantsPaged(target, securableType, fullName);
+  }
+
+  private async grantsPaged(target: WorkspaceTarget, securableType: string, fullName: string): Promise<PrivilegeAssignment[]> {
     const out: PrivilegeAssignment[] = [];
     const seen = new Set<string>();
     let token: string | undefined;
     // A name from the workspace (a catalog anyone could have made) is never taken for a flag.
     if (fullName.startsWith("-") || securableType.startsWith("-")) throw new CliFailure(`refusing to read the grants of ${securableType} ${JSON.stringify(fullName)}: the name would be read as a command-line flag`);
     do {
-      const args = ["grants", "get", securableType, fullName, ...(token ? ["--page-token", token] : [])];
+      const args = ["grants", "get", securableType, fullName, "--max-results", "0", ...(token ? ["--page-token", token] : [])];
       const { value, where } = await this.json(target, args);
       if (!isObject(value)) throw this.shape(where, "is not a JSON object");
       const list = value.privilege_assignments ?? [];
@@ -146,8 +203,9 @@ export class DatabricksCli {
     return this.catalogInfo(value, where, "");
   }
 
+  /** Every catalog of the metastore, those not bound to this workspace too (an ISOLATED sandbox bound elsewhere). */
   async catalogs(target: WorkspaceTarget): Promise<LiveCatalog[]> {
-    const { value, where } = await this.json(target, ["catalogs", "list"]);
+    const { value, where } = await this.json(target, ["catalogs", "list", "--include-browse", "--include-unbound"]);
     if (!Array.isArray(value)) throw this.shape(where, "is not a JSON list of catalogs");
     return value.map((c, i) => this.catalogInfo(c, where, `[${i}]`));
   }
@@ -170,6 +228,71 @@ export class DatabricksCli {
       if (!isObject(sp)) throw this.shape(where, `[${i}] is not an object`);
       if (typeof sp.applicationId !== "string") return []; // not an application (cannot hold grants by ID)
       return [{ applicationId: sp.applicationId, displayName: typeof sp.displayName === "string" ? sp.displayName : sp.applicationId }];
+    });
+  }
+
+  async schemas(target: WorkspaceTarget, catalog: string): Promise<LiveSecurable[]> {
+    return this.securables(target, ["schemas", "list", this.arg(catalog), "--include-browse"]);
+  }
+
+  async tables(target: WorkspaceTarget, catalog: string, schema: string): Promise<LiveSecurable[]> {
+    return this.securables(target, ["tables", "list", this.arg(catalog), this.arg(schema), "--include-browse", "--omit-columns", "--omit-properties"]);
+  }
+
+  async volumes(target: WorkspaceTarget, catalog: string, schema: string): Promise<LiveSecurable[]> {
+    return this.securables(target, ["volumes", "list", this.arg(catalog), this.arg(schema), "--include-browse"]);
+  }
+
+  async functions(target: WorkspaceTarget, catalog: string, schema: string): Promise<LiveSecurable[]> {
+    return this.securables(target, ["functions", "list", this.arg(catalog), this.arg(schema), "--include-browse"]);
+  }
+
+  async registeredModels(target: WorkspaceTarget, catalog: string, schema: string): Promise<LiveSecurable[]> {
+    return this.securables(target, ["registered-models", "list", "--catalog-name", this.arg(catalog), "--schema-name", this.arg(schema), "--include-browse"]);
+  }
+
+  async externalLocations(target: WorkspaceTarget): Promise<LiveSecurable[]> {
+    return this.securables(target, ["external-locations", "list", "--include-browse", "--include-unbound"]);
+  }
+
+  async storageCredentials(target: WorkspaceTarget): Promise<LiveSecurable[]> {
+    return this.securables(target, ["storage-credentials", "list", "--include-unbound"]);
+  }
+
+  /** Who the audit runs as. */
+  async me(target: WorkspaceTarget): Promise<LiveIdentity> {
+    const { value, where } = await this.json(target, ["current-user", "me"]);
+    if (!isObject(value) || typeof value.userName !== "string") throw this.shape(where, "has no userName");
+    const groups = Array.isArray(value.groups) ? value.groups.flatMap((g) => (isObject(g) && typeof g.display === "string" ? [g.display] : [])) : [];
+    return { userName: value.userName, ...(typeof value.displayName === "string" ? { displayName: value.displayName } : {}), groups };
+  }
+
+  /** The metastore's ID and owner (its administrator). */
+  async metastore(target: WorkspaceTarget): Promise<{ id: string; owner: string }> {
+    const { value, where } = await this.json(target, ["metastores", "summary"]);
+    if (!isObject(value) || typeof value.metastore_id !== "string") throw this.shape(where, "has no metastore_id");
+    return { id: value.metastore_id, owner: typeof value.owner === "string" ? value.owner : "" };
+  }
+
+  /** A name from the workspace is never taken for a flag. */
+  private arg(name: string): string {
+    if (name.startsWith("-")) throw new CliFailure(`refusing to pass ${JSON.stringify(name)} to the CLI: it would be read as a command-line flag`);
+    return name;
+  }
+
+  private async securables(target: WorkspaceTarget, args: readonly string[]): Promise<LiveSecurable[]> {
+    const { value, where } = await this.json(target, args);
+    if (!Array.isArray(value)) throw this.shape(where, "is not a JSON list");
+    return value.map((v, i) => {
+      if (!isObject(v) || typeof v.name !== "string") throw this.shape(where, `[${i}] has no name`);
+      for (const k of ["full_name", "owner", "url", "credential_name"]) if (v[k] !== undefined && typeof v[k] !== "string") throw this.shape(where, `[${i}].${k} is not a string`);
+      return {
+        name: v.name,
+        fullName: (v.full_name as string | undefined) ?? v.name,
+        owner: (v.owner as string | undefined) ?? "",
+        ...(typeof v.url === "string" ? { url: v.url } : {}),
+        ...(typeof v.credential_name === "string" ? { credential: v.credential_name } : {}),
+      };
     });
   }
 
@@ -203,8 +326,12 @@ export class DatabricksCli {
     this.commands.push(full);
     const result = await this.limited(() => this.exec(full, env));
     if (result.code !== 0) {
-      const message = (result.stderr.trim() || result.stdout.trim() || "(no output)").split("\n").slice(0, 20).join("\n  ");
-      throw new CliFailure(`${where} failed with exit code ${result.code}:\n  ${message}`);
+      const text = result.stderr.trim() || result.stdout.trim() || "(no output)";
+      const message = text.split("\n").slice(0, 20).join("\n  ");
+      const failure = `${where} failed with exit code ${result.code}:\n  ${message}`;
+      if (DENIED.test(text)) throw new CliDenied(failure, `\`${shellLine(this.cliName, full)}\``, text.split("\n")[0].replace(/^Error:\s*/, ""));
+      if (NOT_FOUND.test(text)) throw new CliNotFound(failure);
+      throw new CliFailure(failure);
     }
     try {
       return { value: JSON.parse(result.stdout), where };

@@ -12,7 +12,7 @@ export function renderAuditMarkdown(result: AuditResult, modelFile: string): str
   const { findings } = result;
   const scope = `${result.environments.join(", ")} against \`${modelFile}\``;
   if (findings.length === 0) {
-    return `${NO_DRIFT}: the live grants, owners, isolation modes and workspace bindings of ${scope} are what the stacks declare.\n`;
+    return `${NO_DRIFT}: the live grants and owners (catalogs, schemas, tables, volumes, functions, models, storage), isolation modes and workspace bindings of ${scope} are what the stacks declare.\n`;
   }
   const counts = ([["risk", "risk"], ["widens", "widen"], ["narrows", "narrow"], ["neutral", "other"]] as const)
     .map(([d, word]) => [findings.filter((f) => f.direction === d).length, word] as const)
@@ -24,7 +24,7 @@ export function renderAuditMarkdown(result: AuditResult, modelFile: string): str
     "",
     `Live state of ${scope}.`,
     "",
-    "`! risk`: access the model does not allow (granted by hand, a changed owner, a sandbox open to others). " +
+    "`! risk`: access the model does not allow (granted by hand, a changed owner, a sandbox open to others), or what the audit could not read (not audited). " +
       "`+ widens`: less protection than declared. `- narrows`: declared but missing live. `~`: drift within what the model allows.",
     "",
     "| | Env | Finding | Principal | Securable | What | Fix |",

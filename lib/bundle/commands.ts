@@ -57,7 +57,9 @@ export const BUNDLE_CHECK_SPEC = {
   usage: "npm run --silent bundle:check -- DIR [--outputs [STACK=]FILE]... [--model FILE]",
   help:
     "Checks a bundle repository against the environment model: its databricks.yml, every file its include globs\n" +
-    "match, committed variable overrides and .github/workflows/*.yml. Nothing in the repository is run. Exit 0 with\n" +
+    "match, committed variable overrides, the code its resources run (notebooks, SQL files, pipeline libraries) and\n" +
+    ".github/workflows/*.yml with the local actions, called workflows and shell scripts their jobs run. Nothing in the\n" +
+    "repository is run; the Databricks CLI's behaviour followed is v1.13.0's (README, \"Keeping the bundle in line\"). Exit 0 with\n" +
     "a one-line summary, 1 with one finding per line (file:line: [rule] problem (got value). Fix: ...), 2 on bad input.\n" +
     "--outputs FILE   the stacks' outputs (as for `npm run bundle`): without them a run_as application ID cannot be\n" +
     "                 checked and is a finding\n" +
@@ -73,7 +75,7 @@ export function bundleCheckMain(argv: readonly string[], io = processIo): number
     const model = loadModel(cli.model);
     const facts = bundleFacts(model, cli.outputs.length > 0 ? readApplicationIds(model, cli.outputs) : undefined);
     const result = checkBundle(cli.positionals[0], facts);
-    const scope = `${result.targets} targets in ${result.files} bundle files and ${result.workflows} workflows checked against ${model.source}`;
+    const scope = `${result.targets} targets in ${result.files} bundle files, ${result.sources} source files and ${result.workflows} workflows checked against ${model.source}`;
     if (result.findings.length === 0) {
       io.stdout(`bundle:check: passed: ${scope}; no findings.\n`);
       return EXIT.ok;

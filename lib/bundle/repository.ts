@@ -12,8 +12,9 @@ import { at, parseYaml, textOf, type Node } from "./yaml-tree";
 /** The CLI's accepted root file names; more than one is an error there too. */
 export const ROOT_FILES = ["databricks.yml", "databricks.yaml", "bundle.yml", "bundle.yaml"];
 const MAX_FILE_BYTES = 1024 * 1024;
+/** Source files (notebooks, SQL, scripts) may be larger than configuration. */
+const MAX_SOURCE_BYTES = 4 * 1024 * 1024;
 const MAX_FILES = 20_000;
-/** Never descended into when expanding globs. */
 
 export interface RepoFile {
   /** Relative to the repository, with `/`. */
@@ -28,6 +29,27 @@ export interface BundleRepository {
   readonly workflows: readonly RepoFile[];
   /** Committed `.databricks/bundle/<target>/variable-overrides.json` files. */
   readonly variableOverrides: readonly (RepoFile & { readonly target: string })[];
+  /** Any other file of the repository the checks follow (scripts, actions, notebooks), read on demand. */
+  readonly files: RepoFiles;
+}
+
+/** What reading a repository file on demand gives. */
+export type RepoText =
+  | { readonly kind: "file"; readonly path: string; readonly text: string }
+  | { readonly kind: "directory"; readonly path: string }
+  | { readonly kind: "missing"; readonly path: string }
+  /** A path (or a link) that leads out of the repository: never read. */
+  | { readonly kind: "outside"; readonly path: string };
+
+export interface RepoFiles {
+  /** A path relative to the repository (`/`-separated, `..` allowed while it stays inside). */
+  readonly read: (rel: string) => RepoText;
+  /** Every regular file under a directory of the repository (relative paths, sorted), links not followed. */
+  readonly list: (dir: string) => string[];
+  /** Whether a directory of the repository (relative) holds a bundle root file. */
+  readonly hasRootFile: (dir: string) => boolean;
+  /** A YAML file of the repository, parsed (undefined when it is not a file in the repository). */
+  readonly yaml: (rel: string) => RepoFile | undefined;
 }
 
 export function readBundleRepository(dir: string): BundleRepository {
@@ -56,21 +78,29 @@ export function readBundleRepository(dir: string): BundleRepository {
     throw new BundleInputError(`${rootFile.path}:${include.line}: include must be a list of paths. Fix: write \`include: [targets.yml, resources/*.yml]\``);
   }
   if (patterns.length > 0) {
+    // databricks/cli v1.13.0 bundle/config/loader/process_root_includes.go: filepath.Glob per entry
+    // (anchored at the bundle root), matches sorted per entry, a file seen before skipped, then any
+    // match without a .yml/.yaml/.json extension is an error; a matched directory fails to load.
     const seen = new Set(ROOT_FILES);
     for (const p of patterns) {
-      const rel = path.posix.normalize(p.text.replace(/\\/g, "/"));
-      if (path.isAbsolute(p.text) || rel.startsWith("../") || rel === "..") {
-        throw new BundleInputError(`${rootFile.path}:${p.line}: include ${JSON.stringify(p.text)} points outside the repository, where the check cannot follow. Fix: include files inside the repository`);
+      const where = `${rootFile.path}:${p.line}`;
+      // On Linux (where CI deploys) `\` escapes the next character in Go's patterns: it is not a separator.
+      const rel = path.posix.normalize(p.text);
+      if (p.text.startsWith("/") || rel.startsWith("../") || rel === "..") {
+        throw new BundleInputError(`${where}: include ${JSON.stringify(p.text)} points outside the repository, where the check cannot follow. Fix: include files inside the repository`);
       }
-      const matches = globFiles(dir, rel, `${rootFile.path}:${p.line}`);
+      const matches = globFiles(dir, rel, where);
       if (matches.length === 0 && !/[*?[]/.test(p.text)) {
-        throw new BundleInputError(`${rootFile.path}:${p.line}: include ${JSON.stringify(p.text)} matches no file (the CLI refuses it too). Fix: generate it (npm run bundle -- --out ...) or remove the entry`);
+        throw new BundleInputError(`${where}: include ${JSON.stringify(p.text)} matches no file (the CLI refuses it too). Fix: generate it (npm run bundle -- --out ...) or remove the entry`);
       }
       for (const m of matches) {
         if (seen.has(m)) continue;
         seen.add(m);
-        if (!/\.(ya?ml|json)$/.test(m)) {
-          throw new BundleInputError(`${rootFile.path}:${p.line}: include ${JSON.stringify(p.text)} matches ${m}, which is not YAML or JSON (the CLI refuses it). Fix: narrow the pattern`);
+        if (!/\.(yaml|yml|json)$/.test(m)) {
+          throw new BundleInputError(`${where}: include ${JSON.stringify(p.text)} matches ${m}, which is not a .yml, .yaml or .json file (the CLI refuses it: "Files in the 'include' configuration section must be YAML or JSON files"). Fix: narrow the pattern`);
+        }
+        if (!isFile(path.join(dir, m))) {
+          throw new BundleInputError(`${where}: include ${JSON.stringify(p.text)} matches ${m}, which is not a file (the CLI fails to load it). Fix: narrow the pattern to files`);
         }
         bundleFiles.push(readYamlFile(dir, m));
       }
@@ -95,7 +125,86 @@ export function readBundleRepository(dir: string): BundleRepository {
         .map((t) => ({ ...readYamlFile(dir, `.databricks/bundle/${t}/variable-overrides.json`), target: t }))
     : [];
 
-  return { dir, bundleFiles, workflows, variableOverrides };
+  return { dir, bundleFiles, workflows, variableOverrides, files: repoFiles(dir) };
+}
+
+/** Normalises a repository-relative path; undefined when it leaves the repository. */
+export function repoPath(rel: string): string | undefined {
+  if (rel.startsWith("/") || /^[A-Za-z]:/.test(rel)) return undefined;
+  const normal = path.posix.normalize(rel).replace(/\/$/, "");
+  if (normal === ".." || normal.startsWith("../")) return undefined;
+  return normal === "." ? "" : normal;
+}
+
+function repoFiles(dir: string): RepoFiles {
+  const realRoot = fs.realpathSync(dir);
+  const texts = new Map<string, RepoText>();
+  const yamls = new Map<string, RepoFile | undefined>();
+  const inside = (abs: string) => abs === realRoot || abs.startsWith(realRoot + path.sep);
+  const read = (rel: string): RepoText => {
+    const normal = repoPath(rel);
+    if (normal === undefined) return { kind: "outside", path: rel };
+    const cached = texts.get(normal);
+    if (cached) return cached;
+    const abs = path.join(dir, normal);
+    let result: RepoText;
+    let real: string | undefined;
+    try {
+      real = fs.realpathSync(abs);
+    } catch {
+      real = undefined;
+    }
+    if (real === undefined) result = { kind: "missing", path: normal };
+    else if (!inside(real)) result = { kind: "outside", path: normal };
+    else {
+      const stat = fs.statSync(real);
+      if (stat.isDirectory()) result = { kind: "directory", path: normal };
+      else if (!stat.isFile()) result = { kind: "missing", path: normal };
+      else {
+        if (stat.size > MAX_SOURCE_BYTES) {
+          throw new BundleInputError(`${normal}: is ${stat.size} bytes; the check reads source files of at most ${MAX_SOURCE_BYTES} bytes. Fix: split the file, or keep data out of the repository`);
+        }
+        result = { kind: "file", path: normal, text: fs.readFileSync(real, "utf8") };
+      }
+    }
+    texts.set(normal, result);
+    return result;
+  };
+  const list = (rel: string): string[] => {
+    const normal = repoPath(rel);
+    if (normal === undefined) return [];
+    const out: string[] = [];
+    const walk = (d: string) => {
+      let entries: fs.Dirent[];
+      try {
+        entries = fs.readdirSync(path.join(dir, d), { withFileTypes: true });
+      } catch {
+        return;
+      }
+      for (const e of entries.sort((a, b) => (a.name < b.name ? -1 : 1))) {
+        const child = d ? `${d}/${e.name}` : e.name;
+        if (e.isDirectory()) walk(child);
+        else if (e.isFile()) out.push(child);
+        if (out.length > MAX_FILES) throw new BundleInputError(`${rel}: holds more than ${MAX_FILES} files. Fix: point the resource at a smaller directory`);
+      }
+    };
+    walk(normal);
+    return out;
+  };
+  return {
+    read,
+    list,
+    hasRootFile: (rel) => ROOT_FILES.some((f) => read(rel ? `${rel}/${f}` : f).kind === "file"),
+    yaml: (rel) => {
+      const normal = repoPath(rel);
+      if (normal === undefined) return undefined;
+      if (!yamls.has(normal)) {
+        const t = read(normal);
+        yamls.set(normal, t.kind === "file" ? { path: normal, root: parseYaml(t.text, normal) } : undefined);
+      }
+      return yamls.get(normal);
+    },
+  };
 }
 
 function isFile(p: string): boolean {
@@ -128,37 +237,43 @@ function readYamlFile(dir: string, rel: string): RepoFile {
   return { path: rel, root: parseYaml(text, rel) };
 }
 
-/** Every regular file under dir (relative, `/`-separated); symbolic links are not followed. */
+
 /**
- * The files an include pattern matches, as the Databricks CLI finds them (Go's filepath.Glob): one
+ * The paths an include pattern matches, as the Databricks CLI finds them (Go's filepath.Glob): one
  * path segment at a time, in every directory (hidden, node_modules and the like included), through
- * symbolic links. A match whose real path is outside the repository is refused: the check cannot
- * follow what it cannot read as part of the repository.
+ * symbolic links; directories are matches too (the caller refuses them, as the CLI does). A match
+ * whose real path is outside the repository is refused: the check cannot follow it.
  */
 function globFiles(root: string, pattern: string, where: string): string[] {
   const segments = pattern.split("/");
+  // Go validates the whole pattern first: a malformed one is ErrBadPattern, which the CLI reports.
+  const matchers = segments.map((s) => (hasMeta(s) ? goPattern(s, where, pattern) : undefined));
   let current = [""];
-  for (const segment of segments) {
+  segments.forEach((segment, i) => {
     const next: string[] = [];
     for (const base of current) {
-      const abs = path.join(root, base);
-      if (!/[*?[]/.test(segment)) {
-        const candidate = base ? `${base}/${segment}` : segment;
-        if (fs.existsSync(path.join(root, candidate))) next.push(candidate);
+      const matcher = matchers[i];
+      if (!matcher) {
+        const candidate = base ? `${base}/${unescape(segment)}` : unescape(segment);
+        if (exists(path.join(root, candidate))) next.push(candidate);
         continue;
       }
+      const abs = path.join(root, base);
       if (!isDir(abs)) continue;
-      const re = globToRegExp(segment);
-      for (const name of fs.readdirSync(abs).sort()) if (re.test(name)) next.push(base ? `${base}/${name}` : name);
+      for (const name of fs.readdirSync(abs).sort()) if (matcher.test(name)) next.push(base ? `${base}/${name}` : name);
       if (next.length > MAX_FILES) throw new BundleInputError(`${where}: the include matches more than ${MAX_FILES} paths. Fix: narrow the pattern`);
     }
     current = next;
-  }
+  });
   const realRoot = fs.realpathSync(root);
   return current
-    .filter((f) => isFile(path.join(root, f)))
     .map((f) => {
-      const real = fs.realpathSync(path.join(root, f));
+      let real: string;
+      try {
+        real = fs.realpathSync(path.join(root, f));
+      } catch {
+        throw new BundleInputError(`${where}: ${f} is a broken link (the CLI fails to load it). Fix: remove the link or narrow the pattern`);
+      }
       if (real !== realRoot && !real.startsWith(realRoot + path.sep)) {
         throw new BundleInputError(`${where}: ${f} is a link to ${real}, outside the repository, which the check cannot follow. Fix: keep bundle files inside the repository`);
       }
@@ -167,27 +282,87 @@ function globFiles(root: string, pattern: string, where: string): string[] {
     .sort();
 }
 
-/** Go's filepath.Match: `*` and `?` stay within one path segment, `[...]` a class (`^` negates). */
-export function globToRegExp(pattern: string): RegExp {
+function exists(p: string): boolean {
+  try {
+    fs.lstatSync(p);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Go's hasMeta on Linux: `*`, `?`, `[` and `\` make a segment a pattern. */
+const hasMeta = (segment: string) => /[*?[\\]/.test(segment);
+/** A segment without `*?[` but with escapes: `\x` is `x`. */
+const unescape = (segment: string) => segment.replace(/\\(.)/g, "$1");
+
+/**
+ * Go's filepath.Match on Linux (path/filepath/match.go), as a regular expression over one name:
+ * `*` any run of characters but `/`, `?` one character, `[...]` a class of characters and
+ * `lo-hi` ranges, negated by a leading `^` only (`[!...]` is a class that contains `!`), `\x` the
+ * character x, inside a class too. An unclosed class, an empty one, a range without an end or a
+ * trailing `\` is ErrBadPattern, which the CLI reports as an error: so does the check.
+ */
+export function goPattern(segment: string, where = "include", whole = segment): RegExp {
+  const bad = (why: string) =>
+    new BundleInputError(`${where}: include ${JSON.stringify(whole)} is not a valid pattern (${why}; Go's filepath.Match, which the CLI uses, refuses it with "syntax error in pattern"). Fix: correct the pattern`);
+  const lit = (c: string) => c.replace(/[.*+?^${}()|[\]\\/-]/g, "\\$&");
   let re = "";
-  for (let i = 0; i < pattern.length; i++) {
-    const c = pattern[i];
-    if (c === "*") re += "[^/]*";
-    else if (c === "?") re += "[^/]";
-    else if (c === "[") {
-      const end = pattern.indexOf("]", i + 2);
-      if (end < 0) {
-        re += "\\[";
-        continue;
+  let i = 0;
+  while (i < segment.length) {
+    const c = segment[i];
+    if (c === "*") {
+      re += "[^/]*";
+      i++;
+    } else if (c === "?") {
+      re += "[^/]";
+      i++;
+    } else if (c === "\\") {
+      if (i + 1 >= segment.length) throw bad("a trailing \\");
+      re += lit(segment[i + 1]);
+      i += 2;
+    } else if (c === "[") {
+      i++;
+      let negate = false;
+      if (segment[i] === "^") {
+        negate = true;
+        i++;
       }
-      let body = pattern.slice(i + 1, end);
-      const negate = body.startsWith("^") || body.startsWith("!");
-      if (negate) body = body.slice(1);
-      re += `[${negate ? "^/" : ""}${body.replace(/[\\\]]/g, "\\$&")}]`;
-      i = end;
-    } else if (c === "\\" && i + 1 < pattern.length) {
-      re += pattern[++i].replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
-    } else re += c.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
+      const ranges: string[] = [];
+      let items = 0;
+      const char = (): string => {
+        if (i >= segment.length) throw bad("an unclosed [");
+        let ch = segment[i];
+        if (ch === "-" || ch === "]") throw bad(`${JSON.stringify(ch)} where a character belongs in a class`);
+        if (ch === "\\") {
+          i++;
+          if (i >= segment.length) throw bad("an unclosed [");
+          ch = segment[i];
+        }
+        i++;
+        return ch;
+      };
+      for (;;) {
+        if (i >= segment.length) throw bad("an unclosed [");
+        if (segment[i] === "]" && items > 0) {
+          i++;
+          break;
+        }
+        const lo = char();
+        items++;
+        let hi = lo;
+        if (segment[i] === "-") {
+          i++;
+          hi = char();
+        }
+        // Go compares code points; a range written backwards matches nothing (JS would refuse it).
+        if (lo.codePointAt(0)! <= hi.codePointAt(0)!) ranges.push(lo === hi ? lit(lo) : `${lit(lo)}-${lit(hi)}`);
+      }
+      re += negate ? `[^/${ranges.join("")}]` : ranges.length > 0 ? `[${ranges.join("")}]` : "(?!)";
+    } else {
+      re += lit(c);
+      i++;
+    }
   }
   return new RegExp(`^${re}$`);
 }

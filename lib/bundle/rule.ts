@@ -1,6 +1,9 @@
 /** One rule, one module: its id, what it forbids, the fix it suggests, and its check. */
 import { showValue } from "../model/errors";
-import type { DatabricksCommand } from "./workflows";
+import type { BundleAllowList } from "./allow-list";
+import type { ResourceIndex } from "./resources";
+import type { SourceIndex } from "./sources";
+import type { DatabricksCommand, WorkflowJob } from "./workflows";
 import type { BundleView } from "./view";
 import type { Node } from "./yaml-tree";
 
@@ -17,8 +20,16 @@ export interface Finding {
 
 export interface CheckContext {
   readonly view: BundleView;
-  /** Every `databricks` command of the workflows. */
+  /** Every `databricks` command of the workflows (composite actions, called workflows and scripts followed). */
   readonly commands: readonly DatabricksCommand[];
+  /** Every workflow job, with what it can reach and what it runs that the check cannot read. */
+  readonly jobs: readonly WorkflowJob[];
+  /** Every resource, run_as, permission, grant and owner of the bundle, with the targets that deploy it. */
+  readonly resources: ResourceIndex;
+  /** The code resources run (notebooks, SQL files, pipeline libraries), read and scanned once. */
+  readonly sources: SourceIndex;
+  /** Who may be named where, derived from the model. */
+  readonly allow: BundleAllowList;
 }
 
 export interface Rule {

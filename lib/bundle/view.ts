@@ -56,14 +56,26 @@ export function bundleView(repo: BundleRepository, facts: BundleFacts): BundleVi
     return own.length > 0 ? own : topLevel(...path);
   };
 
+  /**
+   * The declarations a variable's value can come from in a target, as databricks/cli v1.13.0 picks
+   * it (bundle/config/root.go MergeTargetOverrides, bundle/config/mutator/set_variables.go): a
+   * target's `default` (or shorthand value) replaces the top-level one and drops its lookup, a
+   * target's `lookup` drops the default; then --var and BUNDLE_VAR_* (variable-override's), then a
+   * lookup (resolved at deploy: the overrides file is not read), then the committed overrides file,
+   * then the default. Every declaration in every file stays a candidate: the CLI keeps one of them.
+   */
   const variableNodes = (target: string, name: string): Node[] => {
+    const setsValue = (n: Node) => n.kind !== "map" || at(n, "default") !== undefined || at(n, "lookup") !== undefined;
+    const own = inTarget(target, "variables", name).filter(setsValue);
+    const effective = own.length > 0 ? own : topLevel("variables", name);
+    if (effective.some((n) => n.kind === "map" && at(n, "lookup") !== undefined)) return effective;
     const overrides = repo.variableOverrides.filter((o) => o.target === target).map((o) => at(o.root, name)).filter((n): n is Node => n !== undefined);
-    const own = inTarget(target, "variables", name);
-    return [...overrides, ...(own.length > 0 ? own : topLevel("variables", name))];
+    return [...overrides, ...effective];
   };
 
   const resolveText = (target: string, text: string, node: Node, depth: number, seen: readonly string[], keep: readonly string[] = []): Candidate[] => {
-    const withTarget = text.replace(/\$\{bundle\.(target|environment)\}/g, target);
+    // `${variables.x.value}` is the long form of `${var.x}` (bundle/config/mutator/resolve_variable_references.go).
+    const withTarget = text.replace(/\$\{bundle\.(target|environment)\}/g, target).replace(/\$\{variables\.([A-Za-z][A-Za-z0-9_-]*)\.value\}/g, "${var.$1}");
     const names = [...new Set([...withTarget.matchAll(VAR_REF)].map((m) => m[1]))].filter((n) => !keep.includes(n));
     if (names.length === 0) return [{ text: withTarget, node }];
     if (depth >= MAX_DEPTH || names.some((n) => seen.includes(n))) return [{ text: undefined, node }];

@@ -12,7 +12,10 @@ export const auditCommand: Command = defineCommand(
     help:
       "Reads the live grants, owners, isolation modes and workspace bindings of each environment's\n" +
       "workspace through the Databricks CLI (read commands only) and compares them with what the stacks\n" +
-      "declare: the metastore, every environment catalog and model schema, and the sandbox catalogs.\n" +
+      "declare: the metastore, every environment catalog, every schema in it (undeclared ones flagged) and\n" +
+      "every table, volume, function and registered model, the sandbox catalogs, and the external locations\n" +
+      "and storage credentials under an environment's storage. What the audit identity may not read is a\n" +
+      "finding (not audited), never no drift.\n" +
       "Production first and marked PROD; `! risk` (access the model does not allow), `+ widens`,\n" +
       "`- narrows` (declared but missing live) apart. Exit 0: no drift; 1: findings; 2: bad input or a\n" +
       "CLI failure (its message and the command on stderr).\n" +

@@ -1,102 +1,77 @@
 import type { Finding, Rule } from "../rule";
 import { finding } from "../rule";
-import { CURRENT_USER, type TargetFacts } from "../facts";
-import type { BundleView } from "../view";
-import { at, entriesOf, textOf, type Node, type ScalarNode } from "../yaml-tree";
-
-/** File name endings that make `dev.py` a file, not catalog `dev`'s table `py`. */
-const FILE_ENDINGS = new Set(["py", "sql", "ipynb", "yml", "yaml", "json", "whl", "jar", "txt", "md", "r", "scala", "csv", "parquet", "sh", "cfg", "toml"]);
-const DOTTED = /(?<![\w./{}$-])`?([a-z0-9_{}]+)`?\.`?([a-z0-9_]+)`?(?![\w/-])/gi;
+import { catalogRefs, judge } from "../catalog-refs";
+import { CURRENT_USER } from "../facts";
+import { byProblem, targetList } from "../identities";
+import { textOf, type Node, type ScalarNode } from "../yaml-tree";
 
 /**
- * Resources name their catalog through `${var.catalog_name}`: a literal catalog in a resource that
- * every target deploys (a pipeline's `catalog`, a job parameter, `dev.bronze.messages` in SQL) sends
- * every environment's data to one catalog. Values are resolved per target first, so a variable
- * with a hard-coded default is caught too.
+ * Resources name their catalog through `${var.catalog_name}`: a catalog written out in a resource
+ * (a pipeline's `catalog`, a job parameter, `dev.bronze.messages` in a configuration) sends every
+ * target's data to one catalog. Values are resolved per target first, so a variable with a
+ * hard-coded default is caught too; in a resource every target deploys, even the target's own
+ * catalog written out is a finding (the other targets get it too).
  */
 export const resourceCatalog: Rule = {
   id: "resource-catalog",
-  description: "A resource (pipeline, job, schema, ...) names a catalog literally that is not its target's: another environment's catalog or a developer's sandbox.",
+  description:
+    "A resource (pipeline, job, schema, ...) names a catalog that is not its target's (another environment's, a developer's sandbox), or writes a catalog out where `${var.catalog_name}` belongs (a `catalog:` literal in a resource every target deploys).",
   fix: "write ${var.catalog_name} instead of the catalog's name",
-  check: ({ view }) => {
+  check: ({ view, resources }) => {
     const out: Finding[] = [];
-    const known = [...view.targets.keys()].map((n) => view.facts.target(n)).filter((t): t is TargetFacts => t !== undefined);
-    const scan = (resources: Node | undefined, targets: readonly TargetFacts[], where: string) => {
-      for (const [type, byName] of entriesOf(resources)) {
-        for (const [resource, node] of entriesOf(byName)) {
-          walk(node, false, (scalar, catalogKey) => {
-            const wrong = new Map<string, string[]>();
-            for (const t of targets) {
-              // ${var.catalog_name} is the target's own catalog: whether it is right is target-catalog's question.
-              for (const c of view.resolve(t.name, scalar, ["catalog_name"])) {
-                if (c.text === undefined) continue;
-                for (const ref of catalogRefs(c.text, catalogKey)) {
-                  if (isCatalog(view, ref) && ref !== own(t)) wrong.set(ref, [...(wrong.get(ref) ?? []), t.name]);
-                }
-              }
-            }
-            for (const [ref, ts] of wrong) {
-              out.push(
-                finding(
-                  resourceCatalog,
-                  scalar,
-                  `${where}resources.${type}.${resource} names catalog ${ref.replace("{user}", CURRENT_USER)}${describe(view, ref)}, deployed to target${ts.length > 1 ? "s" : ""} ${[...new Set(ts)].join(", ")}`,
-                  resourceCatalog.fix,
-                  textOf(scalar),
-                ),
-              );
-            }
-          });
+    for (const r of resources.resources) {
+      walk(r.node, false, (scalar, catalogKey) => {
+        // ${var.catalog_name} is the target's own catalog: whether it is right is target-catalog's question.
+        // A value without `${` is the same in every target: its references are read once.
+        const literal = typeof scalar.value === "string" && !scalar.value.includes("${") ? catalogRefs(scalar.value, catalogKey) : undefined;
+        const refsByTarget = new Map(
+          r.targets.map((t) => [t, literal ?? view.resolve(t.name, scalar, ["catalog_name"]).flatMap((c) => (c.text === undefined ? [] : catalogRefs(c.text, catalogKey)))] as const),
+        );
+        // Default deny: a catalog position that resolves to neither a name nor ${var.catalog_name}
+        // (a complex variable's field, a lookup, another reference) is a catalog the check cannot read.
+        if (catalogKey && literal === undefined) {
+          const unread = r.targets.filter((t) => view.resolve(t.name, scalar, ["catalog_name"]).some((c) => c.text === undefined || /\$\{(?!var\.catalog_name\}|workspace\.current_user\.short_name\})/.test(c.text)));
+          if (unread.length > 0) {
+            out.push(finding(resourceCatalog, scalar, `${r.address} names a catalog the check cannot resolve, in ${targetList(unread)}`, resourceCatalog.fix, textOf(scalar)));
+          }
         }
-      }
-    };
-    for (const file of view.repo.bundleFiles) scan(at(file.root, "resources"), known, "");
-    for (const [name, decls] of view.targets) {
-      const t = view.facts.target(name);
-      for (const d of decls) scan(at(d, "resources"), t ? [t] : [], `targets.${name}.`);
+        if ([...refsByTarget.values()].every((refs) => refs.length === 0)) return;
+        const names = new Set([...refsByTarget.values()].flat().map((ref) => ref.catalog));
+        for (const name of names) {
+          const problems = byProblem(r.targets, (t) => {
+            for (const ref of refsByTarget.get(t)!.filter((x) => x.catalog === name)) {
+              const v = judge(view, t, ref, r.shared);
+              if (v && !v.ok) return v.reason;
+            }
+            return undefined;
+          });
+          if (problems.size === 0) continue;
+          const why = [...problems].map(([reason, ts]) => `${targetList(ts)}: ${reason}`).join("; ");
+          out.push(finding(resourceCatalog, scalar, `${r.address} names catalog ${name.replace("{user}", CURRENT_USER)}, in ${why}`, resourceCatalog.fix, textOf(scalar)));
+        }
+      });
     }
     return out;
   },
 };
 
-/** The target's own catalog, with `{user}` for the developer. */
-const own = (t: TargetFacts) => t.variables.catalog_name.replace(CURRENT_USER, "{user}");
-
-function isCatalog(view: BundleView, ref: string): boolean {
-  return view.facts.byCatalog.has(ref) || view.facts.sandboxCatalog.test(ref.replace("{user}", "user"));
-}
-
-function describe(view: BundleView, ref: string): string {
-  const env = view.facts.byCatalog.get(ref);
-  return env ? ` (environments.${env.key}'s)` : " (a developer's sandbox)";
-}
-
-/** Catalog names a text refers to: all of it under a catalog key, and `catalog.schema[.table]` anywhere. */
-function catalogRefs(text: string, catalogKey: boolean): string[] {
-  const normal = text.split(CURRENT_USER).join("{user}");
-  const refs: string[] = [];
-  const whole = normal.trim().toLowerCase();
-  if (catalogKey && /^[a-z0-9_{}]+$/.test(whole)) refs.push(whole);
-  for (const m of normal.matchAll(DOTTED)) {
-    if (!FILE_ENDINGS.has(m[2].toLowerCase())) refs.push(m[1].toLowerCase());
-  }
-  return refs;
-}
-
 /**
  * Visits every scalar; `catalogKey` when the value is a catalog by position: under a key naming a
  * catalog, the `default`/`value` of a `{name: catalog...}` parameter, or the list item after "--catalog".
  */
+/** A key or parameter name that holds a catalog: `catalog`, `catalog_name`, `source_catalog`, `spark.sql.catalog.name`, not `catalog_type`. */
+const CATALOG_NAME = /^(?:[A-Za-z0-9]+[._-])*catalog(?:[._-]name)?$/i;
+
 function walk(node: Node, catalogKey: boolean, visit: (n: ScalarNode, catalogKey: boolean) => void): void {
   if (node.kind === "scalar") {
     if (typeof node.value === "string") visit(node, catalogKey);
   } else if (node.kind === "seq") {
     node.items.forEach((item, i) => {
       const previous = i > 0 ? textOf(node.items[i - 1]) : undefined;
-      walk(item, catalogKey || (previous !== undefined && /catalog/i.test(previous)), visit);
+      walk(item, catalogKey || (previous !== undefined && CATALOG_NAME.test(previous.replace(/^-+/, ""))), visit);
     });
   } else {
-    const named = /catalog/i.test(textOf(node.entries.get("name")) ?? "");
-    for (const [k, v] of node.entries) walk(v, /catalog/i.test(k) || (named && (k === "default" || k === "value")), visit);
+    const named = CATALOG_NAME.test(textOf(node.entries.get("name")) ?? "");
+    for (const [k, v] of node.entries) walk(v, CATALOG_NAME.test(k) || (named && (k === "default" || k === "value")), visit);
   }
 }

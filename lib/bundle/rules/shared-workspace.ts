@@ -1,6 +1,7 @@
 import type { Finding, Rule } from "../rule";
 import { finding } from "../rule";
 import { SANDBOX_TARGET, hostnameOf } from "../facts";
+import { textOf } from "../yaml-tree";
 
 /** Two targets on one workspace share its resources and state; only the sandbox lives on dev's. */
 export const sharedWorkspace: Rule = {
@@ -19,14 +20,14 @@ export const sharedWorkspace: Rule = {
       const hosts = view.effective(name, "workspace", "host");
       const last = hosts[hosts.length - 1];
       if (!last) continue;
-      for (const c of view.resolve(name, last)) {
-        const host = c.text === undefined ? undefined : hostnameOf(c.text);
-        if (host === undefined) continue;
-        const first = firstOn.get(host);
-        if (first === undefined) firstOn.set(host, name);
-        else if (first !== name && !allowed(first, name, host)) {
-          out.push(finding(sharedWorkspace, c.node, `targets ${first} and ${name} deploy to the same workspace`, sharedWorkspace.fix, host));
-        }
+      // Used as written: the CLI resolves no variable in auth fields (see target-auth).
+      const text = textOf(last);
+      const host = text === undefined || /\$\{/.test(text) ? undefined : hostnameOf(text);
+      if (host === undefined) continue;
+      const first = firstOn.get(host);
+      if (first === undefined) firstOn.set(host, name);
+      else if (first !== name && !allowed(first, name, host)) {
+        out.push(finding(sharedWorkspace, last, `targets ${first} and ${name} deploy to the same workspace`, sharedWorkspace.fix, host));
       }
     }
     return out;

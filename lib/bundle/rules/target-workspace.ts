@@ -26,20 +26,20 @@ export const targetWorkspace: Rule = {
       }
       const hosts = view.effective(name, "workspace", "host");
       for (const node of hosts) {
-        for (const c of view.resolve(name, node)) {
-          const got = c.text === undefined ? undefined : hostnameOf(c.text);
-          if (got === t.hostname) continue;
-          const other = got === undefined ? undefined : facts.byHostname.get(got);
-          const problem =
-            c.text === undefined
-              ? `target ${name}'s workspace.host does not resolve to a URL here (a variable without a literal value)`
-              : got === undefined
-                ? `target ${name}'s workspace.host is not a workspace URL`
-                : other
-                  ? `target ${name} deploys to environments.${other.key}'s workspace, not ${t.sandbox ? `environments.${t.environment.key}'s (the sandbox's)` : "its own"}`
-                  : `target ${name}'s workspace.host is no workspace of the model`;
-          out.push(finding(targetWorkspace, c.node, problem, fix, c.text ?? textOf(node)));
-        }
+        // Auth fields are used as written: the CLI resolves no variable there (see target-auth).
+        const text = textOf(node);
+        const got = text === undefined || /\$\{/.test(text) ? undefined : hostnameOf(text);
+        if (got === t.hostname) continue;
+        const other = got === undefined ? undefined : facts.byHostname.get(got);
+        const problem =
+          text !== undefined && /\$\{/.test(text)
+            ? `target ${name}'s workspace.host is a variable, which the CLI does not resolve there: it is no workspace URL`
+            : got === undefined
+              ? `target ${name}'s workspace.host is not a workspace URL`
+              : other
+                ? `target ${name} deploys to environments.${other.key}'s workspace, not ${t.sandbox ? `environments.${t.environment.key}'s (the sandbox's)` : "its own"}`
+                : `target ${name}'s workspace.host is no workspace of the model`;
+        out.push(finding(targetWorkspace, node, problem, fix, text));
       }
       for (const node of view.effective(name, "workspace", "profile")) {
         const profile = textOf(node);

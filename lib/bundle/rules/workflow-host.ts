@@ -11,7 +11,7 @@ import { expand, flagValues } from "../workflows";
  */
 export const workflowHost: Rule = {
   id: "workflow-host",
-  description: "A workflow deploys a target with DATABRICKS_HOST (or --profile) that is not the target's workspace, or that the check cannot read.",
+  description: "A workflow deploys a target with DATABRICKS_HOST (or --profile, DATABRICKS_CONFIG_PROFILE, DATABRICKS_CONFIG_FILE) that is not the target's workspace, or that the check cannot read.",
   fix: "set DATABRICKS_HOST to the target's workspace host literally, or remove it (the target pins its host)",
   check: ({ view, commands }) => {
     const out: Finding[] = [];
@@ -31,6 +31,10 @@ export const workflowHost: Rule = {
                 ? `job "${c.job}" deploys target ${t.name} to environments.${other.key}'s workspace`
                 : `job "${c.job}" deploys target ${t.name} to a workspace that is not its own`;
           out.push(finding(workflowHost, e, problem, fix, e.value));
+        }
+        // A profile picks the workspace and credentials from a config file the check cannot read.
+        for (const e of c.env.filter((e) => e.name === "DATABRICKS_CONFIG_PROFILE" || e.name === "DATABRICKS_CONFIG_FILE")) {
+          out.push(finding(workflowHost, e, `job "${c.job}" deploys target ${t.name} with ${e.name}, which points the CLI at a configuration the check cannot read`, "remove it: CI authenticates with OIDC and the target pins its host", e.value));
         }
         for (const p of flagValues(c.args, ["-p", "--profile"])) {
           const env = view.facts.byProfile.get(p.trim().toLowerCase());

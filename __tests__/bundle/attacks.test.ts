@@ -1,0 +1,303 @@
+/**
+ * Issue 18's attempts to reach prod past `bundle:check`, each kept with the finding it must give:
+ * identities below the target, deploy paths the check did not read, code that names another
+ * environment's catalog, and the places where the check and the Databricks CLI (v1.13.0) disagreed.
+ * Each case is the target-state repository plus one edit.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import { stringify } from "yaml";
+import { bundleFacts } from "../../lib/bundle/facts";
+import { readBundleRepository } from "../../lib/bundle/repository";
+import { bundleView } from "../../lib/bundle/view";
+import { readApplicationIds } from "../../lib/bundle/outputs";
+import { parseEnvironmentModel } from "../../lib/model/load";
+import { defaultModelData } from "../helpers";
+import { MODEL, OUTPUTS, TARGET_STATE, findingKeys, repoFrom, run, tempDir } from "./support";
+
+const check = (dir: string, ...args: string[]) => run("bundle:check", dir, "--outputs", OUTPUTS, ...args);
+const read = (file: string) => fs.readFileSync(path.join(TARGET_STATE, file), "utf8");
+const DEV = "https://dbc-a72d6af9-df3d.cloud.databricks.com";
+const PROD = "https://dbc-028d9e53-7ce6.cloud.databricks.com";
+const DEV_ID = "0d3c1f6e-6a1b-4c2d-9e8f-111111111111";
+const PROD_ID = "9a8b7c6d-5e4f-4a3b-9c2d-333333333333";
+const ROOT_FILE = read("databricks.yml");
+const TARGETS = read("targets.yml");
+const JOB = read("resources/jobs/model_registration.job.yml");
+const PIPELINE = read("resources/pipelines/run_bronze_data_ingestion.pipeline.yml");
+const PROD_WF = ".github/workflows/ml_pipelines_prod_deploy.yml";
+const PROD_WORKFLOW = read(PROD_WF);
+/** The prod deploy job's steps replaced by `steps` (YAML, indented 6). */
+const prodSteps = (steps: string) => PROD_WORKFLOW.replace(/    steps:\n[\s\S]*$/, `    steps:\n${steps}`);
+/** A job of the model registration job's resource gets `extra` (YAML indented 6). */
+const job = (extra: string) => JOB + extra;
+const rulesOf = (changes: Record<string, string | null>) => [...new Set(findingKeys(check(repoFrom(TARGET_STATE, changes))).map((k) => k.replace(/^.* \[/, "[")))].sort();
+
+describe("identities below the target", () => {
+  it.each([
+    ["a job's own run_as: a user", { "resources/jobs/model_registration.job.yml": job("      run_as:\n        user_name: mallory@refresh-os.example\n") }, ["[resource-run-as]"]],
+    ["a pipeline's own run_as: dev's principal, in every target", { "resources/pipelines/run_bronze_data_ingestion.pipeline.yml": PIPELINE + `      run_as:\n        service_principal_name: ${DEV_ID}\n` }, ["[resource-run-as]"]],
+    ["a job's run_as only in the prod target", { "prod-only.yml": `targets:\n  prod:\n    resources:\n      jobs:\n        model_registration:\n          run_as:\n            service_principal_name: ${DEV_ID}\n`, "databricks.yml": ROOT_FILE + "  - prod-only.yml\n" }, ["[resource-run-as]"]],
+    ["a run_as through a variable whose default is dev's principal", { "resources/jobs/model_registration.job.yml": job("      run_as:\n        service_principal_name: ${var.runner}\n"), "vars.yml": `variables:\n  runner:\n    default: ${DEV_ID}\n`, "databricks.yml": ROOT_FILE + "  - vars.yml\n" }, ["[resource-run-as]"]],
+    ["the prod principal's application ID padded with a space", { "prod-only.yml": `targets:\n  prod:\n    resources:\n      jobs:\n        model_registration:\n          run_as:\n            service_principal_name: " ${PROD_ID}"\n`, "databricks.yml": ROOT_FILE + "  - prod-only.yml\n" }, ["[resource-run-as]"]],
+    ["an alert that runs as a user", { "resources/jobs/alert.yml": "resources:\n  alerts:\n    a:\n      display_name: a\n      run_as_user_name: mallory@refresh-os.example\n" }, ["[resource-run-as]"]],
+    ["a registered model owned by a user", { "resources/jobs/model.yml": "resources:\n  registered_models:\n    m:\n      name: churn\n      catalog_name: ${var.catalog_name}\n      schema_name: models\n      owner: mallory@refresh-os.example\n" }, ["[resource-run-as]"]],
+    ["top-level permissions: the Dev group CAN_MANAGE everywhere", { "databricks.yml": ROOT_FILE + "permissions:\n  - level: CAN_MANAGE\n    group_name: Databricks - Dev\n" }, ["[resource-permissions]"]],
+    ["target permissions: the Dev group CAN_MANAGE on prod", { "prod-perms.yml": "targets:\n  prod:\n    permissions:\n      - level: CAN_MANAGE\n        group_name: Databricks - Dev\n", "databricks.yml": ROOT_FILE + "  - prod-perms.yml\n" }, ["[resource-permissions]"]],
+    ["resource permissions: the Dev group CAN_MANAGE on prod's job", { "resources/jobs/model_registration.job.yml": job("      permissions:\n        - level: CAN_MANAGE\n          group_name: Databricks - Dev\n") }, ["[resource-permissions]"]],
+    ["resource permissions: a user CAN_MANAGE_RUN", { "resources/jobs/model_registration.job.yml": job("      permissions:\n        - level: CAN_MANAGE_RUN\n          user_name: mallory@refresh-os.example\n") }, ["[resource-permissions]"]],
+    ["resource permissions: dev's principal IS_OWNER of prod's pipeline", { "resources/pipelines/run_bronze_data_ingestion.pipeline.yml": PIPELINE + `      permissions:\n        - level: IS_OWNER\n          service_principal_name: ${DEV_ID}\n` }, ["[resource-permissions]"]],
+    ["a permission naming two principals", { "resources/jobs/model_registration.job.yml": job("      permissions:\n        - level: CAN_VIEW\n          group_name: Databricks - Dev\n          user_name: mallory@refresh-os.example\n") }, ["[resource-permissions]"]],
+    ["a schema's grants: MODIFY for the Dev group", { "resources/jobs/schema.yml": "resources:\n  schemas:\n    scratch:\n      name: scratch\n      catalog_name: ${var.catalog_name}\n      grants:\n        - principal: Databricks - Dev\n          privileges: [USE_SCHEMA, MODIFY]\n" }, ["[resource-grants]"]],
+    ["a volume's grants: WRITE_VOLUME for a user", { "resources/jobs/volume.yml": "resources:\n  volumes:\n    landing:\n      name: landing\n      catalog_name: ${var.catalog_name}\n      schema_name: bronze\n      grants:\n        - principal: mallory@refresh-os.example\n          privileges: [WRITE_VOLUME]\n" }, ["[resource-grants]"]],
+  ] as const)("rejects %s", (_what, changes, expected) => {
+    expect(rulesOf(changes as Record<string, string | null>)).toEqual([...expected].sort());
+  });
+
+  it("accepts what the model allows: the target's principal, the Dev group viewing dev and staging, the admins managing", () => {
+    const dir = repoFrom(TARGET_STATE, {
+      "resources/jobs/model_registration.job.yml": job("      permissions:\n        - level: CAN_MANAGE\n          group_name: Databricks - Account Admin\n"),
+      "perms.yml":
+        "targets:\n  dev:\n    permissions:\n      - level: CAN_VIEW\n        group_name: Databricks - Dev\n  staging:\n    permissions:\n      - level: CAN_VIEW\n        group_name: Databricks - Dev\n" +
+        `  prod:\n    resources:\n      jobs:\n        model_registration:\n          run_as:\n            service_principal_name: ${PROD_ID}\n`,
+      "databricks.yml": ROOT_FILE + "  - perms.yml\n",
+      "resources/jobs/schema.yml": "resources:\n  schemas:\n    scratch:\n      name: scratch\n      catalog_name: ${var.catalog_name}\n      grants:\n        - principal: Databricks - Account Admin\n          privileges: [ALL_PRIVILEGES]\n",
+    });
+    expect(check(dir)).toMatchObject({ code: 0 });
+  });
+
+  it("names the group, the level, the targets and who may hold what", () => {
+    const r = check(repoFrom(TARGET_STATE, { "resources/jobs/model_registration.job.yml": job("      permissions:\n        - level: CAN_MANAGE\n          group_name: Databricks - Dev\n") }));
+    expect(r.stdout).toContain(
+      "resources.jobs.model_registration.permissions[0] gives CAN_MANAGE for the group Databricks - Dev, which the model lets only read environments.dev's catalog (EXECUTE, READ_VOLUME, SELECT, USE_CATALOG, USE_SCHEMA): at most CAN_VIEW or CAN_READ in targets dev, sandbox",
+    );
+    expect(r.stdout).toContain("resources.jobs.model_registration.permissions[0] gives CAN_MANAGE for the group Databricks - Dev, to which the model gives nothing on environments.prod's catalog in target prod");
+    expect(r.stdout).toContain(`in target prod only the target's principal (${PROD_ID}), Databricks - Account Admin (any level but IS_OWNER), Databricks - Prod - ReadOnly (CAN_VIEW or CAN_READ) may hold permissions (derived from access in`);
+  });
+});
+
+describe("deploy paths the check did not read", () => {
+  const action = (body: string) => `name: deploy\ninputs:\n  target:\n    required: true\nruns:\n  using: composite\n  steps:\n${body}`;
+  it.each([
+    [
+      "a deploy inside a local composite action, to prod on dev's workspace",
+      {
+        [PROD_WF]: prodSteps("      - uses: actions/checkout@v4\n      - uses: ./.github/actions/deploy\n        with:\n          target: prod\n"),
+        ".github/actions/deploy/action.yml": action(`    - shell: bash\n      env:\n        DATABRICKS_HOST: ${DEV}\n      run: databricks bundle deploy -t \${{ inputs.target }}\n`),
+      },
+      ["[workflow-host]"],
+    ],
+    [
+      "a committed shell script that deploys with a token",
+      {
+        [PROD_WF]: prodSteps("      - uses: actions/checkout@v4\n      - run: ./scripts/deploy.sh prod\n"),
+        "scripts/deploy.sh": "#!/usr/bin/env bash\nset -euo pipefail\nexport DATABRICKS_TOKEN=\"$PROD_TOKEN\"\ndatabricks bundle deploy -t \"$1\"\n",
+      },
+      ["[workflow-auth]"],
+    ],
+    [
+      "a committed script that deploys a target from its argument, called with a matrix value",
+      { [PROD_WF]: prodSteps("      - uses: actions/checkout@v4\n      - run: bash scripts/deploy.sh ${{ matrix.env }}\n"), "scripts/deploy.sh": 'databricks bundle deploy -t "$1"\n' },
+      ["[workflow-target]"],
+    ],
+    [
+      "a local reusable workflow that deploys its input to dev's workspace",
+      {
+        [PROD_WF]: "name: prod\non: [workflow_dispatch]\njobs:\n  deploy:\n    uses: ./.github/workflows/deploy-one.yml\n    with:\n      target: prod\n      host: " + DEV + "\n    permissions:\n      id-token: write\n",
+        ".github/workflows/deploy-one.yml":
+          "on:\n  workflow_call:\n    inputs:\n      target: {type: string}\n      host: {type: string}\njobs:\n  deploy:\n    runs-on: ubuntu-latest\n    env:\n      DATABRICKS_AUTH_TYPE: github-oidc\n      DATABRICKS_TOKEN_AUDIENCE: ${{ vars.DATABRICKS_ACCOUNT_ID }}\n      DATABRICKS_HOST: ${{ inputs.host }}\n    steps:\n      - uses: actions/checkout@v4\n      - run: databricks bundle deploy -t ${{ inputs.target }}\n",
+      },
+      ["[workflow-host]"],
+    ],
+    ["an external reusable workflow given the secrets", { [PROD_WF]: "name: prod\non: [workflow_dispatch]\njobs:\n  deploy:\n    uses: some-org/deployers/.github/workflows/bundle.yml@v1\n    with:\n      target: prod\n    secrets: inherit\n" }, ["[workflow-unreadable]"]],
+    ["an external action in the deploy job", { [PROD_WF]: prodSteps("      - uses: actions/checkout@v4\n      - uses: some-org/databricks-deploy@v2\n        with:\n          target: prod\n") }, ["[workflow-unreadable]"]],
+    ["a Python script that holds the credentials", { [PROD_WF]: prodSteps("      - uses: actions/checkout@v4\n      - run: python scripts/deploy.py --target prod\n"), "scripts/deploy.py": "import subprocess\nsubprocess.run(['databricks', 'bundle', 'deploy', '-t', 'prod'])\n" }, ["[workflow-unreadable]"]],
+    ["shell the check cannot resolve: eval", { [PROD_WF]: prodSteps('      - run: eval "$DEPLOY_COMMAND"\n') }, ["[workflow-unreadable]"]],
+    ["a command substitution", { [PROD_WF]: prodSteps("      - run: databricks bundle deploy -t $(cat target.txt)\n") }, ["[workflow-target]", "[workflow-unreadable]"]],
+    ["a committed program named databricks, put first on PATH", { [PROD_WF]: prodSteps('      - run: echo "$GITHUB_WORKSPACE/bin" >> "$GITHUB_PATH"\n      - run: databricks bundle deploy -t prod\n'), "bin/databricks": "#!/bin/sh\n" }, ["[workflow-unreadable]"]],
+    ["a relative ./databricks", { [PROD_WF]: prodSteps("      - run: ./databricks bundle deploy -t prod\n"), databricks: "#!/usr/bin/env python3\n" }, ["[workflow-unreadable]"]],
+    ["installing the repository's own package in the deploy job", { [PROD_WF]: prodSteps("      - run: pip install -e .\n      - run: databricks bundle deploy -t prod\n") }, ["[workflow-unreadable]"]],
+    ["credentials in a job without any deploy", { ".github/workflows/other.yml": "on: [push]\njobs:\n  x:\n    runs-on: ubuntu-latest\n    env:\n      DATABRICKS_HOST: " + PROD + "\n    steps:\n      - run: echo hello\n" }, ["[workflow-unreadable]"]],
+    ["a grant made with the CLI in CI", { [PROD_WF]: prodSteps(`      - run: databricks grants update catalog prod --json '{"changes":[{"principal":"Databricks - Dev","add":["MODIFY"]}]}'\n`) }, ["[workflow-command]"]],
+    ["a deploy of another bundle in a subdirectory", { [PROD_WF]: prodSteps("      - run: databricks bundle deploy -t prod\n        working-directory: other\n"), "other/databricks.yml": `bundle:\n  name: other\ntargets:\n  prod:\n    workspace:\n      host: ${PROD}\n` }, ["[workflow-target]"]],
+    ["a deploy after cd into another bundle", { [PROD_WF]: prodSteps("      - run: |\n          cd other\n          databricks bundle deploy -t prod\n"), "other/databricks.yml": "bundle:\n  name: other\n" }, ["[workflow-target]"]],
+    ["DATABRICKS_BUNDLE_ROOT pointing at another bundle", { [PROD_WF]: PROD_WORKFLOW.replace("    env:\n", "    env:\n      DATABRICKS_BUNDLE_ROOT: other\n"), "other/databricks.yml": "bundle:\n  name: other\n" }, ["[workflow-target]"]],
+    ["a profile from DATABRICKS_CONFIG_PROFILE", { [PROD_WF]: PROD_WORKFLOW.replace("    env:\n", "    env:\n      DATABRICKS_CONFIG_PROFILE: ref-dev\n") }, ["[workflow-host]"]],
+    ["a job container whose programs the steps run", { [PROD_WF]: PROD_WORKFLOW.replace("    runs-on: ubuntu-latest\n", "    runs-on: ubuntu-latest\n    container: some-org/tools:latest\n") }, ["[workflow-unreadable]"]],
+    ["a service container given the credentials", { [PROD_WF]: PROD_WORKFLOW.replace("    runs-on: ubuntu-latest\n", "    runs-on: ubuntu-latest\n    services:\n      helper:\n        image: some-org/helper\n        env:\n          DATABRICKS_CLIENT_ID: ${{ vars.DATABRICKS_CLIENT_ID_PROD }}\n") }, ["[workflow-unreadable]"]],
+    ["a step that edits targets.yml before the deploy (sed -i)", { [PROD_WF]: prodSteps(`      - run: sed -i 's#${PROD}#${DEV}#' targets.yml\n      - run: databricks bundle deploy -t prod\n`) }, ["[workflow-unreadable]"]],
+    ["a step that writes a bundle file before the deploy (echo >)", { [PROD_WF]: prodSteps(`      - run: |\n          echo "targets: {prod: {workspace: {host: ${DEV}}}}" > resources/jobs/zz.yml\n      - run: databricks bundle deploy -t prod\n`) }, ["[workflow-unreadable]"]],
+    ["a step that copies another file over the targets", { [PROD_WF]: prodSteps("      - run: cp docs/targets.yml targets.yml && databricks bundle deploy -t prod\n") }, ["[workflow-unreadable]"]],
+    ["a checkout of another branch before the deploy", { [PROD_WF]: prodSteps("      - uses: actions/checkout@v4\n        with:\n          ref: release-candidate\n      - run: databricks bundle deploy -t prod\n") }, ["[workflow-unreadable]"]],
+    ["a checkout of another repository over the workspace", { [PROD_WF]: prodSteps("      - uses: actions/checkout@v4\n        with:\n          repository: some-org/other-bundle\n      - run: databricks bundle deploy -t prod\n") }, ["[workflow-unreadable]"]],
+    ["git checkout of another ref in a run step", { [PROD_WF]: prodSteps("      - run: git checkout origin/other -- targets.yml\n      - run: databricks bundle deploy -t prod\n") }, ["[workflow-unreadable]"]],
+    ["an artifact download into the repository", { [PROD_WF]: prodSteps("      - uses: actions/download-artifact@v4\n        with:\n          path: .\n      - run: databricks bundle deploy -t prod\n") }, ["[workflow-unreadable]"]],
+    ["a composite action at the repository's root that deploys to dev's workspace", { [PROD_WF]: prodSteps("      - uses: ./\n"), "action.yml": `runs:\n  using: composite\n  steps:\n    - shell: bash\n      run: DATABRICKS_HOST=${DEV} databricks bundle deploy -t prod\n` }, ["[workflow-host]"]],
+    ["--var with two variables in one flag", { [PROD_WF]: PROD_WORKFLOW.replace("deploy -t prod", 'deploy -t prod --var="environment=prod,catalog_name=dev"') }, ["[variable-override]"]],
+    ["BUNDLE_VAR_ of a variable a run_as uses", { "resources/jobs/model_registration.job.yml": job(`      run_as:\n        service_principal_name: \${var.runner}\n`), "vars.yml": `variables:\n  runner:\n    default: ${PROD_ID}\n`, "databricks.yml": ROOT_FILE + "  - vars.yml\n", [PROD_WF]: PROD_WORKFLOW.replace("    env:\n", `    env:\n      BUNDLE_VAR_runner: ${DEV_ID}\n`) }, ["[resource-run-as]", "[variable-override]"]],
+  ] as const)("rejects %s", (_what, changes, expected) => {
+    expect(rulesOf(changes as Record<string, string | null>)).toEqual([...expected].sort());
+  });
+
+  it("accepts a deploy through a local composite action and a committed script it can read", () => {
+    const dir = repoFrom(TARGET_STATE, {
+      [PROD_WF]: prodSteps("      - uses: actions/checkout@v4\n      - uses: databricks/setup-cli@main\n      - uses: ./.github/actions/deploy\n        with:\n          target: prod\n"),
+      ".github/actions/deploy/action.yml": `name: deploy\ninputs:\n  target:\n    required: true\nruns:\n  using: composite\n  steps:\n    - shell: bash\n      run: ./scripts/deploy.sh \${{ inputs.target }}\n`,
+      "scripts/deploy.sh": '#!/usr/bin/env bash\nset -euo pipefail\ntarget="$1"\necho "deploying $target"\ndatabricks bundle validate -t "$target"\ndatabricks bundle deploy -t "$target"\n',
+    });
+    expect(check(dir)).toMatchObject({ code: 0 });
+  });
+
+  it("does not take a GitHub token given to actions/checkout for Databricks credentials", () => {
+    const wf = "on: [pull_request]\npermissions: {contents: read}\njobs:\n  check:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n        with:\n          repository: some-org/uc-env-isolation\n          token: ${{ secrets.GH_READ_TOKEN }}\n          path: uc-env-isolation\n      - run: npm ci\n        working-directory: uc-env-isolation\n";
+    expect(check(repoFrom(TARGET_STATE, { ".github/workflows/bundle-check.yml": wf }))).toMatchObject({ code: 0 });
+  });
+
+  it("names the external workflow, the job and what gives it credentials", () => {
+    const r = check(repoFrom(TARGET_STATE, { [PROD_WF]: "name: prod\non: [workflow_dispatch]\njobs:\n  deploy:\n    uses: some-org/deployers/.github/workflows/bundle.yml@v1\n    secrets: inherit\n" }));
+    expect(r.stdout).toContain('[workflow-unreadable] job "deploy" holds Databricks credentials (secrets: inherit) and runs the external reusable workflow some-org/deployers/.github/workflows/bundle.yml@v1, which the check cannot read');
+  });
+
+  it("reports a finding inside a followed script at the script's own line", () => {
+    const r = check(repoFrom(TARGET_STATE, { [PROD_WF]: prodSteps("      - run: ./scripts/deploy.sh\n"), "scripts/deploy.sh": `#!/bin/sh\n# deploy\nDATABRICKS_HOST=${DEV} databricks bundle deploy -t prod\n` }));
+    expect(findingKeys(r)).toContain("scripts/deploy.sh:3 [workflow-host]");
+  });
+});
+
+describe("code that names another environment's catalog", () => {
+  it.each([
+    ["a SQL file that writes prod from every target", { "resources/jobs/model_registration.job.yml": job("        - task_key: load\n          sql_task:\n            warehouse_id: abc\n            file:\n              path: ../../src/sql/load.sql\n"), "src/sql/load.sql": "INSERT INTO prod.gold.customers\nSELECT * FROM ${catalog}.silver.customers;\n" }],
+    ["a notebook that writes `prod`.`gold` in backticks", { "src/bronze/dev.py": read("src/bronze/dev.py") + "\n# COMMAND ----------\nspark.sql('INSERT INTO `prod`.`gold`.`t` SELECT 1')\n" }],
+    ["a SQL name with spaces around its dots", { "src/bronze/dev.py": read("src/bronze/dev.py") + "\n# MAGIC %sql\n# MAGIC INSERT INTO prod . gold . customers SELECT 1\n" }],
+    ["a notebook that uses USE CATALOG prod", { "src/bronze/dev.py": read("src/bronze/dev.py") + '\nspark.sql("USE CATALOG prod")\n' }],
+    ["a model registered in dev.models from every target (Phase 4.2)", { "src/models/register.py": read("src/models/register.py").replace('f"{catalog}.{schema}.churn_classifier"', '"dev.models.churn_classifier"') }],
+    ["a widget whose default is dev", { "src/models/register.py": read("src/models/register.py").replace('dbutils.widgets.text("catalog", "")', 'dbutils.widgets.text("catalog", "dev")') }],
+    ["a sandbox catalog written out", { "src/models/register.py": read("src/models/register.py") + '\nspark.table("taylor_sandbox.models.x")\n' }],
+    ["a pipeline library glob over a folder with a prod notebook", { "resources/pipelines/run_bronze_data_ingestion.pipeline.yml": PIPELINE.replace("        - notebook:\n            path: ../../src/bronze/dev.py\n", "        - glob:\n            include: ../../src/transformations/**\n"), "src/transformations/a/t.sql": "CREATE OR REFRESH MATERIALIZED VIEW x AS SELECT * FROM prod.gold.customers\n" }],
+    ["a notebook that %runs another that writes prod", { "src/bronze/dev.py": read("src/bronze/dev.py") + "\n# COMMAND ----------\n# MAGIC %run ./helpers/write\n", "src/bronze/helpers/write.py": "# Databricks notebook source\nspark.sql('INSERT INTO prod.gold.t SELECT 1')\n" }],
+    ["USE CATALOG prod in a Jupyter notebook (escaped quotes in JSON)", { "resources/jobs/model_registration.job.yml": JOB.replace("../../src/models/register.py", "../../src/models/register.ipynb"), "src/models/register.ipynb": JSON.stringify({ cells: [{ cell_type: "code", source: ['spark.sql("USE CATALOG prod")'] }], metadata: {}, nbformat: 4, nbformat_minor: 5 }) }],
+  ] as const)("rejects %s (source-catalog)", (_what, changes) => {
+    expect(rulesOf(changes as Record<string, string | null>)).toEqual(["[source-catalog]"]);
+  });
+
+  it.each([
+    ["a notebook in the workspace, not in the repository", { "resources/jobs/model_registration.job.yml": JOB.replace("../../src/models/register.py", "/Workspace/Shared/register") }],
+    ["a job that runs code from a Git repository", { "resources/jobs/model_registration.job.yml": JOB.replace("      tasks:\n", "      git_source:\n        git_url: https://github.com/some-org/code\n        git_branch: main\n      tasks:\n") }],
+    ["a notebook that is not in the repository", { "src/models/register.py": null }],
+    ["a notebook that runs a workspace notebook", { "src/models/register.py": read("src/models/register.py") + '\ndbutils.notebook.run("/Workspace/Shared/write_prod", 600)\n' }],
+    ["a notebook that runs a notebook named by a variable", { "src/models/register.py": read("src/models/register.py") + "\ndbutils.notebook.run(next_notebook, 600)\n" }],
+    ["a wheel task", { "resources/jobs/model_registration.job.yml": job("        - task_key: wheel\n          python_wheel_task:\n            package_name: pipelines\n            entry_point: main\n") }],
+    ["a task that runs a job outside the bundle by ID", { "resources/jobs/model_registration.job.yml": job("        - task_key: other\n          run_job_task:\n            job_id: 123456\n") }],
+    ["a path from a variable without a value", { "resources/jobs/model_registration.job.yml": JOB.replace("../../src/models/register.py", "${var.nb}"), "vars.yml": "variables:\n  nb:\n    lookup:\n      notebook: x\n", "databricks.yml": ROOT_FILE + "  - vars.yml\n" }],
+  ] as const)("rejects %s (source-unreadable)", (_what, changes) => {
+    expect(rulesOf(changes as Record<string, string | null>)).toEqual(["[source-unreadable]"]);
+  });
+
+  it("lets a promoting target read its source's models schema, in a resource of its own", () => {
+    const dir = repoFrom(TARGET_STATE, {
+      "promote.yml": "targets:\n  staging:\n    resources:\n      jobs:\n        promote:\n          name: promote\n          tasks:\n            - task_key: copy\n              notebook_task:\n                notebook_path: src/promote.py\n",
+      "src/promote.py": "# Databricks notebook source\nsrc = 'dev.models.churn_classifier'\n",
+      "databricks.yml": ROOT_FILE + "  - promote.yml\n",
+    });
+    expect(check(dir)).toMatchObject({ code: 0 });
+  });
+
+  it("does not take a file name, a Python module or an f-string for a catalog", () => {
+    const dir = repoFrom(TARGET_STATE, { "src/models/register.py": read("src/models/register.py") + "\nimport os.path\nx = f'{catalog}.gold.t'\nopen('dev.py')\n" });
+    expect(check(dir)).toMatchObject({ code: 0 });
+  });
+});
+
+describe("catalogs the check cannot resolve", () => {
+  it.each([
+    ["a pipeline catalog from a complex variable's field", { "resources/pipelines/run_bronze_data_ingestion.pipeline.yml": PIPELINE.replace("catalog: ${var.catalog_name}", "catalog: ${var.cfg.catalog}"), "vars.yml": "variables:\n  cfg:\n    type: complex\n    default:\n      catalog: prod\n", "databricks.yml": ROOT_FILE + "  - vars.yml\n" }],
+    ["the long form ${variables.x.value} of a variable whose default is prod", { "resources/pipelines/run_bronze_data_ingestion.pipeline.yml": PIPELINE.replace("catalog: ${var.catalog_name}", "catalog: ${variables.c.value}"), "vars.yml": "variables:\n  c:\n    default: prod\n", "databricks.yml": ROOT_FILE + "  - vars.yml\n" }],
+    ["the Spark session's initial catalog set to prod", { "resources/jobs/model_registration.job.yml": job("      job_clusters:\n        - job_cluster_key: c\n          new_cluster:\n            spark_conf:\n              spark.databricks.sql.initial.catalog.name: prod\n") }],
+  ] as const)("rejects %s (resource-catalog)", (_what, changes) => {
+    expect(rulesOf(changes as Record<string, string | null>)).toEqual(["[resource-catalog]"]);
+  });
+});
+
+describe("what a bundle creates", () => {
+  it.each([
+    ["a predeploy hook that grants with the deploy's credentials", { "databricks.yml": ROOT_FILE + "experimental:\n  scripts:\n    predeploy: databricks grants update catalog prod --json @grant.json\n" }, "[bundle-code]"],
+    ["an artifact whose build runs a committed program", { "databricks.yml": ROOT_FILE + "artifacts:\n  wheel:\n    type: whl\n    build: python setup.py bdist_wheel\n" }, "[bundle-code]"],
+    ["resources defined in Python", { "databricks.yml": ROOT_FILE + "python:\n  venv_path: .venv\n  resources:\n    - 'resources:load_resources'\n" }, "[bundle-code]"],
+    ["a script in a target", { "t.yml": "targets:\n  prod:\n    artifacts:\n      w:\n        build: make\n", "databricks.yml": ROOT_FILE + "  - t.yml\n" }, "[bundle-code]"],
+  ] as const)("rejects %s (bundle-code)", (_what, changes, rule) => {
+    expect(rulesOf(changes as Record<string, string | null>)).toEqual([rule]);
+  });
+
+  it.each([
+    ["an external location over prod's bucket", { "resources/jobs/loc.yml": "resources:\n  external_locations:\n    prod_landing:\n      name: prod_landing\n      url: s3://ref-ml-core-prod-workspace-bucket/landing\n      credential_name: c\n" }],
+    ["a catalog in every target", { "resources/jobs/cat.yml": "resources:\n  catalogs:\n    c:\n      name: ${var.catalog_name}\n" }],
+    ["a resource type the CLI does not know", { "resources/jobs/x.yml": "resources:\n  grants_everywhere:\n    x: {}\n" }],
+  ] as const)("rejects %s (resource-type)", (_what, changes) => {
+    expect(rulesOf(changes as Record<string, string | null>)).toEqual(["[resource-type]"]);
+  });
+
+  it("accepts the sandbox's own catalog, in the sandbox target", () => {
+    const dir = repoFrom(TARGET_STATE, { "sandbox.yml": "targets:\n  sandbox:\n    resources:\n      catalogs:\n        mine:\n          name: ${var.catalog_name}\n", "databricks.yml": ROOT_FILE + "  - sandbox.yml\n" });
+    expect(check(dir)).toMatchObject({ code: 0 });
+  });
+});
+
+describe("agreeing with the Databricks CLI (v1.13.0)", () => {
+  it.each([
+    ["workspace.host: ${var.x} (the CLI does not resolve auth fields)", { "targets.yml": TARGETS.replace(`host: ${PROD}`, "host: ${var.prod_host}"), "h.yml": `variables:\n  prod_host:\n    default: ${PROD}\n`, "databricks.yml": ROOT_FILE + "  - h.yml\n" }, ["[target-auth]", "[target-workspace]"]],
+    ["workspace.client_id of dev's principal in prod's target", { "targets.yml": TARGETS.replace(`      host: ${PROD}\n`, `      host: ${PROD}\n      client_id: ${DEV_ID}\n`) }, ["[target-auth]"]],
+    ["workspace.auth_type pat in prod's target", { "targets.yml": TARGETS.replace(`      host: ${PROD}\n`, `      host: ${PROD}\n      auth_type: pat\n`) }, ["[target-auth]"]],
+    ["an OIDC deploy without DATABRICKS_TOKEN_AUDIENCE", { [PROD_WF]: PROD_WORKFLOW.replace(/ {6}# The one audience[^\n]*\n {6}DATABRICKS_TOKEN_AUDIENCE:[^\n]*\n/, "") }, ["[workflow-audience]"]],
+    ["an OIDC deploy with the workspace as audience", { [PROD_WF]: PROD_WORKFLOW.replace("${{ vars.DATABRICKS_ACCOUNT_ID }}", `${PROD}/oidc/v1/token`) }, ["[workflow-audience]"]],
+    ["DATABRICKS_BUNDLE_ENV naming a target the model does not know", { [PROD_WF]: PROD_WORKFLOW.replace(/deploy -t prod/g, "deploy").replace(/validate -t prod/, "validate").replace("    env:\n", "    env:\n      DATABRICKS_BUNDLE_ENV: production\n") }, ["[workflow-target]"]],
+    ["DATABRICKS_BUNDLE_ENV=prod with dev's host", { [PROD_WF]: PROD_WORKFLOW.replace(/deploy -t prod/g, "deploy").replace(/validate -t prod/, "validate").replace(`DATABRICKS_HOST: ${PROD}`, `DATABRICKS_HOST: ${DEV}\n      DATABRICKS_BUNDLE_ENV: prod`) }, ["[workflow-host]"]],
+    ["`-t ''` falls through to DATABRICKS_BUNDLE_TARGET", { [PROD_WF]: PROD_WORKFLOW.replace(/deploy -t prod/g, "deploy -t ''").replace("    env:\n", "    env:\n      DATABRICKS_BUNDLE_TARGET: sandbox\n") }, ["[workflow-host]", "[workflow-target]"]],
+    ["include [!p]*.yml, which Go reads as a class that matches prod.yml", { "databricks.yml": ROOT_FILE + "  - overrides/[!p]*.yml\n", "overrides/prod.yml": `targets:\n  prod:\n    workspace:\n      host: ${DEV}\n` }, ["[shared-workspace]", "[target-workspace]"]],
+  ] as const)("rejects %s", (_what, changes, expected) => {
+    expect(rulesOf(changes as Record<string, string | null>)).toEqual([...expected].sort());
+  });
+
+  it("reads [^p]*.yml as Go does: a negated class, so prod.yml is not loaded", () => {
+    const dir = repoFrom(TARGET_STATE, { "databricks.yml": ROOT_FILE + "  - overrides/[^p]*.yml\n", "overrides/prod.yml": `targets:\n  prod:\n    workspace:\n      host: ${DEV}\n`, "overrides/a.yml": "variables: {}\n" });
+    expect(check(dir)).toMatchObject({ code: 0 });
+  });
+
+  it.each([
+    ["a matched directory", { "databricks.yml": ROOT_FILE + "  - resources/*\n" }, "matches resources/jobs, which is not a .yml, .yaml or .json file"],
+    ["a matched directory with a .yml name", { "databricks.yml": ROOT_FILE + "  - conf/*.yml\n", "conf/dir.yml/x.txt": "x" }, "matches conf/dir.yml, which is not a file"],
+    ["a matched file that is not YAML or JSON", { "databricks.yml": ROOT_FILE + "  - resources/*/*\n", "resources/jobs/notes.txt": "x" }, "matches resources/jobs/notes.txt, which is not a .yml"],
+    ["a malformed pattern", { "databricks.yml": ROOT_FILE + "  - resources/[a-/*.yml\n" }, 'is not a valid pattern'],
+  ] as const)("refuses %s with exit 2, as the CLI does", (_what, changes, message) => {
+    const r = check(repoFrom(TARGET_STATE, changes as Record<string, string | null>));
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(message);
+  });
+
+  it("ignores a committed overrides file for a variable with a lookup, as the CLI does", () => {
+    const dir = repoFrom(TARGET_STATE, {
+      "vars.yml": "variables:\n  warehouse:\n    lookup:\n      warehouse: shared\n",
+      "databricks.yml": ROOT_FILE + "  - vars.yml\n",
+      ".databricks/bundle/prod/variable-overrides.json": '{"warehouse": "from-file"}\n',
+    });
+    const model = parseEnvironmentModel(fs.readFileSync(MODEL, "utf8"), MODEL);
+    const view = bundleView(readBundleRepository(dir), bundleFacts(model, readApplicationIds(model, [OUTPUTS])));
+    expect(view.variable("prod", "warehouse").map((c) => c.text)).toEqual([undefined]);
+    // Without the lookup, the file's value beats the default.
+    const plain = repoFrom(dir, { "vars.yml": "variables:\n  warehouse:\n    default: shared\n" });
+    const view2 = bundleView(readBundleRepository(plain), bundleFacts(model, readApplicationIds(model, [OUTPUTS])));
+    expect(view2.variable("prod", "warehouse").map((c) => c.text)).toEqual(["from-file", "shared"]);
+  });
+});
+
+describe("the audience with the account in the model", () => {
+  const data = defaultModelData();
+  data.account = { id: "11111111-2222-4333-8444-555555555555", profile: "ref-account" };
+  const model = path.join(tempDir(), "environments.yaml");
+  fs.writeFileSync(model, stringify(data));
+
+  it("wants the model's account ID written out, and rejects a variable it cannot read", () => {
+    const literal = repoFrom(TARGET_STATE, Object.fromEntries(["dev", "staging", "prod"].map((e) => [`.github/workflows/ml_pipelines_${e}_deploy.yml`, read(`.github/workflows/ml_pipelines_${e}_deploy.yml`).replace("${{ vars.DATABRICKS_ACCOUNT_ID }}", data.account.id)])));
+    expect(check(literal, "--model", model)).toMatchObject({ code: 0 });
+    expect([...new Set(findingKeys(check(TARGET_STATE, "--model", model)).map((k) => k.replace(/^.* \[/, "[")))]).toEqual(["[workflow-audience]"]);
+  });
+});
