@@ -105,7 +105,11 @@ export function diffOutputs(baseInput: readonly SynthesizedStack[], headInput: r
   const base = normalizeStacks(baseInput);
   const head = normalizeStacks(headInput);
   const access = [...grantChanges(base, head), ...authoritativeChanges(base, head), ...principalChanges(base, head), ...catalogChanges(base, head), ...bindingChanges(base, head), ...protectionChanges(base, head), ...ownerChanges(base, head), ...trustChanges(base, head)];
-  const changes = withTerraformActions(base, head, [...access, ...configChanges(base, head, access)]);
+  // A stack HEAD no longer has is not planned at all: nothing it declared is deleted or revoked, so
+  // only its "stack removed" row says what happens (lib/review/diff.ts configChanges).
+  const gone = new Set(base.filter((b) => !head.some((h) => h.name === b.name)).map((b) => b.name));
+  const planned = [...access, ...configChanges(base, head, access)].filter((c) => !gone.has(c.stack) || c.resource === "(stack)" || c.kind === "re-grant");
+  const changes = withTerraformActions(base, head, planned);
   const workspaceOf = resourceWorkspaces(base, head);
   const isProd = (c: Omit<AccessChange, "prod">) =>
     scope.stacks.has(c.stack) ||
@@ -382,7 +386,11 @@ function catalogChanges(base: readonly SynthesizedStack[], head: readonly Synthe
     resource: c.resource,
     securableType: "catalog",
     securable: c.name,
-    summary: added ? `catalog added${ownerOf(c) ? ` (owner ${ownerOf(c)!.name})` : ""}` : goneSummary(head, c.stack.name, c.resource, "catalog"),
+    summary: added
+      ? (c.stack.json.import ?? []).some((i) => i.to === c.resource) && !(base.find((s) => s.name === c.stack.name)?.json.import ?? []).some((i) => i.to === c.resource)
+        ? `catalog adopted: imported from the workspace, so it must exist there (the plan fails otherwise)${ownerOf(c) ? `; owner becomes ${ownerOf(c)!.name}` : ""}`
+        : `catalog added${ownerOf(c) ? ` (owner ${ownerOf(c)!.name})` : ""}`
+      : goneSummary(head, c.stack.name, c.resource, "catalog"),
   }));
 }
 

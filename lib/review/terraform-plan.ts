@@ -62,10 +62,31 @@ function isSetAttribute(type: string | undefined, attribute: string): boolean {
   return b?.nesting_mode === "set";
 }
 
-/** The provider attributes whose configured values differ between two blocks of one type. */
-function changedAttributes(type: string, before: Obj, after: Obj): string[] {
+/**
+ * A value with its references to configured inputs replaced by those inputs (what terraform
+ * evaluates them to): `${data.databricks_group.developers.display_name}` is the group's display
+ * name, the same as `${data.databricks_group.dev.display_name}` when both look up one group.
+ * References to what the provider computes stay as they are.
+ */
+function resolved(stack: SynthesizedStack, value: unknown, depth = 0): unknown {
+  if (typeof value === "string") {
+    const whole = /^\$\{((?:data\.)?[a-z0-9_]+\.[A-Za-z0-9_-]+)\.([a-z0-9_]+)\}$/.exec(value);
+    if (!whole || depth > 5) return value;
+    const [kind, rest] = whole[1].startsWith("data.") ? ["data", whole[1].slice(5)] : ["resource", whole[1]];
+    const [type, name] = rest.split(".");
+    const block = (kind === "data" ? stack.json.data : stack.json.resource)?.[type]?.[name];
+    const input = block?.[whole[2]];
+    return typeof input === "string" || typeof input === "number" || typeof input === "boolean" ? resolved(stack, input, depth + 1) : value;
+  }
+  if (Array.isArray(value)) return value.map((v) => resolved(stack, v, depth));
+  if (isObject(value)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, resolved(stack, v, depth)]));
+  return value;
+}
+
+/** The provider attributes whose values differ between two blocks of one type (references to inputs resolved). */
+function changedAttributes(type: string, before: Obj, after: Obj, was: SynthesizedStack, now: SynthesizedStack): string[] {
   const names = [...new Set([...Object.keys(before), ...Object.keys(after)])].filter((k) => !META.has(k)).sort();
-  return names.filter((k) => canonical(before[k], isSetAttribute(type, k)) !== canonical(after[k], isSetAttribute(type, k)));
+  return names.filter((k) => canonical(resolved(was, before[k]), isSetAttribute(type, k)) !== canonical(resolved(now, after[k]), isSetAttribute(type, k)));
 }
 
 /** Whether changing these attributes makes the provider replace the resource (stand-in/schema/facts.ts). */
@@ -132,7 +153,7 @@ export function predictPlan(baseInput: readonly SynthesizedStack[], headInput: r
         else plan(address, "create", was ? "new in the configuration" : "the stack is new");
         continue;
       }
-      const changed = changedAttributes(type, prior, body);
+      const changed = changedAttributes(type, prior, body, was!, head);
       const replacing = forcesNew(type, changed);
       if (replacing.length > 0) plan(address, "replace", `${replacing.join(", ")} cannot change in place`);
       else if (changed.length > 0) plan(address, "update", `${changed.join(", ")} ${changed.length === 1 ? "changes" : "change"}${from !== undefined ? `; renamed from ${from}` : ""}`);
