@@ -21,6 +21,7 @@ const COMMANDS: Record<string, () => Command> = {
   "grants-diff": () => require("../lib/commands/grants-diff").grantsDiffCommand,
   audit: () => require("../lib/commands/audit").auditCommand,
   verdict: () => require("../lib/commands/verdict").verdictCommand,
+  "plan-guard": () => require("../lib/commands/plan-guard").planGuardCommand,
 };
 
 export function runInProcess(script: string, args: readonly string[], env: Record<string, string | undefined> = {}): Promise<{ status: number; stdout: string; stderr: string }> {

@@ -34,6 +34,7 @@ const SUITES = {
     "__tests__/review/mermaid.test.ts",
     "__tests__/review/fixtures.test.ts",
     "__tests__/review/model-facts.test.ts",
+    "__tests__/review/terraform-plan.test.ts",
     "__tests__/gate/rules.test.ts",
   ],
   // The model, the commands, the workflows and the day-2 flows.

@@ -18,8 +18,8 @@ import type { EnvironmentModel } from "../../lib/model/types";
 import { addressManifest } from "../../lib/review/addresses";
 import { diffOutputs, prodScope, type AccessChange } from "../../lib/review/diff";
 import type { SynthesizedStack } from "../../lib/review/output";
-import { changeKey, plannedByTerraform } from "../../lib/review/terraform-plan";
-import { guardPlan } from "../../lib/rehearse/plan-guard";
+import { changeKey, plannedByTerraform, predictPlan } from "../../lib/review/terraform-plan";
+import { checkPlan, formatPlanCheck, guardPlan } from "../../lib/rehearse/plan-guard";
 import { terraformEnv } from "../../lib/rehearse/terraform";
 import { installStandIn } from "../../stand-in/install";
 import { seedWorkspace } from "../../stand-in/seed";
@@ -98,11 +98,13 @@ interface Planned {
   readonly failed: { readonly [stack: string]: string };
   /** Destroys or replaces of a catalog, schema or service principal. */
   readonly guarded: string[];
+  /** Each stack's plan (`terraform show -json`). */
+  readonly plans: { readonly [stack: string]: unknown };
 }
 
 /** Plans HEAD over the applied base: stacks the base has reuse its state and working data; new ones start empty. */
 async function planHead(name: string, head: readonly SynthesizedStack[]): Promise<Planned> {
-  const out: Planned = { changes: [], failed: {}, guarded: [] };
+  const out: Planned = { changes: [], failed: {}, guarded: [], plans: {} };
   await Promise.all(
     head.map(async (s) => {
       const known = baseOutput.some((b) => b.name === s.name);
@@ -122,6 +124,7 @@ async function planHead(name: string, head: readonly SynthesizedStack[]): Promis
       const json = JSON.parse((await must(terraform(at, ["show", "-json", "tfplan"]), `show ${s.name}`)).stdout);
       out.changes.push(...plannedByTerraform(s.name, json).map(changeKey));
       out.guarded.push(...guardPlan(json).map((f) => `${s.name} ${f.address} ${f.action}`));
+      (out.plans as Record<string, unknown>)[s.name] = json;
     }),
   );
   out.changes.sort();
@@ -208,6 +211,12 @@ describe("the grants diff agrees with the real terraform (corpus of model change
     expect(planned.failed).toEqual({});
     expect(planned.guarded).toEqual([]);
     expect(planned.changes).toEqual(said.keys);
+    // The plan guard of the pull request's plan jobs passes each plan.
+    const predicted = predictPlan(baseOutput, head.output);
+    for (const [stack, plan] of Object.entries(planned.plans)) {
+      const check = checkPlan(stack, plan, predicted);
+      expect({ stack, losses: check.losses, unexplained: check.unexplained }).toEqual({ stack, losses: [], unexplained: [] });
+    }
   });
 
   it("reordering alone: no change at all, in the diff and in every plan", async () => {
@@ -246,6 +255,41 @@ describe("the grants diff agrees with the real terraform (corpus of model change
       ["databricks_service_principal_federation_policy.github__plan", true],
       ["databricks_service_principal_federation_policy.github__prod", true],
       ["databricks_service_principal_federation_policy.github__staging", false],
+    ]);
+  });
+});
+
+describe("the plan guard on real plans", () => {
+  it("fails a plan that changes what the change does not explain (a grant revoked by hand: terraform re-grants it)", async () => {
+    const world = path.join(dir, "workspace.json");
+    const saved = fs.readFileSync(world, "utf8");
+    try {
+      const ws = JSON.parse(saved);
+      // Someone revoked the read-only group's grant on prod by hand.
+      const grants = ws.catalogs.prod.grants;
+      const key = Object.keys(grants).find((k) => k.includes("Prod - ReadOnly"))!;
+      delete grants[key];
+      fs.writeFileSync(world, JSON.stringify(ws));
+      const head = headOf((d) => (d.access.dev.prod = "read"));
+      const planned = await planHead("drift", head.output.filter((s) => s.name === "ref-prod"));
+      const check = checkPlan("ref-prod", planned.plans["ref-prod"], predictPlan(baseOutput, head.output));
+      expect(check.losses).toEqual([]);
+      expect(check.unexplained.map((u) => [u.address, u.action])).toEqual([["databricks_grant.catalog_prod__group_prod_readonly", "create"]]); // the provider drops a grant with no privileges left from state (catalog/resource_grant.go read), so terraform creates it again
+      expect(formatPlanCheck(check).pop()).toBe("ref-prod: plan guard: FAILED: 0 catalog, schema or principal destroyed or replaced, 1 change not explained");
+    } finally {
+      fs.writeFileSync(world, saved);
+    }
+  });
+
+  it("fails a plan that destroys a schema (an output whose model lost its manifest), naming it", async () => {
+    const d = baseData();
+    d.environments.dev.catalog.schemas = ["bronze", "silver", "models"];
+    const withoutManifest = synthOutput(parseEnvironmentModel(stringify(d), "environments.yaml"));
+    const planned = await planHead("destroy", withoutManifest.filter((s) => s.name === "ref-dev"));
+    const check = checkPlan("ref-dev", planned.plans["ref-dev"], predictPlan(baseOutput, withoutManifest));
+    expect(formatPlanCheck(check)).toEqual([
+      "ref-dev: databricks_schema.dev__gold would be DESTROYED: its block is no longer in the configuration (delete_because_no_resource_config)",
+      "ref-dev: plan guard: FAILED: 1 catalog, schema or principal destroyed or replaced, 0 changes not explained",
     ]);
   });
 });

@@ -9,8 +9,11 @@
  * finding (fail closed), never "no findings".
  */
 
-/** Resource types whose destroy or replace loses data or an identity. */
-export const GUARDED_TYPES: readonly string[] = ["databricks_catalog", "databricks_schema", "databricks_service_principal"];
+import { STATEFUL_TYPES } from "../desired-state";
+import { changeKey, plannedByTerraform, type PlannedChange } from "../review/terraform-plan";
+
+/** Resource types whose destroy or replace loses data or an identity (the desired state's stateful types). */
+export const GUARDED_TYPES: readonly string[] = [...STATEFUL_TYPES];
 
 export interface GuardFinding {
   /** The resource's address in the plan, e.g. `databricks_schema.dev__gold`. */
@@ -75,4 +78,58 @@ export function guardPlan(plan: unknown): GuardFinding[] {
 export function formatFinding(stack: string, f: GuardFinding): string {
   if (f.action === "unreadable") return `${stack}: cannot check the plan: ${f.reason}`;
   return `${stack}: ${f.address} would be ${f.action === "replace" ? "REPLACED (destroyed and created again)" : "DESTROYED"}: ${f.reason}`;
+}
+
+/** A change in a real plan that the configuration change does not explain, or a guarded loss. */
+export interface PlanCheck {
+  readonly stack: string;
+  /** Destroys and replaces of catalogs, schemas and service principals (and an unreadable plan). */
+  readonly losses: readonly GuardFinding[];
+  /** `address action` the plan has and the change (BASE -> HEAD) does not explain. */
+  readonly unexplained: readonly { readonly address: string; readonly action: string; readonly why: string }[];
+  /** What the change explains that the plan does not do (drift already repaired by hand, say): reported, not failed. */
+  readonly notPlanned: readonly { readonly address: string; readonly action: string }[];
+  /** How many resources the plan changes. */
+  readonly changes: number;
+}
+
+/**
+ * The plan guard of a pull request's or a deploy's plan: the plan must lose nothing (guardPlan) and
+ * change nothing the configuration change does not explain. What explains it is the prediction the
+ * grants diff shows (lib/review/terraform-plan.ts, BASE applied, HEAD planned); anything else is a
+ * workspace or a state that differs from what BASE declares (drift, a hand import), which a
+ * reviewer of the change did not see: the job fails and says which.
+ */
+export function checkPlan(stack: string, plan: unknown, predicted: readonly PlannedChange[]): PlanCheck {
+  const losses = guardPlan(plan);
+  if (losses.some((f) => f.action === "unreadable")) return { stack, losses, unexplained: [], notPlanned: [], changes: 0 };
+  const planned = plannedByTerraform(stack, plan);
+  const expected = new Set(predicted.filter((p) => p.stack === stack).map(changeKey));
+  const done = new Set(planned.map(changeKey));
+  return {
+    stack,
+    losses,
+    unexplained: planned.filter((p) => !expected.has(changeKey(p))).map((p) => ({ address: p.address, action: p.action, why: p.why })),
+    notPlanned: predicted.filter((p) => p.stack === stack && !done.has(changeKey(p))).map((p) => ({ address: p.address, action: p.action })),
+    changes: planned.length,
+  };
+}
+
+/** The guard's verdict in words: one line per problem, then one summary line. */
+export function formatPlanCheck(c: PlanCheck): string[] {
+  const lines = c.losses.map((f) => formatFinding(c.stack, f));
+  for (const u of c.unexplained) {
+    lines.push(
+      `${c.stack}: ${u.address}: terraform plans to ${u.action} it (${u.why}), which the change does not explain: the workspace or the state differs from what the base branch declares (a change by hand, a hand import, an apply that did not finish). ` +
+        "Fix: find it with `npm run --silent audit` and the plan, repair it on main (or by hand), then plan again",
+    );
+  }
+  for (const n of c.notPlanned) lines.push(`${c.stack}: note: the change would ${n.action} ${n.address}, but terraform plans nothing there (the workspace already has it?)`);
+  const failed = c.losses.length > 0 || c.unexplained.length > 0;
+  lines.push(
+    failed
+      ? `${c.stack}: plan guard: FAILED: ${c.losses.length} catalog, schema or principal destroyed or replaced, ${c.unexplained.length} change${c.unexplained.length === 1 ? "" : "s"} not explained`
+      : `${c.stack}: plan guard: passed: ${c.changes} change${c.changes === 1 ? "" : "s"}, each explained by the change; no catalog, schema or service principal destroyed or replaced`,
+  );
+  return lines;
 }
