@@ -177,6 +177,8 @@ describe("pull-request.yml: the pull request never judges itself, and its code n
   /** Everything in a job that a pull request's code could have written: what the head job leaves behind. */
   const readsHead = (job: Job) => JSON.stringify(job).includes("needs.head.");
   /** A job that holds something worth stealing, or decides: an ID token, a write permission, an environment, or the verdict. */
+  /** Jobs that run the pull request's own code: they hold nothing, and no trusted job reads what they do. */
+  const PR_CODE_JOBS = ["head", "rehearsal"];
   const privileged = (id: string, job: Job) => {
     const perms = (job.permissions ?? {}) as Record<string, string>;
     return id === "verdict" || job.environment !== undefined || Object.values(perms).includes("write");
@@ -190,6 +192,7 @@ describe("pull-request.yml: the pull request never judges itself, and its code n
   it("has the jobs a repository admin requires by name: tests and synth, access verdict, access approval", () => {
     expect(jobs.map(([id, j]) => [id, j.name])).toEqual([
       ["head", "tests and synth"],
+      ["rehearsal", "rehearsal (real terraform)"],
       ["verdict", "access verdict"],
       ["access-approval", "access approval"],
       ["plan", "plan ${{ matrix.stack }}"],
@@ -201,11 +204,21 @@ describe("pull-request.yml: the pull request never judges itself, and its code n
   it("runs the pull request's code in the head job alone: every other checkout is the base commit", () => {
     for (const [id, job] of jobs) {
       for (const c of checkouts(job)) {
-        expect({ id, ref: c.with?.ref, persist: c.with?.["persist-credentials"] }).toEqual({ id, ref: id === "head" ? undefined : BASE_SHA, persist: false });
+        expect({ id, ref: c.with?.ref, persist: c.with?.["persist-credentials"] }).toEqual({ id, ref: PR_CODE_JOBS.includes(id) ? undefined : BASE_SHA, persist: false });
       }
     }
     expect(checkouts(head)).toHaveLength(1); // the merge commit, as GitHub gives it
-    expect(jobs.filter(([, j]) => checkouts(j).length > 0).map(([id]) => id)).toEqual(["head", "verdict", "plan"]);
+    expect(jobs.filter(([, j]) => checkouts(j).length > 0).map(([id]) => id)).toEqual(["head", "rehearsal", "verdict", "plan"]);
+  });
+
+  it("gives the rehearsal job (pull request code, the real terraform offline) nothing to steal either, and nothing reads what it does", () => {
+    const rehearsal = jobs.find(([id]) => id === "rehearsal")![1];
+    expect(rehearsal.permissions).toEqual({ contents: "read" });
+    expect(rehearsal.environment).toBeUndefined();
+    expect(JSON.stringify(rehearsal)).not.toMatch(/secrets\.|vars\.|github\.token|id-token/);
+    expect(stepsOf(rehearsal).map((s) => s.run).filter(Boolean)).toEqual(["npm ci --ignore-scripts --no-audit --no-fund", "npm run --silent test:e2e"]);
+    expect(stepsOf(rehearsal).find((s) => s.uses?.startsWith("hashicorp/setup-terraform@"))?.with).toMatchObject({ terraform_version: "1.11.4" });
+    expect(jobs.filter(([, j]) => [j.needs ?? []].flat().includes("rehearsal")).map(([id]) => id)).toEqual([]);
   });
 
   it("gives the head job nothing to steal: a read-only token, no ID token, no environment, no secret, no variable", () => {
@@ -244,7 +257,7 @@ describe("pull-request.yml: the pull request never judges itself, and its code n
   });
 
   it("lets nothing the pull request's code wrote reach a trusted job: no cache restored, no head output read, the artifact only downloaded by name into RUNNER_TEMP", () => {
-    for (const [id, job] of jobs.filter(([id]) => id !== "head")) {
+    for (const [id, job] of jobs.filter(([id]) => !PR_CODE_JOBS.includes(id))) {
       for (const s of stepsOf(job)) {
         expect({ id, cache: s.uses?.startsWith("actions/cache") ?? false }).toEqual({ id, cache: false });
         if (s.uses?.startsWith("actions/setup-node@")) expect({ id, cache: s.with?.cache }).toEqual({ id, cache: undefined });
@@ -266,6 +279,7 @@ describe("pull-request.yml: the pull request never judges itself, and its code n
       /^npm run --silent verdict -- --digest "\$RUNNER_TEMP\/head-output" --expect "\$DIGEST"$/, // its digest, checked
       /^export ENVIRONMENTS_FILE="\$RUNNER_TEMP\/head-output\/environments\.yaml" CDKTF_OUTDIR="\$RUNNER_TEMP\/head-output\/cdktf\.out"$/, // ci-env.ts reads the model
       /^dir="\$RUNNER_TEMP\/head-output\/cdktf\.out\/stacks\/\$STACK"$/, // terraform reads the accepted configuration
+      /^npm run --silent plan-guard -- "\$base" "\$RUNNER_TEMP\/head-output\/cdktf\.out" --stack "\$STACK" --plan "\$out\/plan\.json" > "\$out\/guard\.txt"$/, // the plan guard reads it
     ];
     const judged = jobs.filter(([id, job]) => privileged(id, job));
     expect(judged.map(([id]) => id)).toEqual(["verdict", "access-approval", "plan", "report"]);
