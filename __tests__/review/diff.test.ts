@@ -52,7 +52,8 @@ describe("grants diff fixtures (ref-prod as BASE)", () => {
   it("renders widening and narrowing apart in the PR comment, PROD marked", () => {
     const widen = renderDiffMarkdown(diff(base, read("diff", "widen")));
     const narrow = renderDiffMarkdown(diff(base, read("diff", "narrow")));
-    expect(widen).toContain("| **+ widens** | **PROD** | grant | Databricks - Prod - ReadOnly (group) | catalog prod | changed: +MODIFY | ref-prod `databricks_grant.catalog_prod__group_prod_readonly` |");
+    expect(widen).toContain("| **+ widens** | **PROD** | grant | Databricks - Prod - ReadOnly (group) | catalog prod | changed: +MODIFY | update | ref-prod `databricks_grant.catalog_prod__group_prod_readonly` |");
+    expect(widen).toMatch(/\n\*\*Terraform\*\* \(BASE applied, HEAD planned\): ref-prod: 1 update\.\n$/);
     expect(narrow).toContain("| - narrows | **PROD** | grant | Databricks - Account Admin (group) | catalog prod |");
     expect(widen).toMatch(/^### Access changes: 1 \(1 widen\), \*\*1 in PROD\*\*$/m);
   });
@@ -133,7 +134,7 @@ describe("grants diff over real output", () => {
         summary: "databricks_grants added: on every apply it revokes every privilege on catalog dev it does not list; it lists none",
       }),
     ]);
-    expect(renderDiffMarkdown(diff(open, after))).toContain("| **! risk** |  | authoritative |  | catalog dev | databricks_grants added: on every apply it revokes every privilege on catalog dev it does not list; it lists none | ref-dev `databricks_grants.catalog_dev` |");
+    expect(renderDiffMarkdown(diff(open, after))).toContain("| **! risk** |  | authoritative |  | catalog dev | databricks_grants added: on every apply it revokes every privilege on catalog dev it does not list; it lists none | create | ref-dev `databricks_grants.catalog_dev` |");
     expect(renderDiffMarkdown(diff(open, after))).toMatch(/^### Access changes: 1 \(1 risk\)$/m);
   });
 

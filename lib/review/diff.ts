@@ -8,7 +8,7 @@ import { includesPrivilege } from "../permissions";
 import type { EnvironmentModel } from "../model/types";
 import { localStatePathMatcher } from "../gate/expected";
 import { MODEL_HEADING, productionPrincipals, trustChanges } from "./model-facts";
-import { predictPlan, type PlannedAction } from "./terraform-plan";
+import { PLANNED_ACTIONS, predictPlan, type PlannedAction } from "./terraform-plan";
 import { STATEFUL_TYPES } from "../desired-state";
 import { SECURABLE_ATTRIBUTES, grantRows, grantSecurable, pairKey, resolveName, resolvePrincipal, type GrantRow } from "./grants";
 import { ReviewInputError, normalizeStacks, stackLocation, text, type SynthesizedStack } from "./output";
@@ -737,6 +737,23 @@ export const MARK: { readonly [D in Direction]: string } = { widens: "+ widens",
 const markOf = (c: AccessChange) => (c.direction === "widens" || c.direction === "risk" ? `**${MARK[c.direction]}**` : MARK[c.direction]);
 
 /**
+ * What Terraform will do, per stack, in one line (the base applied, the head planned; the plan guard
+ * holds each real plan to it): `**Terraform**: ref-prod: 1 create; ref-dev: 1 forget`.
+ */
+function terraformLine(changes: readonly AccessChange[]): string {
+  const byStack = new Map<string, Map<string, Set<string>>>();
+  for (const c of changes) {
+    if (c.terraform === undefined) continue;
+    const of = byStack.get(c.stack) ?? new Map<string, Set<string>>();
+    of.set(c.terraform, (of.get(c.terraform) ?? new Set<string>()).add(c.resource));
+    byStack.set(c.stack, of);
+  }
+  if (byStack.size === 0) return "**Terraform**: no resource changes (BASE applied, HEAD planned).";
+  const stacks = [...byStack.entries()].map(([stack, of]) => `${stack}: ${PLANNED_ACTIONS.filter((a) => of.has(a)).map((a) => `${of.get(a)!.size} ${a}`).join(", ")}`);
+  return `**Terraform** (BASE applied, HEAD planned): ${stacks.join("; ")}.`;
+}
+
+/**
  * A sticky pull-request comment: access changes first (production first, widening marked apart
  * from narrowing), then every other configuration difference under its heading.
  */
@@ -761,12 +778,12 @@ export function renderDiffMarkdown(changes: readonly AccessChange[]): string {
         "`- narrows`: less access or more protection." +
         (access.some((c) => c.direction === "neutral") ? " `~`: neither by itself (a principal or catalog added or removed, a grant renamed with a moved block)." : ""),
       "",
-      "| | Env | Change | Principal | Securable | What | Declared by |",
-      "| --- | --- | --- | --- | --- | --- | --- |",
+      "| | Env | Change | Principal | Securable | What | Terraform | Declared by |",
+      "| --- | --- | --- | --- | --- | --- | --- | --- |",
     );
     for (const c of access) {
       lines.push(
-        `| ${markOf(c)} | ${c.prod ? "**PROD**" : ""} | ${c.kind} | ${c.principal ? cell(principalLabel(c.principal, c.principalKind ?? "")) : ""} | ${c.securable ? cell(`${c.securableType} ${c.securable}`) : ""} | ${cell(c.summary)} | ${cell(c.stack)} \`${cell(c.resource)}\` |`,
+        `| ${markOf(c)} | ${c.prod ? "**PROD**" : ""} | ${c.kind} | ${c.principal ? cell(principalLabel(c.principal, c.principalKind ?? "")) : ""} | ${c.securable ? cell(`${c.securableType} ${c.securable}`) : ""} | ${cell(c.summary)} | ${c.terraform ?? ""} | ${cell(c.stack)} \`${cell(c.resource)}\` |`,
       );
     }
     lines.push("");
@@ -777,10 +794,11 @@ export function renderDiffMarkdown(changes: readonly AccessChange[]): string {
     for (const heading of CONFIG_HEADINGS) {
       const under = config.filter((c) => c.heading === heading);
       if (under.length === 0) continue;
-      lines.push(`#### ${heading[0].toUpperCase()}${heading.slice(1)}`, "", "| | Env | Stack | Address | What |", "| --- | --- | --- | --- | --- |");
-      for (const c of under) lines.push(`| ${markOf(c)} | ${c.prod ? "**PROD**" : ""} | ${cell(c.stack)} | \`${cell(c.resource)}\` | ${cell(c.summary)} |`);
+      lines.push(`#### ${heading[0].toUpperCase()}${heading.slice(1)}`, "", "| | Env | Stack | Address | What | Terraform |", "| --- | --- | --- | --- | --- | --- |");
+      for (const c of under) lines.push(`| ${markOf(c)} | ${c.prod ? "**PROD**" : ""} | ${cell(c.stack)} | \`${cell(c.resource)}\` | ${cell(c.summary)} | ${c.terraform ?? ""} |`);
       lines.push("");
     }
   }
+  lines.push(terraformLine(changes));
   return `${lines.join("\n").replace(/\n+$/, "")}\n`;
 }
