@@ -223,3 +223,14 @@ describe("grants diff over real output", () => {
     expect(change.summary).toContain("Fix: a moved block cannot cross stacks: run `terraform state rm 'databricks_grant.catalog_dev__group_dev'` for ref-dev before it applies");
   });
 });
+
+describe("a stack added", () => {
+  it("says what it needs applied first: the account stack looks up the principals the workspace stacks create", () => {
+    const fs = require("fs") as typeof import("fs");
+    const { parseEnvironmentModel } = require("../../lib/model/load") as typeof import("../../lib/model/load");
+    const full = parseEnvironmentModel(fs.readFileSync(path.join(__dirname, "..", "fixtures", "models", "full.yaml"), "utf8"), "full.yaml");
+    const head = synthOutput(full);
+    const row = diff(head.filter((s) => s.name !== "ref-account"), head, full).find((c) => c.stack === "ref-account" && c.resource === "(stack)");
+    expect(row?.summary).toBe('stack added: apply ref-dev, ref-staging, ref-prod first (it looks up the service principals they create by display name, which fails until they exist: README, "Bootstrapping OIDC"; npm run rehearse keeps that order)');
+  });
+});

@@ -120,6 +120,17 @@ export function diffOutputs(baseInput: readonly SynthesizedStack[], headInput: r
   return changes.map(({ kind, direction, ...rest }) => ({ prod: isProd({ kind, direction, ...rest }), direction, kind, ...rest })).sort(compareChanges);
 }
 
+/**
+ * What a new stack needs applied first: its lookups of service principals by display name find
+ * them only once the stacks that create them are applied (the account stack after the workspace
+ * stacks), an order no plan of it alone shows.
+ */
+function dependsOn(stack: SynthesizedStack, all: readonly SynthesizedStack[]): string {
+  const looked = Object.values(stack.json.data?.databricks_service_principal ?? {}).map((b) => b.display_name).filter((n): n is string => typeof n === "string");
+  const creators = all.filter((s) => s.name !== stack.name && Object.values(s.json.resource?.databricks_service_principal ?? {}).some((b) => looked.includes(b.display_name as string))).map((s) => s.name);
+  return creators.length === 0 ? "" : `: apply ${creators.join(", ")} first (it looks up the service principals they create by display name, which fails until they exist: README, "Bootstrapping OIDC"; npm run rehearse keeps that order)`;
+}
+
 /** The workspace a resource acts on (a binding's, an assignment's `workspace_id`), by stack and address. */
 function resourceWorkspaces(base: readonly SynthesizedStack[], head: readonly SynthesizedStack[]): Map<string, string> {
   const out = new Map<string, string>();
@@ -630,7 +641,7 @@ function configChanges(base: readonly SynthesizedStack[], head: readonly Synthes
         stack: name,
         resource: "(stack)",
         summary: a
-          ? "stack added"
+          ? `stack added${dependsOn(a, head)}`
           : declaresResources
             ? "stack removed: Terraform plans nothing for it, so everything it declared (catalog, schemas, principal, grants) stays in the workspace and in its state, unmanaged; nothing is deleted or revoked. To retire it through Terraform instead, list the environment under retired (forgets its catalog, schemas and principal, revokes its grants), deploy, then remove it"
             : "stack removed: it declared no resources (a retired environment's stack, already applied), so nothing is left behind",
