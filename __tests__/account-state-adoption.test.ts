@@ -43,13 +43,14 @@ describe("the account stack (GitHub OIDC federation)", () => {
     });
   });
 
-  it("gives pull-request plans their own principal, trusted for pull_request tokens only", () => {
-    expect(synth).toHaveResourceWithProperties(ServicePrincipalFederationPolicy, {
-      service_principal_id: "${data.databricks_service_principal.plan.sp_id}",
-      oidc_policy: { issuer: "https://token.actions.githubusercontent.com", subject: `repo:${REPO}:pull_request`, audiences: [ACCOUNT] },
-    });
-    const policies = Object.values(stackJson(fullSynth.output, "ref-account").resource!.databricks_service_principal_federation_policy);
-    expect(policies).toHaveLength(4);
+  it("gives plans their own read-only principal, trusted for pull_request tokens and the deploy branch's plan jobs only", () => {
+    const policies = Object.values(stackJson(fullSynth.output, "ref-account").resource!.databricks_service_principal_federation_policy) as any[];
+    const plan = policies.filter((p) => p.service_principal_id === "${data.databricks_service_principal.plan.sp_id}");
+    expect(plan.map((p) => p.oidc_policy)).toEqual([
+      { issuer: "https://token.actions.githubusercontent.com", subject: `repo:${REPO}:pull_request`, audiences: [ACCOUNT] },
+      { issuer: "https://token.actions.githubusercontent.com", subject: `repo:${REPO}:ref:refs/heads/main`, audiences: [ACCOUNT] },
+    ]);
+    expect(policies).toHaveLength(5); // one per deploying principal, two for the plan principal
   });
 
   it("looks the deployers up instead of referencing the workspace stacks", () => {

@@ -258,6 +258,14 @@ export function environmentSubject(repository: string, githubEnvironment: string
 }
 
 /** The OIDC subject of a GitHub Actions job triggered by a pull request. */
+/** The branch every deploy runs from (deploy.yml's `push` trigger). */
+export const DEPLOY_BRANCH = "main";
+
+/** The OIDC subject of a GitHub Actions job of a push to a branch, outside any GitHub environment. */
+export function branchSubject(repository: string, branch: string): string {
+  return `repo:${repository}:ref:refs/heads/${branch}`;
+}
+
 export function pullRequestSubject(repository: string): string {
   return `repo:${repository}:pull_request`;
 }
@@ -427,6 +435,14 @@ function accountStack(model: EnvironmentModel, account: Account, github: GitHub)
     principal: "plan",
     subject: pullRequestSubject(github.repository),
     description: `GitHub Actions pull-request plans of ${github.repository} (read-only)`,
+  });
+  // The deploys plan before anyone approves, as the same read-only principal: their plan jobs run
+  // on pushes to the deploy branch (no GitHub environment, so no approval gates the plan).
+  policies.push({
+    id: logicalId("github", "plan", "deploy"),
+    principal: "plan",
+    subject: branchSubject(github.repository, DEPLOY_BRANCH),
+    description: `GitHub Actions deploy plans of ${github.repository} on ${DEPLOY_BRANCH} (read-only)`,
   });
   return {
     kind: "account",

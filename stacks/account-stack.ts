@@ -52,7 +52,7 @@ export class AccountStack extends IndependentStack {
     lookups.set(desired.planLookup.id, plan);
 
     for (const policy of desired.policies) {
-      const p = new ServicePrincipalFederationPolicy(this, `policy-${policy.principal}`, {
+      const p = new ServicePrincipalFederationPolicy(this, `policy-${policy.id}`, {
         servicePrincipalId: Token.asNumber(lookups.get(policy.principal)!.spId),
         description: policy.description,
         oidcPolicy: { issuer: GITHUB_ISSUER, subject: policy.subject, audiences: [desired.account.id] },

@@ -190,7 +190,7 @@ describe("reordering alone is no change", () => {
     const changes = diffTrees(tree(before), tree(after), full, full);
     expect(changes.filter((c) => c.kind !== "config")).toEqual([]);
     expect(changes.map((c) => [c.direction, c.terraform, c.resource])).toEqual(
-      ["dev", "plan", "prod", "staging"].map((k) => ["neutral", "update", `databricks_service_principal_federation_policy.github__${k}`]),
+      ["dev", "plan", "plan__deploy", "prod", "staging"].map((k) => ["neutral", "update", `databricks_service_principal_federation_policy.github__${k}`]),
     );
   });
 });

@@ -386,6 +386,7 @@ interface RawEnvironment {
   schemas?: string[];
   bucket?: string;
   promotion?: { from?: string; schema?: string };
+  approval?: "required" | "none";
 }
 
 function validate(data: Json, check: Checker, source: string): EnvironmentModel | undefined {
@@ -688,6 +689,11 @@ function validate(data: Json, check: Checker, source: string): EnvironmentModel 
   if (check.issues.length > 0) return undefined;
 
   // Everything is valid: build the typed model.
+  // Approval before apply, unless the model says otherwise: production and the environment before it
+  // (the one production promotes from, else the one before it in the file), as the plan recommends.
+  const productionKeyForApproval = production ?? (envKeys.includes("prod") ? "prod" : envKeys[envKeys.length - 1]);
+  const beforeProduction = raws.find((r) => r.key === productionKeyForApproval)?.promotion?.from ?? envKeys[envKeys.indexOf(productionKeyForApproval) - 1];
+  const approvedByDefault = new Set([productionKeyForApproval, ...(beforeProduction !== undefined ? [beforeProduction] : [])]);
   const environments: Environment[] = [];
   const build = (raw: RawEnvironment): Environment => {
     const done = environments.find((e) => e.key === raw.key);
@@ -706,6 +712,7 @@ function validate(data: Json, check: Checker, source: string): EnvironmentModel 
         adopt: raw.adopt ?? { catalog: false, schemas: [], groupGrants: [] },
       },
       ...(from ? { promotion: { from, schema: raw.promotion!.schema! } } : {}),
+      approval: raw.approval ?? (approvedByDefault.has(raw.key) ? "required" : "none"),
     };
     environments.push(env);
     return env;
@@ -722,6 +729,10 @@ function validate(data: Json, check: Checker, source: string): EnvironmentModel 
         "a new catalog is OPEN (reachable from every workspace on the metastore), an existing one keeps its mode. " +
         "Set the numeric workspace IDs to make the catalogs ISOLATED.",
     );
+  }
+  // A production that deploys without an approval is a decision written in the model, and said.
+  if (raws.find((r) => r.key === productionKeyForApproval)?.approval === "none") {
+    warnings.push(`${source}: environments.${productionKeyForApproval}.approval is none: production's stack is applied without anyone's approval. Remove it to require one (the default).`);
   }
   if (!account || !github) {
     warnings.push(
@@ -813,7 +824,7 @@ function readRetired(check: Checker, value: Json | undefined, raws: readonly Raw
 function readEnvironment(check: Checker, key: string, value: Json): RawEnvironment {
   const base = ["environments", key];
   const raw: RawEnvironment = { key };
-  const env = check.object(base, value, ["stack", "workspace", "servicePrincipal", "catalog"], ["promotion"], `environment \`${key}\``, "report");
+  const env = check.object(base, value, ["stack", "workspace", "servicePrincipal", "catalog"], ["promotion", "approval"], `environment \`${key}\``, "report");
   if (!env) return raw;
   raw.stackName = check.string([...base, "stack"], env.stack, STACK_NAME, "a stack name (letters, digits, - and _)", "name it like ref-dev");
   raw.servicePrincipal = check.string(
@@ -854,6 +865,11 @@ function readEnvironment(check: Checker, key: string, value: Json): RawEnvironme
     if (cat.adopt !== undefined && cat.adopt !== null) raw.adopt = readAdoption(check, [...base, "catalog", "adopt"], cat.adopt, raw.schemas);
   }
 
+  if (env.approval !== undefined && env.approval !== null) {
+    if (env.approval !== "required" && env.approval !== "none") {
+      check.report([...base, "approval"], "must be `required` or `none`", "write `approval: required` when a reviewer must approve each apply of this environment's stack (the GitHub environment's required reviewers), or leave it out for the default (production and the environment before it)", env.approval);
+    } else raw.approval = env.approval;
+  }
   if (env.promotion !== undefined && env.promotion !== null) {
     const p = check.object([...base, "promotion"], env.promotion, ["from", "schema"], [], "promotion");
     if (p) {

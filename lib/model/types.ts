@@ -61,6 +61,12 @@ export interface Environment {
   readonly servicePrincipal: string;
   readonly catalog: CatalogSpec;
   readonly promotion?: Promotion;
+  /**
+   * Whether a reviewer must approve each apply of the stack (its GitHub environment's required
+   * reviewers; every deploy checks they are set).
+   * @default - `required` for production and the environment before it, `none` otherwise
+   */
+  readonly approval: "required" | "none";
 }
 
 /** A group's access to one environment's catalog. */
