@@ -1,0 +1,174 @@
+/**
+ * A deploy's plan, checked and told (README, "Continuous delivery"): the deploy's plan job runs this
+ * on the real plan of one stack (`terraform show -json`), before anyone approves its apply.
+ *
+ * - The guard: no catalog, schema or service principal destroyed or replaced (lib/rehearse/plan-guard.ts),
+ *   and no change the model does not explain: every resource the plan touches must be one the
+ *   synthesized stack declares (created, updated, imported, moved, forgotten by it), or one it no
+ *   longer declares of a type the model produces (a revoked grant, a removed binding). Anything else
+ *   (a resource of another type in the state, a hand import) fails.
+ * - The summary the approver reads: terraform's own summary line, the grant changes read from the
+ *   plan (the state's privileges before, the plan's after) in the grants diff's words with PROD
+ *   marked, and every destroy, replace and forget.
+ */
+import { includesPrivilege } from "../permissions";
+import type { EnvironmentModel } from "../model/types";
+import { grantRows } from "../review/grants";
+import { MARK, type Direction } from "../review/diff";
+import { cell, principalLabel } from "../review/report";
+import type { SynthesizedStack } from "../review/output";
+import { plannedByTerraform, type PlannedChange } from "../review/terraform-plan";
+import { formatFinding, guardPlan, type GuardFinding } from "../rehearse/plan-guard";
+
+/** Resource types a stack of this project can declare (lib/desired-state.ts, rendered by the stacks). */
+const MODEL_TYPES: ReadonlySet<string> = new Set([
+  "databricks_catalog",
+  "databricks_schema",
+  "databricks_grant",
+  "databricks_service_principal",
+  "databricks_workspace_binding",
+  "databricks_service_principal_federation_policy",
+  "databricks_mws_permission_assignment",
+]);
+
+export interface DeployCheck {
+  readonly stack: string;
+  readonly losses: readonly GuardFinding[];
+  readonly unexplained: readonly PlannedChange[];
+  readonly changes: readonly PlannedChange[];
+}
+
+type Obj = { readonly [k: string]: unknown };
+const isObject = (v: unknown): v is Obj => v !== null && typeof v === "object" && !Array.isArray(v);
+
+/** The guard over one deploy plan; `output` is the stack as synthesized for it. */
+export function checkDeployPlan(stack: SynthesizedStack, plan: unknown): DeployCheck {
+  const losses = guardPlan(plan);
+  if (losses.some((l) => l.action === "unreadable")) return { stack: stack.name, losses, unexplained: [], changes: [] };
+  const changes = plannedByTerraform(stack.name, plan);
+  const declared = new Set(Object.entries(stack.json.resource ?? {}).flatMap(([type, named]) => Object.keys(named).map((n) => `${type}.${n}`)));
+  const forgets = new Set((stack.json.removed ?? []).filter((r) => r.lifecycle?.destroy === false).map((r) => r.from));
+  const unexplained = changes.filter((c) => {
+    const type = c.address.split(".")[0];
+    if (c.action === "forget") return !forgets.has(c.address);
+    if (c.action === "delete") return declared.has(c.address) || !MODEL_TYPES.has(type);
+    return !declared.has(c.address);
+  });
+  return { stack: stack.name, losses, unexplained, changes };
+}
+
+/** Lines for the log: each problem, then the verdict. */
+export function formatDeployCheck(c: DeployCheck): string[] {
+  const lines = c.losses.map((f) => formatFinding(c.stack, f));
+  for (const u of c.unexplained) {
+    lines.push(
+      `${c.stack}: ${u.address}: terraform plans to ${u.action} it (${u.why}), which the model does not explain: the stack does not declare it and it is not of a type this project manages (a hand import into the state?). ` +
+        "Fix: look at it in the state (terraform state show), remove it from the state by hand if it does not belong there, then deploy again",
+    );
+  }
+  const failed = c.losses.length > 0 || c.unexplained.length > 0;
+  lines.push(
+    failed
+      ? `${c.stack}: deploy guard: FAILED: ${c.losses.length} catalog, schema or principal destroyed or replaced, ${c.unexplained.length} change${c.unexplained.length === 1 ? "" : "s"} the model does not explain; nothing is applied`
+      : `${c.stack}: deploy guard: passed: ${c.changes.length} change${c.changes.length === 1 ? "" : "s"}, each explained by the model; no catalog, schema or service principal destroyed or replaced`,
+  );
+  return lines;
+}
+
+/** A grant change as the plan has it: the state's privileges before, the configuration's after. */
+interface GrantChange {
+  readonly address: string;
+  readonly action: string;
+  readonly principal: string;
+  readonly principalKind: string;
+  readonly securable: string;
+  readonly added: readonly string[];
+  readonly removed: readonly string[];
+  readonly direction: Direction;
+  readonly prod: boolean;
+}
+
+function privilegesOf(v: unknown): string[] {
+  return isObject(v) && Array.isArray(v.privileges) ? v.privileges.map(String).sort() : [];
+}
+
+/**
+ * The approver's page: terraform's summary, the grant changes in the grants diff's words (PROD
+ * first and marked), every destroy, replace and forget, every other change, and the guard's verdict.
+ */
+export function deploySummary(input: {
+  readonly stack: SynthesizedStack;
+  readonly model: EnvironmentModel;
+  readonly plan: unknown;
+  readonly planText: string;
+  readonly check: DeployCheck;
+  readonly planSha256: string;
+  readonly commit: string;
+}): string {
+  const { stack, model, plan, check } = input;
+  const prodStack = model.production.stackName === stack.name;
+  const prodCatalog = model.production.catalog.name.toLowerCase();
+  const rows = new Map(grantRows([stack]).map((r) => [r.resource, r]));
+  const rcs = (isObject(plan) && Array.isArray(plan.resource_changes) ? plan.resource_changes : []) as Obj[];
+  const grants: GrantChange[] = [];
+  for (const c of check.changes) {
+    if (!c.address.startsWith("databricks_grant.")) continue;
+    const rc = rcs.find((r) => r.address === c.address);
+    const change = isObject(rc?.change) ? (rc!.change as Obj) : {};
+    const before = privilegesOf(change.before);
+    const after = privilegesOf(change.after);
+    const row = rows.get(c.address);
+    const principal = row?.principal ?? (isObject(change.before) ? String(change.before.principal) : "(unknown)");
+    const securable = row ? `${row.securableType} ${row.securable}` : "(unknown)";
+    const added = after.filter((p) => !before.includes(p));
+    const removed = before.filter((p) => !after.includes(p));
+    const widens = after.some((p) => !includesPrivilege(before, p));
+    const narrows = before.some((p) => !includesPrivilege(after, p));
+    const catalog = row && row.securableType !== "metastore" ? row.securable.split(".")[0].trim().toLowerCase() : "";
+    grants.push({
+      address: c.address,
+      action: c.action,
+      principal,
+      principalKind: row?.principalKind ?? "",
+      securable,
+      added,
+      removed,
+      direction: widens ? "widens" : c.action === "replace" || (c.action === "delete" && before.length > 0) ? "risk" : narrows ? "narrows" : "neutral",
+      prod: prodStack || catalog === prodCatalog,
+    });
+  }
+  grants.sort((a, b) => Number(b.prod) - Number(a.prod) || ["widens", "risk", "narrows", "neutral"].indexOf(a.direction) - ["widens", "risk", "narrows", "neutral"].indexOf(b.direction) || (a.address < b.address ? -1 : 1));
+  const summaryLine = /^(Plan: .*|No changes\..*)$/m.exec(input.planText)?.[1]?.trim() ?? "(terraform printed no summary line)";
+  const failed = check.losses.length > 0 || check.unexplained.length > 0;
+  const lines = [
+    `### Plan for ${stack.name}${prodStack ? " (**PROD**)" : ""}`,
+    "",
+    `Terraform: \`${summaryLine}\``,
+    "",
+    `Commit \`${input.commit}\`; plan file sha256 \`${input.planSha256}\`: the apply job applies exactly this file, after checking the hash.`,
+    "",
+  ];
+  const lost = check.changes.filter((c) => c.action === "delete" || c.action === "replace" || c.action === "forget");
+  if (lost.length > 0) {
+    lines.push(`**Destroyed, replaced or forgotten: ${lost.length}**`, "");
+    for (const c of lost) lines.push(`- \`${c.address}\`: **${c.action}** (${c.why})`);
+    lines.push("");
+  }
+  if (grants.length > 0) {
+    lines.push(`#### Grant changes: ${grants.length}${grants.some((g) => g.prod) ? `, **${grants.filter((g) => g.prod).length} in PROD**` : ""}`, "", "| | Env | Principal | Securable | What | Terraform | Address |", "| --- | --- | --- | --- | --- | --- | --- |");
+    for (const g of grants) {
+      const mark = g.direction === "widens" || g.direction === "risk" ? `**${MARK[g.direction]}**` : MARK[g.direction];
+      const what = [...g.added.map((p) => `+${p}`), ...g.removed.map((p) => `-${p}`)].join(" ") || "(privileges unchanged)";
+      lines.push(`| ${mark} | ${g.prod ? "**PROD**" : ""} | ${cell(principalLabel(g.principal, g.principalKind))} | ${cell(g.securable)} | ${cell(what)} | ${g.action} | \`${g.address}\` |`);
+    }
+    lines.push("");
+  }
+  const other = check.changes.filter((c) => !c.address.startsWith("databricks_grant.") && !lost.includes(c));
+  if (other.length > 0) {
+    lines.push(`#### Other changes: ${other.length}`, "");
+    for (const c of other) lines.push(`- \`${c.address}\`: ${c.action} (${c.why})`);
+    lines.push("");
+  }
+  lines.push(failed ? "**Guard: FAILED** (nothing will be applied):" : "Guard: passed.", "", "```", ...formatDeployCheck(check), "```", "");
+  return lines.join("\n");
+}
