@@ -280,3 +280,25 @@ describe("codeOwners: who reviews changes to the code and the workflows", () => 
     expect(error.issues.map((i) => i.path)).toEqual([field]);
   });
 });
+
+describe("approvals before apply (environments.<key>.approval)", () => {
+  it("defaults to production and the environment before it (the one it promotes from)", () => {
+    expect(defaultModel().environments.map((e) => [e.key, e.approval])).toEqual([["dev", "none"], ["staging", "required"], ["prod", "required"]]);
+  });
+
+  it("takes the model's word, and warns when production needs none", () => {
+    const d = defaultModelData();
+    d.environments.dev.approval = "required";
+    d.environments.prod.approval = "none";
+    const m = modelFrom(d);
+    expect(m.environments.map((e) => e.approval)).toEqual(["required", "required", "none"]);
+    expect(m.warnings).toContainEqual(expect.stringContaining("environments.prod.approval is none: production's stack is applied without anyone's approval"));
+  });
+
+  it("rejects anything but required or none, naming the field and the fix", () => {
+    const d = defaultModelData();
+    d.environments.prod.approval = true;
+    const e = errorOf(stringify(d));
+    expect(e.message).toMatch(/environments\.prod\.approval: must be `required` or `none` \(got true\)\. Fix: write `approval: required`/);
+  });
+});

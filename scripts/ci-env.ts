@@ -5,6 +5,7 @@
  *
  *   DATABRICKS_HOST=https://dbc-028d9e53-7ce6.cloud.databricks.com   the model's host for the stack
  *   MODEL_ENVIRONMENT=prod                                            the environment's key in the model
+ *   MODEL_APPROVAL=required                                           whether its applies need an approval
  *   STATE_BACKEND=s3                                                  the synthesized stack's backend type
  *   STATE_AWS_REGION=us-east-1                                        only for an s3 backend that names its region
  *   DATABRICKS_TOKEN_AUDIENCE=<account id>                            only when the model has `account`
@@ -127,6 +128,7 @@ export function githubEnvLines(env: CiEnvironment): string[] {
   const lines = [
     `DATABRICKS_HOST=${env.environment.workspace.host}`,
     `MODEL_ENVIRONMENT=${env.environment.key}`,
+    `MODEL_APPROVAL=${env.environment.approval}`,
     `STATE_BACKEND=${env.stateBackend}`,
   ];
   if (env.stateRegion !== undefined) lines.push(`STATE_AWS_REGION=${env.stateRegion}`);

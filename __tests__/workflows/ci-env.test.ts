@@ -27,6 +27,7 @@ describe("scripts/ci-env.ts: a CI job's environment for one stack", () => {
     expect(githubEnvLines(ciEnvironment(model, stack, output))).toEqual([
       `DATABRICKS_HOST=${env.workspace.host}`,
       `MODEL_ENVIRONMENT=${env.key}`,
+      `MODEL_APPROVAL=${env.approval}`,
       "STATE_BACKEND=local",
     ]);
   });
@@ -35,6 +36,7 @@ describe("scripts/ci-env.ts: a CI job's environment for one stack", () => {
     expect(githubEnvLines(ciEnvironment(full, "ref-prod", fullOutput, "refresh-os/uc-env-isolation"))).toEqual([
       `DATABRICKS_HOST=${full.environments.find((e) => e.key === "prod")!.workspace.host}`,
       "MODEL_ENVIRONMENT=prod",
+      "MODEL_APPROVAL=required",
       "STATE_BACKEND=s3",
       "STATE_AWS_REGION=us-east-1",
       `DATABRICKS_TOKEN_AUDIENCE=${full.account!.id}`,
@@ -114,7 +116,7 @@ describe("the ci-env command (as the workflows run it)", () => {
     const r = runProcess(["ref-prod"]); // through a real process
     expect(r.status).toBe(0);
     const prod = model.environments.find((e) => e.stackName === "ref-prod")!;
-    expect(r.stdout).toBe(`DATABRICKS_HOST=${prod.workspace.host}\nMODEL_ENVIRONMENT=prod\nSTATE_BACKEND=local\n`);
+    expect(r.stdout).toBe(`DATABRICKS_HOST=${prod.workspace.host}\nMODEL_ENVIRONMENT=prod\nMODEL_APPROVAL=required\nSTATE_BACKEND=local\n`);
     expect(r.stderr).toContain("environments.prod.workspace.host");
   });
 

@@ -147,7 +147,9 @@ describe("the workflow files", () => {
   });
 
   it.each(FILES)("%s authenticates to Databricks only with GitHub OIDC", (file) => {
-    const authTypes = jobsOf(file).flatMap(([, j]) => envMaps(file, j).map((e) => e.DATABRICKS_AUTH_TYPE).filter((t) => t !== undefined));
+    // Each env map once (the workflow's own env is every job's).
+    const maps = [...new Set(jobsOf(file).flatMap(([, j]) => envMaps(file, j)))];
+    const authTypes = maps.map((e) => e.DATABRICKS_AUTH_TYPE).filter((t) => t !== undefined);
     expect(authTypes.filter((t) => t !== "github-oidc")).toEqual([]);
     // ...and sets it nowhere else (a run script exporting it would escape this check).
     expect(TEXT[file].match(/DATABRICKS_AUTH_TYPE/g)?.length ?? 0).toBe(authTypes.length);
@@ -421,24 +423,25 @@ describe("deploy.yml: push to main deploys the stacks in the model's order", () 
   const jobs = jobsOf("deploy.yml");
   const jobFor = (stack: string) => jobs.find(([, j]) => j.with?.stack === stack)!;
 
-  it("runs on pushes to main only", () => {
+  it("runs on pushes to main only (no dispatch from another branch)", () => {
     expect(wf.on).toEqual({ push: { branches: ["main"] } });
   });
 
-  it("has one job per stack of the model, each deploying exactly one stack into the model's GitHub environment for it", () => {
+  it("has one job per stack of the model, each deploying exactly one stack into the model's GitHub environment for it, with the model's approval", () => {
     expect(jobs.map(([, j]) => j.with?.stack).sort()).toEqual([...STACKS].sort());
     for (const [id, job] of jobs) {
       const env = model.environments.find((e) => e.stackName === job.with?.stack)!;
       expect({ id, uses: job.uses }).toEqual({ id, uses: "./.github/workflows/deploy-stack.yml" });
       expect({ id, with: job.with }).toEqual({
         id,
-        with: { stack: env.stackName, environment: env.key, "client-id-variable": clientIdVariable(env.stackName) },
+        with: { stack: env.stackName, environment: env.key, "client-id-variable": clientIdVariable(env.stackName), approval: env.approval },
       });
     }
   });
 
-  it("gates each stack with the GitHub environment named after its environment key (production's has the reviewers)", () => {
-    for (const env of model.environments) expect(jobFor(env.stackName)[1].with?.environment).toBe(env.key);
+  it("asks for an approval where the model does: by default production and the environment before it", () => {
+    expect(model.environments.filter((e) => e.approval === "required").map((e) => e.key)).toEqual(["staging", "prod"]);
+    expect(jobFor(model.production.stackName)[1].with?.approval).toBe("required");
   });
 
   it("deploys in the model's order, each stack only after the one before it succeeded", () => {
@@ -452,66 +455,109 @@ describe("deploy.yml: push to main deploys the stacks in the model's order", () 
     });
   });
 
-  it("cancels no deploy: no workflow-level concurrency that could", () => {
-    expect(wf.concurrency).toBeUndefined();
-    for (const [, job] of jobs) expect(job.concurrency).toBeUndefined(); // deploy-stack.yml holds the per-stack group
+  it("runs one deploy at a time and cancels none in progress (a plan is applied only over the state it was made from)", () => {
+    expect(wf.concurrency).toEqual({ group: "deploy", "cancel-in-progress": false });
+    for (const [, job] of jobs) expect(job.concurrency).toBeUndefined();
   });
 });
 
-describe("deploy-stack.yml: one stack to the one workspace the model names for it", () => {
+describe("deploy-stack.yml: plan, then approve, then apply exactly that plan", () => {
   const wf = WORKFLOW["deploy-stack.yml"];
-  const [[, job], ...others] = jobsOf("deploy-stack.yml");
-  const runs = stepsOf(job).map((s) => s.run ?? "");
+  const jobs = jobsOf("deploy-stack.yml");
+  const plan = WORKFLOW["deploy-stack.yml"].jobs.plan;
+  const apply = WORKFLOW["deploy-stack.yml"].jobs.apply;
+  const runs = (job: Job) => stepsOf(job).map((s) => s.run ?? "");
+  const env = (job: Job, key: string) => job.env?.[key] ?? wf.env?.[key];
 
-  it("is only called by another workflow, with the stack, its GitHub environment and its client-id variable", () => {
+  it("is only called by another workflow, with the stack, its GitHub environment, its client-id variable and its approval; two jobs", () => {
     expect(Object.keys(wf.on)).toEqual(["workflow_call"]);
-    expect(Object.keys(wf.on.workflow_call.inputs).sort()).toEqual(["client-id-variable", "environment", "stack"]);
-    expect(others).toEqual([]);
+    expect(Object.keys(wf.on.workflow_call.inputs).sort()).toEqual(["approval", "client-id-variable", "environment", "stack"]);
+    expect(jobs.map(([id]) => id)).toEqual(["plan", "apply"]);
+    expect(wf.permissions).toEqual({});
   });
 
-  it("runs in the GitHub environment it is given, so that environment's reviewers and OIDC subject apply", () => {
-    expect(job.environment).toBe("${{ inputs.environment }}");
-    expect(job.env?.STACK).toBe("${{ inputs.stack }}");
+  it("plans without an approval, as the read-only plan principal, outside any GitHub environment", () => {
+    expect(plan.environment).toBeUndefined();
+    expect(plan.env?.DATABRICKS_CLIENT_ID).toBe("${{ vars.DATABRICKS_PLAN_CLIENT_ID }}");
+    expect(plan.permissions).toEqual({ contents: "read", "id-token": "write" });
+    expect(TEXT["deploy-stack.yml"]).not.toMatch(/secrets\./);
+    const aws = stepsOf(plan).filter((s) => s.uses?.startsWith("aws-actions/configure-aws-credentials@"));
+    expect(aws.map((s) => s.with?.["role-to-assume"])).toEqual(["${{ vars.AWS_STATE_PLAN_ROLE_ARN }}"]);
   });
 
-  it("has one concurrency group per stack that never cancels a deploy in progress", () => {
-    expect(job.concurrency).toEqual({ group: "deploy-${{ inputs.stack }}", "cancel-in-progress": false });
-    expect(wf.concurrency).toBeUndefined();
+  it("runs the policy, then plans, then checks the plan (deploy-check: guard and summary) before anything is uploaded", () => {
+    const r = runs(plan);
+    const at = (pred: (x: string) => boolean) => r.findIndex(pred);
+    expect(at((x) => x === "npm run synth")).toBeLessThan(at((x) => x === "npm run --silent policy"));
+    expect(at((x) => x === "npm run --silent policy")).toBeLessThan(at((x) => x.includes("terraform -chdir")));
+    expect(at((x) => x.includes(" plan -input=false"))).toBeLessThan(at((x) => x.includes("npm run --silent deploy-check")));
+    const check = r.find((x) => x.includes("npm run --silent deploy-check"))!;
+    expect(check).toContain('--stack "$STACK" --plan-file "$out/tfplan" --plan "$out/plan.json" --plan-text "$out/plan.txt" --commit "$GITHUB_SHA" --summary "$out/summary.md"');
+    expect(check).toContain('cat "$out/summary.md" >> "$GITHUB_STEP_SUMMARY"');
+    expect(check).toContain("[ $status -eq 0 ] || exit $status"); // a failed guard fails the job: no digest, no apply
+    expect(plan.outputs?.digest).toBe("${{ steps.check.outputs.digest }}");
+    const upload = stepsOf(plan).findIndex((s) => s.uses?.startsWith("actions/upload-artifact@"));
+    expect(upload).toBeGreaterThan(stepsOf(plan).findIndex((s) => s.id === "check"));
+    expect(stepsOf(plan)[upload].with).toMatchObject({ name: "deploy-plan-${{ inputs.stack }}", path: "${{ runner.temp }}/deploy" });
   });
 
-  it("authenticates as the stack's own principal with GitHub OIDC, no secret", () => {
-    expect(job.env?.DATABRICKS_AUTH_TYPE).toBe("github-oidc");
-    expect(job.env?.DATABRICKS_CLIENT_ID).toBe("${{ vars[inputs.client-id-variable] }}");
-    expect(job.env?.TF_VAR_databricks_profile).toBe("");
-    expect(grantsIdToken(job.permissions)).toBe(true);
+  it("applies in the stack's GitHub environment, as its own principal, only after the plan job and only when it changes something", () => {
+    expect(apply.environment).toBe("${{ inputs.environment }}");
+    expect(needsOf(apply)).toEqual(["plan"]);
+    expect(apply.if).toBe("needs.plan.outputs.changes == 'true'");
+    expect(apply.env?.DATABRICKS_CLIENT_ID).toBe("${{ vars[inputs.client-id-variable] }}");
+    expect(env(apply, "DATABRICKS_AUTH_TYPE")).toBe("github-oidc");
+    expect(env(apply, "TF_VAR_databricks_profile")).toBe("");
+    expect(apply.permissions).toEqual({ actions: "read", contents: "read", "id-token": "write" });
   });
 
-  it("takes DATABRICKS_HOST from the model for the stack it deploys, before terraform runs", () => {
-    const hostStep = runs.indexOf('node scripts/run-ts.js scripts/ci-env.ts "$STACK" >> "$GITHUB_ENV"');
-    expect(hostStep).toBeGreaterThan(runs.indexOf("npm run synth"));
-    expect(hostStep).toBeLessThan(runs.findIndex((r) => r.includes("terraform ")));
+  it("checks the GitHub settings the approvals rest on before anything else that matters, failing closed", () => {
+    const r = runs(apply);
+    const check = r.findIndex((x) => x.startsWith("npm run --silent github-check -- "));
+    expect(r[check]).toBe('npm run --silent github-check -- --repository "$GITHUB_REPOSITORY" --environment "$DEPLOY_ENVIRONMENT" --approval "$APPROVAL" --format md | tee -a "$GITHUB_STEP_SUMMARY"');
+    expect(check).toBeLessThan(r.findIndex((x) => x.includes("terraform")));
+    expect(stepsOf(apply)[stepsOf(apply).findIndex((s) => s.run === r[check])].if).toBeUndefined(); // always runs
   });
 
-  it("checks at run time that it runs in the model's environment for the stack, with the stack's variable", () => {
-    const check = runs.find((r) => r.includes('"$DEPLOY_ENVIRONMENT" = "$MODEL_ENVIRONMENT"'));
-    expect(check).toBeDefined();
+  it("applies only a plan produced by the plan job for the same commit: downloaded by name, its sha256 and commit checked, then applied as a file", () => {
+    const r = runs(apply);
+    const download = stepsOf(apply).find((s) => s.uses?.startsWith("actions/download-artifact@"))!;
+    expect(download.with).toEqual({ name: "deploy-plan-${{ inputs.stack }}", path: "${{ runner.temp }}/deploy" });
+    expect(apply.env?.DIGEST).toBe("${{ needs.plan.outputs.digest }}");
+    const verify = r.find((x) => x.includes("sha256sum"))!;
+    expect(verify).toContain('[ -n "$DIGEST" ] && [ "$digest" = "$DIGEST" ]');
+    expect(verify).toContain('[ "$(cat "$out/commit")" = "$GITHUB_SHA" ]');
+    const applyLine = r.join("\n").split("\n").filter((l) => /\bterraform\b.*\bapply\b/.test(l));
+    expect(applyLine).toEqual(['          terraform -chdir="$dir" apply -input=false -no-color -lock-timeout=10m "$RUNNER_TEMP/deploy/tfplan" 2>&1 | tee "$RUNNER_TEMP/apply.txt"'.trim()].map((l) => expect.stringContaining(l)));
+    expect(TEXT["deploy-stack.yml"]).not.toMatch(/-target|-auto-approve|cdktf deploy|terraform destroy/);
+    // Every step after the commit check runs only when this commit is still the newest on main.
+    const newest = stepsOf(apply).findIndex((s) => s.id === "newest");
+    for (const s of stepsOf(apply).slice(newest + 1)) expect({ step: s.name ?? s.run?.slice(0, 30), if: s.if }).toEqual({ step: s.name ?? s.run?.slice(0, 30), if: expect.stringContaining("steps.newest.outputs.apply == 'true'") });
+  });
+
+  it("checks at run time that it runs in the model's environment for the stack, with the stack's variable and approval", () => {
+    const check = runs(plan).find((x) => x.includes('"$DEPLOY_ENVIRONMENT" = "$MODEL_ENVIRONMENT"'))!;
     expect(check).toContain('"$CLIENT_ID_VARIABLE" = "DATABRICKS_CLIENT_ID_$(echo "$STACK" | tr \'a-z-\' \'A-Z_\')"');
-    expect(check).toContain('"$STATE_BACKEND" != local'); // a runner's local state file would be lost
-    expect(job.env?.DEPLOY_ENVIRONMENT).toBe("${{ inputs.environment }}");
-    expect(job.env?.CLIENT_ID_VARIABLE).toBe("${{ inputs.client-id-variable }}");
+    expect(check).toContain('"$APPROVAL" = "$MODEL_APPROVAL"');
+    expect(check).toContain('"$STATE_BACKEND" != local');
+    expect(wf.env?.DEPLOY_ENVIRONMENT).toBe("${{ inputs.environment }}");
+    expect(wf.env?.STACK).toBe("${{ inputs.stack }}");
   });
 
-  it("refuses to deploy output that breaks the policy", () => {
-    expect(runs.indexOf("npm run --silent policy")).toBeGreaterThan(runs.indexOf("npm run synth"));
-    expect(runs.indexOf("npm run --silent policy")).toBeLessThan(runs.findIndex((r) => r.includes("terraform ")));
+  it("takes DATABRICKS_HOST from the model for the stack, before terraform runs, in both jobs", () => {
+    for (const job of [plan, apply]) {
+      const r = runs(job);
+      const host = r.indexOf('node scripts/run-ts.js scripts/ci-env.ts "$STACK" >> "$GITHUB_ENV"');
+      expect(host).toBeGreaterThan(r.indexOf("npm run synth"));
+      expect(host).toBeLessThan(r.findIndex((x) => x.includes("terraform ")));
+    }
   });
 
-  it("applies exactly the plan it showed, in the stack's own directory, nothing else", () => {
-    const terraform = runs.filter((r) => /\bterraform\b/.test(r)).join("\n");
-    expect(terraform).toContain('terraform -chdir="$dir" plan -input=false -no-color -lock-timeout=10m -out=tfplan');
-    expect(terraform).toContain('terraform -chdir="cdktf.out/stacks/$STACK" apply -input=false -no-color -lock-timeout=10m tfplan');
-    expect(terraform).not.toMatch(/-target|-auto-approve|cdktf deploy|destroy/);
-    expect(TEXT["deploy-stack.yml"].match(/\bapply\b -/g)).toHaveLength(1);
+  it("checks out the pushed commit only, without credentials, and runs nothing from elsewhere", () => {
+    for (const [id, job] of jobs) {
+      for (const c of stepsOf(job).filter((s) => s.uses?.startsWith("actions/checkout@"))) expect({ id, with: c.with }).toEqual({ id, with: { "persist-credentials": false } });
+      expect({ id, local: stepsOf(job).some((s) => s.uses?.startsWith("./")) }).toEqual({ id, local: false });
+    }
   });
 });
 

@@ -25,8 +25,10 @@ export function renderDeployWorkflow(model: EnvironmentModel): string {
     "#",
     ...comment(
       `Every push to main deploys the stacks in the model's order, each in the GitHub environment named after ` +
-        `its environment key: ${order}. Production's environment (\`${model.production.key}\`) has required reviewers, ` +
-        `who approve its job. A stack deploys only after the one before it succeeded. README, "Continuous delivery".`,
+        `its environment key: ${order}. Each stack is planned first; its apply waits for an approval where the model ` +
+        `asks for one (${model.environments.filter((e) => e.approval === "required").map((e) => `\`${e.key}\``).join(", ") || "none"}: the reviewers of that ` +
+        `GitHub environment approve the plan they read). A stack deploys only after the one before it succeeded, ` +
+        `and one deploy runs at a time (a newer push waits). README, "Continuous delivery".`,
     ),
     "#",
     "# Each job names one stack and the GitHub environment the model gives it; deploy-stack.yml checks",
@@ -40,15 +42,20 @@ export function renderDeployWorkflow(model: EnvironmentModel): string {
       ...(i > 0 ? [`    needs: ${model.environments[i - 1].stackName}`] : []),
       "    uses: ./.github/workflows/deploy-stack.yml",
       "    permissions:",
+      "      actions: read",
       "      contents: read",
       "      id-token: write",
       "    with:",
       `      stack: ${env.stackName}`,
       `      environment: ${env.key}`,
       `      client-id-variable: ${clientIdVariable(env.stackName)}`,
+      `      approval: ${env.approval}`,
     ].join("\n"),
   );
-  return [...header, "name: deploy", "", "on:", "  push:", "    branches: [main]", "", "permissions: {}", "", "jobs:", jobs.join("\n\n"), ""].join("\n");
+  // One deploy at a time, never cancelled: a plan is applied only over the state it was made from, and
+  // stopping an apply midway leaves it half done. A newer push's run waits (and replaces one already waiting).
+  const concurrency = ["concurrency:", "  group: deploy", "  cancel-in-progress: false"];
+  return [...header, "name: deploy", "", "on:", "  push:", "    branches: [main]", "", "permissions: {}", "", ...concurrency, "", "jobs:", jobs.join("\n\n"), ""].join("\n");
 }
 
 /** `text` as `# ` comment lines of at most 100 characters. */
