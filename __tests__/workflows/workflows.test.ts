@@ -418,6 +418,35 @@ describe("the files npm run update writes from the model", () => {
   });
 });
 
+describe("every workflow: no job that can obtain an identity runs a pull request's files", () => {
+  const BASE_SHA = "${{ github.event.pull_request.base.sha }}";
+  /** A job holds an identity: an ID token (Databricks or a cloud role through OIDC), or a write token. */
+  const holdsIdentity = (file: string, job: Job): boolean => {
+    const called = calledFile(job);
+    if (called) return jobsOf(called).some(([, j]) => holdsIdentity(called, j));
+    const perms = effectivePermissions(file, job);
+    return grantsIdToken(perms) || (typeof perms === "object" && perms !== null && Object.values(perms).includes("write")) || perms === "write-all";
+  };
+
+  it.each(FILES)("%s runs on events whose code is reviewed (main, a schedule, a call) or, on pull requests, with the base's files in every job that holds an identity", (file) => {
+    const events = Object.keys(WORKFLOW[file].on);
+    expect(events.filter((e) => !["pull_request", "push", "schedule", "workflow_dispatch", "workflow_call"].includes(e))).toEqual([]); // never pull_request_target or workflow_run
+    if (events.includes("push")) expect(WORKFLOW[file].on.push).toEqual({ branches: ["main"] });
+    for (const [id, job] of jobsOf(file)) {
+      if (!holdsIdentity(file, job)) continue;
+      const checkouts = stepsOf(job).filter((s) => s.uses?.startsWith("actions/checkout@"));
+      if (events.includes("pull_request")) {
+        // The pull request's merge commit is checked out when `ref` is left out: every such job names the base.
+        for (const c of checkouts) expect({ file, id, ref: c.with?.ref }).toEqual({ file, id, ref: BASE_SHA });
+        for (const s of stepsOf(job)) expect({ file, id, step: s.uses ?? s.run?.slice(0, 40), local: s.uses?.startsWith("./") ?? false }).toEqual({ file, id, step: s.uses ?? s.run?.slice(0, 40), local: false });
+      } else {
+        // Runs on main's own commit (or, dispatched, on a branch the environment's deployment rule must allow).
+        for (const c of checkouts) expect({ file, id, ref: c.with?.ref }).toEqual({ file, id, ref: undefined });
+      }
+    }
+  });
+});
+
 describe("deploy.yml: push to main deploys the stacks in the model's order", () => {
   const wf = WORKFLOW["deploy.yml"];
   const jobs = jobsOf("deploy.yml");
