@@ -22,6 +22,7 @@ const COMMANDS: Record<string, () => Command> = {
   audit: () => require("../lib/commands/audit").auditCommand,
   verdict: () => require("../lib/commands/verdict").verdictCommand,
   "plan-guard": () => require("../lib/commands/plan-guard").planGuardCommand,
+  "github-check": () => require("../lib/commands/github-check").githubCheckCommand,
 };
 
 export function runInProcess(script: string, args: readonly string[], env: Record<string, string | undefined> = {}): Promise<{ status: number; stdout: string; stderr: string }> {
