@@ -448,6 +448,18 @@ describe("fails closed on what it cannot read", () => {
     expect(report.results.map((r) => r.setting)).toEqual([S.exists, ...ALL_RULE_SETTINGS]);
   });
 
+  it("says the fix that fits the failure: the workflow's permissions (401, 403), the setting (404), running again (5xx, no answer)", async () => {
+    const fixes: Record<number, string | undefined> = {};
+    for (const status of [401, 403, 404, 502]) {
+      github.repo.override[`${REPOS}/environments/prod`] = () => ({ status, body: { message: "no" } });
+      fixes[status] = (await check()).results.find((r) => r.setting === S.exists)?.fix;
+    }
+    expect(fixes[401]).toBe("give the apply job `permissions: actions: read` and GITHUB_TOKEN: ${{ github.token }} in the step's env (a workflow change), then run it again; if the rate limit was spent, run it again later");
+    expect(fixes[403]).toBe(fixes[401]);
+    expect(fixes[404]).toMatch(/^Settings → Environments → New environment, named "prod"/);
+    expect(fixes[502]).toMatch(/^run the job again once GitHub answers/);
+  });
+
   it.each([401, 403, 404, 500])("fails on HTTP %i for the branch's rules or the rulesets", async (status) => {
     for (const p of [`${REPOS}/rules/branches/main`, `${REPOS}/rulesets`]) {
       github.repo.override = { [p]: () => ({ status, body: { message: "no" } }) };
@@ -591,7 +603,7 @@ describe("attempts to pass without a real approval", () => {
   it("names the checks it cannot see (ruleset bypass lists, classic protection, team members) on every run", async () => {
     const report = await check();
     expect(report.notes).toEqual([
-      "team prod-approvers's members are not readable with this token; make sure it has members, and that they are not the people who write the changes",
+      "team prod-approvers: its members are not readable with this token; make sure it has members, and that they are not the people who write the changes",
       expect.stringMatching(/^who may bypass the rulesets on "main" is not readable with this token/),
       expect.stringMatching(/^classic branch protection \(Settings → Branches\) needs admin rights to read/),
     ]);
@@ -717,6 +729,10 @@ describe("npm run github-check", () => {
     expect({ status: r.status, stderr: r.stderr }).toEqual({ status: 1, stderr: "" });
     expect(r.stdout).toContain(`FAIL ${S.adminBypass}: can_admins_bypass: true`);
   }, 20_000);
+
+  it("is documented in the README with the usage it prints", () => {
+    expect(fs.readFileSync(path.join(ROOT, "README.md"), "utf8")).toContain(`: \`${USAGE.slice("usage: ".length)}\``);
+  });
 
   it("requires by default the job names of the pull request workflow", () => {
     const workflow = parse(fs.readFileSync(path.join(ROOT, ".github", "workflows", "pull-request.yml"), "utf8"));

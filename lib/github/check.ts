@@ -52,7 +52,7 @@ export async function checkGitHubSettings(api: GitHubApi, input: GitHubCheckInpu
     if (input.approval === "required") {
       const approval = checkApproval(exists.environment, env);
       results.push(...approval.results);
-      for (const team of approval.teams) notes.push(`team ${team}'s members are not readable with this token; make sure it has members, and that they are not the people who write the changes`);
+      for (const team of approval.teams) notes.push(`team ${team}: its members are not readable with this token; make sure it has members, and that they are not the people who write the changes`);
     }
     const policy = deploymentBranchPolicy(exists.environment, env, branch);
     if (policy.list) {

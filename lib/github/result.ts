@@ -16,10 +16,19 @@ export const fail = (setting: string, found: string, fix: string): CheckResult =
 
 /**
  * A setting that could not be read: a finding, never a pass. `permission` names what the token
- * needs to read it, for the 401/403 hint.
+ * needs to read it (the 401/403 hint and fix); `fix` is the setting's own fix, for a 404 (GitHub
+ * has no such thing). Anything else (5xx, no answer, a body that is not JSON): run it again.
  */
 export function unreadable(setting: string, what: string, failure: Failure, permission: string, fix: string): CheckResult {
-  return fail(setting, `cannot verify ${what}: ${failure.reason}; ${hint(failure, permission)}; a deploy must not proceed on settings it cannot verify`, fix);
+  return fail(setting, `cannot verify ${what}: ${failure.reason}; ${hint(failure, permission)}; a deploy must not proceed on settings it cannot verify`, fixFor(failure, permission, fix));
+}
+
+function fixFor(failure: Failure, permission: string, fix: string): string {
+  if (failure.status === 401 || failure.status === 403) {
+    return `give the apply job \`permissions: ${permission}\` and GITHUB_TOKEN: \${{ github.token }} in the step's env (a workflow change), then run it again; if the rate limit was spent, run it again later`;
+  }
+  if (failure.status === 404) return fix;
+  return "run the job again once GitHub answers; if it keeps failing, check https://www.githubstatus.com and GITHUB_API_URL";
 }
 
 function hint(failure: Failure, permission: string): string {
@@ -33,7 +42,8 @@ function hint(failure: Failure, permission: string): string {
     case undefined:
       return "GitHub could not be reached or did not answer as documented; run the job again";
     default:
-      return failure.status >= 500 ? "GitHub failed to answer; run the job again" : "GitHub refused the request";
+      if (failure.status >= 500) return "GitHub failed to answer; run the job again";
+      return failure.status < 300 ? "GitHub's answer is not what it documents" : "GitHub refused the request";
   }
 }
 
