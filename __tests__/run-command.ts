@@ -23,6 +23,7 @@ const COMMANDS: Record<string, () => Command> = {
   verdict: () => require("../lib/commands/verdict").verdictCommand,
   "plan-guard": () => require("../lib/commands/plan-guard").planGuardCommand,
   "deploy-check": () => require("../lib/commands/deploy-check").deployCheckCommand,
+  "github-check": () => require("../lib/commands/github-check").githubCheckCommand,
 };
 
 export function runInProcess(script: string, args: readonly string[], env: Record<string, string | undefined> = {}): Promise<{ status: number; stdout: string; stderr: string }> {

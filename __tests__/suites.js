@@ -44,6 +44,7 @@ const SUITES = {
     "__tests__/workflows/ci-env.test.ts",
     "__tests__/workflows/workflows.test.ts",
     "__tests__/workflows/code-owners.test.ts",
+    "__tests__/github/check.test.ts",
     "__tests__/live/live-model.test.ts",
     "__tests__/live/update-flow.test.ts",
   ],
