@@ -613,7 +613,13 @@ describe("audit.yml: the nightly access audit", () => {
     expect(audit.env?.DATABRICKS_CLIENT_ID).toBe("${{ vars.DATABRICKS_AUDIT_CLIENT_ID }}");
     expect(audit.environment).toBe("audit");
     expect(TEXT["audit.yml"]).not.toMatch(/DATABRICKS_CLIENT_ID_|DATABRICKS_PLAN_CLIENT_ID|AWS_STATE/);
-    expect(audit.permissions).toEqual({ contents: "read", "id-token": "write" });
+    expect(audit.permissions).toEqual({ actions: "read", contents: "read", "id-token": "write" });
+  });
+
+  it("checks first that the audit environment deploys from main only (github-check), before the identity is used", () => {
+    const check = runs.findIndex((r) => r.startsWith("npm run --silent github-check -- "));
+    expect(runs[check]).toBe('npm run --silent github-check -- --repository "$GITHUB_REPOSITORY" --environment audit --approval none --format md | tee -a "$GITHUB_STEP_SUMMARY"');
+    expect(check).toBeLessThan(runs.findIndex((r) => r.includes("npm run --silent audit")));
   });
 
   it("installs the Databricks CLI from a pinned release, the version in the comment", () => {
