@@ -52,13 +52,42 @@ export function changedFiles(repo: string, base: string, merge: string): Changed
   return out;
 }
 
-/** A file's bytes at a commit, exactly as committed (`git cat-file blob`: no filters). */
-export function fileAt(repo: string, commit: string, file: string): Buffer {
-  return git(repo, ["cat-file", "blob", `${checkCommit("--merge-commit", commit)}:${file}`]);
-}
-
-/** A file's bytes at a commit, or undefined when the commit has no such file. */
-export function fileAtIfPresent(repo: string, commit: string, file: string): Buffer | undefined {
-  const listed = git(repo, ["ls-tree", "-z", "--name-only", checkCommit("--merge-commit", commit), "--", file]).toString("utf8");
-  return listed.split("\0").includes(file) ? fileAt(repo, commit, file) : undefined;
+/**
+ * Several files' bytes at a commit, read by one `git cat-file --batch` (no filters); a file the
+ * commit does not have is undefined.
+ */
+export function filesAt(repo: string, commit: string, files: readonly string[]): Map<string, Buffer | undefined> {
+  checkCommit("--merge-commit", commit);
+  for (const f of files) if (/[\n\r]/.test(f)) throw new ReviewInputError(`a file name with a line break cannot be read: ${JSON.stringify(f)}`);
+  let out: Buffer;
+  try {
+    out = execFileSync("git", ["--no-pager", "cat-file", "--batch"], {
+      cwd: repo,
+      input: files.map((f) => `${commit}:${f}\n`).join(""),
+      maxBuffer: 256 * 1024 * 1024,
+      stdio: ["pipe", "pipe", "pipe"],
+      env: { ...process.env, GIT_TERMINAL_PROMPT: "0" },
+    });
+  } catch (e) {
+    const err = e as { stderr?: Buffer; message: string };
+    throw new ReviewInputError(`git cat-file --batch failed in ${repo}: ${(err.stderr?.toString() || err.message).trim()}`);
+  }
+  const result = new Map<string, Buffer | undefined>();
+  let at = 0;
+  for (const f of files) {
+    const end = out.indexOf(0x0a, at);
+    const header = out.subarray(at, end).toString("utf8");
+    at = end + 1;
+    if (header.endsWith(" missing")) {
+      result.set(f, undefined);
+      continue;
+    }
+    const m = /^[0-9a-f]+ (\w+) (\d+)$/.exec(header);
+    if (!m) throw new ReviewInputError(`git cat-file --batch printed a header this reader does not know: ${JSON.stringify(header.slice(0, 120))}`);
+    if (m[1] !== "blob") throw new ReviewInputError(`${f} at ${commit} is a ${m[1]}, not a file`);
+    const size = Number(m[2]);
+    result.set(f, out.subarray(at, at + size));
+    at += size + 1;
+  }
+  return result;
 }

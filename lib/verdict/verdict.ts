@@ -27,7 +27,7 @@ import type { AccessChange } from "../review/diff";
 import { FAIL_ON, failingKinds } from "../review/fail-on";
 import { ReviewInputError } from "../review/output";
 import { readHeadArtifact, ARTIFACT } from "./artifact";
-import { changedFiles, checkCommit, fileAt, fileAtIfPresent, type ChangedFile } from "./git";
+import { changedFiles, checkCommit, filesAt, type ChangedFile } from "./git";
 import { MANIFEST_FILE, parseAddressManifest } from "../model/history";
 
 function parseJson(text: Buffer, what: string): unknown {
@@ -115,7 +115,9 @@ function decide(input: VerdictInput): ComputedVerdict {
   const judged = changed.filter((f) => needsCodeOwner(f.path) || !f.modes.every((m) => REGULAR.has(m))).map((f) => f.path);
 
   // The pull request's model: from its commit, and the artifact must carry that very file.
-  const modelText = fileAt(input.repo, merge, ARTIFACT.model);
+  const committed = filesAt(input.repo, merge, [ARTIFACT.model, MANIFEST_FILE]);
+  const modelText = committed.get(ARTIFACT.model);
+  if (modelText === undefined) throw new ReviewInputError(`the pull request's commit ${merge} has no ${ARTIFACT.model}`);
   if (modelText.length > MAX_MODEL_BYTES) throw new ReviewInputError(`the pull request's ${ARTIFACT.model} is ${modelText.length} bytes; a model is read up to ${MAX_MODEL_BYTES}`);
   const artifact = readHeadArtifact(input.headDir, merge);
   if (!artifact.modelText.equals(modelText)) {
@@ -123,7 +125,7 @@ function decide(input: VerdictInput): ComputedVerdict {
   }
   // The model is read with the address manifest beside it (what it forgets, what it renames), as
   // synth read it: the pull request's, from its commit.
-  const manifestText = fileAtIfPresent(input.repo, merge, MANIFEST_FILE);
+  const manifestText = committed.get(MANIFEST_FILE);
   const parsedHead = parseEnvironmentModel(modelText.toString("utf8"), `${ARTIFACT.model} (pull request)`);
   const headModel = manifestText === undefined ? parsedHead : { ...parsedHead, history: parseAddressManifest(parseJson(manifestText, `${MANIFEST_FILE} (pull request)`), `${MANIFEST_FILE} (pull request)`) };
   const baseModel = loadEnvironmentModel(input.baseModelFile);
