@@ -4,7 +4,7 @@ import { modelFile } from "../model/load";
 import { EXIT, defineCommand, loadModel, type Command } from "../review/cli";
 import { grantRows, principalLabels } from "../review/grants";
 import { readSynthOutput } from "../gate/read";
-import { environmentsOf, grantEdges, renderMermaid } from "../review/mermaid";
+import { environmentsOf, grantsMermaid } from "../review/mermaid";
 import { renderJson, renderMarkdown, reportRows } from "../review/report";
 
 export const grantsCommand: Command = defineCommand(
@@ -14,7 +14,8 @@ export const grantsCommand: Command = defineCommand(
     help:
       "Prints every grant the synthesized output declares, principals resolved to their display names.\n" +
       "--out DIR      the cdktf output to read (default cdktf.out; run `npm run synth` first)\n" +
-      "--format md    one Markdown table per securable type: principals down, catalogs across (default)\n" +
+      "--format md    one Markdown table per securable type: principals down, catalogs across (production's first,\n" +
+      "               marked PROD), access levels in the cells (default)\n" +
       "--format json  one row per declared grant: {stack, resource, securableType, securable, principal, principalKind, privileges}\n" +
       "--format mermaid  a Mermaid flowchart: principals -> catalogs/schemas with the access level on each edge,\n" +
       "               one cluster per environment (production marked), collapsed by environment past 40 edges\n" +
@@ -33,8 +34,8 @@ export const grantsCommand: Command = defineCommand(
       cli.format === "json"
         ? renderJson(reportRows(rows))
         : cli.format === "mermaid"
-          ? renderMermaid(grantEdges(rows), environmentsOf(model))
-          : renderMarkdown(rows, cli.out, stacks.length),
+          ? grantsMermaid(rows, environmentsOf(model, stacks))
+          : renderMarkdown(rows, cli.out, stacks.length, environmentsOf(model, stacks)),
     );
     return EXIT.ok;
   },

@@ -55,7 +55,10 @@ export interface AccessChange {
   readonly principalKind?: string;
   readonly added?: readonly string[];
   readonly removed?: readonly string[];
-  /** For a protection or binding change: the attribute and its values. */
+  /**
+   * For a protection, binding or owner change: the attribute and its values. A grant change has no
+   * attribute; its before and after are the privilege lists (sorted; empty when granted or revoked).
+   */
   readonly attribute?: string;
   readonly before?: unknown;
   readonly after?: unknown;
@@ -236,6 +239,9 @@ function grantChanges(base: readonly SynthesizedStack[], head: readonly Synthesi
         direction: widens ? "widens" : narrows ? "narrows" : "neutral",
         added,
         removed,
+        // The whole privilege lists, so a reader (the chart) can name the levels: `read → all`.
+        before: was,
+        after: now,
         summary: `${verb}: ${[...added.map((p) => `+${p}`), ...removed.map((p) => `-${p}`)].join(" ")}`,
       });
     }
