@@ -8,6 +8,7 @@ import { FAIL_ON, failingKinds, parseFailOn } from "../review/fail-on";
 import { principalLabels } from "../review/grants";
 import { readOutputTree, type FileFinding, type OutputTree } from "../gate/read";
 import { diffMermaid, environmentsOf } from "../review/mermaid";
+import { freshnessNote } from "../review/freshness";
 import { renderJson } from "../review/report";
 
 export const grantsDiffCommand: Command = defineCommand(
@@ -54,6 +55,12 @@ export const grantsDiffCommand: Command = defineCommand(
     const baseModel = baseFile !== undefined ? loadModel(baseFile) : undefined;
     const headModel = cli.headModel !== undefined ? loadModel(cli.headModel) : baseModel;
     const [base, head] = [readOutputTree(baseDir), readOutputTree(headDir)];
+    // A side older than its model (synth's marker says so): said first, on stderr.
+    const headFile = cli.headModel ?? baseFile;
+    for (const [dir, file] of [[baseDir, baseFile], [headDir, headFile]] as const) {
+      const stale = file !== undefined ? freshnessNote("grants:diff", dir, file) : undefined;
+      if (stale !== undefined) process.stderr.write(stale);
+    }
     const changes = diffTrees(base, head, baseModel, headModel);
     process.stdout.write(
       cli.format === "json"

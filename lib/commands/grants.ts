@@ -5,6 +5,7 @@ import { EXIT, defineCommand, loadModel, type Command } from "../review/cli";
 import { grantRows, principalLabels } from "../review/grants";
 import { readSynthOutput } from "../gate/read";
 import { environmentsOf, grantsMermaid } from "../review/mermaid";
+import { freshnessNote } from "../review/freshness";
 import { renderJson, renderMarkdown, reportRows } from "../review/report";
 
 export const grantsCommand: Command = defineCommand(
@@ -28,6 +29,9 @@ export const grantsCommand: Command = defineCommand(
     // The model only names principals here: without one, IDs stay IDs (an invalid one is an error).
     const file = cli.model ?? modelFile();
     const model = cli.model !== undefined || fs.existsSync(file) ? loadModel(file) : undefined;
+    // An output older than the model it is read with (synth's marker says so): said first, on stderr.
+    const stale = model !== undefined ? freshnessNote("grants", cli.out, file) : undefined;
+    if (stale !== undefined) process.stderr.write(stale);
     const label = principalLabels(model);
     const rows = grantRows(stacks).map((r) => ({ ...r, principal: label(r.principal) }));
     process.stdout.write(
