@@ -5,7 +5,7 @@ import { spawnSync } from "child_process";
 import * as path from "path";
 import { diffOutputs, prodScope, type AccessChange } from "../../lib/review/diff";
 import { grantRows } from "../../lib/review/grants";
-import { diffMermaid, environmentsOf, grantsMermaid, renderMermaid, type AccessEdge } from "../../lib/review/mermaid";
+import { diffMermaid, environmentsOf, grantsMermaid, renderMermaid } from "../../lib/review/mermaid";
 import { readSynthOutput } from "../../lib/gate/read";
 import { ROOT, defaultModel, synthOutput } from "../helpers";
 import { FIXTURES } from "./support";
@@ -19,13 +19,9 @@ const diffOf = (head: string) => {
 };
 const hostile = 'the "a|b" <team> #1 `x` [y]; {z} & ünïcode';
 const config: AccessChange = { kind: "config", heading: "provider", direction: "risk", prod: true, stack: "ref-prod", resource: "provider.databricks", summary: "host changed" };
-const many: AccessEdge[] = [];
-for (let p = 0; p < 60; p++) for (const env of ["dev", "staging", "prod"]) many.push({ stack: `ref-${env}`, principal: `sp ${p}`, principalKind: "service_principal", securableType: "catalog", securable: env, label: (p >> ["dev", "staging", "prod"].indexOf(env)) & 1 ? "all" : "read" });
-
 const CHARTS: { readonly [name: string]: string } = {
   "grants of the default model": grantsMermaid(grantRows(synthOutput(model)), envs),
   "grants, collapsed by environment": grantsMermaid(grantRows(synthOutput(model)), envs, 12),
-  "grants, principals merged and cut": renderMermaid(many, envs),
   "a diff that widens production": diffMermaid(diffOf("widen"), envs),
   "a diff that narrows": diffMermaid(diffOf("narrow"), envs),
   "a diff that grants, with a change not drawn": diffMermaid(diffOf("add"), envs),
