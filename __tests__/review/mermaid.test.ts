@@ -3,6 +3,7 @@ import { diffOutputs, prodScope, type AccessChange } from "../../lib/review/diff
 import { grantRows } from "../../lib/review/grants";
 import { MAX_EDGES, accessLabel, changeLabel, diffMermaid, environmentsOf, grantsMermaid, renderMermaid, type AccessEdge, type Environments } from "../../lib/review/mermaid";
 import { readSynthOutput } from "../../lib/gate/read";
+import { privilegeChange } from "../../lib/review/levels";
 import { defaultModel, defaultModelData, modelFrom } from "../helpers";
 import { FIXTURES } from "./support";
 
@@ -147,6 +148,11 @@ describe("grants:diff --format mermaid", () => {
     expect(changeLabel(grant(["MODIFY", "USE_CATALOG"], read))).toBe("+EXECUTE +READ_VOLUME +SELECT +USE_SCHEMA -MODIFY → read");
     expect(changeLabel(grant(["MODIFY"], ["SELECT"]))).toBe("+SELECT -MODIFY");
     expect(changeLabel(grant([], ["MODIFY", "SELECT"]))).toBe("+MODIFY +SELECT");
+    // The tables' words: the same levels, and the privileges a level names, so they stay exact.
+    expect(privilegeChange("catalog", [], read)).toBe("read (+EXECUTE +READ_VOLUME +SELECT +USE_CATALOG +USE_SCHEMA)");
+    expect(privilegeChange("catalog", ["ALL_PRIVILEGES"], read)).toBe("all → read (+EXECUTE +READ_VOLUME +SELECT +USE_CATALOG +USE_SCHEMA -ALL_PRIVILEGES)");
+    expect(privilegeChange("schema", ["USE_SCHEMA"], [])).toBe("-USE_SCHEMA");
+    expect(privilegeChange("catalog", read, [...read, "MODIFY"])).toBe("read +MODIFY");
     // A change without its lists (an audit finding) keeps its privileges.
     const { before: _b, after: _a, ...bare } = grant(read, [...read, "MODIFY"]);
     expect(changeLabel(bare)).toBe("+MODIFY");

@@ -13,6 +13,7 @@ import { STATEFUL_TYPES } from "../desired-state";
 import { SECURABLE_ATTRIBUTES, grantRows, grantSecurable, pairKey, resolveName, resolvePrincipal, type GrantRow } from "./grants";
 import { ReviewInputError, normalizeStacks, stackLocation, text, type SynthesizedStack } from "./output";
 import { cell, principalLabel } from "./report";
+import { privilegeChange } from "./levels";
 
 /**
  * widens: more access or less protection; risk: the apply itself revokes access (an authoritative
@@ -242,7 +243,8 @@ function grantChanges(base: readonly SynthesizedStack[], head: readonly Synthesi
         // The whole privilege lists, so a reader (the chart) can name the levels: `read → all`.
         before: was,
         after: now,
-        summary: `${verb}: ${[...added.map((p) => `+${p}`), ...removed.map((p) => `-${p}`)].join(" ")}`,
+        // In levels where they match, exact either way: `changed: read +MODIFY`, `granted: read (+EXECUTE ...)`.
+        summary: `${verb}: ${privilegeChange(row.securableType, was, now)}`,
       });
     }
     if (b && a) {

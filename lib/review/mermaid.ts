@@ -15,7 +15,7 @@
 import type { AccessChange } from "./diff";
 import { comparePlaces, type Environments, type Place } from "./environments";
 import { IN_CATALOG, type GrantRow } from "./grants";
-import { accessLabel, levelOf } from "./levels";
+import { accessLabel, privilegeChange } from "./levels";
 import { principalLabel } from "./report";
 
 export { environmentsOf, type Environments } from "./environments";
@@ -62,21 +62,10 @@ const privilegeList = (c: AccessChange, side: "before" | "after"): string[] | un
 export function changeLabel(c: AccessChange): string {
   if (c.kind === "owner") return c.direction === "widens" ? "+owner" : "owner no longer set";
   if (c.kind !== "grant") return c.kind;
-  const type = c.securableType ?? "";
   const was = privilegeList(c, "before");
   const now = privilegeList(c, "after");
-  const added = c.added ?? [];
-  const removed = c.removed ?? [];
-  const deltas = [...added.map((p) => `+${p}`), ...removed.map((p) => `-${p}`)].join(" ");
-  if (was === undefined || now === undefined) return deltas || c.kind;
-  const lw = levelOf(type, was);
-  const ln = levelOf(type, now);
-  if (was.length === 0) return ln ? `+${ln}` : deltas;
-  if (now.length === 0) return lw ? `-${lw}` : deltas;
-  if (lw && ln) return `${lw} → ${ln}`;
-  if (lw) return `${lw} ${deltas}`;
-  if (ln) return `${deltas} → ${ln}`;
-  return deltas;
+  if (was === undefined || now === undefined) return [...(c.added ?? []).map((p) => `+${p}`), ...(c.removed ?? []).map((p) => `-${p}`)].join(" ") || c.kind;
+  return privilegeChange(c.securableType ?? "", was, now, true);
 }
 
 /** The changes a diff chart draws as edges: grants, re-grants and owners (a principal on a securable). */
