@@ -5,10 +5,10 @@
  * each edge. `npm run grants -- --format mermaid` draws what the output grants; `grants:diff
  * --format mermaid` draws only the changed grants (`+read`, `read → all`), for the pull-request comment.
  *
- * Bounded: past MAX_EDGES edges the chart collapses in steps, each keeping the levels, and its
- * title says what it collapsed or left out (the table lists every grant):
+ * Bounded: past MAX_EDGES edges the chart collapses in steps, each keeping the levels, and a note
+ * in the chart says what it collapsed or left out (the table lists every grant):
  *   1. one edge per principal and environment, labelled with every level it holds there
- *      (`use, read models`);
+ *      (`use; read models`);
  *   2. principals with the same access in every environment share one box;
  *   3. the first MAX_EDGES edges (production's and widenings first), the count of the rest.
  */
@@ -93,8 +93,8 @@ export function grantsMermaid(rows: readonly GrantRow[], envs: Environments, max
 }
 
 /**
- * The chart of a diff (`grants:diff --format mermaid`): the changed grants and owners as edges; the
- * title counts what the table has and the chart does not draw (catalogs, bindings, trust,
+ * The chart of a diff (`grants:diff --format mermaid`): the changed grants and owners as edges; a
+ * note counts what the table has and the chart does not draw (catalogs, bindings, trust,
  * configuration), so an empty-looking chart never hides a change.
  */
 export function diffMermaid(changes: readonly AccessChange[], envs: Environments, maxEdges = MAX_EDGES): string {
@@ -128,11 +128,11 @@ const SEVERITY: readonly (Style | undefined)[] = ["widens", "risk", "narrows", u
 export interface ChartOptions {
   /** Past this many edges the chart collapses. @default MAX_EDGES */
   readonly maxEdges?: number;
-  /** What one edge of the detailed chart is, for the title (`grant`, `changed grant`). @default "grant" */
+  /** What one edge of the detailed chart is, for the note (`grant`, `changed grant`). @default "grant" */
   readonly noun?: string;
   /** The one node of a chart without edges. @default "no grants" */
   readonly empty?: string;
-  /** What the chart's input has that no edge draws, said in the title. */
+  /** What the chart's input has that no edge draws, said in the note. */
   readonly notDrawn?: string;
 }
 
