@@ -32,6 +32,8 @@ const SUITES = {
     "__tests__/review/report.test.ts",
     "__tests__/review/total-diff.test.ts",
     "__tests__/review/mermaid.test.ts",
+    "__tests__/review/mermaid-render.test.ts",
+    "__tests__/review/freshness.test.ts",
     "__tests__/review/fixtures.test.ts",
     "__tests__/review/model-facts.test.ts",
     "__tests__/review/terraform-plan.test.ts",

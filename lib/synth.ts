@@ -10,13 +10,13 @@ import * as fs from "fs";
 import * as path from "path";
 import { Annotations, TerraformDataSource, TerraformOutput, TerraformResource, TerraformStack, TerraformVariable, type App } from "cdktf";
 import { ModelError } from "./model/errors";
-import { manifestPathFor } from "./model/history";
 import type { EnvironmentModel } from "./model/types";
 import { desiredState, type DesiredState } from "./desired-state";
 import { checkGate, formatViolation } from "./gate/check";
 import { SYNTH_MARKER, WORKING_DATA, readOutputTree, readSynthOutput } from "./gate/read";
 import { grantRows } from "./review/grants";
 import type { SynthesizedStack } from "./review/output";
+import { markerFor, readMarker } from "./review/freshness";
 
 export interface BuiltApp {
   readonly app: App;
@@ -48,40 +48,11 @@ const GENERATION = ".gen-";
  * directories that carry it (or that it recorded as its own): never a folder someone else put there.
  */
 export const MARKER_FILE = SYNTH_MARKER;
-const MADE_BY = "uc-env-isolation synth";
-
-export interface SynthMarker {
-  readonly madeBy: typeof MADE_BY;
-  /** The model file, as synth was given it. */
-  readonly model?: string;
-  /** sha256 of the model file's bytes, and of the address manifest beside it (when there is one). */
-  readonly modelSha256?: string;
-  readonly manifestSha256?: string;
-}
-
-/** The marker of a directory, when it carries a valid one. */
-export function readMarker(dir: string): SynthMarker | undefined {
-  try {
-    const m = JSON.parse(fs.readFileSync(path.join(dir, MARKER_FILE), "utf8")) as SynthMarker;
-    return m && m.madeBy === MADE_BY ? m : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-function sha256(file: string): string | undefined {
-  try {
-    return crypto.createHash("sha256").update(fs.readFileSync(file)).digest("hex");
-  } catch {
-    return undefined;
-  }
-}
+// The marker's reading and its hashes live with the review commands that compare them (lib/review/freshness.ts).
+export { readMarker, type SynthMarker } from "./review/freshness";
 
 function writeMarker(generation: string, model: EnvironmentModel): void {
-  const modelSha256 = sha256(model.source);
-  const manifestSha256 = modelSha256 !== undefined ? sha256(manifestPathFor(model.source)) : undefined;
-  const marker: SynthMarker = { madeBy: MADE_BY, ...(modelSha256 ? { model: model.source, modelSha256 } : {}), ...(manifestSha256 ? { manifestSha256 } : {}) };
-  fs.writeFileSync(path.join(generation, MARKER_FILE), `${JSON.stringify(marker, null, 2)}\n`);
+  fs.writeFileSync(path.join(generation, MARKER_FILE), `${JSON.stringify(markerFor(model.source), null, 2)}\n`);
 }
 
 /** The output path holds something synth did not make: nothing is replaced (exit 2). */

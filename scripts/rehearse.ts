@@ -62,7 +62,9 @@ async function main(): Promise<number> {
       projectDir: process.cwd(),
       log: (line) => process.stderr.write(`${line}\n`),
     });
-    for (const o of result.outcomes) process.stdout.write(`${o.line}\n`);
+    // Each stack's line, then what the guard refuses in its plan: the result, on stdout.
+    const { formatFinding } = require("../lib/rehearse/plan-guard") as typeof import("../lib/rehearse/plan-guard");
+    for (const o of result.outcomes) process.stdout.write([o.line, ...o.findings.map((f) => formatFinding(o.stack, f))].map((l) => `${l}\n`).join(""));
     return result.code;
   } catch (e) {
     if (e instanceof RehearseInputError || e instanceof WorkspaceFileError) fail(e.message, 2);

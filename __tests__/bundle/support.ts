@@ -33,11 +33,12 @@ export function run(command: "bundle" | "bundle:check", ...args: string[]): Run 
   return { code, stdout, stderr };
 }
 
-/** The findings of a check as `file:line [rule]`, in output order. */
+/** The findings of a check as `file:line [rule]`, in output order (the summary line after them left out). */
 export function findingKeys(r: Run): string[] {
-  return r.stdout
-    .split("\n")
-    .filter((l) => l !== "")
+  const lines = r.stdout.split("\n").filter((l) => l !== "");
+  if (r.code === 1 && !/^bundle:check: failed: \d+ findings? \(/.test(lines[lines.length - 1] ?? "")) throw new Error(`the last line is not the summary: ${lines[lines.length - 1]}`);
+  return lines
+    .slice(0, r.code === 1 ? -1 : undefined)
     .map((l) => {
       const m = /^(.+?):(\d+): \[([a-z-]+)\] /.exec(l);
       if (!m) throw new Error(`not a finding line: ${l}`);

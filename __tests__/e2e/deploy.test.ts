@@ -88,7 +88,7 @@ describe("deploy: plan, guard and summary, then apply exactly that plan", () => 
     expect(job.stdout).toContain(`ref-prod: plan file sha256 ${job.sha256} (commit ${COMMIT})`);
     expect(job.summary).toContain("### Plan for ref-prod (**PROD**)");
     expect(job.summary).toContain("Terraform: `Plan: 1 to add, 0 to change, 0 to destroy.`");
-    expect(job.summary).toContain("| **+ widens** | **PROD** | Databricks - Dev (group) | catalog prod | +EXECUTE +READ_VOLUME +SELECT +USE_CATALOG +USE_SCHEMA | create | `databricks_grant.catalog_prod__group_dev` |");
+    expect(job.summary).toContain("| **+ widens** | **PROD** | Databricks - Dev (group) | catalog prod | read (+EXECUTE +READ_VOLUME +SELECT +USE_CATALOG +USE_SCHEMA) | create | `databricks_grant.catalog_prod__group_dev` |");
     expect(job.summary).toContain(`plan file sha256 \`${job.sha256}\``);
     const applied = applyJob(lab, "ref-prod", job);
     expect(applied.status).toBe(0);

@@ -84,8 +84,11 @@ describe("rehearse on the reference model", () => {
     fs.writeFileSync(model, stringify(data));
     const r = rehearseCli(["ref-dev", "--workspace", fresh, "--apply"], { env: { ENVIRONMENTS_FILE: model } });
     expect(r.status).toBe(1);
-    expect(r.stdout.trim()).toBe("ref-dev: Plan: 0 to add, 0 to change, 1 to destroy.");
-    expect(r.stderr).toContain("ref-dev: databricks_schema.dev__gold would be DESTROYED: its block is no longer in the configuration (delete_because_no_resource_config)");
+    // The refusal is the result: on stdout, under the stack's line.
+    expect(r.stdout.trim().split("\n")).toEqual([
+      "ref-dev: Plan: 0 to add, 0 to change, 1 to destroy.",
+      "ref-dev: databricks_schema.dev__gold would be DESTROYED: its block is no longer in the configuration (delete_because_no_resource_config)",
+    ]);
     // The guard refused the plan, so nothing was applied: the schema is still there.
     expect(Object.keys(JSON.parse(fs.readFileSync(fresh, "utf8")).catalogs.dev.schemas)).toContain("gold");
   });

@@ -18,14 +18,14 @@ const brief = (c: AccessChange) => ({ prod: c.prod, direction: c.direction, kind
 describe("grants diff fixtures (ref-prod as BASE)", () => {
   it("reports an added pair as widening, with the new principal, in PROD", () => {
     expect(diff(base, read("diff", "add")).map(brief)).toEqual([
-      { prod: true, direction: "widens", kind: "grant", principal: "Databricks - Prod", securable: "prod", summary: "granted: +EXECUTE +READ_VOLUME +SELECT +USE_CATALOG +USE_SCHEMA" },
+      { prod: true, direction: "widens", kind: "grant", principal: "Databricks - Prod", securable: "prod", summary: "granted: read (+EXECUTE +READ_VOLUME +SELECT +USE_CATALOG +USE_SCHEMA)" },
       { prod: true, direction: "neutral", kind: "principal", principal: "Databricks - Prod", securable: undefined, summary: "principal added" },
     ]);
   });
 
   it("reports a removed pair as narrowing, with the principal gone", () => {
     expect(diff(base, read("diff", "remove")).map(brief)).toEqual([
-      { prod: true, direction: "narrows", kind: "grant", principal: "Databricks - Prod - ReadOnly", securable: "prod", summary: "revoked: -EXECUTE -READ_VOLUME -SELECT -USE_CATALOG -USE_SCHEMA" },
+      { prod: true, direction: "narrows", kind: "grant", principal: "Databricks - Prod - ReadOnly", securable: "prod", summary: "revoked: read (-EXECUTE -READ_VOLUME -SELECT -USE_CATALOG -USE_SCHEMA)" },
       { prod: true, direction: "neutral", kind: "principal", principal: "Databricks - Prod - ReadOnly", securable: undefined, summary: "principal removed" },
     ]);
   });
@@ -52,7 +52,7 @@ describe("grants diff fixtures (ref-prod as BASE)", () => {
   it("renders widening and narrowing apart in the PR comment, PROD marked", () => {
     const widen = renderDiffMarkdown(diff(base, read("diff", "widen")));
     const narrow = renderDiffMarkdown(diff(base, read("diff", "narrow")));
-    expect(widen).toContain("| **+ widens** | **PROD** | grant | Databricks - Prod - ReadOnly (group) | catalog prod | changed: +MODIFY | update | ref-prod `databricks_grant.catalog_prod__group_prod_readonly` |");
+    expect(widen).toContain("| **+ widens** | **PROD** | grant | Databricks - Prod - ReadOnly (group) | catalog prod | changed: read +MODIFY | update | ref-prod `databricks_grant.catalog_prod__group_prod_readonly` |");
     expect(widen).toMatch(/\n\*\*Terraform\*\* \(BASE applied, HEAD planned\): ref-prod: 1 update\.\n$/);
     expect(narrow).toContain("| - narrows | **PROD** | grant | Databricks - Account Admin (group) | catalog prod |");
     expect(widen).toMatch(/^### Access changes: 1 \(1 widen\), \*\*1 in PROD\*\*$/m);

@@ -15,6 +15,7 @@ import { readSynthOutput } from "../../lib/gate/read";
 import { checkGate, formatViolation } from "../../lib/gate/check";
 import { desiredState } from "../../lib/desired-state";
 import { renderMarkdown } from "../../lib/review/report";
+import { environmentsOf } from "../../lib/review/environments";
 import { ROOT, defaultModel } from "../helpers";
 import { FIXTURES, edited as editedFrom } from "./support";
 import { runInProcess } from "../run-command";
@@ -28,7 +29,7 @@ const lines = (stacks: readonly SynthesizedStack[]) => checkGate(stacks, allow).
 /** Runs all three tools over `stacks`; returns the policy lines, or the ReviewInputError. */
 function review(stacks: readonly SynthesizedStack[]): string[] | ReviewInputError {
   try {
-    renderMarkdown(grantRows(stacks), "x", stacks.length);
+    renderMarkdown(grantRows(stacks), "x", stacks.length, environmentsOf(undefined, stacks));
     renderDiffMarkdown(diffOutputs(clean, stacks, prodScope([clean, stacks], model)));
     renderDiffMarkdown(diffOutputs(stacks, clean, prodScope([stacks, clean])));
     return lines(stacks);

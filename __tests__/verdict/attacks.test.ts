@@ -367,7 +367,8 @@ describe("npm run verdict, the command the verdict job runs", () => {
     editStack(head, "ref-prod", (j) => (j.resource.databricks_grant.catalog_prod__group_dev.privileges = ["ALL_PRIVILEGES"]));
     const changed = await run(["--digest", head, "--expect", o.digest]);
     expect(changed.status).toBe(1);
-    expect(changed.stderr).toContain("is not the output the verdict accepted");
+    expect(changed.stdout).toMatch(/^[0-9a-f]{64}\nverdict: .* is not the output the verdict accepted \(digest [0-9a-f]{64}, expected [0-9a-f]{64}\); nothing may plan it\n$/);
+    expect(changed.stderr).toBe("");
   });
 
   it("exits 0 with approval=none for a comment-only change, 1 for a refused model-only output, 2 (approval required) when it cannot compute", async () => {

@@ -5,6 +5,7 @@
  */
 import { parseArgs } from "util";
 import { ModelError, formatIssue } from "../model/errors";
+import { npmTookOptions } from "../usage";
 import { EXIT, UsageError } from "../review/cli";
 import { BundleInputError } from "./errors";
 
@@ -25,7 +26,7 @@ export interface BundleCommandLine {
   readonly help: boolean;
 }
 
-export function parseBundleCommandLine(argv: readonly string[], spec: BundleCommandSpec): BundleCommandLine {
+export function parseBundleCommandLine(argv: readonly string[], spec: BundleCommandSpec, name?: string, env: NodeJS.ProcessEnv = process.env): BundleCommandLine {
   const options: Record<string, { type: "string"; multiple?: boolean }> = {};
   for (const o of spec.options) options[o] = o === "outputs" ? { type: "string", multiple: true } : { type: "string" };
   let parsed: ReturnType<typeof parseArgs>;
@@ -35,6 +36,11 @@ export function parseBundleCommandLine(argv: readonly string[], spec: BundleComm
     throw new UsageError((e as Error).message.split(". To specify")[0]);
   }
   const values = parsed.values as { out?: string; outputs?: string[]; model?: string; help?: boolean };
+  if (name !== undefined && !values.help) {
+    // An option npm took for itself (`npm run bundle:check --model m.yaml DIR`, without `--`).
+    const took = npmTookOptions({ name, argv, options: spec.options, strays: parsed.positionals, positionals: spec.positionals.length }, env);
+    if (took !== undefined) throw new UsageError(took);
+  }
   if (!values.help && parsed.positionals.length !== spec.positionals.length) {
     throw new UsageError(
       spec.positionals.length === 0
@@ -64,7 +70,7 @@ export interface Io {
  */
 export function runBundleCommand(name: string, spec: BundleCommandSpec, argv: readonly string[], io: Io, main: (cli: BundleCommandLine) => number): number {
   try {
-    const cli = parseBundleCommandLine(argv, spec);
+    const cli = parseBundleCommandLine(argv, spec, name);
     if (cli.help) {
       io.stdout(`usage: ${spec.usage}\n\n${spec.help}\n`);
       return EXIT.ok;

@@ -60,7 +60,8 @@ export const BUNDLE_CHECK_SPEC = {
     "match, committed variable overrides, the code its resources run (notebooks, SQL files, pipeline libraries) and\n" +
     ".github/workflows/*.yml with the local actions, called workflows and shell scripts their jobs run. Nothing in the\n" +
     "repository is run; the Databricks CLI's behaviour followed is v1.13.0's (README, \"Keeping the bundle in line\"). Exit 0 with\n" +
-    "a one-line summary, 1 with one finding per line (file:line: [rule] problem (got value). Fix: ...), 2 on bad input.\n" +
+    "a one-line summary, 1 with one finding per line (file:line: [rule] problem (got value). Fix: ...) and the summary, all on\n" +
+    "stdout; 2 with the reason on stderr on bad input.\n" +
     "--outputs FILE   the stacks' outputs (as for `npm run bundle`): without them a run_as application ID cannot be\n" +
     "                 checked and is a finding\n" +
     "--model FILE     the environment model (default $ENVIRONMENTS_FILE, else environments.yaml)\n\n" +
@@ -80,9 +81,10 @@ export function bundleCheckMain(argv: readonly string[], io = processIo): number
       io.stdout(`bundle:check: passed: ${scope}; no findings.\n`);
       return EXIT.ok;
     }
+    // The findings and the summary are the result, on stdout like the summary of a pass (and like policy).
     io.stdout(result.findings.map((f) => `${formatFinding(f)}\n`).join(""));
     const rules = [...new Set(result.findings.map((f) => f.rule))];
-    io.stderr(`bundle:check: failed: ${result.findings.length} finding${result.findings.length === 1 ? "" : "s"} (${rules.join(", ")}); ${scope}.\n`);
+    io.stdout(`bundle:check: failed: ${result.findings.length} finding${result.findings.length === 1 ? "" : "s"} (${rules.join(", ")}); ${scope}.\n`);
     return EXIT.violations;
   });
 }

@@ -4,6 +4,8 @@ import * as fs from "fs";
 import { EXIT, UsageError, defineCommand, loadModel, type Command } from "../review/cli";
 import { readOutputTree } from "../gate/read";
 import { ReviewInputError } from "../review/output";
+import { freshnessNote } from "../review/freshness";
+import { modelFile } from "../model/load";
 import { checkDeployPlan, deploySummary, formatDeployCheck } from "../deploy/check";
 
 const read = (file: string, what: string): Buffer => {
@@ -32,8 +34,12 @@ export const deployCheckCommand: Command = defineCommand(
     const f = cli.flags;
     for (const required of ["stack", "plan-file", "plan", "plan-text", "commit"]) if (f[required] === undefined) throw new UsageError(`--${required} is required`);
     if (!/^[0-9a-f]{40}(?:[0-9a-f]{24})?$/.test(f.commit!)) throw new UsageError(`--commit must be a full commit ID, got ${JSON.stringify(f.commit)}`);
-    const model = loadModel(cli.model);
+    const file = cli.model ?? modelFile();
+    const model = loadModel(file);
     const stack = readOutputTree(cli.out).stacks.find((s) => s.name === f.stack);
+    // An output older than the model (synth's marker says so): said first, on stderr.
+    const stale = freshnessNote("deploy-check", cli.out, file);
+    if (stale !== undefined) process.stderr.write(stale);
     if (!stack) throw new ReviewInputError(`${cli.out} has no stack ${JSON.stringify(f.stack)}. Fix: synthesize the commit being deployed (npm run synth) first`);
     const planSha256 = crypto.createHash("sha256").update(read(f["plan-file"]!, "the saved plan")).digest("hex");
     let plan: unknown;

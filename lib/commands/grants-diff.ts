@@ -7,7 +7,8 @@ import type { EnvironmentModel } from "../model/types";
 import { FAIL_ON, failingKinds, parseFailOn } from "../review/fail-on";
 import { principalLabels } from "../review/grants";
 import { readOutputTree, type FileFinding, type OutputTree } from "../gate/read";
-import { changeEdges, environmentsOf, renderMermaid } from "../review/mermaid";
+import { diffMermaid, environmentsOf } from "../review/mermaid";
+import { freshnessNote } from "../review/freshness";
 import { renderJson } from "../review/report";
 
 export const grantsDiffCommand: Command = defineCommand(
@@ -53,12 +54,19 @@ export const grantsDiffCommand: Command = defineCommand(
     const baseFile = cli.baseModel ?? cli.model;
     const baseModel = baseFile !== undefined ? loadModel(baseFile) : undefined;
     const headModel = cli.headModel !== undefined ? loadModel(cli.headModel) : baseModel;
-    const changes = diffTrees(readOutputTree(baseDir), readOutputTree(headDir), baseModel, headModel);
+    const [base, head] = [readOutputTree(baseDir), readOutputTree(headDir)];
+    // A side older than its model (synth's marker says so): said first, on stderr.
+    const headFile = cli.headModel ?? baseFile;
+    for (const [dir, file] of [[baseDir, baseFile], [headDir, headFile]] as const) {
+      const stale = file !== undefined ? freshnessNote("grants:diff", dir, file) : undefined;
+      if (stale !== undefined) process.stderr.write(stale);
+    }
+    const changes = diffTrees(base, head, baseModel, headModel);
     process.stdout.write(
       cli.format === "json"
         ? renderJson(changes)
         : cli.format === "mermaid"
-          ? renderMermaid(changeEdges(changes), environmentsOf(headModel ?? baseModel))
+          ? diffMermaid(changes, environmentsOf(headModel ?? baseModel, [...head.stacks, ...base.stacks]))
           : renderDiffMarkdown(changes),
     );
     const failing = failingKinds(changes, failOn);

@@ -46,7 +46,8 @@ export const verdictCommand: Command = defineCommand(
       const { digest } = readHeadArtifact(f.digest);
       process.stdout.write(`${digest}\n`);
       if (f.expect !== undefined && f.expect !== digest) {
-        process.stderr.write(`verdict: ${f.digest} is not the output the verdict accepted (digest ${digest}, expected ${f.expect}); nothing may plan it\n`);
+        // The check's result, on stdout after the digest (stderr is for bad input).
+        process.stdout.write(`verdict: ${f.digest} is not the output the verdict accepted (digest ${digest}, expected ${f.expect}); nothing may plan it\n`);
         return EXIT.violations;
       }
       return EXIT.ok;

@@ -16,6 +16,7 @@ import type { EnvironmentModel } from "../model/types";
 import { grantRows } from "../review/grants";
 import { MARK, type Direction } from "../review/diff";
 import { cell, principalLabel } from "../review/report";
+import { privilegeChange } from "../review/levels";
 import type { SynthesizedStack } from "../review/output";
 import { plannedByTerraform, type PlannedChange } from "../review/terraform-plan";
 import { formatFinding, guardPlan, type GuardFinding } from "../rehearse/plan-guard";
@@ -82,6 +83,9 @@ interface GrantChange {
   readonly principal: string;
   readonly principalKind: string;
   readonly securable: string;
+  readonly securableType: string;
+  readonly before: readonly string[];
+  readonly after: readonly string[];
   readonly added: readonly string[];
   readonly removed: readonly string[];
   readonly direction: Direction;
@@ -131,6 +135,9 @@ export function deploySummary(input: {
       principal,
       principalKind: row?.principalKind ?? "",
       securable,
+      securableType: row?.securableType ?? "",
+      before,
+      after,
       added,
       removed,
       direction: widens ? "widens" : c.action === "replace" || (c.action === "delete" && before.length > 0) ? "risk" : narrows ? "narrows" : "neutral",
@@ -158,7 +165,8 @@ export function deploySummary(input: {
     lines.push(`#### Grant changes: ${grants.length}${grants.some((g) => g.prod) ? `, **${grants.filter((g) => g.prod).length} in PROD**` : ""}`, "", "| | Env | Principal | Securable | What | Terraform | Address |", "| --- | --- | --- | --- | --- | --- | --- |");
     for (const g of grants) {
       const mark = g.direction === "widens" || g.direction === "risk" ? `**${MARK[g.direction]}**` : MARK[g.direction];
-      const what = [...g.added.map((p) => `+${p}`), ...g.removed.map((p) => `-${p}`)].join(" ") || "(privileges unchanged)";
+      // The grants diff's words: levels where they match, exact either way (`read (+EXECUTE ...)`, `read +MODIFY`).
+      const what = g.added.length + g.removed.length === 0 ? "(privileges unchanged)" : privilegeChange(g.securableType, g.before, g.after);
       lines.push(`| ${mark} | ${g.prod ? "**PROD**" : ""} | ${cell(principalLabel(g.principal, g.principalKind))} | ${cell(g.securable)} | ${cell(what)} | ${g.action} | \`${g.address}\` |`);
     }
     lines.push("");

@@ -48,6 +48,17 @@ export function terraformLoads(name: string): boolean {
 
 export function readOutputTree(dir: string): OutputTree {
   if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) {
+    const dangling = danglingLink(dir);
+    if (dangling !== undefined) {
+      // `cp -r cdktf.out x` copies synth's link, not the output: x points at a generation folder that is not beside it.
+      const generation = /^(?:.*\/)?([^/]+)\.gen-[^/]*$/.exec(dangling);
+      const source = generation ? generation[1] : "OUTPUT";
+      throw new ReviewInputError(
+        `${dir}: a symbolic link to ${dangling}, which does not exist` +
+          (generation ? ` (synth publishes ${source} as a link to the generation folder it wrote beside it; \`cp -r ${source} ${dir}\` copies the link, which then points at nothing)` : "") +
+          `. Fix: copy the output the link points at: \`rm ${dir} && cp -rL ${source} ${dir}\`, or read ${source} itself.`,
+      );
+    }
     throw new ReviewInputError(`${dir}: no such directory. Run \`npm run synth\` first, or pass the cdktf output directory.`);
   }
   const manifestPath = path.join(dir, "manifest.json");
@@ -117,6 +128,16 @@ export function readOutputTree(dir: string): OutputTree {
   }
   stacks.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   return { dir, stacks, findings };
+}
+
+/** What `p` links to, when it is a symbolic link to nothing. */
+function danglingLink(p: string): string | undefined {
+  try {
+    if (!fs.lstatSync(p).isSymbolicLink()) return undefined;
+    return fs.existsSync(p) ? undefined : fs.readlinkSync(p);
+  } catch {
+    return undefined;
+  }
 }
 
 /**

@@ -28,7 +28,7 @@ export const REHEARSE_USAGE: Usage = {
     "The account stack looks up the deploying principals by display name: it is planned against the workspace\n" +
     "as the workspace stacks leave it after their apply, and applied only after them.\n" +
     "Exit 0: planned (applied); 1: a plan would destroy or replace a catalog, schema or service principal (each\n" +
-    "named with terraform's reason on stderr), or terraform failed (its error on stderr); 2: bad input (unknown\n" +
+    "named with terraform's reason under its stack's line on stdout), or terraform failed (its error on stderr); 2: bad input (unknown\n" +
     "stack, unreadable workspace file, invalid model, terraform missing or not 1.11.x).\n" +
     "Nothing outside a temporary directory, the --workspace file (with --apply) and the --json file is written.",
 };

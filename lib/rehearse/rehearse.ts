@@ -27,7 +27,7 @@ import { installStandIn, type StandInInstall } from "../../stand-in/install";
 import { seedWorkspace } from "../../stand-in/seed";
 import { readWorkspace, updateWorkspace, writeWorkspaceAtomically } from "../../stand-in/workspace/file";
 import type { WorkspaceFile } from "../../stand-in/workspace/types";
-import { formatFinding, guardPlan, type GuardFinding } from "./plan-guard";
+import { guardPlan, type GuardFinding } from "./plan-guard";
 import { applySummary, planSummary, runTerraform, terraformEnv, terraformErrors, type TerraformRun } from "./terraform";
 
 /** Bad input (unknown stack, unreadable workspace file, a model synth refuses): exit 2. */
@@ -240,8 +240,8 @@ async function rehearseIn(tmp: string, opts: RehearseOptions): Promise<RehearseR
       return false;
     }
     plans[stack] = p.plan;
+    // The guard's findings are the result: the command prints them under the stack's line (stdout).
     const findings = guardPlan(p.plan);
-    for (const f of findings) log(formatFinding(stack, f));
     const failed = applied?.error !== undefined;
     if (failed) log(`${stack}: ${applied!.error}`);
     const applyText = applied === undefined ? "" : applied.summary !== undefined ? ` ${applied.summary}` : ` Apply failed: ${firstLine(applied.error ?? "")}`;

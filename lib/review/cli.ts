@@ -7,6 +7,8 @@ import { parseArgs } from "util";
 import { loadEnvironmentModel, modelFile } from "../model/load";
 import { ModelError, formatIssue } from "../model/errors";
 import type { EnvironmentModel } from "../model/types";
+import { npmTookOptions } from "../usage";
+import { FAIL_ON } from "./fail-on";
 import { ReviewInputError } from "./output";
 
 export const EXIT = { ok: 0, violations: 1, badInput: 2 } as const;
@@ -52,7 +54,17 @@ export interface CommandLine {
   readonly flags: { readonly [name: string]: string | undefined };
 }
 
-export function parseCommandLine(argv: readonly string[], spec: CommandSpec): CommandLine {
+/** Values an option takes, to tell a stray `mermaid` left by npm (`npm run grants --format mermaid`). */
+const OPTION_VALUES: { readonly [option: string]: (value: string) => boolean } = {
+  format: (v) => (FORMATS as readonly string[]).includes(v),
+  "fail-on": (v) => v.split(",").every((x) => (FAIL_ON as readonly string[]).includes(x.trim())),
+};
+
+/**
+ * Parses a review command's arguments. `name` (the npm script) lets it tell options npm took for
+ * itself (`npm run grants --format mermaid`, without `--`) and say how to pass them.
+ */
+export function parseCommandLine(argv: readonly string[], spec: CommandSpec, name?: string, env: NodeJS.ProcessEnv = process.env): CommandLine {
   const options = Object.fromEntries([...spec.options, ...(spec.flags ?? [])].map((o) => [o, { type: "string" as const, multiple: o === "env" }]));
   let parsed: ReturnType<typeof parseArgs>;
   try {
@@ -63,6 +75,12 @@ export function parseCommandLine(argv: readonly string[], spec: CommandSpec): Co
   }
   const values = parsed.values as { out?: string; format?: string; model?: string; "base-model"?: string; "head-model"?: string; env?: string[]; "fail-on"?: string; help?: boolean };
   const names = spec.positionals ?? [];
+  if (name !== undefined && !values.help) {
+    const took = npmTookOptions({ name, argv, options: [...spec.options, ...(spec.flags ?? [])], strays: parsed.positionals, values: OPTION_VALUES, positionals: names.length }, env);
+    // A value npm left behind is an error however many arguments there are; an option it took
+    // silently (npm_config_<option>=true) too: the command would run without it.
+    if (took !== undefined) throw new UsageError(took);
+  }
   if (!values.help && parsed.positionals.length !== names.length) {
     throw new UsageError(
       names.length === 0
@@ -138,7 +156,7 @@ export function executeCommand(command: Command, argv: readonly string[]): Promi
 function runCommandNow(name: string, spec: CommandSpec, main: Command["main"], argv: readonly string[], done: (code: number) => void): void {
   let code: number | Promise<number>;
   try {
-    const cli = parseCommandLine(argv, spec);
+    const cli = parseCommandLine(argv, spec, name);
     if (cli.help) {
       process.stdout.write(`usage: ${spec.usage}\n\n${spec.help}\n`);
       code = EXIT.ok;

@@ -13,6 +13,7 @@ import { STATEFUL_TYPES } from "../desired-state";
 import { SECURABLE_ATTRIBUTES, grantRows, grantSecurable, pairKey, resolveName, resolvePrincipal, type GrantRow } from "./grants";
 import { ReviewInputError, normalizeStacks, stackLocation, text, type SynthesizedStack } from "./output";
 import { cell, principalLabel } from "./report";
+import { privilegeChange } from "./levels";
 
 /**
  * widens: more access or less protection; risk: the apply itself revokes access (an authoritative
@@ -55,7 +56,10 @@ export interface AccessChange {
   readonly principalKind?: string;
   readonly added?: readonly string[];
   readonly removed?: readonly string[];
-  /** For a protection or binding change: the attribute and its values. */
+  /**
+   * For a protection, binding or owner change: the attribute and its values. A grant change has no
+   * attribute; its before and after are the privilege lists (sorted; empty when granted or revoked).
+   */
   readonly attribute?: string;
   readonly before?: unknown;
   readonly after?: unknown;
@@ -236,7 +240,11 @@ function grantChanges(base: readonly SynthesizedStack[], head: readonly Synthesi
         direction: widens ? "widens" : narrows ? "narrows" : "neutral",
         added,
         removed,
-        summary: `${verb}: ${[...added.map((p) => `+${p}`), ...removed.map((p) => `-${p}`)].join(" ")}`,
+        // The whole privilege lists, so a reader (the chart) can name the levels: `read → all`.
+        before: was,
+        after: now,
+        // In levels where they match, exact either way: `changed: read +MODIFY`, `granted: read (+EXECUTE ...)`.
+        summary: `${verb}: ${privilegeChange(row.securableType, was, now)}`,
       });
     }
     if (b && a) {

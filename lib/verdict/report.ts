@@ -6,7 +6,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { cell } from "../review/report";
 import { renderDiffMarkdown } from "../review/diff";
-import { changeEdges, environmentsOf, renderMermaid } from "../review/mermaid";
+import { changeEdges, diffMermaid, environmentsOf } from "../review/mermaid";
 import type { Verdict } from "./verdict";
 
 const short = (sha: string) => sha.slice(0, 7);
@@ -79,6 +79,5 @@ export function writeReport(dir: string, v: Verdict, commits: { readonly base: s
   fs.writeFileSync(path.join(dir, "verdict.md"), renderVerdict(v, commits));
   if (!v.computed) return;
   fs.writeFileSync(path.join(dir, "grants-diff.md"), renderDiffMarkdown(v.changes));
-  const edges = changeEdges(v.changes);
-  if (edges.length > 0) fs.writeFileSync(path.join(dir, "grants-diff.mmd"), renderMermaid(edges, environmentsOf(v.headModel)));
+  if (changeEdges(v.changes).length > 0) fs.writeFileSync(path.join(dir, "grants-diff.mmd"), diffMermaid(v.changes, environmentsOf(v.headModel)));
 }
