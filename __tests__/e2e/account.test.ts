@@ -19,7 +19,7 @@ describe("rehearse with an account stack (fixture model with account and github)
     const lines = r.stdout.trim().split("\n");
     expect(lines.map((l) => l.split(":")[0])).toEqual(["ref-dev", "ref-staging", "ref-prod", "ref-account"]);
     // 4 federation policies (3 deploying principals and the plan principal) and 3 permission assignments.
-    expect(lines[3]).toBe("ref-account: Plan: 7 to add, 0 to change, 0 to destroy.");
+    expect(lines[3]).toBe("ref-account: Plan: 8 to add, 0 to change, 0 to destroy.");
     expect(r.stderr).toContain("ref-account: planned against the workspace as ref-dev, ref-staging, ref-prod leave it after their apply");
   });
 
@@ -34,7 +34,7 @@ describe("rehearse with an account stack (fixture model with account and github)
     const world = path.join(dir, "world.json");
     const applied = rehearseCli(["--apply", "--workspace", world], { env: full });
     expect(applied.status).toBe(0);
-    expect(applied.stdout).toMatch(/^ref-account: Plan: 7 to add, 0 to change, 0 to destroy\. Apply complete! Resources: 7 added, 0 changed, 0 destroyed\.$/m);
+    expect(applied.stdout).toMatch(/^ref-account: Plan: 8 to add, 0 to change, 0 to destroy.. Apply complete! Resources: 8 added, 0 changed, 0 destroyed\.$/m);
     const ws = JSON.parse(fs.readFileSync(world, "utf8"));
     expect(Object.keys(ws.federationPolicies)).toHaveLength(4);
     expect(Object.keys(ws.permissionAssignments).sort()).toEqual(["1111111111111111", "2222222222222222", "3333333333333333"]);

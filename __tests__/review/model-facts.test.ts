@@ -242,6 +242,8 @@ describe("who can sign in as a principal (the account stack's federation policie
     const trust = diffModels(full, head).filter((c) => c.kind === "trust");
     expect(trust.map((c) => [c.principal, c.direction, c.prod])).toEqual([
       ["ml-pipelines-prod-service-principal", "risk", true],
+      // The plan principal's two policies (pull requests, the deploys' plan jobs): a row each.
+      ["uc-env-isolation-plan", "risk", true],
       ["uc-env-isolation-plan", "risk", true],
       ["ml-pipelines-dev-service-principal", "risk", false],
       ["ml-pipelines-staging-service-principal", "risk", false],

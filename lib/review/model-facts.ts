@@ -210,18 +210,30 @@ export function trustChanges(base: readonly SynthesizedStack[], head: readonly S
     const added = [...now.keys()].filter((t) => !was.has(t)).sort();
     const removed = [...was.keys()].filter((t) => !now.has(t)).sort();
     if (added.length === 0 && removed.length === 0) continue;
-    const at = (now.get(added[0]) ?? was.get(removed[0]) ?? now.values().next().value)!;
-    out.push({
-      kind: "trust",
-      direction: added.length > 0 ? "risk" : "narrows",
-      stack: at.stack,
-      resource: at.resource,
-      principal,
-      principalKind: "service_principal",
-      added,
-      removed,
-      summary: `who can sign in as it (federation policy): ${[...added.map((t) => `+trusts ${t}`), ...removed.map((t) => `-no longer trusts ${t}`)].join("; ")}`,
-    });
+    // One row per policy resource that changes, so each carries its own address (and what
+    // terraform does to it); the principal decides whether it is production's.
+    const at = new Map<string, { stack: string; resource: string; added: string[]; removed: string[] }>();
+    const row = (where: { stack: string; resource: string }) => {
+      const key = `${where.stack}\u0000${where.resource}`;
+      const r = at.get(key) ?? { ...where, added: [], removed: [] };
+      at.set(key, r);
+      return r;
+    };
+    for (const t of added) row(now.get(t)!).added.push(t);
+    for (const t of removed) row(was.get(t)!).removed.push(t);
+    for (const r of at.values()) {
+      out.push({
+        kind: "trust",
+        direction: r.added.length > 0 ? "risk" : "narrows",
+        stack: r.stack,
+        resource: r.resource,
+        principal,
+        principalKind: "service_principal",
+        added: r.added,
+        removed: r.removed,
+        summary: `who can sign in as it (federation policy): ${[...r.added.map((t) => `+trusts ${t}`), ...r.removed.map((t) => `-no longer trusts ${t}`)].join("; ")}`,
+      });
+    }
   }
   return out;
 }
