@@ -253,6 +253,7 @@ describe("the grants diff agrees with the real terraform (corpus of model change
       ["databricks_mws_permission_assignment.plan__workspace_staging", false],
       ["databricks_service_principal_federation_policy.github__dev", false],
       ["databricks_service_principal_federation_policy.github__plan", true],
+      ["databricks_service_principal_federation_policy.github__plan__deploy", true],
       ["databricks_service_principal_federation_policy.github__prod", true],
       ["databricks_service_principal_federation_policy.github__staging", false],
     ]);
