@@ -146,7 +146,8 @@ describe("scripts/rename-to-cdktn.js", () => {
   it("moves package.json to the fork's packages, the fork's constructs and Node floor, and keeps the stand-in schema's source", () => {
     const pkg = JSON.parse(rename.renamePackageJson(packageBefore()));
     expect(pkg.dependencies).toEqual({ "@cdktn/provider-databricks": "18.7.0", cdktn: "0.24.0", constructs: "10.6.0", yaml: "2.9.1" });
-    expect(pkg.devDependencies).toEqual({ "@cdktf/provider-databricks": "15.16.1", "cdktn-cli": "0.24.0", jest: "30.5.2" });
+    expect(pkg.devDependencies).toEqual({ "@cdktf/provider-databricks": "15.16.1", "cdktn-cli": "0.24.0", jest: "30.5.2", jsii: "5.9.54", "jsii-pacmak": "1.128.0" });
+    expect(Object.keys(pkg.devDependencies)).toEqual(Object.keys(pkg.devDependencies).sort());
     expect(Object.keys(pkg.dependencies)).toEqual(Object.keys(pkg.dependencies).sort());
     expect(pkg.engines).toEqual({ node: ">=22.19.0" });
   });
@@ -159,6 +160,9 @@ describe("scripts/rename-to-cdktn.js", () => {
     const noConstructs = JSON.parse(packageBefore());
     delete noConstructs.dependencies.constructs;
     expect(() => rename.renamePackageJson(JSON.stringify(noConstructs))).toThrow("package.json: dependencies.constructs is undefined, but the rename moves constructs 10.4.2");
+    const withJsii = JSON.parse(packageBefore());
+    withJsii.devDependencies.jsii = "5.4.0";
+    expect(() => rename.renamePackageJson(JSON.stringify(withJsii))).toThrow('package.json: devDependencies.jsii is already "5.4.0"; the rename adds jsii 5.9.54. Fix: update ADDED in scripts/rename-to-cdktn.js');
   });
 
   it("moves from exactly the versions this project pins (or, in the renamed copy, to them)", () => {

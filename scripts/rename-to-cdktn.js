@@ -6,8 +6,8 @@
 // DEST must not exist: the script creates it and copies the repository's files into it (tracked
 // ones and new ones git does not ignore, as they are in the work tree). In the copy it
 //   - rewrites package.json: each CDK package to the fork's (RENAMES), constructs to the fork's peer
-//     range, engines.node to the fork's floor, and keeps @cdktf/provider-databricks as the stand-in
-//     schema's data source (KEPT);
+//     range, engines.node to the fork's floor, adds the fork CLI's peers (ADDED), and keeps
+//     @cdktf/provider-databricks as the stand-in schema's data source (KEPT);
 //   - rewrites every module specifier of the CDK packages in the source files (after `from`,
 //     `import`, `require(`: cdktf, cdktf/lib/..., @cdktf/provider-databricks/lib/..., cdktf-cli/...)
 //     to the fork's names;
@@ -45,6 +45,15 @@ const UPGRADES = [{ field: "dependencies", name: "constructs", fromVersion: "10.
  * cdktf is not installed and a specifier left unrenamed fails loudly.
  */
 const KEPT = [{ field: "devDependencies", name: "@cdktf/provider-databricks", version: "15.16.1" }];
+/**
+ * Added: cdktn-cli 0.24.0's peer dependencies (jsii ~5.9.0, jsii-pacmak 1.128.0; its command fails
+ * to start without jsii-pacmak), named because --legacy-peer-deps installs no peer by itself.
+ * jsii at the newest 5.9 release on the registry on 2026-12-07.
+ */
+const ADDED = [
+  { field: "devDependencies", name: "jsii", version: "5.9.54" },
+  { field: "devDependencies", name: "jsii-pacmak", version: "1.128.0" },
+];
 /** The fork's floor: cdktn-cli 0.24.0 declares node >=22.19.0, @cdktn/provider-databricks >= 22.11.0. */
 const ENGINES_NODE = ">=22.19.0";
 
@@ -98,6 +107,12 @@ function renamePackageJson(text) {
   }
   for (const u of UPGRADES) pkg[u.field][u.name] = u.toVersion;
   for (const k of KEPT) pkg[k.field][k.name] = k.version;
+  for (const a of ADDED) {
+    if (pkg[a.field][a.name] !== undefined) {
+      throw new RenameError(`package.json: ${a.field}.${a.name} is already ${JSON.stringify(pkg[a.field][a.name])}; the rename adds ${a.name} ${a.version}. Fix: update ADDED in scripts/rename-to-cdktn.js`);
+    }
+    pkg[a.field][a.name] = a.version;
+  }
   for (const field of ["dependencies", "devDependencies"]) {
     pkg[field] = Object.fromEntries(Object.entries(pkg[field]).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
   }
@@ -211,7 +226,7 @@ function isLink(p) {
 
 function main(args) {
   if (args.includes("--help") || args.includes("-h")) {
-    process.stdout.write(`${USAGE}\n\nCopies this repository into DEST (which must not exist) and moves the copy to CDK Terrain:\n${RENAMES.map((r) => `  ${r.from} ${r.fromVersion} -> ${r.to} ${r.toVersion}`).join("\n")}\n  constructs -> ${UPGRADES[0].toVersion}; engines.node -> ${ENGINES_NODE}; keeps ${KEPT[0].name} ${KEPT[0].version} (the stand-in schema's source)\nThen: cd DEST && npm install --legacy-peer-deps && npm test\n`);
+    process.stdout.write(`${USAGE}\n\nCopies this repository into DEST (which must not exist) and moves the copy to CDK Terrain:\n${RENAMES.map((r) => `  ${r.from} ${r.fromVersion} -> ${r.to} ${r.toVersion}`).join("\n")}\n  constructs -> ${UPGRADES[0].toVersion}; engines.node -> ${ENGINES_NODE}; adds ${ADDED.map((a) => `${a.name} ${a.version}`).join(", ")} (the CLI's peers); keeps ${KEPT[0].name} ${KEPT[0].version} (the stand-in schema's source)\nThen: cd DEST && npm install --legacy-peer-deps && npm test\n`);
     return 0;
   }
   if (args.length !== 1 || args[0].startsWith("-")) {
@@ -230,6 +245,6 @@ function main(args) {
   }
 }
 
-module.exports = { RENAMES, UPGRADES, KEPT, ENGINES_NODE, RenameError, cdkSpecifiers, renameSpecifiers, renamePackageJson, repositoryFiles, cdkImporters, renameInto };
+module.exports = { RENAMES, UPGRADES, KEPT, ADDED, ENGINES_NODE, RenameError, cdkSpecifiers, renameSpecifiers, renamePackageJson, repositoryFiles, cdkImporters, renameInto };
 
 if (require.main === module) process.exitCode = main(process.argv.slice(2));
