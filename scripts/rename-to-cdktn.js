@@ -27,9 +27,10 @@ const USAGE = "usage: node scripts/rename-to-cdktn.js DEST";
 /**
  * The packages and the fork's versions for them, as the npm registry had them on 2026-12-07
  * (`npm view cdktn versions`: 0.24.0 only; `@cdktn/provider-databricks`: 18.7.0 only; `cdktn-cli`:
- * 0.24.0 only). No fork release matches cdktf 0.21.0: the fork's first are these. Its provider
- * bindings are generated from Databricks provider 1.132.0, not 1.99.0; the stacks still require
- * 1.99.0 (lib/constructs/target-provider.ts pins PROVIDER.version).
+ * 0.24.0 only): the registry lists no fork release that matches cdktf 0.21.0, so these are the
+ * matching ones. The fork's Databricks bindings are generated from provider 1.132.0 (cdktf's
+ * 15.16.1 from 1.99.0); the stacks still require 1.99.0 (lib/constructs/target-provider.ts pins
+ * PROVIDER.version).
  */
 const RENAMES = [
   { field: "dependencies", from: "cdktf", fromVersion: "0.21.0", to: "cdktn", toVersion: "0.24.0" },
