@@ -1,10 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
-import { Testing } from "cdktf";
+import { DatabricksProvider, Grant, ServicePrincipalFederationPolicy, Testing } from "../lib/cdk";
 import "./cdktf-matchers";
-import { ServicePrincipalFederationPolicy } from "@cdktf/provider-databricks/lib/service-principal-federation-policy";
-import { DatabricksProvider } from "@cdktf/provider-databricks/lib/provider";
-import { Grant } from "@cdktf/provider-databricks/lib/grant";
 import { parseEnvironmentModel } from "../lib/model/load";
 import { addressManifest } from "../lib/review/addresses";
 import { grantRows } from "../lib/review/grants";

@@ -1,6 +1,4 @@
-import { Testing, TerraformStack } from "cdktf";
-import { Grant } from "@cdktf/provider-databricks/lib/grant";
-import { DatabricksProvider } from "@cdktf/provider-databricks/lib/provider";
+import { DatabricksProvider, Grant, TerraformStack, Testing } from "../lib/cdk";
 import { stringify } from "yaml";
 import { declareForgotten, declareMoved } from "../lib/constructs/state-blocks";
 import { desiredState, missingRenames } from "../lib/desired-state";

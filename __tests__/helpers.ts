@@ -2,7 +2,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import * as crypto from "crypto";
-import type { TerraformStack } from "cdktf";
+import type { TerraformStack } from "../lib/cdk";
 import { parse, stringify } from "yaml";
 import { parseEnvironmentModel } from "../lib/model/load";
 import type { EnvironmentModel } from "../lib/model/types";
@@ -51,7 +51,7 @@ export function isolatedModel(): EnvironmentModel {
 export function synthModel(model: EnvironmentModel): { stacks: TerraformStack[]; output: SynthesizedStack[] } {
   // Loaded here, not at the top: a test file that only needs the JSON (synthOutput) then never
   // loads cdktf, which costs each test file a few hundred milliseconds.
-  const { Testing } = require("cdktf") as typeof import("cdktf");
+  const { Testing } = require("../lib/cdk") as typeof import("../lib/cdk");
   const { buildApp } = require("../lib/app") as typeof import("../lib/app");
   // cdktf's App creates its (empty) outdir; nothing else is written without app.synth().
   const project = fs.mkdtempSync(path.join(os.tmpdir(), "uc-synth-"));

@@ -1,12 +1,5 @@
-import { Testing } from "cdktf";
+import { Catalog, DatabricksProvider, DataDatabricksGroup, Grant, Schema, ServicePrincipal, Testing, WorkspaceBinding } from "../lib/cdk";
 import "./cdktf-matchers";
-import { Catalog } from "@cdktf/provider-databricks/lib/catalog";
-import { Grant } from "@cdktf/provider-databricks/lib/grant";
-import { DatabricksProvider } from "@cdktf/provider-databricks/lib/provider";
-import { DataDatabricksGroup } from "@cdktf/provider-databricks/lib/data-databricks-group";
-import { ServicePrincipal } from "@cdktf/provider-databricks/lib/service-principal";
-import { WorkspaceBinding } from "@cdktf/provider-databricks/lib/workspace-binding";
-import { Schema } from "@cdktf/provider-databricks/lib/schema";
 import { WORKSPACE_IDS, defaultModel, isolatedModel, stackJson, synthModel } from "./helpers";
 
 const READ = ["EXECUTE", "READ_VOLUME", "SELECT", "USE_CATALOG", "USE_SCHEMA"];

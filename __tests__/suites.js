@@ -21,6 +21,7 @@ const SUITES = {
     "__tests__/synth-cli.test.ts",
     "__tests__/generated-models.test.ts",
     "__tests__/verdict/attacks.test.ts",
+    "__tests__/cdk-terrain.test.ts",
   ],
   // The review tools over synthesized JSON.
   review: [

@@ -1,8 +1,7 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { Grant } from "@cdktf/provider-databricks/lib/grant";
-import type { TerraformStack } from "cdktf";
+import { Grant, type TerraformStack } from "../lib/cdk";
 import { buildApp } from "../lib/app";
 import { duplicatePairs, grantRows } from "../lib/review/grants";
 import { checkGate, formatViolation } from "../lib/gate/check";

@@ -1,5 +1,5 @@
 import * as path from "path";
-import { App } from "cdktf";
+import { App } from "./cdk";
 import type { EnvironmentModel } from "./model/types";
 import { desiredState, type DesiredState } from "./desired-state";
 import { WorkspaceStack } from "../stacks/workspace-stack";

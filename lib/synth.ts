@@ -8,7 +8,7 @@
 import * as crypto from "crypto";
 import * as fs from "fs";
 import * as path from "path";
-import { Annotations, TerraformDataSource, TerraformOutput, TerraformResource, TerraformStack, TerraformVariable, type App } from "cdktf";
+import { Annotations, type App, TerraformDataSource, TerraformOutput, TerraformResource, TerraformStack, TerraformVariable } from "./cdk";
 import { ModelError } from "./model/errors";
 import type { EnvironmentModel } from "./model/types";
 import { desiredState, type DesiredState } from "./desired-state";

@@ -1,9 +1,6 @@
 import { Construct } from "constructs";
-import { Token } from "cdktf";
+import { DataDatabricksServicePrincipal, MwsPermissionAssignment, ServicePrincipalFederationPolicy, Token } from "../lib/cdk";
 import { IndependentStack } from "../lib/constructs/independent-stack";
-import { DataDatabricksServicePrincipal } from "@cdktf/provider-databricks/lib/data-databricks-service-principal";
-import { ServicePrincipalFederationPolicy } from "@cdktf/provider-databricks/lib/service-principal-federation-policy";
-import { MwsPermissionAssignment } from "@cdktf/provider-databricks/lib/mws-permission-assignment";
 import { GITHUB_ISSUER, type DesiredAccountStack } from "../lib/desired-state";
 import { configureStateBackend, requireTerraform } from "../lib/constructs/state-backend";
 import { declareForgotten, declareMoved } from "../lib/constructs/state-blocks";

@@ -1,5 +1,5 @@
 import { Construct } from "constructs";
-import { TerraformOutput } from "cdktf";
+import { TerraformOutput } from "../lib/cdk";
 import { IndependentStack } from "../lib/constructs/independent-stack";
 import { principalAddressKey, type DesiredPrincipal, type DesiredWorkspaceStack } from "../lib/desired-state";
 import { TargetProvider } from "../lib/constructs/target-provider";

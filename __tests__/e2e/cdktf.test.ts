@@ -1,11 +1,12 @@
 /**
- * The real cdktf CLI (node_modules/.bin/cdktf, as a person runs it) deploys ref-prod against the
- * stand-in after `rehearse --env`, in a copy of the project so that nothing in the checkout is
- * written (cdktf keeps its output and the local state file in the project).
+ * The real cdktf CLI (node_modules/.bin/cdktf, as a person runs it; lib/cdk.ts names it) deploys
+ * ref-prod against the stand-in after `rehearse --env`, in a copy of the project so that nothing in
+ * the checkout is written (cdktf keeps its output and the local state file in the project).
  */
 import { execFileSync, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
+import { cdkCliCommand } from "../../lib/cdk";
 import { REFERENCE_MODEL, ROOT, rehearseCli, requireTerraform, strayFiles, tmpDir } from "./support";
 
 beforeAll(requireTerraform);
@@ -56,7 +57,7 @@ describe("cdktf deploy and diff through the stand-in (rehearse --env)", () => {
     expect(printed.stderr).toContain(`the stand-in is installed in ${envDir}`);
 
     const cdktf = (args: string[]) => {
-      const r = spawnSync(path.join(project, "node_modules", ".bin", "cdktf"), args, { cwd: project, encoding: "utf8", env: { ...process.env, ENVIRONMENTS_FILE: "", CI: "1", ...env } });
+      const r = spawnSync(path.join(project, "node_modules", ".bin", cdkCliCommand()), args, { cwd: project, encoding: "utf8", env: { ...process.env, ENVIRONMENTS_FILE: "", CI: "1", ...env } });
       return { status: r.status, out: plain(`${r.stdout}\n${r.stderr}`) };
     };
     const deploy = cdktf(["deploy", "ref-prod", "--auto-approve", "--skip-provider-lock"]);

@@ -6,8 +6,7 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { Grant } from "@cdktf/provider-databricks/lib/grant";
-import { TerraformStack } from "cdktf";
+import { Grant, TerraformStack } from "../../lib/cdk";
 import { buildApp } from "../../lib/app";
 import { desiredState } from "../../lib/desired-state";
 import { checkGate } from "../../lib/gate/check";

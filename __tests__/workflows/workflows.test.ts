@@ -3,7 +3,9 @@
  * contract that keeps a deploy from ever reaching the wrong workspace, checked against the live
  * model (environments.yaml), whose stacks `npm run update` writes into deploy.yml and the plan matrix.
  */
+import { spawnSync } from "child_process";
 import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 import { parse } from "yaml";
 import { validateWorkflow } from "@action-validator/core";
@@ -82,8 +84,8 @@ function usesGithubOidc(file: string, job: Job): boolean {
 }
 
 describe("the workflow files", () => {
-  it("are the pull request checks, the deploy and the one-stack deploy it calls, and the nightly audit", () => {
-    expect(FILES).toEqual(["audit.yml", "deploy-stack.yml", "deploy.yml", "pull-request.yml"]);
+  it("are the pull request checks, the deploy and the one-stack deploy it calls, the nightly audit, and the tests on CDK Terrain", () => {
+    expect(FILES).toEqual(["audit.yml", "cdk-terrain.yml", "deploy-stack.yml", "deploy.yml", "pull-request.yml"]);
   });
 
   it.each(FILES)("%s is valid against the GitHub Actions workflow schema", (file) => {
@@ -262,7 +264,8 @@ describe("pull-request.yml: the pull request never judges itself, and its code n
     for (const [id, job] of jobs.filter(([id]) => !PR_CODE_JOBS.includes(id))) {
       for (const s of stepsOf(job)) {
         expect({ id, cache: s.uses?.startsWith("actions/cache") ?? false }).toEqual({ id, cache: false });
-        if (s.uses?.startsWith("actions/setup-node@")) expect({ id, cache: s.with?.cache }).toEqual({ id, cache: undefined });
+        // setup-node v5 and later restore an npm cache unasked when package.json names npm as its packageManager.
+        if (s.uses?.startsWith("actions/setup-node@")) expect({ id, cache: s.with?.cache, auto: s.with?.["package-manager-cache"] }).toEqual({ id, cache: undefined, auto: false });
         if (s.uses?.startsWith("actions/download-artifact@")) {
           expect({ id, path: String(s.with?.path).startsWith("${{ runner.temp }}/") }).toEqual({ id, path: true });
           expect({ id, named: s.with?.name !== undefined || s.with?.pattern !== undefined }).toEqual({ id, named: true });
@@ -582,6 +585,13 @@ describe("deploy-stack.yml: plan, then approve, then apply exactly that plan", (
     }
   });
 
+  it("restores no cache: setup-node's automatic npm cache is off in both jobs", () => {
+    for (const [id, job] of jobs) {
+      for (const s of stepsOf(job).filter((x) => x.uses?.startsWith("actions/setup-node@"))) expect({ id, cache: s.with?.cache, auto: s.with?.["package-manager-cache"] }).toEqual({ id, cache: undefined, auto: false });
+      expect({ id, cache: stepsOf(job).some((x) => x.uses?.startsWith("actions/cache")) }).toEqual({ id, cache: false });
+    }
+  });
+
   it("checks out the pushed commit only, without credentials, and runs nothing from elsewhere", () => {
     for (const [id, job] of jobs) {
       for (const c of stepsOf(job).filter((s) => s.uses?.startsWith("actions/checkout@"))) expect({ id, with: c.with }).toEqual({ id, with: { "persist-credentials": false } });
@@ -645,5 +655,195 @@ describe("audit.yml: the nightly access audit", () => {
     expect(script.indexOf("issues.update")).toBeLessThan(script.indexOf("issues.create("));
     expect(script).toContain('state: "closed"');
     expect(post.if).toBe("env.FAILED != 'true'");
+  });
+});
+
+describe("the actions the workflows pin, and the Node they run on", () => {
+  interface PinnedAction {
+    readonly action: string;
+    readonly version: string;
+    readonly sha: string;
+    readonly using: string;
+    readonly inputs: readonly string[];
+    readonly read: string;
+    readonly checked: string;
+  }
+  // What each action's action.yml declares at the pinned commit, as read from the action's
+  // repository (the table says where); GitHub runs JavaScript actions on Node 24 only since Node 20
+  // left its runners (2026-09-16).
+  const TABLE = JSON.parse(fs.readFileSync(path.join(ROOT, ".github", "pinned-actions.json"), "utf8")) as { actions: readonly PinnedAction[] };
+  const pins = FILES.flatMap((file) =>
+    TEXT[file]
+      .split("\n")
+      .map((line) => /uses:\s*([^\s@]+)@([0-9a-f]{40})\s*#\s*(v\S+)/.exec(line))
+      .filter((m): m is RegExpExecArray => m !== null)
+      .map(([, action, sha, version]) => ({ file, action, sha, version })),
+  );
+  const steps = FILES.flatMap((file) => jobsOf(file).flatMap(([, j]) => stepsOf(j).map((s) => ({ file, step: s }))));
+  /** The current LTS line: Active LTS from 2026-10-28 to 2027-10-20 (nodejs/Release, schedule.json), Node 24 in maintenance since 2026-10-20. */
+  const CURRENT_LTS = 26;
+
+  /** What is wrong with the pins, against the table: a missing row, another commit or version, a runtime GitHub no longer runs. */
+  function pinProblems(found: readonly { file: string; action: string; sha: string; version: string }[], table: readonly PinnedAction[]): string[] {
+    const problems: string[] = [];
+    for (const p of found) {
+      const row = table.find((r) => r.action === p.action);
+      if (!row) problems.push(`${p.file}: ${p.action} is not in .github/pinned-actions.json`);
+      else if (row.sha !== p.sha || row.version !== p.version) problems.push(`${p.file}: ${p.action}@${p.sha} # ${p.version}, the table has ${row.sha} # ${row.version}`);
+      else if (!["node24", "composite"].includes(row.using)) problems.push(`${p.file}: ${p.action} ${p.version} runs on ${row.using}`);
+    }
+    for (const r of table) if (!found.some((p) => p.action === r.action)) problems.push(`.github/pinned-actions.json: ${r.action} is pinned by no workflow`);
+    return problems;
+  }
+
+  it("pins every action to its row of .github/pinned-actions.json (same commit, same version), each running on Node 24 or composite; no row unused", () => {
+    expect(pins.length).toBeGreaterThan(20);
+    expect(pinProblems(pins, TABLE.actions)).toEqual([]);
+    expect(new Set(TABLE.actions.map((r) => r.action)).size).toBe(TABLE.actions.length);
+  });
+
+  it("rejects a pin to a commit the table does not name, an action the table lacks, an action on node20, and a row no workflow uses", () => {
+    const checkout = TABLE.actions.find((r) => r.action === "actions/checkout")!;
+    const old = { file: "x.yml", action: "actions/checkout", sha: "11bd71901bbe5b1630ceea73d27597364c9af683", version: "v4.2.2" };
+    expect(pinProblems([old], [checkout])).toEqual([`x.yml: actions/checkout@${old.sha} # v4.2.2, the table has ${checkout.sha} # ${checkout.version}`]);
+    expect(pinProblems([old], [{ ...checkout, sha: old.sha, version: "v4.2.2", using: "node20" }])).toEqual(["x.yml: actions/checkout v4.2.2 runs on node20"]);
+    expect(pinProblems([{ ...old, action: "actions/cache" }], [checkout])).toEqual(["x.yml: actions/cache is not in .github/pinned-actions.json", ".github/pinned-actions.json: actions/checkout is pinned by no workflow"]);
+  });
+
+  it("records for each row what its action.yml declares at the pinned commit and where it was read", () => {
+    for (const r of TABLE.actions) {
+      expect(r.sha).toMatch(/^[0-9a-f]{40}$/);
+      expect(r.version).toMatch(/^v\d+\.\d+\.\d+$/);
+      expect(r.read).toBe(`action.yml at tag ${r.version} (commit ${r.sha}) of github.com/${r.action}`);
+      expect(r.inputs.length).toBeGreaterThan(0);
+      expect(r.checked.length).toBeGreaterThan(40);
+    }
+  });
+
+  it("passes each action only inputs its action.yml declares at the pinned commit (no input renamed or removed by the upgrade)", () => {
+    for (const { file, step } of steps) {
+      if (!step.uses || step.uses.startsWith("./")) continue;
+      const row = TABLE.actions.find((r) => r.action === step.uses!.split("@")[0])!;
+      for (const input of Object.keys(step.with ?? {})) expect({ file, action: row.action, input, declared: row.inputs.includes(input) }).toEqual({ file, action: row.action, input, declared: true });
+    }
+  });
+
+  it(`runs the workflows' own jobs on the current LTS line, Node ${CURRENT_LTS}, but the rehearsal on Node 22 (the cdktf CLI's terminal helper has no binary for a later Node), while package.json keeps Node 20 the floor`, () => {
+    const setups = FILES.flatMap((file) => jobsOf(file).flatMap(([id, j]) => stepsOf(j).filter((s) => s.uses?.startsWith("actions/setup-node@")).map((s) => ({ file, id, node: s.with?.["node-version"] }))));
+    expect(setups.length).toBeGreaterThanOrEqual(8);
+    for (const s of setups) expect(s).toEqual({ ...s, node: s.file === "pull-request.yml" && s.id === "rehearsal" ? 22 : CURRENT_LTS });
+    // The floor these machines test (they have Node 20 only); in the copy renamed to CDK Terrain, the fork's.
+    const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8"));
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { ENGINES_NODE } = require("../../scripts/rename-to-cdktn.js") as { ENGINES_NODE: string };
+    expect(pkg.engines).toEqual({ node: pkg.dependencies.cdktn === undefined ? ">=20" : ENGINES_NODE });
+  });
+});
+
+describe("cdk-terrain.yml: the tests on CDK Terrain, in a renamed copy", () => {
+  const wf = WORKFLOW["cdk-terrain.yml"];
+  const jobs = jobsOf("cdk-terrain.yml");
+  const [[, job]] = jobs;
+  const runs = stepsOf(job).map((s) => s.run ?? "");
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { ENGINES_NODE } = require("../../scripts/rename-to-cdktn.js") as { ENGINES_NODE: string };
+
+  it("runs on pull requests to main and pushes to main, one job", () => {
+    expect(wf.on).toEqual({ pull_request: { branches: ["main"] }, push: { branches: ["main"] } });
+    expect(jobs.map(([id, j]) => [id, j.name])).toEqual([["tests-on-cdktn", "tests on CDK Terrain"]]);
+  });
+
+  it("holds nothing worth taking, like the head job (it runs the pull request's code): a read-only token, no ID token, no environment, no secret, no variable, no cache", () => {
+    expect(wf.permissions).toEqual({ contents: "read" });
+    expect(job.permissions).toEqual({ contents: "read" });
+    expect(job.environment).toBeUndefined();
+    expect(TEXT["cdk-terrain.yml"]).not.toMatch(/secrets\.|vars\.|github\.token|id-token|DATABRICKS|AWS_/);
+    const checkout = stepsOf(job).find((s) => s.uses?.startsWith("actions/checkout@"))!;
+    expect(checkout.with).toEqual({ "persist-credentials": false });
+    const node = stepsOf(job).find((s) => s.uses?.startsWith("actions/setup-node@"))!;
+    expect(node.with).toEqual({ "node-version": 26, "package-manager-cache": false });
+    expect(stepsOf(job).some((s) => s.uses?.startsWith("actions/cache") || s.uses?.startsWith("actions/upload-artifact"))).toBe(false);
+    // Nothing reads what it does.
+    for (const file of FILES) expect(TEXT[file]).not.toContain("needs.tests-on-cdktn");
+  });
+
+  it("runs on a Node the fork accepts (cdktn-cli 0.24.0 needs >= 22.19)", () => {
+    const floor = Number(/^>=(\d+)\./.exec(ENGINES_NODE)![1]);
+    expect(Number(stepsOf(job).find((s) => s.uses?.startsWith("actions/setup-node@"))!.with?.["node-version"])).toBeGreaterThanOrEqual(floor);
+  });
+
+  it("renames into a new directory outside the checkout, installs the fork's packages there from an empty cache without cdktf, and runs npm test there", () => {
+    expect(runs.filter(Boolean)).toEqual([
+      'node scripts/rename-to-cdktn.js "$RUNNER_TEMP/cdktn"',
+      expect.stringContaining('cd "$RUNNER_TEMP/cdktn"\nnpm install --legacy-peer-deps --ignore-scripts --no-audit --no-fund --cache "$RUNNER_TEMP/npm-cache"\n'),
+      'cd "$RUNNER_TEMP/cdktn"\nnpm test\n',
+    ]);
+    expect(runs.join("\n")).toMatch(/if \[ -e node_modules\/cdktf \] \|\| \[ -e node_modules\/cdktf-cli \]; then[\s\S]*exit 1/);
+    for (const s of stepsOf(job)) expect({ step: s.name ?? s.uses, expr: (s.run ?? "").includes("${{"), continueOnError: "continue-on-error" in s }).toEqual({ step: s.name ?? s.uses, expr: false, continueOnError: false });
+  });
+});
+
+describe("the report steps read the artifacts as download-artifact lays them out (v5 and later: one matching artifact lands in the path itself)", () => {
+  /** Runs a step's script as GitHub does (bash -eo pipefail) with RUNNER_TEMP set up by `layout`. */
+  function runStep(file: string, jobId: string, stepName: string, env: Record<string, string>, layout: (art: string) => void): { status: number | null; stderr: string; temp: string } {
+    const step = stepsOf(WORKFLOW[file].jobs[jobId]).find((s) => s.name === stepName)!;
+    const temp = fs.mkdtempSync(path.join(os.tmpdir(), "wf-step-"));
+    fs.mkdirSync(path.join(temp, "artifacts"));
+    layout(path.join(temp, "artifacts"));
+    const r = spawnSync("bash", ["--noprofile", "--norc", "-eo", "pipefail", "-c", step.run!], {
+      encoding: "utf8",
+      env: { PATH: process.env.PATH, RUNNER_TEMP: temp, GITHUB_STEP_SUMMARY: path.join(temp, "summary"), GITHUB_ENV: path.join(temp, "env"), RUN_URL: "https://example.invalid/run", ...env },
+    });
+    return { status: r.status, stderr: r.stderr, temp };
+  }
+  const write = (file: string, text: string) => {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, text);
+  };
+
+  const PR_ENV = { HEAD_SHA: "a".repeat(40), BASE_REF: "main", BASE_SHA: "b".repeat(40), TESTS: "success", SYNTH: "success", VERDICT: "success", APPROVAL: "none", PLAN: "true", PLANS: "success", FORK: "false" };
+  it.each([
+    ["one plan artifact per stack, each in its own directory", (art: string) => ["ref-dev", "ref-prod"].forEach((s, i) => write(path.join(art, `plan-${i}-${s}`, "summary.md"), `PLAN OF ${s}\n`)), ["PLAN OF ref-dev", "PLAN OF ref-prod"]],
+    ["a single plan artifact, unpacked into the path itself", (art: string) => write(path.join(art, "summary.md"), "PLAN OF ref-dev\n"), ["PLAN OF ref-dev"]],
+  ])("pull-request.yml's report shows every plan: %s", (_name, layout, expected) => {
+    const r = runStep("pull-request.yml", "report", "Write the report", PR_ENV, (art) => {
+      write(path.join(art, "verdict", "verdict.md"), "VERDICT\n");
+      layout(art);
+    });
+    try {
+      expect({ status: r.status, stderr: r.stderr }).toEqual({ status: 0, stderr: "" });
+      const report = fs.readFileSync(path.join(r.temp, "report.md"), "utf8");
+      for (const line of expected) expect(report).toContain(line);
+      expect(report).not.toContain("No plan reported");
+    } finally {
+      fs.rmSync(r.temp, { recursive: true, force: true });
+    }
+  });
+
+  it.each([
+    ["one artifact per stack, each in its own directory", (art: string) => ["ref-dev", "ref-prod"].forEach((s, i) => (write(path.join(art, `audit-${i}-${s}`, "status"), i === 1 ? "1\n" : "0\n"), write(path.join(art, `audit-${i}-${s}`, "summary.md"), `AUDIT OF ${s}\n`))), ["AUDIT OF ref-dev", "AUDIT OF ref-prod"], "DRIFT=true"],
+    ["a single artifact, unpacked into the path itself", (art: string) => (write(path.join(art, "status"), "0\n"), write(path.join(art, "summary.md"), "AUDIT OF ref-dev\n")), ["AUDIT OF ref-dev"], "DRIFT=false"],
+  ])("audit.yml's issue body has every audit: %s", (_name, layout, expected, drift) => {
+    const r = runStep("audit.yml", "report", "Write the issue body", {}, layout);
+    try {
+      expect({ status: r.status, stderr: r.stderr }).toEqual({ status: 0, stderr: "" });
+      const body = fs.readFileSync(path.join(r.temp, "body.md"), "utf8");
+      for (const line of expected) expect(body).toContain(line);
+      expect(body).not.toContain("No audit reported");
+      expect(fs.readFileSync(path.join(r.temp, "env"), "utf8")).toBe(`${drift}\nFAILED=false\n`);
+    } finally {
+      fs.rmSync(r.temp, { recursive: true, force: true });
+    }
+  });
+
+  it("fails the audit report when no artifact came (nothing to read is not a clean audit)", () => {
+    const r = runStep("audit.yml", "report", "Write the issue body", {}, () => undefined);
+    try {
+      expect(r.status).toBe(0);
+      expect(fs.readFileSync(path.join(r.temp, "body.md"), "utf8")).toContain("No audit reported");
+      expect(fs.readFileSync(path.join(r.temp, "env"), "utf8")).toBe("DRIFT=false\nFAILED=true\n");
+    } finally {
+      fs.rmSync(r.temp, { recursive: true, force: true });
+    }
   });
 });

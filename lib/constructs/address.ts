@@ -3,7 +3,7 @@
  * Every address is decided in the desired state (lib/desired-state.ts) from stable names in the
  * model (catalog names, group and environment keys), never from list positions or hashes.
  */
-import { TerraformDataSource, type TerraformResource } from "cdktf";
+import { TerraformDataSource, type TerraformResource } from "../cdk";
 
 /**
  * A reference to an attribute of a block in the same stack, `${<type>.<id>.<attribute>}`, written

@@ -1,8 +1,5 @@
 import { Construct } from "constructs";
-import type { TerraformResourceLifecycle } from "cdktf";
-import { Catalog } from "@cdktf/provider-databricks/lib/catalog";
-import { Schema } from "@cdktf/provider-databricks/lib/schema";
-import { WorkspaceBinding } from "@cdktf/provider-databricks/lib/workspace-binding";
+import { Catalog, Schema, type TerraformResourceLifecycle, WorkspaceBinding } from "../cdk";
 import type { DesiredBinding, DesiredCatalog, DesiredGrant } from "../desired-state";
 import { importExisting } from "./state-blocks";
 import { referenceTo } from "./address";

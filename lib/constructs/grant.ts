@@ -1,5 +1,5 @@
 import { Construct } from "constructs";
-import { Grant } from "@cdktf/provider-databricks/lib/grant";
+import { Grant } from "../cdk";
 import { PRIVILEGES } from "../permissions";
 import type { DesiredGrant } from "../desired-state";
 import { importExisting } from "./state-blocks";

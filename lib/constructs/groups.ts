@@ -1,5 +1,5 @@
 import { Construct } from "constructs";
-import { DataDatabricksGroup } from "@cdktf/provider-databricks/lib/data-databricks-group";
+import { DataDatabricksGroup } from "../cdk";
 import type { Group } from "../model/types";
 import type { IGrantee } from "./grantee";
 import { referenceTo } from "./address";

@@ -1,4 +1,4 @@
-import { TerraformStack } from "cdktf";
+import { TerraformStack } from "../cdk";
 
 /**
  * A stack that refers to no other stack (stacks deploy independently: what one needs of another

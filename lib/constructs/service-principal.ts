@@ -1,5 +1,5 @@
 import { Construct } from "constructs";
-import { ServicePrincipal } from "@cdktf/provider-databricks/lib/service-principal";
+import { ServicePrincipal } from "../cdk";
 import type { Environment } from "../model/types";
 import type { IGrantee } from "./grantee";
 import { referenceTo } from "./address";

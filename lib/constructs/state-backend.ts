@@ -1,4 +1,4 @@
-import { LocalBackend, S3Backend, type TerraformStack } from "cdktf";
+import { LocalBackend, S3Backend, type TerraformStack } from "../cdk";
 import type { DesiredBackend } from "../desired-state";
 
 /**

@@ -1,4 +1,4 @@
-import { TerraformStack, type TerraformResource } from "cdktf";
+import { type TerraformResource, TerraformStack } from "../cdk";
 
 type Block = { readonly [key: string]: unknown };
 type Kind = "import" | "moved" | "removed";

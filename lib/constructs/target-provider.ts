@@ -1,7 +1,6 @@
 import { Construct } from "constructs";
-import { TerraformVariable } from "cdktf";
-import { DatabricksProvider } from "@cdktf/provider-databricks/lib/provider";
-import { PROFILE_DESCRIPTION, PROFILE_VARIABLE } from "../desired-state";
+import { DatabricksProvider, type TerraformProvider, TerraformVariable } from "../cdk";
+import { PROFILE_DESCRIPTION, PROFILE_VARIABLE, PROVIDER } from "../desired-state";
 
 export interface TargetProviderProps {
   /** The one workspace (or the accounts console) this stack changes. */
@@ -40,5 +39,23 @@ export class TargetProvider extends Construct {
       profile: profile.stringValue,
       ...(props.accountId !== undefined ? { accountId: props.accountId } : {}),
     });
+    pinProviderVersion(this.provider, PROVIDER.version);
   }
+}
+
+/**
+ * Makes `version` the provider version the stack requires (`terraform.required_providers`).
+ *
+ * cdktf (and its fork cdktn) write there the version the bindings package was generated from
+ * (`terraformGeneratorMetadata.providerVersion`, read when the stack is synthesized:
+ * lib/terraform-provider.js, `toTerraform`). The project pins its provider itself
+ * (`PROVIDER.version`: the stand-in's schema, facts.ts and the gate are all of that version), so
+ * upgrading the bindings, or moving to CDK Terrain, whose Databricks bindings are generated from a
+ * later provider, changes no provider: the output stays byte for byte the same, and a construct
+ * property the pinned provider lacks shows up as a failed schema test, not as a silent upgrade.
+ */
+export function pinProviderVersion(provider: TerraformProvider, version: string): void {
+  const metadata = provider.terraformGeneratorMetadata;
+  if (!metadata) throw new Error(`provider ${provider.node.path}: no generator metadata to pin the version in (not a prebuilt provider class)`);
+  Object.defineProperty(provider, "terraformGeneratorMetadata", { value: { ...metadata, providerVersion: version }, enumerable: true });
 }

@@ -14,6 +14,11 @@ import { DATA_SOURCE_FACTS, PROVIDER_FACTS, RESOURCE_FACTS, namedAttributes, typ
 import { PROVIDER_SOURCE, type CtyType, type JsonAttribute, type JsonBlock, type JsonBlockType, type JsonProviderSchemas, type JsonSchema } from "./json-schema";
 
 export const SCHEMA_FILE = path.join(__dirname, "databricks-1.99.0.json");
+/**
+ * The schema's source: the bindings generated from provider 1.99.0, read as text (never imported).
+ * Not the stacks' bindings (lib/cdk.ts): the move to CDK Terrain (scripts/rename-to-cdktn.js)
+ * renames those and keeps this package, because the fork publishes no bindings for 1.99.0.
+ */
 const PACKAGE = "@cdktf/provider-databricks";
 /** The package version the schema is generated from (its provider version is 1.99.0). */
 export const PACKAGE_VERSION = "15.16.1";
