@@ -26,9 +26,12 @@
 //       with its ratio to (z), node's start-up in the same run, and (w) how each grows from a tenth of
 //       the size (time above start-up, 10x the size: about 10 when the cost is linear), and the
 //       fake CLI's time for the 1,000-table audit's commands, estimated from (e)
-// Targets on the 2-core machines: (a) <= 0.5 s and <= 100 MiB, (b) <= 15 s, (c), (d) <= 0.5 s, (e) <= 10 s, (f) < 1 s,
-// (g) <= 0.5 s, (h) <= 1.0 s, (i) <= 6 s and <= 400 MiB, (j) <= 1.5 s, (n) ratios <= 15, (p) < 20 s, (s) <= 1.5 s, (t) <= 10 s,
-// (u), (v) <= 1.5 s, (w) ratios <= 15 (terraform 1.11.x must be installed; without it (p) is a miss).
+// Every row is also printed as a ratio to a floor measured first in the same run (node's start-up,
+// `node -e 0`), and every target is such a ratio, so a row reads the same on a faster or a busier
+// machine; the header names the machine. Targets (x floor): (a) <= 12 and <= 100 MiB, (b) <= 350,
+// (c), (d), (g) <= 12, (e) <= 250, (f) <= 25, (h) <= 25, (i) <= 150 and <= 400 MiB, (j), (k), (s),
+// (u), (v) <= 35, (l) <= 50, (t) <= 250, (p) <= 450 (terraform 1.11.x must be installed; without it
+// (p) is a miss); (n), (w) growth ratios <= 15 (10 when the cost is linear).
 // Exits 1 when a target is missed.
 // Usage: npm run bench [-- --synth-runs N --bundle-runs N --audit-runs N --scale-runs N --test-runs N --rehearse-runs N --skip-test]
 "use strict";
@@ -128,6 +131,21 @@ function measure(command, env) {
   return { seconds, mib: Math.max(0, ...kb) / 1024 };
 }
 
+// The floor: node's own start-up on this machine, now. Every row is also said as a ratio to it, and
+// every target is one, so a row reads the same on a faster or a busier machine.
+progress("(z) the floor: node start-up");
+const FLOOR = median(runs("(z) node start-up", Math.max(bundleRuns, 15), "node -e 0", {}).map((r) => r.seconds));
+const rows = [];
+/** A timed row: its median against the floor, met when within `maxRatio` times it (and `maxMib`). */
+function timed(label, runsText, m, maxRatio, maxMib) {
+  const ratio = m.seconds / FLOOR;
+  rows.push({ label, runs: runsText, seconds: m.seconds, ratio, mib: m.mib, target: `<= ${maxRatio}x${maxMib !== undefined ? `, <= ${maxMib} MiB` : ""}`, met: ratio <= maxRatio && (maxMib === undefined || m.mib <= maxMib) });
+}
+/** A row that is a ratio or a note of its own (growth with size, an estimate). */
+function note(label, runsText, text, target, met) {
+  rows.push({ label, runs: runsText, text, target, met });
+}
+
 const { app } = JSON.parse(fs.readFileSync(path.join(root, "cdktf.json"), "utf8"));
 const out = fs.mkdtempSync(path.join(os.tmpdir(), "bench-out-"));
 const synthEnv = { CDKTF_OUTDIR: path.join(out, "cdktf.out"), CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS: "true" };
@@ -136,10 +154,7 @@ measure(app, synthEnv);
 const synth = runs("(a) synth, all stacks", synthRuns, app, synthEnv);
 fs.rmSync(out, { recursive: true, force: true });
 
-const rows = [];
-const synthTime = median(synth.map((r) => r.seconds));
-const synthMem = median(synth.map((r) => r.mib));
-rows.push(["(a) synth, all stacks", `${synthRuns} runs`, `${synthTime.toFixed(3)} s`, `${synthMem.toFixed(1)} MiB`, "<= 0.5 s, <= 100 MiB", synthTime <= 0.5 && synthMem <= 100]);
+timed("(a) synth, all stacks", `${synthRuns} runs`, { seconds: median(synth.map((r) => r.seconds)), mib: median(synth.map((r) => r.mib)) }, 12, 100);
 
 // The bundle commands as `npm run --silent bundle[:check]` runs them (node scripts/run-ts.js ...).
 const bundleFixtures = path.join("__tests__", "fixtures", "bundles");
@@ -151,9 +166,7 @@ const bundleCommands = [
 for (const [label, command] of bundleCommands) {
   measure(command, {}); // warm-up (compile cache)
   const measured = runs(label, bundleRuns, command, {});
-  const time = median(measured.map((r) => r.seconds));
-  const mem = median(measured.map((r) => r.mib));
-  rows.push([label, `${bundleRuns} runs`, `${time.toFixed(3)} s`, `${mem.toFixed(1)} MiB`, "<= 0.5 s", time <= 0.5]);
+  timed(label, `${bundleRuns} runs`, { seconds: median(measured.map((r) => r.seconds)), mib: median(measured.map((r) => r.mib)) }, 12);
 }
 
 const fakeDir = path.join(root, "__tests__", "fixtures", "audit");
@@ -164,13 +177,12 @@ const auditOwn = runs("(f) audit without the CLI", auditRuns, "node scripts/run-
 const auditCliTime = median(auditCli.map((r) => r.seconds));
 const auditOwnTime = median(auditOwn.map((r) => r.seconds));
 // The audit reads every schema's four listings and every object's grants: ~200 commands, a node process each.
-rows.push(["(e) audit, 3 environments, fake CLI", `${auditRuns} runs`, `${auditCliTime.toFixed(3)} s`, `${median(auditCli.map((r) => r.mib)).toFixed(1)} MiB`, "<= 10 s", auditCliTime <= 10]);
-rows.push(["(f) audit without the CLI's time", `${auditRuns} runs`, `${auditOwnTime.toFixed(3)} s`, `${median(auditOwn.map((r) => r.mib)).toFixed(1)} MiB`, "< 1 s", auditOwnTime < 1]);
+timed("(e) audit, 3 environments, fake CLI (a node process per CLI command)", `${auditRuns} runs`, { seconds: auditCliTime, mib: median(auditCli.map((r) => r.mib)) }, 250);
+timed("(f) audit without the CLI's time", `${auditRuns} runs`, { seconds: auditOwnTime, mib: median(auditOwn.map((r) => r.mib)) }, 25);
 
 // --- bundle:check and the audit at scale, against node's start-up ---------------------------------
 {
-  const floor = median(runs("(z) node start-up", bundleRuns, "node -e 0", {}).map((r) => r.seconds));
-  const x = (t) => `${t.toFixed(3)} s (${(t / floor).toFixed(1)}x start-up)`;
+  const floor = FLOOR;
   const scaleRoot = fs.mkdtempSync(path.join(os.tmpdir(), "bench-bundle-"));
   const { generateBundleRepo } = require("./generate-bundle-repo");
   const check = (resources, notebooks) => {
@@ -191,16 +203,15 @@ rows.push(["(f) audit without the CLI's time", `${auditRuns} runs`, `${auditOwnT
   const commandsDefault = commandsOf(0);
   // (e) ran the default state's commands as processes, four at a time: the same per command at 1,000 tables.
   const fakeCli = ((auditCliTime - auditOwnTime) * commands1000) / commandsDefault;
-  rows.push(["(z) node start-up (the floor)", `${bundleRuns} runs`, `${floor.toFixed(3)} s`, "", "", true]);
-  rows.push(["(u) bundle:check, 200 resource files, 100 notebooks (generated)", `${bundleRuns} runs`, x(big.seconds), `${big.mib.toFixed(1)} MiB`, "<= 1.5 s", big.seconds <= 1.5]);
-  rows.push([`(v) audit, 1,000 tables (${commands1000} CLI commands answered in-process)`, `${auditRuns} runs`, x(a1000.seconds), `${a1000.mib.toFixed(1)} MiB`, "<= 1.5 s", a1000.seconds <= 1.5]);
+  timed("(u) bundle:check, 200 resource files, 100 notebooks (generated)", `${bundleRuns} runs`, big, 35);
+  timed(`(v) audit, 1,000 tables (${commands1000} CLI commands answered in-process)`, `${auditRuns} runs`, a1000, 35);
   const growth = (a, b) => (a.seconds - floor) / Math.max(b.seconds - floor, 1e-3);
   const ratios = [
     [`bundle:check 20+10 to 200+100 (${small.seconds.toFixed(3)} to ${big.seconds.toFixed(3)} s)`, growth(big, small)],
     [`audit 100 to 1,000 tables (${a100.seconds.toFixed(3)} to ${a1000.seconds.toFixed(3)} s)`, growth(a1000, a100)],
   ];
-  rows.push(["(w) 10x size: time above start-up grows", ratios.map(([k, r]) => `${k} ${r.toFixed(1)}`).join(", "), "", "", "<= 15 each", ratios.every(([, r]) => r <= 15)]);
-  rows.push(["(w) the 1,000-table audit's commands through the fake CLI (estimated from e)", `${commands1000} commands`, `~${fakeCli.toFixed(0)} s`, "", "(a process each)", true]);
+  note("(w) 10x size: time above start-up grows", "", ratios.map(([k, r]) => `${k} ${r.toFixed(1)}`).join(", "), "<= 15 each (10: linear)", ratios.every(([, r]) => r <= 15));
+  note("(w) the 1,000-table audit's commands through the fake CLI (estimated from e)", `${commands1000} commands`, `~${fakeCli.toFixed(0)} s (${(fakeCli / floor).toFixed(0)}x)`, "(a process each)", true);
 }
 
 // --- the policy on the default output, and scale ---------------------------------------------------
@@ -210,7 +221,7 @@ const scaleDir = fs.mkdtempSync(path.join(os.tmpdir(), "bench-scale-"));
   const defaultOut = path.join(scaleDir, "default", "cdktf.out");
   measure(app, { CDKTF_OUTDIR: defaultOut });
   const policy = medianOf(`node scripts/run-ts.js scripts/policy.ts --out ${defaultOut} > ${os.devNull}`, {}, synthRuns);
-  rows.push(["(g) policy, default output", `${synthRuns} runs`, `${policy.seconds.toFixed(3)} s`, `${policy.mib.toFixed(1)} MiB`, "<= 0.5 s", policy.seconds <= 0.5]);
+  timed("(g) policy, default output", `${synthRuns} runs`, policy, 12);
 }
 /**
  * The verdict job's command on `baseText` -> `headText`: a repository holding both commits (one git
@@ -245,7 +256,7 @@ function verdictBench(label, baseText, headText, n) {
   const seed = fs.readFileSync(path.join(root, "__tests__", "fixtures", "models", "reference.yaml"), "utf8");
   const honest = seed.replace("  dev: { dev: read, staging: read }", "  dev: { dev: read, staging: read, prod: read }");
   const v = verdictBench("(s)", seed, honest, synthRuns);
-  rows.push(["(s) verdict, Dev given read on prod (base synthesized by it)", `${synthRuns} runs`, `${v.seconds.toFixed(3)} s`, `${v.mib.toFixed(1)} MiB`, "<= 1.5 s", v.seconds <= 1.5]);
+  timed("(s) verdict, Dev given read on prod (base synthesized by it)", `${synthRuns} runs`, v, 35);
 }
 const scale = {};
 for (const [size, environments, groups] of [["1k", 20, 48], ["10k", 100, 98]]) {
@@ -265,23 +276,23 @@ for (const [size, environments, groups] of [["1k", 20, 48], ["10k", 100, 98]]) {
   if (size === "10k") {
     const text = fs.readFileSync(model, "utf8");
     const v = verdictBench("(t)", text, `${text}# a comment\n`, scaleRuns);
-    scale.verdictRow = [`(t) verdict, ${grants} grants, comment-only change`, `${scaleRuns} runs`, `${v.seconds.toFixed(3)} s`, `${v.mib.toFixed(1)} MiB`, "<= 10 s", v.seconds <= 10];
+    scale.verdict = { grants, m: v };
   }
 }
 fs.rmSync(scaleDir, { recursive: true, force: true });
 {
   const [k1, k10] = [scale["1k"], scale["10k"]];
-  const row = (label, m, target, met) => rows.push([label, `${scaleRuns} runs`, `${m.seconds.toFixed(3)} s`, `${m.mib.toFixed(1)} MiB`, target, met]);
-  row(`(h) synth, ${k1.grants} grants (generated)`, k1.synth, "<= 1.0 s", k1.synth.seconds <= 1.0);
-  row(`(i) synth, ${k10.grants} grants (generated)`, k10.synth, "<= 6 s, <= 400 MiB", k10.synth.seconds <= 6 && k10.synth.mib <= 400);
-  row(`(j) policy, ${k10.grants} grants`, k10.policy, "<= 1.5 s", k10.policy.seconds <= 1.5);
-  row(`(k) grants, ${k10.grants} grants`, k10.grantsReport, "(linear, n)", true);
-  row(`(l) grants:diff, ${k10.grants} grants`, k10.diff, "(linear, n)", true);
+  const runsText = `${scaleRuns} runs`;
+  timed(`(h) synth, ${k1.grants} grants (generated)`, runsText, k1.synth, 25);
+  timed(`(i) synth, ${k10.grants} grants (generated)`, runsText, k10.synth, 150, 400);
+  timed(`(j) policy, ${k10.grants} grants`, runsText, k10.policy, 35);
+  timed(`(k) grants, ${k10.grants} grants`, runsText, k10.grantsReport, 35);
+  timed(`(l) grants:diff, ${k10.grants} grants`, runsText, k10.diff, 50);
   // Start-up (node, modules, the model) is paid once whatever the size, so the ratio of the whole
   // command's time stays below the grants' ratio (~10) when the cost per grant is constant.
   const ratios = ["synth", "policy", "grantsReport", "diff"].map((k) => [k, k10[k].seconds / k1[k].seconds]);
-  rows.push(scale.verdictRow);
-  rows.push(["(n) 10k/1k time ratio", ratios.map(([k, r]) => `${k} ${r.toFixed(1)}`).join(", "), "", "", "<= 15 each", ratios.every(([, r]) => r <= 15)]);
+  timed(`(t) verdict, ${scale.verdict.grants} grants, comment-only change`, runsText, scale.verdict.m, 250);
+  note("(n) 10k/1k time ratio", "", ratios.map(([k, r]) => `${k} ${r.toFixed(1)}`).join(", "), "<= 15 each (10: linear)", ratios.every(([, r]) => r <= 15));
 }
 
 {
@@ -293,33 +304,36 @@ fs.rmSync(scaleDir, { recursive: true, force: true });
     found = undefined;
   }
   if (!found || !/^1\.11\./.test(found)) {
-    rows.push(["(p) rehearse, 3 stacks (default model)", "-", "-", "-", `< 20 s (needs terraform 1.11.x; found ${found ?? "none"})`, false]);
+    note("(p) rehearse, 3 stacks (default model)", "-", "-", `needs terraform 1.11.x; found ${found ?? "none"}`, false);
   } else {
     const model = { ENVIRONMENTS_FILE: path.join(root, "__tests__", "fixtures", "models", "reference.yaml"), TF_CLI_CONFIG_FILE: os.devNull };
     const rehearse = medianOf(`node scripts/run-ts.js scripts/rehearse.ts > ${os.devNull}`, model, rehearseRuns);
     const tfVersion = medianOf(`terraform version > ${os.devNull}`, { TF_CLI_CONFIG_FILE: os.devNull, CHECKPOINT_DISABLE: "1" }, rehearseRuns);
     const startup = spawnSync(process.execPath, [path.join(__dirname, "bench-stand-in.js"), String(Math.max(5, rehearseRuns * 3))], { cwd: root, encoding: "utf8" });
     const startupMs = Number(startup.stdout.trim());
-    rows.push(["(p) rehearse, 3 stacks (default model)", `${rehearseRuns} runs`, `${rehearse.seconds.toFixed(2)} s`, `${rehearse.mib.toFixed(1)} MiB (largest node process)`, "< 20 s", rehearse.seconds < 20]);
-    rows.push(["(q) floor: terraform version; stand-in start-up", `${rehearseRuns} runs; ${Math.max(5, rehearseRuns * 3)} starts`, `${tfVersion.seconds.toFixed(3)} s; ${startupMs} ms`, "", "(floor)", Number.isFinite(startupMs)]);
+    timed("(p) rehearse, 3 stacks (default model)", `${rehearseRuns} runs`, rehearse, 450);
+    note("(q) terraform's own floor: terraform version; stand-in start-up", `${rehearseRuns} runs; ${Math.max(5, rehearseRuns * 3)} starts`, `${tfVersion.seconds.toFixed(3)} s; ${startupMs} ms`, "(floor)", Number.isFinite(startupMs));
     // 9 terraform commands (init, plan, show per stack) on 2 cores: the floor of their starts.
-    rows.push(["(r) rehearse / 9 terraform starts", `${(rehearse.seconds / (9 * tfVersion.seconds)).toFixed(1)}`, "", "", "(ratio)", true]);
+    note("(r) rehearse / 9 terraform starts", "", `${(rehearse.seconds / (9 * tfVersion.seconds)).toFixed(1)}`, "(ratio)", true);
   }
 }
 
 if (!skipTest) {
   const tests = runs("(b) npm test", testRuns, "npm test --silent", {});
-  const testTime = median(tests.map((r) => r.seconds));
-  const testMem = median(tests.map((r) => r.mib));
-  rows.push(["(b) npm test", `${testRuns} runs`, `${testTime.toFixed(2)} s`, `${testMem.toFixed(1)} MiB (largest process)`, "<= 15 s", testTime <= 15]);
+  timed("(b) npm test", `${testRuns} runs`, { seconds: median(tests.map((r) => r.seconds)), mib: median(tests.map((r) => r.mib)) }, 350);
   // The test file directly (npm test runs it inside the day2 suite): its own time, start-up included.
   const flow = runs("(o) day-2 acceptance tests", testRuns, "node_modules/.bin/jest --silent __tests__/live/update-flow.test.ts", {});
   const flowTime = median(flow.map((r) => r.seconds));
-  rows.push(["(o) day-2 acceptance tests alone (in b)", `${testRuns} runs`, `${flowTime.toFixed(2)} s`, `${median(flow.map((r) => r.mib)).toFixed(1)} MiB (largest process)`, "inside (b)", true]);
+  note("(o) day-2 acceptance tests alone (in b)", `${testRuns} runs`, `${flowTime.toFixed(2)} s (${(flowTime / FLOOR).toFixed(0)}x)`, "inside (b)", true);
 }
 
-console.log(`node ${process.version}, ${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB`);
-console.log("| what | runs | median wall | median peak RSS | target | met |");
-console.log("|---|---|---|---|---|---|");
-for (const r of rows) console.log(`| ${r.slice(0, 5).join(" | ")} | ${r[5] ? "yes" : "NO"} |`);
-process.exit(rows.every((r) => r[5]) ? 0 : 1);
+const cpu = os.cpus()[0]?.model ?? "unknown CPU";
+console.log(`machine: ${os.cpus().length} cores (${cpu}), ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, load ${os.loadavg().map((l) => l.toFixed(1)).join(" ")}; node ${process.version}`);
+console.log(`floor: node start-up (\`node -e 0\`), median of ${Math.max(bundleRuns, 15)} runs in this run: ${FLOOR.toFixed(3)} s. Targets are ratios to it.`);
+console.log("| what | runs | median wall | x floor | median peak RSS | target | met |");
+console.log("|---|---|---|---|---|---|---|");
+for (const r of rows) {
+  const cells = r.text !== undefined ? [r.label, r.runs, r.text, "", "", r.target] : [r.label, r.runs, `${r.seconds.toFixed(3)} s`, `${r.ratio.toFixed(1)}x`, `${r.mib.toFixed(1)} MiB`, r.target];
+  console.log(`| ${cells.join(" | ")} | ${r.met ? "yes" : "NO"} |`);
+}
+process.exit(rows.every((r) => r.met) ? 0 : 1);
