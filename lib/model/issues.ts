@@ -17,6 +17,8 @@ export interface Finding {
   readonly value?: unknown;
   /** A key that must not be read further (an unknown key, a key of the wrong form): its entry goes. */
   readonly key?: boolean;
+  /** The rule across fields that found it, when one did. */
+  readonly rule?: string;
 }
 
 type Schema = v.GenericSchema & {

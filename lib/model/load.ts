@@ -82,10 +82,10 @@ export function parseEnvironmentModel(text: string, source: string): Environment
   ];
   const valid = prune(data, findings);
   for (const { rule, finding } of runRules(MODEL_RULES, ruleContext((valid ?? {}) as ValidParts, written))) {
-    findings.push({ path: finding.path, problem: finding.problem, fix: finding.fix ?? rule.fix, ...("value" in finding ? { value: finding.value } : {}) });
+    findings.push({ path: finding.path, problem: finding.problem, fix: finding.fix ?? rule.fix, rule: rule.id, ...("value" in finding ? { value: finding.value } : {}) });
   }
   if (findings.length > 0) {
-    const issues = findings.map(({ path, problem, fix, ...f }): ModelIssue => ({ path: path.join("."), problem, fix, line: lineOf(path), ...("value" in f ? { value: f.value } : {}) }));
+    const issues = findings.map(({ path, problem, fix, rule, ...f }): ModelIssue => ({ path: path.join("."), problem, fix, line: lineOf(path), ...(rule ? { rule } : {}), ...("value" in f ? { value: f.value } : {}) }));
     throw new ModelError(source, issues.sort((a, b) => (a.line ?? 0) - (b.line ?? 0)));
   }
   return buildModel(withoutUndefined(data) as ModelFile, source);

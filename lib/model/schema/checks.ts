@@ -31,6 +31,17 @@ function accessWords(securable: SecurableType): { levels: string[]; privileges: 
   return { levels: levelsFor(securable), privileges: PRIVILEGES[securable] };
 }
 
+/** The access values of a securable for editors: a level or one privilege, or a list of privileges. */
+export function accessJsonSchema(securable: SecurableType): { readonly [keyword: string]: unknown } {
+  const { levels, privileges } = accessWords(securable);
+  return {
+    anyOf: [
+      { type: "string", enum: [...levels, ...privileges] },
+      { type: "array", items: { type: "string", enum: [...privileges] }, minItems: 1, uniqueItems: true },
+    ],
+  };
+}
+
 /** An access value: a level name, or a list of privileges valid for the securable. */
 export function accessProblems(securable: SecurableType) {
   return (value: string | readonly unknown[]): ValueProblem[] => {

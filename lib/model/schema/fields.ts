@@ -44,6 +44,10 @@ export type FieldInfo = {
   readonly default?: string;
   /** Lists: no entry twice. */
   readonly unique?: boolean;
+  /** Maps: what a key stands for, in the docs' paths (`environments.<environment>`). */
+  readonly keyName?: string;
+  /** More JSON Schema for editors, where the checks say more than one pattern (environments.schema.json). */
+  readonly json?: { readonly [keyword: string]: unknown };
 };
 
 type Described = { readonly description: string };

@@ -6,7 +6,7 @@
  * Rules that span fields (distinct hosts, references, ...) are lib/model/rules/.
  */
 import * as v from "valibot";
-import { accessProblems, cleanStorageUrl, diagnoseHost, stateKeyProblems } from "./checks";
+import { accessJsonSchema, accessProblems, cleanStorageUrl, diagnoseHost, stateKeyProblems } from "./checks";
 import { custom, flag, keyed, list, named, oneOf, optional, positiveInteger, section, text } from "./fields";
 import * as P from "./patterns";
 
@@ -96,16 +96,19 @@ const access = keyed(
   optional(keyed(
     P.KEY,
     custom(v.union([v.string(), v.array(v.unknown())]), {
+      rule: "a level (read, use, all, browse) or a list of catalog privileges",
       problem: "must be an access level (read, use, all, browse) or a list of privileges",
       fix: "write e.g. `read` or [USE_CATALOG, SELECT]",
       check: accessProblems("catalog"),
+      json: accessJsonSchema("catalog"),
       description: "A level (`read`, `use`, `all`, `browse`; lib/permissions.ts) or a list of Unity Catalog catalog privileges (exact strings, checked against what UC accepts on a catalog).",
     }),
-    { what: "environment keys to access levels", example: "`dev: read`", description: "The group's access per environment key; an environment not listed gives the group nothing there." },
+    { what: "environment keys to access levels", example: "`dev: read`", keyName: "environment", description: "The group's access per environment key; an environment not listed gives the group nothing there." },
   )),
   {
     what: "group keys to their access",
     example: "`dev: {dev: read}`",
+    keyName: "group",
     description: "Who may do what on each environment's catalog: group key -> environment key -> access. Each environment's service principal gets ALL_PRIVILEGES on its own catalog by rule; it is not listed here.",
   },
 );
@@ -142,7 +145,7 @@ const state = section(
   {
     bucket: text(P.S3_BUCKET, { rule: "an S3 bucket name", fix: "write the bucket name only, without s3://", description: "The S3 bucket of the state files." }),
     region: text(P.AWS_REGION, { rule: "an AWS region", fix: "write it like us-east-1", description: "The bucket's AWS region." }),
-    key: text(P.S3_KEY, { rule: "an S3 key pattern", fix: 'write it like "uc-env-isolation/{stack}.tfstate"', check: stateKeyProblems, description: "The state file's key, with `{stack}` exactly once (without it every stack would share one state file)." }),
+    key: text(P.S3_KEY, { rule: "an S3 key pattern", fix: 'write it like "uc-env-isolation/{stack}.tfstate"', check: stateKeyProblems, json: { allOf: [{ pattern: P.STATE_KEY.source }] }, description: "The state file's key, with `{stack}` exactly once (without it every stack would share one state file)." }),
   },
   { default: "a local `terraform.<stack>.tfstate` per stack", description: "S3 remote state for every stack." },
 );
@@ -166,6 +169,7 @@ const retired = keyed(
   ),
   {
     what: "retired environment keys to their stack and workspace",
+    keyName: "key",
     example: "`qa: {stack: ref-qa, workspace: {host: ..., profile: ref-qa}}`",
     default: "none",
     description: "Environments being retired: their stacks tell Terraform to forget the catalog, schemas and service principal (which stay, with their data) and revoke the grants they declared. README, \"Renaming, dropping and retiring\".",
@@ -187,11 +191,13 @@ export const modelSchema = section(
     groups: keyed(P.KEY, text(P.DISPLAY_NAME, { rule: "a group display name", fix: "write the account-level group's display name exactly as SCIM shows it", description: "The account-level group's display name, exactly as SCIM shows it. Distinct per group, in any case; never a service principal's name." }), {
       what: "group keys to display names",
       example: "`dev: Databricks - Dev`",
+      keyName: "group",
       description: "Account-level (SCIM) groups, looked up, never created: key (used in this file and in Terraform addresses) -> display name. A group must be assigned to every workspace whose stack grants to it.",
     }),
     environments: keyed(P.KEY, environment, {
       what: "environments",
       example: "`dev: {stack: ref-dev, ...}`",
+      keyName: "environment",
       whenEmpty: { problem: "declares no environment", fix: "declare at least one environment (dev, staging, prod)" },
       description: "One stack per environment, each aimed at its own workspace, in deploy order. The key `plan` is reserved.",
     }),
@@ -225,6 +231,7 @@ export const modelSchema = section(
     legacyServicePrincipals: optional(
       named(text(P.UUID, { rule: "an application ID (a lower-case UUID)", fix: "copy the principal's application ID from the account console", description: "The retired principal's application ID." }), {
         default: "none",
+        keyName: "name",
         description: "Principals this project never grants to (the old single CI principal): display name -> application ID. Synth refuses output that grants to one.",
       }),
     ),
@@ -233,10 +240,10 @@ export const modelSchema = section(
       named(
         named(
           text(P.ADDRESS, { rule: "a Terraform resource address", fix: "write the new address as terraform plan shows it, e.g. databricks_grant.catalog_dev__group_developers", description: "The new address." }),
-          { description: "Old address -> new address in one stack; each becomes a `moved` block." },
+          { keyName: "old address", description: "Old address -> new address in one stack; each becomes a `moved` block." },
           { pattern: P.ADDRESS, problem: "the old address is not a Terraform resource address", fix: "write it as terraform plan shows it, e.g. databricks_grant.catalog_dev__group_dev" },
         ),
-        { default: "none", description: "Renamed addresses per stack name (`npm run update` writes them): Terraform renames the resource in state instead of destroying and creating it." },
+        { default: "none", keyName: "stack", description: "Renamed addresses per stack name (`npm run update` writes them): Terraform renames the resource in state instead of destroying and creating it." },
       ),
     ),
     codeOwners: optional(

@@ -34,5 +34,7 @@ export const GITHUB_REPOSITORY = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})\/[A-Za-z0-9
 export const AWS_REGION = /^[a-z]{2}(?:-gov|-iso[a-z]*)?-[a-z]+-\d$/;
 /** An S3 key pattern's characters (the `{stack}` placeholder included). */
 export const S3_KEY = /^[A-Za-z0-9!_.*'()\/{}-]{1,900}$/;
+/** The state key's shape (editors only: the loader's check says which part is wrong): `{stack}` once, no other braces, no leading or doubled slash. */
+export const STATE_KEY = /^(?!\/)(?!.*\/\/)[^{}]*\{stack\}[^{}]*$/;
 /** A GitHub user or team as CODEOWNERS names them (defined with CODEOWNERS' rendering). */
 export { CODE_OWNER } from "../../ci/code-owners";
