@@ -130,7 +130,11 @@ export function schemaFindings(root: v.GenericSchema, data: unknown, written: un
       continue;
     }
     const schema = schemaAt(root as Schema, path);
-    if (!schema) continue;
+    if (!schema) {
+      // Not a shape this module words: still an error (fail closed), in valibot's words.
+      findings.push({ path, problem: issue.message, fix: "correct the value (docs/model.md lists every field)", value: issue.input });
+      continue;
+    }
     const info = fieldInfo(schema);
     if (issue.input === undefined) {
       if (path.length === 0 || (parent && unwrap(parent).type === "record")) {
