@@ -120,7 +120,7 @@ export function renderModelDocs(): string {
     "",
     "## Fields",
     "",
-    `${modelSchema.pipe.find((p) => p.type === "description")?.description ?? ""} \`<…>\` stands for a key you choose;`,
+    `${description(modelSchema as unknown as Node)} \`<…>\` stands for a key you choose;`,
     `the keys of ${keyed.slice(0, -1).join(", ")} and ${keyed[keyed.length - 1]} become parts of Terraform addresses: lower-case`,
     "letters, digits and single underscores, starting with a letter. \"required: each\" marks the entries of a mapping.",
     "",

@@ -66,27 +66,27 @@ function passes<T>(info: FieldInfo) {
 }
 
 /** A string of the given pattern. */
-export function text(pattern: RegExp, info: FieldInfo & Described) {
+export function text(pattern: RegExp, info: FieldInfo & Described): v.GenericSchema<string> {
   return v.pipe(v.string(), v.regex(pattern), v.check(passes<string>(info)), v.description(info.description), v.metadata(info));
 }
 
 /** A positive whole number. */
-export function positiveInteger(info: FieldInfo & Described) {
+export function positiveInteger(info: FieldInfo & Described): v.GenericSchema<number> {
   return v.pipe(v.number(), v.safeInteger(), v.minValue(1), v.description(info.description), v.metadata(info));
 }
 
 /** true or false. */
-export function flag(info: FieldInfo & Described) {
+export function flag(info: FieldInfo & Described): v.GenericSchema<boolean> {
   return v.pipe(v.boolean(), v.description(info.description), v.metadata(info));
 }
 
 /** One of a few words. */
-export function oneOf<const T extends readonly [string, ...string[]]>(values: T, info: FieldInfo & Described) {
+export function oneOf<const T extends readonly [string, ...string[]]>(values: T, info: FieldInfo & Described): v.GenericSchema<T[number]> {
   return v.pipe(v.picklist(values), v.description(info.description), v.metadata(info));
 }
 
 /** A non-empty list without repeats; the items' messages use the list's rule and fix. */
-export function list(pattern: RegExp, info: FieldInfo & Described) {
+export function list(pattern: RegExp, info: FieldInfo & Described): v.GenericSchema<string[]> {
   const item = v.pipe(v.string(), v.regex(pattern), v.metadata({ rule: info.rule, fix: info.fix }));
   const unique: FieldInfo = {
     ...info,
@@ -103,12 +103,12 @@ export function list(pattern: RegExp, info: FieldInfo & Described) {
 }
 
 /** A mapping with exactly these fields (an unknown key is an error, with a "did you mean"). */
-export function section<const E extends v.ObjectEntries>(what: string, entries: E, info: FieldInfo & Described) {
+export function section<const E extends v.ObjectEntries>(what: string, entries: E, info: FieldInfo & Described): v.GenericSchema<v.InferOutput<v.StrictObjectSchema<E, undefined>>> {
   return v.pipe(v.strictObject(entries), v.description(info.description), v.metadata({ ...info, what }));
 }
 
 /** A field that may be left out. */
-export function optional<S extends v.GenericSchema>(schema: S) {
+export function optional<S extends v.GenericSchema>(schema: S): v.OptionalSchema<S, undefined> {
   return v.optional(schema);
 }
 
@@ -124,7 +124,7 @@ export const addressKey = (pattern: RegExp) =>
   );
 
 /** A mapping from keys (KEY: lower case, they become Terraform addresses) to values. */
-export function keyed<S extends v.GenericSchema>(key: RegExp, value: S, info: FieldInfo & Described & { what: string; example: string }) {
+export function keyed<S extends v.GenericSchema>(key: RegExp, value: S, info: FieldInfo & Described & { what: string; example: string }): v.GenericSchema<{ [key: string]: v.InferOutput<S> }> {
   return v.pipe(
     v.record(addressKey(key), value),
     v.minEntries(info.whenEmpty ? 1 : 0),
@@ -134,7 +134,7 @@ export function keyed<S extends v.GenericSchema>(key: RegExp, value: S, info: Fi
 }
 
 /** A mapping from free-form names (or names of the given pattern) to values. */
-export function named<S extends v.GenericSchema>(value: S, info: FieldInfo & Described, key: FieldInfo & { pattern?: RegExp } = {}) {
+export function named<S extends v.GenericSchema>(value: S, info: FieldInfo & Described, key: FieldInfo & { pattern?: RegExp } = {}): v.GenericSchema<{ [key: string]: v.InferOutput<S> }> {
   const { pattern, ...keyInfo } = key;
   const keySchema: v.GenericSchema<string> = pattern ? v.pipe(v.string(), v.regex(pattern), v.metadata(keyInfo)) : v.pipe(v.string(), v.metadata(keyInfo));
   return v.pipe(
@@ -145,6 +145,6 @@ export function named<S extends v.GenericSchema>(value: S, info: FieldInfo & Des
 }
 
 /** A value of several shapes, checked by its own function (an access level or a privilege list). */
-export function custom<S extends v.GenericSchema>(shape: S, info: FieldInfo & Described) {
+export function custom<S extends v.GenericSchema>(shape: S, info: FieldInfo & Described): v.GenericSchema<v.InferOutput<S>> {
   return v.pipe(shape, v.check(passes<v.InferOutput<S>>(info)), v.description(info.description), v.metadata(info));
 }
