@@ -97,6 +97,7 @@ export function parseEnvironmentModel(text: string, source: string): Environment
  * report each fault once (a broken host is not also a host "shared" with nothing).
  */
 function prune(data: unknown, findings: readonly Finding[]): unknown {
+  if (findings.length === 0) return data;
   const copy = structuredClone(data);
   for (const f of findings) {
     const list = f.path.findIndex((k) => typeof k === "number");
