@@ -6,18 +6,12 @@ import { ModelError } from "../lib/model/errors";
 import { buildApp } from "../lib/app";
 import { MAX_MODEL_BYTES, loadEnvironmentModel, parseEnvironmentModel } from "../lib/model/load";
 import { synthToDirectory } from "../lib/synth";
+import { MODEL_RULES } from "../lib/model/rules";
 import { DEFAULT_MODEL_TEXT, defaultModel, defaultModelData, modelFrom, previousOutput, strayEntries } from "./helpers";
+import { BAD_MODEL_CASES, badModelFile, caseText } from "./fixtures/bad-models/cases";
 
-const FIXTURES = path.join(__dirname, "fixtures", "bad-models");
-const fixtures = fs
-  .readdirSync(FIXTURES)
-  .filter((f) => f.endsWith(".yaml"))
-  .sort()
-  .map((file) => {
-    const text = fs.readFileSync(path.join(FIXTURES, file), "utf8");
-    const header = (key: string) => new RegExp(`^# ${key}: ?(.*)$`, "m").exec(text)?.[1] ?? "";
-    return { file, text, path: header("expect-path"), expected: header("expect-text") };
-  });
+/** The bad-model cases (fixtures/bad-models/cases.ts): the reference model with a few edits, or raw text. */
+const fixtures = BAD_MODEL_CASES.map((c) => ({ ...c, file: c.name, text: caseText(c), expected: c.text }));
 
 function errorOf(text: string, source = "bad.yaml"): ModelError {
   try {
@@ -136,8 +130,19 @@ describe("the plan principal written as a string (the old commented example)", (
 });
 
 describe("rejects bad model files with the field, the value and the fix", () => {
-  it("has at least 40 bad model files", () => {
+  it("has at least 40 bad model cases, each named once", () => {
     expect(fixtures.length).toBeGreaterThanOrEqual(40);
+    expect(new Set(fixtures.map((f) => f.name)).size).toBe(fixtures.length);
+  });
+
+  it("has, for every rule across fields, a case that breaks it and names the rule", () => {
+    const broken = new Set(fixtures.map((f) => f.rule));
+    expect(MODEL_RULES.map((r) => r.id).filter((id) => !broken.has(id))).toEqual([]);
+  });
+
+  it("has edit cases that each change the valid reference model", () => {
+    expect(() => parseEnvironmentModel(DEFAULT_MODEL_TEXT, "environments.yaml")).not.toThrow();
+    expect(fixtures.filter((f) => "edits" in f && f.text === DEFAULT_MODEL_TEXT).map((f) => f.name)).toEqual([]);
   });
 
   it.each(fixtures.map((f) => [f.file, f] as const))("rejects %s", (_file, fixture) => {
@@ -147,7 +152,7 @@ describe("rejects bad model files with the field, the value and the fix", () => 
     expect(error.issues).toHaveLength(1);
     const [issue] = error.issues;
     // The offending value is shown whenever there is one (a missing field has none).
-    if (!/missing|is empty|without account/.test(issue.problem)) expect(message).toMatch(/\(got .+\)\. Fix: /);
+    if (!/missing|is empty|without account|is required here/.test(issue.problem)) expect(message).toMatch(/\(got .+\)\. Fix: /);
     expect(message).toContain("nothing was synthesized");
     expect(message).toContain(fixture.expected);
     expect(message).toMatch(/Fix: /);
@@ -155,8 +160,10 @@ describe("rejects bad model files with the field, the value and the fix", () => 
       expect(error.issues.map((i) => i.path)).toContain(fixture.path);
       expect(message).toContain(`${fixture.path}: `);
     }
-    // Every issue points at a line of the file (except an empty file, which has none).
-    if (fixture.file !== "empty-file.yaml") for (const issue of error.issues) expect(issue.line).toEqual(expect.any(Number));
+    // A rule across fields names itself; a field's own check names none.
+    expect(issue.rule).toBe(fixture.rule);
+    // Every issue points at a line of the file (except a file with nothing in it, which has none).
+    if (fixture.text.replace(/#.*$/gm, "").trim() !== "") for (const issue of error.issues) expect(issue.line).toEqual(expect.any(Number));
     expect(message).not.toMatch(/\n\s+at /); // no stack trace
   });
 
@@ -165,8 +172,9 @@ describe("rejects bad model files with the field, the value and the fix", () => 
     const out = path.join(dir, "cdktf.out");
     const previous = previousOutput(out, "previous");
     for (const fixture of fixtures) {
+      const file = badModelFile(fixture.name);
       const build = (staging: string) => {
-        const model = loadEnvironmentModel(path.join(FIXTURES, fixture.file));
+        const model = loadEnvironmentModel(file);
         return { app: buildApp(model, staging, dir), model };
       };
       expect(() => synthToDirectory(build, out)).toThrow(ModelError);

@@ -43,6 +43,7 @@ const SUITES = {
   // The model, the commands, the workflows and the day-2 flows.
   day2: [
     "__tests__/model-validation.test.ts",
+    "__tests__/model-schema.test.ts",
     "__tests__/commands.test.ts",
     "__tests__/workflows/ci-env.test.ts",
     "__tests__/workflows/workflows.test.ts",

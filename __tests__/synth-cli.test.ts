@@ -4,6 +4,7 @@ import * as os from "os";
 import * as path from "path";
 import { readSynthOutput } from "../lib/gate/read";
 import { DEFAULT_MODEL_FILE, ROOT, previousOutput, strayEntries } from "./helpers";
+import { badModelFile } from "./fixtures/bad-models/cases";
 import { runFileInProcess } from "./run-command";
 
 const MAIN = path.join(ROOT, "main.ts");
@@ -57,7 +58,7 @@ describe("the app command (cdktf.json `app`, also `npm run synth`)", () => {
   it("rejects a model with prod aimed at dev's workspace: exit 1, clear message, no stack trace, nothing written", async () => {
     const { dir, out } = tempOut();
     const previous = previousOutput(out, "previous-output");
-    const bad = path.join(ROOT, "__tests__", "fixtures", "bad-models", "prod-shares-dev-host.yaml");
+    const bad = badModelFile("prod-shares-dev-host");
     const run = await runFileInProcess(MAIN, [], { CDKTF_OUTDIR: out, ENVIRONMENTS_FILE: bad });
     expect(run.status).toBe(1);
     expect(run.stderr).toContain("environments.prod.workspace.host: is the same workspace host as environments.dev.workspace.host");

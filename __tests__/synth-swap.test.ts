@@ -12,6 +12,7 @@ import { loadEnvironmentModel } from "../lib/model/load";
 import { ModelError } from "../lib/model/errors";
 import { MARKER_FILE, OutputNotOwnedError, readMarker, recover, synthToDirectory } from "../lib/synth";
 import { DEFAULT_MODEL_FILE, ROOT, strayEntries } from "./helpers";
+import { badModelFile } from "./fixtures/bad-models/cases";
 
 /** A PID that is not running (the kernel's default pid_max is 4194304). */
 const DEAD = 4194301;
@@ -179,7 +180,7 @@ describe("synth's output swap", () => {
     const { dir, out } = project();
     expect(synth(out).status).toBe(0);
     const before = fs.readlinkSync(out);
-    const bad = path.join(ROOT, "__tests__", "fixtures", "bad-models", "prod-shares-dev-host.yaml");
+    const bad = badModelFile("prod-shares-dev-host");
     expect(synth(out, bad).status).toBe(1);
     expect(fs.readlinkSync(out)).toBe(before);
     expect(strayEntries(dir)).toEqual([]);

@@ -3,6 +3,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { DEFAULT_MODEL_FILE, ROOT } from "../helpers";
+import { badModelFile } from "../fixtures/bad-models/cases";
 import { FIXTURES } from "./support";
 import { runInProcess } from "../run-command";
 import { buildApp } from "../../lib/app";
@@ -63,7 +64,7 @@ describe("npm run policy", () => {
   });
 
   it("rejects an invalid model with exit 2 and the model's own message", async () => {
-    const bad = path.join(ROOT, "__tests__", "fixtures", "bad-models", "prod-shares-dev-host.yaml");
+    const bad = badModelFile("prod-shares-dev-host");
     const r = await run("policy", "--out", path.join(FIXTURES, "clean"), "--model", bad);
     expect(r.status).toBe(2);
     expect(r.stderr).toContain("environments.prod.workspace.host: is the same workspace host as environments.dev.workspace.host");

@@ -10,6 +10,8 @@ export interface ModelIssue {
   readonly value?: unknown;
   /** 1-based line in the file, when known. */
   readonly line?: number;
+  /** The rule across fields that found it (lib/model/rules), when one did. */
+  readonly rule?: string;
 }
 
 /** Thrown when the model file cannot be used; carries every issue found, in file order. */

@@ -1,9 +1,23 @@
 /**
  * The environment model after validation: typed, complete, cross-checked. Constructs receive these
  * values and never re-parse strings.
+ *
+ * Each type is the schema's (lib/model/schema/model.ts, where every field is described) with the
+ * references resolved and the defaults filled in: a field added to the schema appears here by
+ * itself, and one left out of the model below fails the type-check (ModelFileCovered).
  */
 import type { AccessLevel } from "../permissions";
 import type { AddressManifest } from "./history";
+import type { ModelFile } from "./schema/model";
+
+type DeepReadonly<T> = T extends readonly (infer U)[] ? readonly DeepReadonly<U>[] : T extends object ? { readonly [K in keyof T]: DeepReadonly<T[K]> } : T;
+type File<K extends keyof ModelFile> = DeepReadonly<NonNullable<ModelFile[K]>>;
+type FileEnvironment = File<"environments">[string];
+type FileWorkspace = FileEnvironment["workspace"];
+type FileCatalog = FileEnvironment["catalog"];
+type FileAdoption = Required<NonNullable<FileCatalog["adopt"]>>;
+type FilePromotion = NonNullable<FileEnvironment["promotion"]>;
+type FileRetired = File<"retired">[string];
 
 export interface Group {
   /** Key in the model file; stable, used in Terraform addresses. */
@@ -12,53 +26,28 @@ export interface Group {
   readonly displayName: string;
 }
 
-export interface Workspace {
-  /** https://<host>, no path, no trailing slash. */
-  readonly host: string;
-  /** Databricks CLI profile people use for this workspace. */
-  readonly profile: string;
-  /** Numeric workspace ID; needed to bind ISOLATED catalogs. */
-  readonly id?: number;
-}
+/** `environments.<key>.workspace`: host, profile, and the numeric ID when known. */
+export interface Workspace extends FileWorkspace {}
 
-export interface CatalogSpec {
-  readonly name: string;
-  readonly schemas: readonly string[];
-  /** The environment's S3 bucket (the bundles' `s3_bucket`); informational, exported as an output. */
-  readonly bucket?: string;
-  /**
-   * The catalog's managed storage location, when it has one of its own. Changing it replaces the
-   * catalog, so an adopted catalog must state the location it already has.
-   * @default - none: the metastore's storage root
-   */
-  readonly storageRoot?: string;
+/** Existing resources to import instead of create (`catalog.adopt`, every field filled in). */
+export interface Adoption extends FileAdoption {}
+
+export interface CatalogSpec extends Omit<FileCatalog, "adopt"> {
   /** What already exists (managed by the old HCL stack): imported on the first plan, not created. */
   readonly adopt: Adoption;
 }
 
-/** Existing resources to import instead of create. */
-export interface Adoption {
-  readonly catalog: boolean;
-  /** Schema names (a subset of the catalog's schemas). */
-  readonly schemas: readonly string[];
-  /** Keys of groups whose grant on this catalog already exists. */
-  readonly groupGrants: readonly string[];
-}
-
-export interface Promotion {
+export interface Promotion extends Omit<FilePromotion, "from"> {
   /** The environment whose catalog models are copied from. */
   readonly from: Environment;
-  /** The schema of the source catalog that holds the registered models. */
-  readonly schema: string;
 }
 
-export interface Environment {
+export interface Environment extends Omit<FileEnvironment, "stack" | "workspace" | "catalog" | "promotion" | "approval"> {
   /** Key in the model file (dev, staging, prod). */
   readonly key: string;
+  /** `stack` in the model file. */
   readonly stackName: string;
   readonly workspace: Workspace;
-  /** Display name of the environment's deploying service principal. */
-  readonly servicePrincipal: string;
   readonly catalog: CatalogSpec;
   readonly promotion?: Promotion;
   /**
@@ -66,7 +55,7 @@ export interface Environment {
    * reviewers; every deploy checks they are set).
    * @default - `required` for production and the environment before it, `none` otherwise
    */
-  readonly approval: "required" | "none";
+  readonly approval: NonNullable<FileEnvironment["approval"]>;
 }
 
 /** A group's access to one environment's catalog. */
@@ -82,24 +71,15 @@ export interface CatalogAccess {
 export interface EnvironmentModel {
   /** Where the model was read from (for messages). */
   readonly source: string;
-  readonly metastore: {
-    readonly id: string;
+  readonly metastore: Omit<File<"metastore">, "grantsFrom"> & {
     /** The environment whose stack declares every metastore grant. */
     readonly grantsFrom: Environment;
   };
   /** Sorted by key. */
   readonly groups: readonly Group[];
-  readonly sandbox: {
-    /** Catalog name pattern with `{user}`, e.g. `{user}_sandbox`. */
-    readonly catalogName: string;
+  readonly sandbox: Omit<File<"sandbox">, "creators"> & {
     /** Groups whose members may create (and then own) sandbox catalogs. Sorted by key. */
     readonly creators: readonly Group[];
-    /**
-     * Where sandbox catalogs keep their managed storage when the metastore has none: an external
-     * location (by name) and its URL, under which `CREATE CATALOG ... MANAGED LOCATION` names a path.
-     * @default - none: the metastore's storage root
-     */
-    readonly storage?: { readonly externalLocation: string; readonly url: string };
   };
   /** In file order (the deploy order people read). */
   readonly environments: readonly Environment[];
@@ -123,7 +103,7 @@ export interface EnvironmentModel {
   readonly github?: GitHub;
   /** Remote state; without it each stack keeps a local state file. */
   readonly state?: RemoteState;
-  /** Principals this project never grants to (the legacy single CI principal). */
+  /** Principals this project never grants to (the legacy single CI principal). Sorted by name. */
   readonly legacyServicePrincipals: readonly { readonly name: string; readonly applicationId: string }[];
   /**
    * Renamed addresses, per stack name: old address -> new address. Each becomes a `moved` block, so
@@ -133,16 +113,11 @@ export interface EnvironmentModel {
   readonly moved: { readonly [stack: string]: readonly { readonly from: string; readonly to: string }[] };
   /**
    * Who must review a change to anything but the model and the docs: `.github/CODEOWNERS` is
-   * rendered from it (lib/ci/code-owners.ts). GitHub users or teams, e.g. `@my-org/platform`.
+   * rendered from it (lib/ci/code-owners.ts).
    * @default - none: CODEOWNERS names no owner (a warning says so)
    */
-  readonly codeOwners: readonly string[];
-  /**
-   * Environments being retired: their stacks tell Terraform to forget the catalog, schemas and
-   * service principal (which stay, with their data) and revoke the grants the stacks declared.
-   * Model order. README, "Renaming, dropping and retiring".
-   * @default - none
-   */
+  readonly codeOwners: File<"codeOwners">;
+  /** Environments being retired (`retired.<key>`), in model order. @default - none */
   readonly retired: readonly RetiredEnvironment[];
   /**
    * What this repository recorded of Terraform state: the address manifest beside the model file
@@ -154,40 +129,27 @@ export interface EnvironmentModel {
 }
 
 /** An environment on its way out (`retired.<key>` in the model). */
-export interface RetiredEnvironment {
+export interface RetiredEnvironment extends Omit<FileRetired, "stack"> {
   /** The environment's key while it was live. */
   readonly key: string;
   /** Its stack, whose state still holds its objects until the retiring deploy. */
   readonly stackName: string;
-  /** Host and profile: the provider still reads (refreshes) what it forgets. */
-  readonly workspace: { readonly host: string; readonly profile: string };
 }
 
-export interface Account {
-  /** Databricks account ID (a UUID). */
-  readonly id: string;
+/** `account`, with its host derived and its stack named when the model leaves them out. */
+export interface Account extends Omit<File<"account">, "host" | "stack"> {
   /** The accounts console host, e.g. https://accounts.cloud.databricks.com. */
   readonly host: string;
-  /** Databricks CLI profile of an account admin, for the first (bootstrap) apply. */
-  readonly profile: string;
   /** Name of the account-level stack. */
   readonly stackName: string;
 }
 
-export interface GitHub {
-  /** `<org>/<repo>`. */
-  readonly repository: string;
-  /**
-   * The read-only service principal pull-request plans run as. Created by hand before the first
-   * deploy (like the SCIM groups, it is looked up, never created), so that no stack depends on
-   * another having been applied: grants name it by its application ID.
-   */
-  readonly planServicePrincipal: { readonly name: string; readonly applicationId: string };
-}
+/** `github`: the repository CI runs in and the read-only principal pull-request plans run as. */
+export interface GitHub extends File<"github"> {}
 
-export interface RemoteState {
-  readonly bucket: string;
-  readonly region: string;
-  /** Key pattern with `{stack}`, e.g. `uc-env-isolation/{stack}.tfstate`. */
-  readonly key: string;
-}
+/** `state`: S3 remote state (the key has `{stack}` once). */
+export interface RemoteState extends File<"state"> {}
+
+type Assert<T extends true> = T;
+/** Every section of the model file is a field of EnvironmentModel: a new one fails the type-check until added above. */
+export type ModelFileCovered = Assert<Exclude<keyof ModelFile, keyof EnvironmentModel> extends never ? true : false>;

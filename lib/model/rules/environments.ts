@@ -1,0 +1,156 @@
+/**
+ * Rules between environments: each its own workspace, profile, principal, catalog and stack (the
+ * incident this project exists for was the prod target aimed at the dev workspace); a reserved
+ * key; promotions that flow one way, towards production.
+ */
+import type { PartialEnvironment, Rule, RuleContext, RuleFinding } from "./rule";
+
+/** Environment keys that would collide with the plan principal's addresses (sp_plan, github__plan). */
+export const RESERVED_ENVIRONMENT_KEYS = ["plan"];
+
+const reservedKey: Rule = {
+  id: "environment-key-not-reserved",
+  description: "No environment is keyed `plan`: the plan principal's Terraform addresses use it.",
+  paths: ["environments.*"],
+  fix: "give the environment another key",
+  *check({ environments }) {
+    for (const [key] of environments) {
+      if (RESERVED_ENVIRONMENT_KEYS.includes(key)) yield { path: ["environments", key], problem: `\`${key}\` is reserved (the plan principal's Terraform addresses use it)`, value: key };
+    }
+  },
+};
+
+/** A rule that no two environments share a value (compared in lower case). */
+function distinct(id: string, field: string, what: string, fix: string, read: (env: PartialEnvironment) => string | number | undefined): Rule {
+  return {
+    id,
+    description: `Each environment has its own ${what} (compared in any case).`,
+    paths: [`environments.*.${field}`],
+    fix,
+    *check({ environments }) {
+      const seen = new Map<string, string>();
+      for (const [key, env] of environments) {
+        const v = env && read(env);
+        if (v === undefined) continue;
+        const first = seen.get(String(v).toLowerCase());
+        if (first !== undefined) yield { path: ["environments", key, ...field.split(".")], problem: `is the same ${what} as environments.${first}.${field}`, value: v };
+        else seen.set(String(v).toLowerCase(), key);
+      }
+    },
+  };
+}
+
+const distinctRules: Rule[] = [
+  distinct("distinct-workspace-hosts", "workspace.host", "workspace host", "each environment needs its own workspace; set this one to its own workspace URL", (e) => e.workspace?.host),
+  distinct("distinct-profiles", "workspace.profile", "CLI profile", "give each environment its own Databricks CLI profile", (e) => e.workspace?.profile),
+  distinct("distinct-workspace-ids", "workspace.id", "workspace ID", "each environment needs its own workspace; set this one's numeric ID", (e) => e.workspace?.id),
+  distinct("distinct-stacks", "stack", "stack name", "give each environment its own stack name", (e) => e.stack),
+  distinct("distinct-service-principals", "servicePrincipal", "service principal", "give each environment its own service principal", (e) => e.servicePrincipal),
+  distinct("distinct-catalogs", "catalog.name", "catalog", "give each environment its own catalog", (e) => e.catalog?.name),
+];
+
+const FROM = "environments.*.promotion.from";
+const from = (env: PartialEnvironment | undefined) => env?.promotion?.from;
+
+const promotionSourceDefined: Rule = {
+  id: "promotion-source-defined",
+  description: "An environment promotes from an environment the model defines.",
+  paths: [FROM],
+  fix: "name an environment of `environments`",
+  *check({ environments }) {
+    const keys = environments.map(([k]) => k);
+    for (const [key, env] of environments) {
+      const f = from(env);
+      if (f !== undefined && !keys.includes(f)) {
+        yield { path: ["environments", key, "promotion", "from"], problem: "names an environment that is not defined", fix: `use one of: ${keys.filter((k) => k !== key).join(", ")}`, value: f };
+      }
+    }
+  },
+};
+
+const promotionNotSelf: Rule = {
+  id: "promotion-not-self",
+  description: "An environment does not promote from itself.",
+  paths: [FROM],
+  fix: "promote from the environment before this one (staging from dev, prod from staging), or remove promotion",
+  *check({ environments }) {
+    for (const [key, env] of environments) if (from(env) === key) yield { path: ["environments", key, "promotion", "from"], problem: "names the environment itself", value: key };
+  },
+};
+
+const promotionSchemaExists: Rule = {
+  id: "promotion-schema-exists",
+  description: "The promoted schema is a schema of the source environment's catalog.",
+  paths: ["environments.*.promotion.schema", FROM, "environments.*.catalog.schemas"],
+  fix: "name a schema of the source environment's catalog",
+  *check({ environments }) {
+    for (const [key, env] of environments) {
+      const f = from(env);
+      const schema = env?.promotion?.schema;
+      const source = environments.find(([k]) => k === f && k !== key)?.[1];
+      const schemas = source?.catalog?.schemas;
+      if (schema !== undefined && schemas !== undefined && !schemas.includes(schema)) {
+        yield {
+          path: ["environments", key, "promotion", "schema"],
+          problem: `is not a schema of environments.${f}.catalog`,
+          fix: `use one of: ${schemas.join(", ")}, or add it to environments.${f}.catalog.schemas`,
+          value: schema,
+        };
+      }
+    }
+  },
+};
+
+/** The environments of a promotion cycle, starting where it was found; a self-promotion is no cycle here. */
+export function promotionCycle(environments: RuleContext["environments"]): string[] | undefined {
+  const fromOf = new Map(environments.map(([k, env]) => [k, from(env)]));
+  for (const [start] of environments) {
+    const chain: string[] = [];
+    let cur: string | undefined = start;
+    while (cur !== undefined && fromOf.get(cur) !== undefined) {
+      if (chain.includes(cur)) return chain.slice(chain.indexOf(cur));
+      chain.push(cur);
+      const next: string = fromOf.get(cur)!;
+      if (next === cur) return undefined; // reported as "names the environment itself"
+      cur = fromOf.has(next) ? next : undefined;
+    }
+  }
+  return undefined;
+}
+
+const promotionNoCycle: Rule = {
+  id: "promotion-no-cycle",
+  description: "Promotions do not form a cycle: models flow one way.",
+  paths: [FROM],
+  fix: "models must flow one way, e.g. dev -> staging -> prod",
+  *check({ environments }) {
+    const cycle = promotionCycle(environments);
+    if (cycle) {
+      const env = environments.find(([k]) => k === cycle[0])?.[1];
+      yield { path: ["environments", cycle[0], "promotion", "from"], problem: `promotions form a cycle (${[...cycle, cycle[0]].join(" <- ")})`, value: from(env) };
+    }
+  },
+};
+
+// Models flow towards production, never out of it: promoting from production would bind its
+// catalog to another workspace and let another environment's principal read production's models.
+const promotionNotFromProduction: Rule = {
+  id: "promotion-not-from-production",
+  description: "No environment promotes from the production environment: models are promoted towards production, never out of it.",
+  paths: [FROM, "production"],
+  fix: "promote from an environment before production (staging from dev, prod from staging), or remove promotion",
+  *check({ environments, production }) {
+    const cycle = promotionCycle(environments) ?? []; // a cycle is reported once, as a cycle
+    for (const [key, env] of environments) {
+      if (production !== undefined && from(env) === production && key !== production && !cycle.includes(key)) {
+        yield {
+          path: ["environments", key, "promotion", "from"],
+          problem: `promotes from ${production}, the production environment; models are promoted towards production, never out of it`,
+          value: production,
+        } satisfies RuleFinding;
+      }
+    }
+  },
+};
+
+export const ENVIRONMENT_RULES: readonly Rule[] = [reservedKey, ...distinctRules, promotionSourceDefined, promotionNotSelf, promotionSchemaExists, promotionNoCycle, promotionNotFromProduction];
