@@ -8,7 +8,8 @@
  * (or BUNDLE_ROOT) when set, else by walking up from the working directory (bundle/root.go).
  */
 import type { BundleFacts, TargetFacts } from "./facts";
-import { expand, flagValues, type DatabricksCommand, type EnvEntry } from "./workflows";
+import { expand, flagValues } from "./shell";
+import type { DatabricksCommand, EnvEntry } from "./workflows";
 
 /** `bundle` sub-commands that neither load a bundle nor reach a workspace. */
 const OFFLINE = new Set(["init", "schema", "help"]);

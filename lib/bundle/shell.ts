@@ -153,3 +153,40 @@ export function simpleCommands(script: string, firstLine: number): SimpleCommand
   endCommand();
   return out;
 }
+
+/** Shell words with quotes removed (no expansion: `$X` stays as written). */
+export function shellWords(text: string): string[] {
+  return simpleCommands(text, 1).flatMap((c) => c.words);
+}
+
+/** The values of a flag (`-t X`, `-t=X`, `--target X`, `--target=X`, `-tX` for short ones). */
+export function flagValues(args: readonly string[], names: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    for (const n of names) {
+      if (a === n && i + 1 < args.length) out.push(args[i + 1]);
+      else if (a.startsWith(`${n}=`)) out.push(a.slice(n.length + 1));
+      else if (/^-[a-z]$/.test(n) && a.startsWith(n) && a.length > 2) out.push(a[2] === "=" ? a.slice(3) : a.slice(2));
+    }
+  }
+  return out;
+}
+
+/**
+ * A value as the step sees it: `$X`, `${X}`, `$1`, `${{ env.X }}` replaced from the environment in
+ * scope when they name a literal there; undefined when anything else remains (`${{ inputs.x }}`,
+ * secrets, `${X:-default}`, a command substitution).
+ */
+export function expand(value: string, env: readonly { readonly name: string; readonly value: string }[], depth = 0): string | undefined {
+  const lookup = (name: string) => {
+    const entry = [...env].reverse().find((e) => e.name === name);
+    return entry === undefined || depth > 4 ? undefined : expand(entry.value, env, depth + 1);
+  };
+  let unresolved = false;
+  const text = value
+    .replace(/\$\{\{\s*env\.([A-Za-z_][A-Za-z0-9_]*)\s*\}\}/g, (_, n) => lookup(n) ?? ((unresolved = true), ""))
+    .replace(/\$\{([A-Za-z_][A-Za-z0-9_]*|[0-9])\}|\$([A-Za-z_][A-Za-z0-9_]*|[0-9])/g, (_, a, b) => lookup(a ?? b) ?? ((unresolved = true), ""));
+  return unresolved || /\$\{\{|\$\{|\$\(|`/.test(text) ? undefined : text;
+}
+

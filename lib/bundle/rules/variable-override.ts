@@ -3,7 +3,7 @@ import { finding } from "../rule";
 import { MODEL_VARIABLES, STORAGE_VARIABLE } from "../facts";
 import type { BundleView } from "../view";
 import type { ResourceIndex } from "../resources";
-import { flagValues } from "../workflows";
+import { flagValues } from "../shell";
 import { at, entriesOf, scalars, textOf, type Node } from "../yaml-tree";
 
 const VAR_REF = /\$\{var\.([A-Za-z][A-Za-z0-9_-]*)\}/g;

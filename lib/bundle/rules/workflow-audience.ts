@@ -1,7 +1,7 @@
 import type { Finding, Rule } from "../rule";
 import { finding } from "../rule";
 import { deploysOf } from "../deploys";
-import { expand } from "../workflows";
+import { expand } from "../shell";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 

@@ -2,7 +2,7 @@ import type { Finding, Rule } from "../rule";
 import { finding } from "../rule";
 import { deploysOf, knownTargets } from "../deploys";
 import { at, textOf } from "../yaml-tree";
-import { expand } from "../workflows";
+import { expand } from "../shell";
 
 /** Long-lived credentials a deploy must not use: GitHub OIDC gives a short-lived token per run. */
 const LONG_LIVED = ["DATABRICKS_TOKEN", "DATABRICKS_CLIENT_SECRET", "DATABRICKS_PASSWORD"];

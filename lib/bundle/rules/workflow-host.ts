@@ -2,7 +2,7 @@ import type { Finding, Rule } from "../rule";
 import { finding } from "../rule";
 import { hostnameOf } from "../facts";
 import { deploysOf, knownTargets } from "../deploys";
-import { expand, flagValues } from "../workflows";
+import { expand, flagValues } from "../shell";
 
 /**
  * A deploy step's DATABRICKS_HOST (or --profile) is its target's workspace: the incident's prod
