@@ -4,7 +4,7 @@ import { DatabricksProvider, Grant, ServicePrincipalFederationPolicy, Testing } 
 import "./cdktf-matchers";
 import { parseEnvironmentModel } from "../lib/model/load";
 import { addressManifest } from "../lib/review/addresses";
-import { grantRows } from "../lib/review/grants";
+import { grantRows } from "../lib/output/grants";
 import { checkGate, formatViolation } from "../lib/gate/check";
 import { desiredState } from "../lib/desired-state";
 import { defaultModel, defaultModelData, modelFrom, stackJson, synthModel, synthOutput } from "./helpers";

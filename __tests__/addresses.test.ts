@@ -7,7 +7,7 @@ import { ModelError } from "../lib/model/errors";
 import { parseAddressManifest, type AddressManifest } from "../lib/model/history";
 import type { EnvironmentModel } from "../lib/model/types";
 import { addressManifest, checkAddresses, manifestChanges } from "../lib/review/addresses";
-import type { StackJson } from "../lib/review/output";
+import type { StackJson } from "../lib/output/stack";
 import { defaultModel, defaultModelData, modelFrom, synthOutput } from "./helpers";
 
 // The mechanism on the reference model; the live model's committed manifest is checked by

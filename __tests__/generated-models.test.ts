@@ -13,7 +13,7 @@ import { ModelError } from "../lib/model/errors";
 import { parseEnvironmentModel } from "../lib/model/load";
 import type { EnvironmentModel } from "../lib/model/types";
 import { PRIVILEGES } from "../lib/permissions";
-import { readSynthOutput } from "../lib/gate/read";
+import { readSynthOutput } from "../lib/output/read";
 import { checkGate, formatViolation } from "../lib/gate/check";
 import { desiredState } from "../lib/desired-state";
 import { synthToDirectory } from "../lib/synth";

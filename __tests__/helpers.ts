@@ -6,7 +6,7 @@ import type { TerraformStack } from "../lib/cdk";
 import { parse, stringify } from "yaml";
 import { parseEnvironmentModel } from "../lib/model/load";
 import type { EnvironmentModel } from "../lib/model/types";
-import type { StackJson, SynthesizedStack } from "../lib/review/output";
+import type { StackJson, SynthesizedStack } from "../lib/output/stack";
 
 export const ROOT = path.resolve(__dirname, "..");
 /**

@@ -2,7 +2,7 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { readSynthOutput } from "../lib/gate/read";
+import { readSynthOutput } from "../lib/output/read";
 import { DEFAULT_MODEL_FILE, ROOT, previousOutput, strayEntries } from "./helpers";
 import { badModelFile } from "./fixtures/bad-models/cases";
 import { runFileInProcess } from "./run-command";

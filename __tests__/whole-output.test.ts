@@ -3,7 +3,7 @@ import * as os from "os";
 import * as path from "path";
 import { Grant, type TerraformStack } from "../lib/cdk";
 import { buildApp } from "../lib/app";
-import { duplicatePairs, grantRows } from "../lib/review/grants";
+import { duplicatePairs, grantRows } from "../lib/output/grants";
 import { checkGate, formatViolation } from "../lib/gate/check";
 import { desiredState } from "../lib/desired-state";
 import { SynthCheckError, synthToDirectory } from "../lib/synth";

@@ -13,9 +13,10 @@ import { ModelError } from "./model/errors";
 import type { EnvironmentModel } from "./model/types";
 import { desiredState, type DesiredState } from "./desired-state";
 import { checkGate, formatViolation } from "./gate/check";
-import { SYNTH_MARKER, WORKING_DATA, readOutputTree, readSynthOutput } from "./gate/read";
-import { grantRows } from "./review/grants";
-import type { SynthesizedStack } from "./review/output";
+import { SYNTH_MARKER, WORKING_DATA, readOutputTree, readSynthOutput } from "./output/read";
+import { grantRows } from "./output/grants";
+import type { SynthesizedStack } from "./output/stack";
+import { resourceBodies } from "./output/blocks";
 import { markerFor, readMarker } from "./review/freshness";
 
 export interface BuiltApp {
@@ -203,7 +204,7 @@ export function runByCdktfCli(env: NodeJS.ProcessEnv = process.env): boolean {
 
 /** The one line `npm run synth` prints on success: stacks, resources, grants, where. */
 export function synthSummary(stacks: readonly SynthesizedStack[], outdir: string): string {
-  const resources = stacks.reduce((n, s) => n + Object.values(s.json.resource ?? {}).reduce((m, blocks) => m + Object.keys(blocks).length, 0), 0);
+  const resources = stacks.reduce((n, s) => n + resourceBodies(s).size, 0);
   const names = stacks.map((s) => s.name).join(", ");
   return `synth: wrote ${stacks.length} stack${stacks.length === 1 ? "" : "s"} (${names}) to ${outdir}: ${resources} resources, ${grantRows(stacks).length} grants; policy passed.`;
 }

@@ -29,8 +29,8 @@ import * as path from "path";
 import { loadEnvironmentModel, modelFile } from "../lib/model/load";
 import { ModelError } from "../lib/model/errors";
 import type { Environment, EnvironmentModel } from "../lib/model/types";
-import { ReviewInputError, type SynthesizedStack } from "../lib/review/output";
-import { readSynthOutput } from "../lib/gate/read";
+import { ReviewInputError, type SynthesizedStack } from "../lib/output/stack";
+import { readSynthOutput } from "../lib/output/read";
 
 /** What a CI job for one stack needs to know. */
 export interface CiEnvironment {

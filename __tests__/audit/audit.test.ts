@@ -5,7 +5,7 @@
 import { CliFailure, DatabricksCli } from "../../lib/audit/databricks-cli";
 import { normalizeLivePrivilege, sandboxUser, shortName } from "../../lib/audit/audit";
 import { expectedState } from "../../lib/audit/expected";
-import { grantRows } from "../../lib/review/grants";
+import { grantRows } from "../../lib/output/grants";
 import { synthOutput } from "../helpers";
 import { renderAuditMarkdown } from "../../lib/audit/report";
 import { READ_VERBS } from "../fixtures/audit/responder";

@@ -17,7 +17,7 @@ import { parseEnvironmentModel } from "../../lib/model/load";
 import type { EnvironmentModel } from "../../lib/model/types";
 import { addressManifest } from "../../lib/review/addresses";
 import { diffOutputs, prodScope, type AccessChange } from "../../lib/review/diff";
-import type { SynthesizedStack } from "../../lib/review/output";
+import type { SynthesizedStack } from "../../lib/output/stack";
 import { changeKey, plannedByTerraform, predictPlan } from "../../lib/review/terraform-plan";
 import { checkPlan, formatPlanCheck, guardPlan } from "../../lib/rehearse/plan-guard";
 import { terraformEnv } from "../../lib/rehearse/terraform";

@@ -12,7 +12,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { stringify } from "yaml";
 import { parseEnvironmentModel } from "../../lib/model/load";
-import type { SynthesizedStack } from "../../lib/review/output";
+import type { SynthesizedStack } from "../../lib/output/stack";
 import { synthOutput } from "../helpers";
 import { Lab, REFERENCE_MODEL, ROOT, requireTerraform, tmpDir } from "./support";
 

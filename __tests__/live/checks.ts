@@ -15,7 +15,7 @@ import { checkGate, formatViolation } from "../../lib/gate/check";
 import { loadEnvironmentModel, parseEnvironmentModel } from "../../lib/model/load";
 import type { EnvironmentModel } from "../../lib/model/types";
 import { MANIFEST_FILE, checkAddresses } from "../../lib/review/addresses";
-import type { SynthesizedStack } from "../../lib/review/output";
+import type { SynthesizedStack } from "../../lib/output/stack";
 import { LIVE_OUTPUT_DIR, liveOutputFiles, readManifest } from "../../scripts/lib/generated";
 import { LIVE_MODEL } from "../../lib/usage";
 import { synthOutput } from "../helpers";

@@ -1,7 +1,7 @@
 import * as path from "path";
 import { NO_CHANGES, diffOutputs, prodScope, renderDiffMarkdown, type AccessChange } from "../../lib/review/diff";
-import { type SynthesizedStack } from "../../lib/review/output";
-import { readSynthOutput } from "../../lib/gate/read";
+import { type SynthesizedStack } from "../../lib/output/stack";
+import { readSynthOutput } from "../../lib/output/read";
 import { defaultModel, defaultModelData, isolatedModel, modelFrom, synthOutput } from "../helpers";
 import { FIXTURES, edited } from "./support";
 

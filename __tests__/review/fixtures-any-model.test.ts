@@ -10,9 +10,9 @@ import { parseEnvironmentModel } from "../../lib/model/load";
 import type { EnvironmentModel } from "../../lib/model/types";
 import { desiredState } from "../../lib/desired-state";
 import { diffOutputs, prodScope } from "../../lib/review/diff";
-import { readSynthOutput } from "../../lib/gate/read";
+import { readSynthOutput } from "../../lib/output/read";
 import { checkGate } from "../../lib/gate/check";
-import { readOutputTree } from "../../lib/gate/read";
+import { readOutputTree } from "../../lib/output/read";
 import { fixtureFiles } from "../fixtures/synth/cases";
 import { ROOT, defaultModel } from "../helpers";
 

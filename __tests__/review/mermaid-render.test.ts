@@ -4,9 +4,9 @@
 import { spawnSync } from "child_process";
 import * as path from "path";
 import { diffOutputs, prodScope, type AccessChange } from "../../lib/review/diff";
-import { grantRows } from "../../lib/review/grants";
+import { grantRows } from "../../lib/output/grants";
 import { diffMermaid, environmentsOf, grantsMermaid, renderMermaid } from "../../lib/review/mermaid";
-import { readSynthOutput } from "../../lib/gate/read";
+import { readSynthOutput } from "../../lib/output/read";
 import { ROOT, defaultModel, synthOutput } from "../helpers";
 import { FIXTURES } from "./support";
 

@@ -1,8 +1,8 @@
 import * as path from "path";
 import { diffOutputs, prodScope, type AccessChange } from "../../lib/review/diff";
-import { grantRows } from "../../lib/review/grants";
+import { grantRows } from "../../lib/output/grants";
 import { MAX_EDGES, accessLabel, changeLabel, diffMermaid, environmentsOf, grantsMermaid, renderMermaid, type AccessEdge, type Environments } from "../../lib/review/mermaid";
-import { readSynthOutput } from "../../lib/gate/read";
+import { readSynthOutput } from "../../lib/output/read";
 import { privilegeChange } from "../../lib/review/levels";
 import { defaultModel, defaultModelData, modelFrom } from "../helpers";
 import { FIXTURES } from "./support";

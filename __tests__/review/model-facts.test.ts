@@ -8,12 +8,12 @@ import * as fs from "fs";
 import * as path from "path";
 import { stringify } from "yaml";
 import { diffTrees } from "../../lib/commands/grants-diff";
-import type { OutputTree } from "../../lib/gate/read";
+import type { OutputTree } from "../../lib/output/read";
 import { parseEnvironmentModel } from "../../lib/model/load";
 import type { EnvironmentModel } from "../../lib/model/types";
 import { renderDiffMarkdown, type AccessChange } from "../../lib/review/diff";
 import { FAIL_ON, failingKinds } from "../../lib/review/fail-on";
-import type { SynthesizedStack } from "../../lib/review/output";
+import type { SynthesizedStack } from "../../lib/output/stack";
 import { ROOT, defaultModel, defaultModelData, modelFrom, synthOutput } from "../helpers";
 import { edited } from "./support";
 

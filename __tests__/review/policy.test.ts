@@ -1,10 +1,10 @@
 import * as path from "path";
 import { loadEnvironmentModel } from "../../lib/model/load";
-import { type SynthesizedStack } from "../../lib/review/output";
-import { readSynthOutput } from "../../lib/gate/read";
+import { type SynthesizedStack } from "../../lib/output/stack";
+import { readSynthOutput } from "../../lib/output/read";
 import { desiredState } from "../../lib/desired-state";
 import { checkGate, formatViolation, policySummary } from "../../lib/gate/check";
-import { readOutputTree } from "../../lib/gate/read";
+import { readOutputTree } from "../../lib/output/read";
 import type { RuleId } from "../../lib/gate/rules";
 import { ROOT, defaultModel, isolatedModel, synthOutput } from "../helpers";
 import { FIXTURES } from "./support";

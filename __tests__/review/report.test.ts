@@ -1,4 +1,4 @@
-import { grantRows } from "../../lib/review/grants";
+import { grantRows } from "../../lib/output/grants";
 import { environmentsOf } from "../../lib/review/environments";
 import { renderMarkdown, reportRows } from "../../lib/review/report";
 import { defaultModel, defaultModelData, modelFrom, synthOutput } from "../helpers";

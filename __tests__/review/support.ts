@@ -1,5 +1,5 @@
 import * as path from "path";
-import type { StackJson, SynthesizedStack } from "../../lib/review/output";
+import type { StackJson, SynthesizedStack } from "../../lib/output/stack";
 import { ROOT } from "../helpers";
 
 /** Synthesized-output fixtures (written by __tests__/fixtures/synth/generate.ts). */

@@ -4,7 +4,7 @@
  * over a change. Each case is a change that used to show as "No access changes." or as neutral.
  */
 import { diffOutputs, prodScope, renderDiffMarkdown, type AccessChange } from "../../lib/review/diff";
-import type { SynthesizedStack } from "../../lib/review/output";
+import type { SynthesizedStack } from "../../lib/output/stack";
 import { defaultModel, defaultModelData, modelFrom, synthOutput } from "../helpers";
 import { edited } from "./support";
 

@@ -13,7 +13,7 @@ import * as os from "os";
 import * as path from "path";
 import { stringify } from "yaml";
 import { parseEnvironmentModel } from "../../lib/model/load";
-import type { SynthesizedStack } from "../../lib/review/output";
+import type { SynthesizedStack } from "../../lib/output/stack";
 import { LIMITS, readHeadArtifact } from "../../lib/verdict/artifact";
 import { computeVerdict, type ComputedVerdict, type Verdict } from "../../lib/verdict/verdict";
 import { DEFAULT_MODEL_TEXT, ROOT, defaultModelData, synthOutput } from "../helpers";

@@ -6,7 +6,7 @@ import { loadEnvironmentModel, parseEnvironmentModel } from "../../lib/model/loa
 import { buildApp } from "../../lib/app";
 import { synthToDirectory } from "../../lib/synth";
 import { runFileInProcess } from "../run-command";
-import type { SynthesizedStack } from "../../lib/review/output";
+import type { SynthesizedStack } from "../../lib/output/stack";
 import { CiEnvError, ciEnvironment, githubEnvLines } from "../../scripts/ci-env";
 import { DEFAULT_MODEL_FILE, defaultModel, defaultModelData, modelFrom, ROOT, synthOutput } from "../helpers";
 

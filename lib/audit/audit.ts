@@ -18,9 +18,9 @@ import { UUID } from "../model/load";
 import { PRIVILEGES, includesPrivilege, normalizePrivileges, type SecurableType } from "../permissions";
 import type { EnvironmentModel } from "../model/types";
 import type { Direction } from "../review/diff";
-import type { PrincipalKind } from "../review/grants";
-import { principalLabels } from "../review/grants";
-import { ReviewInputError } from "../review/output";
+import type { PrincipalKind } from "../output/grants";
+import { principalLabels } from "../review/report";
+import { ReviewInputError } from "../output/stack";
 import { CliDenied, CliNotFound, type DatabricksCli, type LiveCatalog, type LiveSecurable, type PrivilegeAssignment, type WorkspaceTarget } from "./databricks-cli";
 import { expectedState, type ExpectedCatalog, type ExpectedGrant, type ExpectedState } from "./expected";
 

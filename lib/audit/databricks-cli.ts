@@ -21,7 +21,7 @@
  * audit reports "not audited: ..."); one on something that no longer exists is a CliNotFound.
  */
 import { spawn } from "child_process";
-import { ReviewInputError } from "../review/output";
+import { ReviewInputError } from "../output/stack";
 import type { BindingType } from "./expected";
 
 export interface CliResult {

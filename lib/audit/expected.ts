@@ -7,7 +7,7 @@
  */
 import { allowListOf, type AllowedGrant } from "../review/allow-list";
 import { desiredState } from "../desired-state";
-import type { PrincipalKind } from "../review/grants";
+import type { PrincipalKind } from "../output/grants";
 import type { EnvironmentModel } from "../model/types";
 
 /**

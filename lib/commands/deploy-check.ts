@@ -2,8 +2,8 @@
 import * as crypto from "crypto";
 import * as fs from "fs";
 import { EXIT, UsageError, defineCommand, loadModel, type Command } from "../review/cli";
-import { readOutputTree } from "../gate/read";
-import { ReviewInputError } from "../review/output";
+import { readOutputTree } from "../output/read";
+import { ReviewInputError } from "../output/stack";
 import { freshnessNote } from "../review/freshness";
 import { modelFile } from "../model/load";
 import { checkDeployPlan, deploySummary, formatDeployCheck } from "../deploy/check";

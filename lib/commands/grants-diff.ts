@@ -5,11 +5,10 @@ import { compareChanges, diffOutputs, prodScope, renderDiffMarkdown, type Access
 import { modelFactChanges } from "../review/model-facts";
 import type { EnvironmentModel } from "../model/types";
 import { FAIL_ON, failingKinds, parseFailOn } from "../review/fail-on";
-import { principalLabels } from "../review/grants";
-import { readOutputTree, type FileFinding, type OutputTree } from "../gate/read";
+import { readOutputTree, type FileFinding, type OutputTree } from "../output/read";
 import { diffMermaid, environmentsOf } from "../review/mermaid";
 import { freshnessNote } from "../review/freshness";
-import { renderJson } from "../review/report";
+import { principalLabels, renderJson } from "../review/report";
 
 export const grantsDiffCommand: Command = defineCommand(
   "grants:diff",

@@ -2,11 +2,11 @@
 import * as fs from "fs";
 import { modelFile } from "../model/load";
 import { EXIT, defineCommand, loadModel, type Command } from "../review/cli";
-import { grantRows, principalLabels } from "../review/grants";
-import { readSynthOutput } from "../gate/read";
+import { grantRows } from "../output/grants";
+import { readSynthOutput } from "../output/read";
 import { environmentsOf, grantsMermaid } from "../review/mermaid";
 import { freshnessNote } from "../review/freshness";
-import { renderJson, renderMarkdown, reportRows } from "../review/report";
+import { principalLabels, renderJson, renderMarkdown, reportRows } from "../review/report";
 
 export const grantsCommand: Command = defineCommand(
   "grants",

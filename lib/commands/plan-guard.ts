@@ -1,8 +1,8 @@
 // `npm run --silent plan-guard -- BASE_DIR|none HEAD_DIR --stack NAME --plan FILE`: a real plan, checked.
 import * as fs from "fs";
 import { EXIT, UsageError, defineCommand, type Command } from "../review/cli";
-import { readOutputTree } from "../gate/read";
-import { ReviewInputError } from "../review/output";
+import { readOutputTree } from "../output/read";
+import { ReviewInputError } from "../output/stack";
 import { predictPlan } from "../review/terraform-plan";
 import { checkPlan, formatPlanCheck } from "../rehearse/plan-guard";
 

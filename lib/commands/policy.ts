@@ -2,7 +2,7 @@
 import { EXIT, defineCommand, loadModel, type Command } from "../review/cli";
 import { desiredState } from "../desired-state";
 import { checkGate, formatViolation, policySummary } from "../gate/check";
-import { readOutputTree } from "../gate/read";
+import { readOutputTree } from "../output/read";
 import { rulesText } from "../gate/rules";
 import { modelFile } from "../model/load";
 import { freshnessNote } from "../review/freshness";

@@ -13,11 +13,12 @@
  */
 import { includesPrivilege } from "../permissions";
 import type { EnvironmentModel } from "../model/types";
-import { grantRows } from "../review/grants";
+import { grantRows } from "../output/grants";
 import { MARK, type Direction } from "../review/diff";
 import { cell, principalLabel } from "../review/report";
 import { privilegeChange } from "../review/levels";
-import type { SynthesizedStack } from "../review/output";
+import type { SynthesizedStack } from "../output/stack";
+import { forgottenAddresses, resourceBodies } from "../output/blocks";
 import { plannedByTerraform, type PlannedChange } from "../review/terraform-plan";
 import { formatFinding, guardPlan, type GuardFinding } from "../rehearse/plan-guard";
 
@@ -47,8 +48,8 @@ export function checkDeployPlan(stack: SynthesizedStack, plan: unknown): DeployC
   const losses = guardPlan(plan);
   if (losses.some((l) => l.action === "unreadable")) return { stack: stack.name, losses, unexplained: [], changes: [] };
   const changes = plannedByTerraform(stack.name, plan);
-  const declared = new Set(Object.entries(stack.json.resource ?? {}).flatMap(([type, named]) => Object.keys(named).map((n) => `${type}.${n}`)));
-  const forgets = new Set((stack.json.removed ?? []).filter((r) => r.lifecycle?.destroy === false).map((r) => r.from));
+  const declared = new Set(resourceBodies(stack).keys());
+  const forgets = forgottenAddresses(stack);
   const unexplained = changes.filter((c) => {
     const type = c.address.split(".")[0];
     if (c.action === "forget") return !forgets.has(c.address);

@@ -14,10 +14,11 @@ import { isReadOnly } from "../permissions";
 import { principalIdentity, securableName, type DesiredState } from "../desired-state";
 import { MANIFEST_FILE } from "../model/history";
 import type { EnvironmentModel } from "../model/types";
-import { grantRows, pairKey, type GrantRow } from "../review/grants";
-import { normalizeStacks, text, type SynthesizedStack } from "../review/output";
+import { grantRows, pairKey, type GrantRow } from "../output/grants";
+import { normalizeStacks, text, type SynthesizedStack } from "../output/stack";
+import { stackBlocks } from "../output/blocks";
 import { Matcher, expectedStack, type Expected, type ExpectedStack } from "./expected";
-import type { FileFinding, OutputTree } from "./read";
+import type { FileFinding, OutputTree } from "../output/read";
 import { ruleOf, type RuleId } from "./rules";
 
 export interface Violation {
@@ -75,41 +76,6 @@ const isObject = (v: unknown): v is Obj => v !== null && typeof v === "object" &
 const has = (o: object, key: string): boolean => Object.prototype.hasOwnProperty.call(o, key);
 /** `o[key]` when `o` has it as its own property. */
 const own = <T>(o: { readonly [key: string]: T } | undefined, key: string): T | undefined => (o !== undefined && has(o, key) ? o[key] : undefined);
-
-/** One block of a stack: a resource, data source, provider, or a whole top-level entry. */
-interface Block {
-  readonly kind: "resource" | "data" | "provider" | "top";
-  /** Resource or data type, provider local name, or the top-level key. */
-  readonly type: string;
-  readonly name?: string;
-  readonly address: string;
-  readonly body: unknown;
-}
-
-function blocksOf(json: Obj): Block[] {
-  const out: Block[] = [];
-  for (const [key, value] of Object.entries(json)) {
-    if (key === "//") continue;
-    if ((key === "resource" || key === "data") && isObject(value)) {
-      for (const [type, named] of Object.entries(value)) {
-        if (type === "//") continue;
-        for (const [name, body] of Object.entries(isObject(named) ? named : {})) {
-          if (name !== "//") out.push({ kind: key, type, name, address: `${key === "data" ? "data." : ""}${type}.${name}`, body });
-        }
-      }
-    } else if (key === "provider" && isObject(value)) {
-      for (const [type, list] of Object.entries(value)) {
-        (Array.isArray(list) ? list : [list]).forEach((body, i) => {
-          const alias = isObject(body) && typeof body.alias === "string" ? body.alias : i === 0 ? undefined : `[${i}]`;
-          out.push({ kind: "provider", type, address: `provider.${type}${alias !== undefined ? `.${alias}` : ""}`, body });
-        });
-      }
-    } else {
-      out.push({ kind: "top", type: key, address: key, body: value });
-    }
-  }
-  return out;
-}
 
 /** Every scalar in a value with its path ("//" comments included: they are read by nobody, checked anyway). */
 function* leaves(value: unknown, path: string[] = []): Generator<[string[], unknown]> {
@@ -207,8 +173,12 @@ class Gate {
   invariants(stacks: readonly SynthesizedStack[]): void {
     for (const stack of stacks) {
       const env = this.model.environments.find((e) => e.stackName === stack.name);
-      for (const block of blocksOf(stack.json as Obj)) {
-        for (const [path, value] of leaves(block.body)) {
+      for (const b of stackBlocks(stack)) {
+        // Named as the invariants have always named them: a resource, data source or provider by
+        // its address, anything else by its top-level entry, with the path below it.
+        const own = b.kind === "resource" || b.kind === "data" || b.kind === "provider";
+        const block = { kind: b.kind, type: b.type, name: b.name, address: own ? b.address : b.top, body: b.body };
+        for (const [path, value] of leaves(b.body, [...b.path])) {
           if (typeof value !== "string") continue;
           const attr = path[0] ?? "";
           const lower = value.toLowerCase();

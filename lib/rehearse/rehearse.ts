@@ -20,7 +20,7 @@ import * as path from "path";
 import { buildApp } from "../app";
 import { desiredState, type DesiredStack } from "../desired-state";
 import { checkGate, formatViolation } from "../gate/check";
-import { readOutputTree } from "../gate/read";
+import { readOutputTree } from "../output/read";
 import type { EnvironmentModel } from "../model/types";
 import { duplicateLogicalIds } from "../synth";
 import { installStandIn, type StandInInstall } from "../../stand-in/install";

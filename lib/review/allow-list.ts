@@ -6,7 +6,7 @@
 import type { SecurableType } from "../permissions";
 import type { Environment, EnvironmentModel } from "../model/types";
 import { desiredState, principalIdentity, securableName, type DesiredState } from "../desired-state";
-import { IN_CATALOG, type PrincipalKind } from "./grants";
+import { IN_CATALOG, type PrincipalKind } from "../output/grants";
 
 /** One grant the model allows. */
 export interface AllowedGrant {

@@ -9,7 +9,7 @@ import { ModelError, formatIssue } from "../model/errors";
 import type { EnvironmentModel } from "../model/types";
 import { npmTookOptions } from "../usage";
 import { FAIL_ON } from "./fail-on";
-import { ReviewInputError } from "./output";
+import { ReviewInputError } from "../output/stack";
 
 export const EXIT = { ok: 0, violations: 1, badInput: 2 } as const;
 

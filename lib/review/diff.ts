@@ -10,8 +10,10 @@ import { localStatePathMatcher } from "../gate/expected";
 import { MODEL_HEADING, productionPrincipals, trustChanges } from "./model-facts";
 import { PLANNED_ACTIONS, predictPlan, type PlannedAction } from "./terraform-plan";
 import { STATEFUL_TYPES } from "../desired-state";
-import { SECURABLE_ATTRIBUTES, grantRows, grantSecurable, pairKey, resolveName, resolvePrincipal, type GrantRow } from "./grants";
-import { ReviewInputError, normalizeStacks, stackLocation, text, type SynthesizedStack } from "./output";
+import { SECURABLE_ATTRIBUTES, grantRows, grantSecurable, pairKey, type GrantRow } from "../output/grants";
+import { resolveName, resolvePrincipal } from "../output/references";
+import { ReviewInputError, normalizeStacks, stackLocation, text, type SynthesizedStack } from "../output/stack";
+import { forgottenAddresses, stackBlocks } from "../output/blocks";
 import { cell, principalLabel } from "./report";
 import { privilegeChange } from "./levels";
 
@@ -386,7 +388,8 @@ const bindings = (stacks: readonly SynthesizedStack[]) =>
  * drops `prevent_destroy` together with the block.
  */
 export function forgets(head: readonly SynthesizedStack[], stack: string, address: string): boolean {
-  return (head.find((s) => s.name === stack)?.json.removed ?? []).some((r) => r.from === address && r.lifecycle?.destroy === false);
+  const s = head.find((h) => h.name === stack);
+  return s !== undefined && forgottenAddresses(s).has(address);
 }
 
 /** What happens to a stateful object whose block HEAD no longer has. */
@@ -534,48 +537,37 @@ const canonical = (v: unknown): string =>
     k === "//" ? undefined : isJson(x) ? Object.fromEntries(Object.entries(x).sort(([a], [b]) => byText(a, b))) : Array.isArray(x) ? x.map((e) => [canonical(e), e] as const).sort(([a], [b]) => byText(a, b)).map(([, e]) => e) : x,
   ) ?? "undefined";
 
-/** Every block of a stack by address, with its attributes (nested values kept whole). */
-function configBlocks(json: Json): Map<string, { heading: ConfigHeading; attributes: Map<string, unknown> }> {
+/** Every block of a stack by address, with its attributes (nested values kept whole), under its heading. */
+function configBlocks(stack: SynthesizedStack): Map<string, { heading: ConfigHeading; attributes: Map<string, unknown> }> {
   const out = new Map<string, { heading: ConfigHeading; attributes: Map<string, unknown> }>();
-  const add = (address: string, heading: ConfigHeading, body: unknown) => {
-    const attributes = new Map<string, unknown>();
-    if (isJson(body)) {
-      for (const [k, v] of Object.entries(body)) if (k !== "//") attributes.set(k, v);
-    } else {
-      attributes.set("(value)", body);
-    }
-    out.set(address, { heading, attributes });
-  };
   const resourceHeading = (type: string, data: boolean): ConfigHeading =>
     type === "databricks_catalog" || type === "databricks_schema"
       ? "catalogs and schemas"
       : /service_principal|group|user/.test(type) || data
         ? "principals and lookups"
         : "other resources";
-  for (const [key, value] of Object.entries(json)) {
-    if (key === "//") continue;
-    if ((key === "resource" || key === "data") && isJson(value)) {
-      for (const [type, named] of Object.entries(value)) {
-        for (const [name, body] of Object.entries(isJson(named) ? named : {})) {
-          if (name !== "//") add(`${key === "data" ? "data." : ""}${type}.${name}`, resourceHeading(type, key === "data"), body);
-        }
-      }
-    } else if (key === "provider" && isJson(value)) {
-      for (const [type, list] of Object.entries(value)) {
-        (Array.isArray(list) ? list : [list]).forEach((body, i) => add(`provider.${type}${isJson(body) && typeof body.alias === "string" ? `.${body.alias}` : i > 0 ? `[${i}]` : ""}`, "provider", body));
-      }
-    } else if (key === "terraform" && isJson(value)) {
-      for (const [k, v] of Object.entries(value)) if (k !== "//") add(`terraform.${k}`, k === "backend" || k === "cloud" ? "backend and state" : "provider", isJson(v) ? v : { "(value)": v });
-    } else if ((key === "import" || key === "moved" || key === "removed") && value !== undefined) {
-      for (const block of Array.isArray(value) ? value : [value]) {
-        const b = isJson(block) ? block : {};
-        add(`${key} ${text(key === "removed" || key === "moved" ? b.from : b.to)}`, "import, moved, removed", block);
-      }
-    } else if ((key === "variable" || key === "output") && isJson(value)) {
-      for (const [name, body] of Object.entries(value)) if (name !== "//") add(`${key}.${name}`, "outputs and variables", body);
+  for (const b of stackBlocks(stack)) {
+    if (b.comment) continue;
+    const heading: ConfigHeading =
+      b.kind === "resource" || b.kind === "data"
+        ? resourceHeading(b.type, b.kind === "data")
+        : b.kind === "provider"
+          ? "provider"
+          : b.kind === "terraform"
+            ? b.type === "backend" || b.type === "cloud" ? "backend and state" : "provider"
+            : b.kind === "import" || b.kind === "moved" || b.kind === "removed"
+              ? "import, moved, removed"
+              : b.kind === "variable" || b.kind === "output"
+                ? "outputs and variables"
+                : "other resources";
+    const body = b.kind === "terraform" && !isJson(b.body) ? { "(value)": b.body } : b.body;
+    const attributes = new Map<string, unknown>();
+    if (isJson(body)) {
+      for (const [k, v] of Object.entries(body)) if (k !== "//") attributes.set(k, v);
     } else {
-      add(key, "other resources", value);
+      attributes.set("(value)", body);
     }
+    out.set(b.address, { heading, attributes });
   }
   return out;
 }
@@ -656,8 +648,8 @@ function configChanges(base: readonly SynthesizedStack[], head: readonly Synthes
       });
       continue;
     }
-    const before = ownStateFile(b, configBlocks(b.json as Json));
-    const after = ownStateFile(a, configBlocks(a.json as Json));
+    const before = ownStateFile(b, configBlocks(b));
+    const after = ownStateFile(a, configBlocks(a));
     for (const address of [...new Set([...before.keys(), ...after.keys()])].sort()) {
       const was = before.get(address);
       const now = after.get(address);

@@ -3,8 +3,8 @@
  * marked, then the model's order, the metastore (and what else belongs to no one environment) last.
  */
 import type { EnvironmentModel } from "../model/types";
-import { IN_CATALOG } from "./grants";
-import { normalizeStacks, type SynthesizedStack } from "./output";
+import { IN_CATALOG } from "../output/grants";
+import { normalizeStacks, type SynthesizedStack } from "../output/stack";
 
 /** Where a securable is drawn or listed: its environment, in order (production first). */
 export interface Place {

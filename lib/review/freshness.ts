@@ -13,7 +13,7 @@ import * as crypto from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import { manifestPathFor } from "../model/history";
-import { SYNTH_MARKER } from "../gate/read";
+import { SYNTH_MARKER } from "../output/read";
 
 export const MADE_BY = "uc-env-isolation synth";
 

@@ -14,7 +14,7 @@
  */
 import type { AccessChange } from "./diff";
 import { comparePlaces, type Environments, type Place } from "./environments";
-import { IN_CATALOG, type GrantRow } from "./grants";
+import { IN_CATALOG, type GrantRow } from "../output/grants";
 import { accessLabel, privilegeChange } from "./levels";
 import { principalLabel } from "./report";
 

@@ -12,7 +12,8 @@ import * as path from "path";
 import type { Environment, EnvironmentModel } from "../model/types";
 import { storageKey, within } from "../model/load";
 import type { AccessChange, Direction } from "./diff";
-import { normalizeStacks, parseReference, referencedBlock, text, type SynthesizedStack } from "./output";
+import { normalizeStacks, text, type SynthesizedStack } from "../output/stack";
+import { parseReference, referencedBlock } from "../output/references";
 
 /** The heading model facts are listed under (one of diff.ts's CONFIG_HEADINGS). */
 export const MODEL_HEADING = "model facts" as const;

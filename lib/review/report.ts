@@ -4,8 +4,9 @@
  */
 import { ACCESS_LEVELS, privilegesOf, type AccessLevel, type SecurableType } from "../permissions";
 import { comparePlaces, type Environments, type Place } from "./environments";
-import { IN_CATALOG, pairKey, type GrantRow, type PrincipalKind } from "./grants";
+import { IN_CATALOG, pairKey, type GrantRow, type PrincipalKind } from "../output/grants";
 import { levelOf } from "./levels";
+import type { EnvironmentModel } from "../model/types";
 
 /** One declared grant, as `npm run grants -- --format json` prints it (a fixed interface). */
 export interface ReportRow {
@@ -134,4 +135,15 @@ function typeRank(type: string): number {
 /** Text safe inside a Markdown table cell. */
 export function cell(text: string): string {
   return text.replace(/\|/g, "\\|").replace(/\r?\n/g, " ");
+}
+
+/**
+ * Readable names for principals that grants name by a literal application ID and the model knows:
+ * the plan principal and the retired ones. Presentation only (the policy compares IDs).
+ */
+export function principalLabels(model: EnvironmentModel | undefined): (principal: string) => string {
+  const names = new Map<string, string>();
+  if (model?.github) names.set(model.github.planServicePrincipal.applicationId, model.github.planServicePrincipal.name);
+  for (const p of model?.legacyServicePrincipals ?? []) names.set(p.applicationId, `${p.name} (retired)`);
+  return (principal) => names.get(principal) ?? principal;
 }

@@ -7,8 +7,10 @@
  * rehearsal corpus checks the two agree (__tests__/e2e/corpus.test.ts).
  */
 import { loadSchema } from "../../stand-in/provider/schema";
-import type { SynthesizedStack } from "./output";
-import { normalizeStacks } from "./output";
+import type { SynthesizedStack } from "../output/stack";
+import { normalizeStacks } from "../output/stack";
+import { resourceReferences, withInputs } from "../output/references";
+import { forgottenAddresses, resourceBodies } from "../output/blocks";
 
 /** A resource's fate in a plan: `move` is a rename in state with nothing else changed. */
 export type PlannedAction = "create" | "update" | "replace" | "delete" | "import" | "forget" | "move";
@@ -27,14 +29,6 @@ type Obj = { readonly [key: string]: unknown };
 const isObject = (v: unknown): v is Obj => v !== null && typeof v === "object" && !Array.isArray(v);
 /** Keys of a resource block that are not provider attributes. */
 const META = new Set(["//", "lifecycle", "depends_on", "provider", "count", "for_each", "provisioner", "connection"]);
-
-function resources(stack: SynthesizedStack): Map<string, Obj> {
-  const out = new Map<string, Obj>();
-  for (const [type, named] of Object.entries(stack.json.resource ?? {})) {
-    for (const [name, body] of Object.entries(named)) if (name !== "//") out.set(`${type}.${name}`, body);
-  }
-  return out;
-}
 
 /** A value as Terraform compares it: sets in any order, `//` comments dropped. */
 function canonical(value: unknown, set = false): string {
@@ -62,31 +56,10 @@ function isSetAttribute(type: string | undefined, attribute: string): boolean {
   return b?.nesting_mode === "set";
 }
 
-/**
- * A value with its references to configured inputs replaced by those inputs (what terraform
- * evaluates them to): `${data.databricks_group.developers.display_name}` is the group's display
- * name, the same as `${data.databricks_group.dev.display_name}` when both look up one group.
- * References to what the provider computes stay as they are.
- */
-function resolved(stack: SynthesizedStack, value: unknown, depth = 0): unknown {
-  if (typeof value === "string") {
-    const whole = /^\$\{((?:data\.)?[a-z0-9_]+\.[A-Za-z0-9_-]+)\.([a-z0-9_]+)\}$/.exec(value);
-    if (!whole || depth > 5) return value;
-    const [kind, rest] = whole[1].startsWith("data.") ? ["data", whole[1].slice(5)] : ["resource", whole[1]];
-    const [type, name] = rest.split(".");
-    const block = (kind === "data" ? stack.json.data : stack.json.resource)?.[type]?.[name];
-    const input = block?.[whole[2]];
-    return typeof input === "string" || typeof input === "number" || typeof input === "boolean" ? resolved(stack, input, depth + 1) : value;
-  }
-  if (Array.isArray(value)) return value.map((v) => resolved(stack, v, depth));
-  if (isObject(value)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, resolved(stack, v, depth)]));
-  return value;
-}
-
 /** The provider attributes whose values differ between two blocks of one type (references to inputs resolved). */
 function changedAttributes(type: string, before: Obj, after: Obj, was: SynthesizedStack, now: SynthesizedStack): string[] {
   const names = [...new Set([...Object.keys(before), ...Object.keys(after)])].filter((k) => !META.has(k)).sort();
-  return names.filter((k) => canonical(resolved(was, before[k]), isSetAttribute(type, k)) !== canonical(resolved(now, after[k]), isSetAttribute(type, k)));
+  return names.filter((k) => canonical(withInputs(was, before[k]), isSetAttribute(type, k)) !== canonical(withInputs(now, after[k]), isSetAttribute(type, k)));
 }
 
 /** Whether changing these attributes makes the provider replace the resource (stand-in/schema/facts.ts). */
@@ -108,23 +81,6 @@ function computed(type: string): Set<string> {
   return new Set(Object.entries(schema?.attributes ?? {}).filter(([, a]) => a.computed).map(([n]) => n));
 }
 
-/** `${type.name.attribute}` references in a value. */
-function references(value: unknown): { address: string; attribute: string }[] {
-  const out: { address: string; attribute: string }[] = [];
-  const visit = (v: unknown) => {
-    if (typeof v === "string") for (const m of v.matchAll(/\$\{([a-z0-9_]+\.[A-Za-z0-9_-]+)\.([a-z0-9_]+)\}/g)) out.push({ address: m[1], attribute: m[2] });
-    else if (Array.isArray(v)) v.forEach(visit);
-    else if (isObject(v)) Object.values(v).forEach(visit);
-  };
-  visit(value);
-  return out;
-}
-
-/** The `removed` blocks of a stack that forget (destroy = false), by address. */
-function forgotten(stack: SynthesizedStack): Set<string> {
-  return new Set((stack.json.removed ?? []).filter((r) => r.lifecycle?.destroy === false).map((r) => r.from));
-}
-
 /**
  * The plan of HEAD over BASE's state, per resource. Data sources are read, never changed, and
  * stacks HEAD no longer has are not planned at all: neither appears.
@@ -134,13 +90,13 @@ export function predictPlan(baseInput: readonly SynthesizedStack[], headInput: r
   const out: PlannedChange[] = [];
   for (const head of normalizeStacks(headInput)) {
     const was = base.get(head.name);
-    const before = was ? resources(was) : new Map<string, Obj>();
-    const after = resources(head);
+    const before = was ? resourceBodies(was) : new Map<string, Obj>();
+    const after = resourceBodies(head);
     const imports = new Map((head.json.import ?? []).map((i) => [i.to, i.id]));
     const baseImports = new Set((was?.json.import ?? []).map((i) => i.to));
     const movedTo = new Map((head.json.moved ?? []).map((m) => [m.to, m.from]));
     const movedFrom = new Set((head.json.moved ?? []).map((m) => m.from));
-    const forgets = forgotten(head);
+    const forgets = forgottenAddresses(head);
     const planned = new Map<string, PlannedChange>();
     const plan = (address: string, action: PlannedAction, why: string) => planned.set(address, { stack: head.name, address, action, why });
 
@@ -175,7 +131,7 @@ export function predictPlan(baseInput: readonly SynthesizedStack[], headInput: r
         const type = address.split(".")[0];
         const unknownVia = Object.entries(body)
           .filter(([k]) => !META.has(k))
-          .filter(([, v]) => references(v).some((r) => {
+          .filter(([, v]) => resourceReferences(v).some((r) => {
             const p = planned.get(r.address);
             return (p?.action === "replace" || p?.action === "create") && computed(r.address.split(".")[0]).has(r.attribute) && !isConfigured(after.get(r.address), r.attribute);
           }))

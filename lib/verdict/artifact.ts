@@ -15,8 +15,8 @@
 import * as crypto from "crypto";
 import * as fs from "fs";
 import * as path from "path";
-import { ReviewInputError } from "../review/output";
-import { SYNTH_MARKER } from "../gate/read";
+import { ReviewInputError } from "../output/stack";
+import { SYNTH_MARKER } from "../output/read";
 
 export const ARTIFACT = { commit: "commit", model: "environments.yaml", output: "cdktf.out" } as const;
 /** The stack names synth writes (a stack name in the model), so no name can leave the directory. */

@@ -3,7 +3,7 @@
  * anything the pull request's jobs wrote: the files merging it changes, and its model.
  */
 import { execFileSync } from "child_process";
-import { ReviewInputError } from "../review/output";
+import { ReviewInputError } from "../output/stack";
 
 const COMMIT = /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/;
 

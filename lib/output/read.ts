@@ -6,7 +6,7 @@
 import * as crypto from "crypto";
 import * as fs from "fs";
 import * as path from "path";
-import { ReviewInputError, normalizeStackJson, type SynthesizedStack } from "../review/output";
+import { ReviewInputError, normalizeStackJson, type SynthesizedStack } from "./stack";
 import { JsonSyntaxError, parseStrictJson } from "./strict-json";
 import { PROVIDER } from "../desired-state";
 

@@ -2,20 +2,12 @@
  * The grants that synthesized output declares, with securables and principals resolved to the
  * names a reviewer reads (a group's display name, a service principal's display name).
  */
-import type { EnvironmentModel } from "../model/types";
-import { UUID } from "../model/load";
 import { normalizePrivileges } from "../permissions";
-import {
-  ReviewInputError,
-  normalizeStacks,
-  parseReference,
-  referenceAddress,
-  referencedBlock,
-  stackLocation,
-  text,
-  type StackJson,
-  type SynthesizedStack,
-} from "./output";
+import { resolveName, resolvePrincipal, type PrincipalKind } from "./references";
+import { ReviewInputError, normalizeStacks, stackLocation, type SynthesizedStack } from "./stack";
+import { blocksOfType } from "./blocks";
+
+export type { PrincipalKind };
 
 /** Securable attributes of `databricks_grant(s)`, in the provider's words. */
 export const SECURABLE_ATTRIBUTES = [
@@ -37,8 +29,6 @@ export const SECURABLE_ATTRIBUTES = [
 
 /** Securable types that live inside a catalog, named `catalog.schema[.object]`. */
 export const IN_CATALOG: ReadonlySet<string> = new Set(["catalog", "schema", "table", "volume", "model", "function"]);
-
-export type PrincipalKind = "group" | "service_principal" | "user" | "unresolved";
 
 export interface GrantRow {
   readonly stack: string;
@@ -65,8 +55,7 @@ export function grantRows(input: readonly SynthesizedStack[]): GrantRow[] {
   for (const stackOutput of normalizeStacks(input)) {
     const { name: stack, json } = stackOutput;
     for (const resourceType of ["databricks_grant", "databricks_grants"] as const) {
-      for (const [name, block] of Object.entries(json.resource?.[resourceType] ?? {})) {
-        const resource = `${resourceType}.${name}`;
+      for (const { address: resource, body: block } of blocksOfType(stackOutput, resourceType)) {
         const { securableType, securable, unresolved: unresolvedSecurable } = grantSecurable(stackOutput, resource, block);
         // normalizeStacks made `grant` a list of objects.
         const entries =
@@ -151,67 +140,6 @@ function cmp(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-/** A securable name: a literal, or a reference to a catalog/schema declared in the same stack. */
-export function resolveName(stack: StackJson, value: unknown, unresolved: string[]): string {
-  const ref = parseReference(value);
-  if (!ref) return text(value);
-  const block = referencedBlock(stack, ref);
-  if (!block) {
-    unresolved.push(`${text(value)} refers to ${referenceAddress(ref)}, which the stack does not declare`);
-    return text(value);
-  }
-  if (ref.attribute === "name" && typeof block.name === "string") return block.name;
-  if (ref.attribute === "id" && ref.type === "databricks_schema" && typeof block.name === "string") {
-    return `${resolveName(stack, block.catalog_name, unresolved)}.${block.name}`;
-  }
-  if (ref.attribute === "id" && typeof block.name === "string") return block.name;
-  unresolved.push(`${text(value)} cannot be resolved to a name`);
-  return text(value);
-}
-
-/** A principal: a group by display name, a service principal by application ID, a user by e-mail. */
-export function resolvePrincipal(
-  stack: StackJson,
-  value: unknown,
-  unresolved: string[],
-  bad: (problem: string) => never,
-): { name: string; kind: PrincipalKind; ref: string } {
-  if (value === undefined || value === null) {
-    unresolved.push("names no principal");
-    return { name: "(none)", kind: "unresolved", ref: "(none)" };
-  }
-  if (typeof value !== "string") return bad(`principal is ${JSON.stringify(value)}, not a name`);
-  const ref = parseReference(value);
-  if (!ref) {
-    if (value.includes("${")) {
-      unresolved.push(`principal ${value} is an expression decided at apply time, not checked here`);
-      return { name: value, kind: "unresolved", ref: value };
-    }
-    const literal = text(value);
-    if (UUID.test(literal.toLowerCase())) return { name: literal, kind: "service_principal", ref: literal };
-    if (literal.includes("@")) return { name: literal, kind: "user", ref: literal };
-    return { name: literal, kind: "group", ref: literal };
-  }
-  const address = referenceAddress(ref);
-  const block = referencedBlock(stack, ref);
-  if (!block) {
-    unresolved.push(`principal ${text(value)} refers to ${address}, which the stack does not declare`);
-    return { name: text(value), kind: "unresolved", ref: address };
-  }
-  if (ref.type === "databricks_group" && ref.attribute === "display_name" && typeof block.display_name === "string") {
-    return { name: block.display_name, kind: "group", ref: address };
-  }
-  if (ref.type === "databricks_service_principal" && ref.attribute === "application_id") {
-    const name = typeof block.display_name === "string" ? block.display_name : typeof block.application_id === "string" ? block.application_id : undefined;
-    if (name) return { name, kind: "service_principal", ref: address };
-  }
-  if (ref.type === "databricks_user" && ref.attribute === "user_name" && typeof block.user_name === "string") {
-    return { name: block.user_name, kind: "user", ref: address };
-  }
-  unresolved.push(`principal ${text(value)} is not a group display name, service principal application_id or user name`);
-  return { name: text(value), kind: "unresolved", ref: address };
-}
-
 /** The identity of a (securable, principal) pair across stacks. */
 export function pairKey(row: GrantRow): string {
   return `${row.securableType}\u0000${row.securable}\u0000${row.principalKind}\u0000${row.principal}`;
@@ -226,15 +154,4 @@ export function duplicatePairs(rows: readonly GrantRow[]): GrantRow[][] {
     byPair.set(pairKey(row), list);
   }
   return [...byPair.values()].filter((list) => list.length > 1);
-}
-
-/**
- * Readable names for principals that grants name by a literal application ID and the model knows:
- * the plan principal and the retired ones. Presentation only (the policy compares IDs).
- */
-export function principalLabels(model: EnvironmentModel | undefined): (principal: string) => string {
-  const names = new Map<string, string>();
-  if (model?.github) names.set(model.github.planServicePrincipal.applicationId, model.github.planServicePrincipal.name);
-  for (const p of model?.legacyServicePrincipals ?? []) names.set(p.applicationId, `${p.name} (retired)`);
-  return (principal) => names.get(principal) ?? principal;
 }

@@ -1,6 +1,10 @@
 /**
- * Reads synthesized output (a cdktf.out directory, or stacks in memory) for the review tools and
- * the synth-time checks. These read what Terraform will actually get, not the model file.
+ * A synthesized stack as every reader takes it: its Terraform JSON brought to one shape (whatever
+ * way of writing it Terraform accepts), or refused with a message naming the stack and the address.
+ * The one reader of the synthesized output is this folder: read.ts reads a cdktf.out as Terraform
+ * would, blocks.ts indexes a stack's blocks by address, references.ts resolves what a block refers
+ * to, grants.ts reads the grants; the gate, the diff, the reports, the plan prediction and the deploy
+ * check read through them.
  */
 
 /** One synthesized stack's Terraform JSON (only the parts the checks read are typed). */
@@ -30,33 +34,6 @@ export class ReviewInputError extends Error {
     super(message);
     this.name = "ReviewInputError";
   }
-}
-
-/** A Terraform reference `${type.name.attr}` or `${data.type.name.attr}`, parsed. */
-export interface Reference {
-  readonly data: boolean;
-  readonly type: string;
-  readonly name: string;
-  readonly attribute: string;
-}
-
-const REFERENCE = /^\$\{(data\.)?([a-z0-9_]+)\.([A-Za-z0-9_-]+)\.([a-z0-9_]+)\}$/;
-
-export function parseReference(value: unknown): Reference | undefined {
-  if (typeof value !== "string") return undefined;
-  const m = REFERENCE.exec(value);
-  return m ? { data: m[1] !== undefined, type: m[2], name: m[3], attribute: m[4] } : undefined;
-}
-
-/** The block a reference points at in the same stack, if declared there. */
-export function referencedBlock(stack: StackJson, ref: Reference): { readonly [attr: string]: unknown } | undefined {
-  const blocks = ref.data ? stack.data : stack.resource;
-  return blocks?.[ref.type]?.[ref.name];
-}
-
-/** The Terraform address of a reference's block, e.g. `data.databricks_group.dev`. */
-export function referenceAddress(ref: Reference): string {
-  return `${ref.data ? "data." : ""}${ref.type}.${ref.name}`;
 }
 
 // --- the shapes Terraform JSON allows, normalised --------------------------------------------------
