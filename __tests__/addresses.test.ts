@@ -1,6 +1,6 @@
 import { DatabricksProvider, Grant, TerraformStack, Testing } from "../lib/cdk";
 import { stringify } from "yaml";
-import { declareForgotten, declareMoved } from "../lib/constructs/state-blocks";
+import { declareForgotten, declareMoved } from "../lib/resources/state-blocks";
 import { desiredState, missingRenames } from "../lib/desired-state";
 import { checkGate, formatViolation } from "../lib/gate/check";
 import { ModelError } from "../lib/model/errors";

@@ -10,8 +10,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { TerraformProvider, TerraformStack, Testing } from "../lib/cdk";
-import { pinProviderVersion } from "../lib/constructs/target-provider";
-import { PROVIDER } from "../lib/desired-state";
+import { PROVIDER, pinProviderVersion } from "../lib/resources/provider";
 import { parseEnvironmentModel } from "../lib/model/load";
 import { ROOT, defaultModel, synthOutput } from "./helpers";
 

@@ -1,21 +1,9 @@
-import { Construct } from "constructs";
-import { DataDatabricksServicePrincipal, MwsPermissionAssignment, ServicePrincipalFederationPolicy, Token } from "../lib/cdk";
-import { IndependentStack } from "../lib/constructs/independent-stack";
-import { GITHUB_ISSUER, type DesiredAccountStack } from "../lib/desired-state";
-import { configureStateBackend, requireTerraform } from "../lib/constructs/state-backend";
-import { declareForgotten, declareMoved } from "../lib/constructs/state-blocks";
-import { TargetProvider } from "../lib/constructs/target-provider";
-
-
-export interface AccountStackProps {
-  /** What this stack declares, from the desired state (lib/desired-state.ts). */
-  readonly desired: DesiredAccountStack;
-  /**
-   * Local state file (when the model has no remote state), relative to the stack's working directory.
-   * @default - `terraform.<stack>.tfstate` in the current directory, as an absolute path
-   */
-  readonly localStatePath?: string;
-}
+import type { Construct } from "constructs";
+import type { DesiredAccountStack } from "../lib/desired-state";
+import { ModelStack, type ModelStackProps } from "../lib/constructs/independent-stack";
+import { FederationPolicyBlock } from "../lib/resources/federation-policy";
+import { PermissionAssignmentBlock } from "../lib/resources/permission-assignment";
+import { ServicePrincipalLookupBlock } from "../lib/resources/service-principal-lookup";
 
 /**
  * Account-level identity for CI, so that no job holds a secret: a federation policy per deploying
@@ -28,45 +16,25 @@ export interface AccountStackProps {
  * Bootstrap order (README, "Continuous delivery"): make the plan principal, apply the workspace
  * stacks once by hand, then this stack with an account admin's profile; CI takes over from there.
  */
-export class AccountStack extends IndependentStack {
-  constructor(scope: Construct, id: string, props: AccountStackProps) {
-    super(scope, id);
+export class AccountStack extends ModelStack<DesiredAccountStack> {
+  constructor(scope: Construct, id: string, props: ModelStackProps<DesiredAccountStack>) {
+    super(scope, id, props);
     const { desired } = props;
-    configureStateBackend(this, desired.backend, props.localStatePath);
-    requireTerraform(this, desired.requiredVersion);
-    new TargetProvider(this, "provider", desired.provider);
-
-    const lookups = new Map<string, DataDatabricksServicePrincipal>();
-    for (const env of desired.deployerLookups) {
-      const sp = new DataDatabricksServicePrincipal(this, `deployer-${env.key}`, { displayName: env.servicePrincipal });
-      sp.overrideLogicalId(env.key);
-      lookups.set(env.key, sp);
-    }
+    const lookups = new Map<string, ServicePrincipalLookupBlock>();
+    for (const env of desired.deployerLookups) lookups.set(env.key, new ServicePrincipalLookupBlock(this, `deployer-${env.key}`, { name: env.key, by: { displayName: env.servicePrincipal } }));
     // The plan principal is made by hand before anything else (README, "Continuous delivery"), so
     // the workspace stacks grant to its application ID without waiting for this stack.
-    const plan = new DataDatabricksServicePrincipal(this, "plan-principal", { applicationId: desired.planLookup.applicationId });
-    plan.overrideLogicalId(desired.planLookup.id);
+    const plan = new ServicePrincipalLookupBlock(this, "plan-principal", { name: desired.planLookup.id, by: { applicationId: desired.planLookup.applicationId } });
     lookups.set(desired.planLookup.id, plan);
 
     for (const policy of desired.policies) {
-      const p = new ServicePrincipalFederationPolicy(this, `policy-${policy.id}`, {
-        servicePrincipalId: Token.asNumber(lookups.get(policy.principal)!.spId),
-        description: policy.description,
-        oidcPolicy: { issuer: GITHUB_ISSUER, subject: policy.subject, audiences: [desired.account.id] },
-      });
-      p.overrideLogicalId(policy.id);
+      new FederationPolicyBlock(this, `policy-${policy.id}`, { id: policy.id, principal: lookups.get(policy.principal)!, subject: policy.subject, audience: desired.account.id, description: policy.description });
     }
-    for (const move of desired.moves) declareMoved(this, move.from, move.to);
-    for (const forget of desired.forgets) declareForgotten(this, forget.address);
+    this.declareStateChanges();
     // The plan principal must be able to sign in to each workspace; with the workspace IDs known it
     // is assigned here, otherwise by hand (README).
-    for (const assignment of desired.assignments) {
-      const a = new MwsPermissionAssignment(this, `plan-workspace-${assignment.environment.key}`, {
-        workspaceId: assignment.workspaceId,
-        principalId: Token.asNumber(plan.spId),
-        permissions: [...assignment.permissions],
-      });
-      a.overrideLogicalId(assignment.id);
+    for (const a of desired.assignments) {
+      new PermissionAssignmentBlock(this, `plan-workspace-${a.environment.key}`, { id: a.id, workspaceId: a.workspaceId, principal: plan, permissions: a.permissions });
     }
   }
 }

@@ -1,27 +1,14 @@
-import { Construct } from "constructs";
-import { TerraformOutput } from "../lib/cdk";
-import { IndependentStack } from "../lib/constructs/independent-stack";
-import { principalAddressKey, type DesiredPrincipal, type DesiredWorkspaceStack } from "../lib/desired-state";
-import { TargetProvider } from "../lib/constructs/target-provider";
+import type { Construct } from "constructs";
+import type { DesiredWorkspaceStack } from "../lib/desired-state";
+import { ModelStack, type ModelStackProps } from "../lib/constructs/independent-stack";
+import { principalAddressKey, type DesiredPrincipal } from "../lib/resources/principal";
+import { declareOutput } from "../lib/resources/outputs";
 import { GroupDirectory } from "../lib/constructs/groups";
 import { EnvironmentServicePrincipal, existingServicePrincipal } from "../lib/constructs/service-principal";
 import { GovernedCatalog } from "../lib/constructs/governed-catalog";
 import type { IGrantee } from "../lib/constructs/grantee";
 import { PromotionAccess } from "../lib/constructs/promotion-access";
 import { SandboxCreators } from "../lib/constructs/sandbox-creators";
-import { configureStateBackend, requireTerraform } from "../lib/constructs/state-backend";
-import { declareForgotten, declareMoved } from "../lib/constructs/state-blocks";
-
-export interface WorkspaceStackProps {
-  /** What this stack declares, from the desired state (lib/desired-state.ts). */
-  readonly desired: DesiredWorkspaceStack;
-  /**
-   * Local state file (when the model has no remote state), relative to the stack's working
-   * directory (cdktf.out/stacks/<stack>).
-   * @default - `terraform.<stack>.tfstate` in the current directory, as an absolute path
-   */
-  readonly localStatePath?: string;
-}
 
 /**
  * Everything one workspace owns: its provider, its service principal, its catalog with the grants
@@ -30,15 +17,12 @@ export interface WorkspaceStackProps {
  * another stack: what it needs of other environments comes from the model, through the desired
  * state, which decides every grant; this class only renders it.
  */
-export class WorkspaceStack extends IndependentStack {
-  constructor(scope: Construct, id: string, props: WorkspaceStackProps) {
-    super(scope, id);
+export class WorkspaceStack extends ModelStack<DesiredWorkspaceStack> {
+  constructor(scope: Construct, id: string, props: ModelStackProps<DesiredWorkspaceStack>) {
+    super(scope, id, props);
     const { desired } = props;
     const env = desired.environment;
 
-    configureStateBackend(this, desired.backend, props.localStatePath);
-    requireTerraform(this, desired.requiredVersion);
-    new TargetProvider(this, "provider", desired.provider);
     const groups = new GroupDirectory(this, "groups");
     for (const group of desired.groupLookups) groups.lookup(group);
     const principal = new EnvironmentServicePrincipal(this, "service-principal", { environment: env });
@@ -58,13 +42,9 @@ export class WorkspaceStack extends IndependentStack {
     if (promotion.length > 0) new PromotionAccess(this, "promotion", { grants: promotion, grantee: principal });
     if (sandbox.length > 0) new SandboxCreators(this, "sandbox", { grants: sandbox });
 
-    for (const move of desired.moves) declareMoved(this, move.from, move.to);
-    for (const forget of desired.forgets) declareForgotten(this, forget.address);
+    this.declareStateChanges();
 
     // Facts the bundles and CI need (the application ID is CI's DATABRICKS_CLIENT_ID).
-    for (const output of desired.outputs) {
-      const value = "literal" in output.value ? output.value.literal : principal.principal;
-      new TerraformOutput(this, output.name, { value, description: output.description });
-    }
+    for (const output of desired.outputs) declareOutput(this, output, principal.principal);
   }
 }

@@ -1,8 +1,11 @@
 import { Construct } from "constructs";
-import { Catalog, Schema, type TerraformResourceLifecycle, WorkspaceBinding } from "../cdk";
-import type { DesiredBinding, DesiredCatalog, DesiredGrant } from "../desired-state";
-import { importExisting } from "./state-blocks";
-import { referenceTo } from "./address";
+import type { Catalog } from "../cdk";
+import { CatalogBlock, type DesiredCatalog } from "../resources/catalog";
+import type { DesiredGrant } from "../resources/grant";
+import { SchemaBlock } from "../resources/schema";
+import { importExisting } from "../resources/state-blocks";
+import { WorkspaceBindingBlock, type DesiredBinding } from "../resources/workspace-binding";
+import type { WorkspaceBinding } from "../cdk";
 import { UnityGrant } from "./grant";
 import type { IGrantee } from "./grantee";
 
@@ -17,17 +20,10 @@ export interface GovernedCatalogProps {
 }
 
 /**
- * Catalogs and schemas are never destroyed by a replace (prevent_destroy); one whose comment the
- * model does not state (an adopted one) keeps its own: an optional attribute left out of the
- * configuration would otherwise be planned as a removal.
- */
-function lifecycleOf(comment: string | undefined): TerraformResourceLifecycle {
-  return comment !== undefined ? { preventDestroy: true } : { preventDestroy: true, ignoreChanges: ["comment"] };
-}
-
-/**
  * An environment's catalog and its schemas, protected from deletion, with its grants and workspace
- * bindings. What it holds comes from the desired state, never from literals here.
+ * bindings. What it holds comes from the desired state, never from literals here; how each block
+ * is written is its resource module's (lib/resources/catalog.ts, schema.ts, grant.ts,
+ * workspace-binding.ts).
  */
 export class GovernedCatalog extends Construct {
   readonly name: string;
@@ -41,35 +37,22 @@ export class GovernedCatalog extends Construct {
     super(scope, id);
     const spec = props.catalog;
     this.name = spec.name;
-    // Stateful: prevent_destroy stops a plan that would replace the catalog (a ForceNew change such
-    // as storage_root) while its block is here. It does not protect a catalog whose block leaves the
-    // model: Terraform drops the setting with the block. For that the stack forgets it instead
-    // (a removed block with destroy = false, lib/desired-state.ts). force_destroy is never set, so
-    // the API refuses to delete a non-empty catalog even then.
-    // isolation_mode unset means "keep" (a new catalog is OPEN, an adopted one keeps its mode).
-    this.resource = new Catalog(this, "resource", {
+    const catalog = new CatalogBlock(this, "resource", {
+      id: spec.id,
       name: spec.name,
-      // Unset on an adopted catalog (desired-state.ts): it keeps the comment it has.
       ...(spec.comment !== undefined ? { comment: spec.comment } : {}),
       ...(spec.isolationMode !== undefined ? { isolationMode: spec.isolationMode } : {}),
       owner: props.owner.principal,
       ...(spec.storageRoot !== undefined ? { storageRoot: spec.storageRoot } : {}),
-      lifecycle: lifecycleOf(spec.comment),
     });
-    this.resource.overrideLogicalId(spec.id);
-    this.nameRef = referenceTo(this.resource, "name");
+    this.resource = catalog.resource;
+    this.nameRef = catalog.nameRef;
     // Adoption: what the old stack already manages is imported, so the first plan shows imports and
     // in-place updates, never a destroy and create.
     if (spec.importId !== undefined) importExisting(this.resource, spec.importId);
     for (const s of spec.schemas) {
-      const schema = new Schema(this, `schema-${s.name}`, {
-        catalogName: this.nameRef,
-        name: s.name,
-        ...(s.comment !== undefined ? { comment: s.comment } : {}),
-        lifecycle: lifecycleOf(s.comment),
-      });
-      schema.overrideLogicalId(s.id);
-      if (s.importId !== undefined) importExisting(schema, s.importId);
+      const schema = new SchemaBlock(this, `schema-${s.name}`, { id: s.id, name: s.name, catalogName: this.nameRef, ...(s.comment !== undefined ? { comment: s.comment } : {}) });
+      if (s.importId !== undefined) importExisting(schema.resource, s.importId);
     }
   }
 
@@ -83,13 +66,6 @@ export class GovernedCatalog extends Construct {
    * its own workspace: that binding breaks `terraform destroy`.
    */
   bindReadOnly(binding: DesiredBinding): WorkspaceBinding {
-    const resource = new WorkspaceBinding(this.bindings, binding.consumer.key, {
-      securableName: this.nameRef,
-      securableType: "catalog",
-      workspaceId: binding.workspaceId,
-      bindingType: binding.bindingType,
-    });
-    resource.overrideLogicalId(binding.id);
-    return resource;
+    return new WorkspaceBindingBlock(this.bindings, binding.consumer.key, { id: binding.id, catalogName: this.nameRef, workspaceId: binding.workspaceId, bindingType: binding.bindingType }).resource;
   }
 }

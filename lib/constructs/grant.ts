@@ -1,8 +1,7 @@
 import { Construct } from "constructs";
-import { Grant } from "../cdk";
-import { PRIVILEGES } from "../permissions";
-import type { DesiredGrant } from "../desired-state";
-import { importExisting } from "./state-blocks";
+import type { Grant } from "../cdk";
+import { GrantBlock, securableName, type DesiredGrant } from "../resources/grant";
+import { importExisting } from "../resources/state-blocks";
 import type { IGrantee } from "./grantee";
 
 export interface UnityGrantProps {
@@ -18,12 +17,8 @@ export interface UnityGrantProps {
 }
 
 /**
- * One principal's privileges on one securable, as a `databricks_grant`.
- *
- * Why not `databricks_grants`: it is authoritative for the whole securable and revokes every
- * principal it does not list. Two of them on one securable fight forever, and one on the shared
- * metastore would wipe every other team's metastore grants. `databricks_grant` owns exactly one
- * (securable, principal) pair, and each pair is declared by exactly one stack (checked at synth).
+ * One principal's privileges on one securable, as a `databricks_grant` (lib/resources/grant.ts:
+ * why not `databricks_grants`), adopted with an import block when the model says it exists.
  */
 export class UnityGrant extends Construct {
   readonly resource: Grant;
@@ -31,23 +26,13 @@ export class UnityGrant extends Construct {
   constructor(scope: Construct, id: string, props: UnityGrantProps) {
     super(scope, id);
     const { grant, grantee } = props;
-    const securable = grant.securable;
-    const valid = PRIVILEGES[securable.type];
-    const invalid = grant.privileges.filter((p) => !valid.includes(p));
-    if (invalid.length > 0 || grant.privileges.length === 0) {
-      // The model is validated before constructs exist; reaching this is a programming error.
-      throw new Error(`invalid privileges [${invalid.join(", ")}] for a ${securable.type} grant ${grant.id}`);
-    }
-    const target =
-      securable.type === "metastore"
-        ? { metastore: securable.id }
-        : securable.type === "catalog"
-          ? { catalog: props.securableRef ?? securable.name }
-          : securable.type === "schema"
-            ? { schema: props.securableRef ?? `${securable.catalog}.${securable.name}` }
-            : { externalLocation: securable.name };
-    this.resource = new Grant(this, "resource", { ...target, principal: grantee.principal, privileges: [...grant.privileges] });
-    this.resource.overrideLogicalId(grant.id);
+    this.resource = new GrantBlock(this, "resource", {
+      id: grant.id,
+      securableType: grant.securable.type,
+      securable: props.securableRef ?? securableName(grant.securable),
+      principal: grantee.principal,
+      privileges: grant.privileges,
+    }).resource;
     if (grant.importId !== undefined) importExisting(this.resource, grant.importId);
   }
 }

@@ -1,12 +1,11 @@
 import { Construct } from "constructs";
-import { DataDatabricksGroup } from "../cdk";
 import type { Group } from "../model/types";
+import { GroupLookupBlock } from "../resources/group-lookup";
 import type { IGrantee } from "./grantee";
-import { referenceTo } from "./address";
 
 /**
- * Looks up an account-level group (SCIM-managed: looked up, never created). Granting to the data
- * source's display name makes the plan fail early when the group does not exist.
+ * Looks up an account-level group (SCIM-managed: looked up, never created; lib/resources/group-lookup.ts).
+ * Granting to the data source's display name makes the plan fail early when the group does not exist.
  */
 export class GroupLookup extends Construct implements IGrantee {
   readonly group: Group;
@@ -15,9 +14,7 @@ export class GroupLookup extends Construct implements IGrantee {
   constructor(scope: Construct, id: string, group: Group) {
     super(scope, id);
     this.group = group;
-    const lookup = new DataDatabricksGroup(this, "lookup", { displayName: group.displayName });
-    lookup.overrideLogicalId(group.key);
-    this.principal = referenceTo(lookup, "display_name");
+    this.principal = new GroupLookupBlock(this, "lookup", { key: group.key, displayName: group.displayName }).principal;
   }
 }
 

@@ -1,5 +1,5 @@
 import { Construct } from "constructs";
-import type { DesiredGrant } from "../desired-state";
+import type { DesiredGrant } from "../resources/grant";
 import { UnityGrant } from "./grant";
 import type { IGrantee } from "./grantee";
 

@@ -1,17 +1,16 @@
 import { Construct } from "constructs";
-import { ServicePrincipal } from "../cdk";
+import type { ServicePrincipal } from "../cdk";
 import type { Environment } from "../model/types";
+import { ServicePrincipalBlock } from "../resources/service-principal";
 import type { IGrantee } from "./grantee";
-import { referenceTo } from "./address";
 
 export interface EnvironmentServicePrincipalProps {
   readonly environment: Environment;
 }
 
 /**
- * The environment's deploying service principal, declared in its own stack and no other. It has no
- * secret: CI signs in as it through GitHub OIDC federation. Grants name it by `application_id`,
- * which Databricks assigns: the stack never sets it (a pinned ID could be another principal's).
+ * The environment's deploying service principal, declared in its own stack and no other
+ * (lib/resources/service-principal.ts). Grants and the catalog's owner name it by application ID.
  */
 export class EnvironmentServicePrincipal extends Construct implements IGrantee {
   readonly resource: ServicePrincipal;
@@ -20,9 +19,9 @@ export class EnvironmentServicePrincipal extends Construct implements IGrantee {
   constructor(scope: Construct, id: string, props: EnvironmentServicePrincipalProps) {
     super(scope, id);
     const env = props.environment;
-    this.resource = new ServicePrincipal(this, "resource", { displayName: env.servicePrincipal });
-    this.resource.overrideLogicalId(env.key);
-    this.principal = referenceTo(this.resource, "application_id");
+    const block = new ServicePrincipalBlock(this, "resource", { key: env.key, displayName: env.servicePrincipal });
+    this.resource = block.resource;
+    this.principal = block.principal;
   }
 }
 

@@ -11,7 +11,9 @@
  */
 import * as nodePath from "path";
 import { isReadOnly } from "../permissions";
-import { principalIdentity, securableName, type DesiredState } from "../desired-state";
+import type { DesiredState } from "../desired-state";
+import { securableName } from "../resources/grant";
+import { principalIdentity } from "../resources/principal";
 import { MANIFEST_FILE } from "../model/history";
 import type { EnvironmentModel } from "../model/types";
 import { grantRows, pairKey, type GrantRow } from "../output/grants";

@@ -8,7 +8,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { ReviewInputError, normalizeStackJson, type SynthesizedStack } from "./stack";
 import { JsonSyntaxError, parseStrictJson } from "./strict-json";
-import { PROVIDER } from "../desired-state";
+import { PROVIDER } from "../resources/provider";
 
 /** A fact about the files that the gate's rules turn into violations. */
 export interface FileFinding {

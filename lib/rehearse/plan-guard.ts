@@ -9,7 +9,7 @@
  * finding (fail closed), never "no findings".
  */
 
-import { STATEFUL_TYPES } from "../desired-state";
+import { STATEFUL_TYPES } from "../resources/index";
 import { changeKey, plannedByTerraform, type PlannedChange } from "../review/terraform-plan";
 
 /** Resource types whose destroy or replace loses data or an identity (the desired state's stateful types). */

@@ -6,7 +6,9 @@
  * purpose. The model is read with it: a catalog, schema or principal that leaves the model is
  * forgotten (never destroyed), an object that moves to another address needs a `moved` entry.
  */
-import { STATEFUL_TYPES, stackObjects, type DesiredState } from "../desired-state";
+import type { DesiredState } from "../desired-state";
+import { stackObjects } from "../address-history";
+import { STATEFUL_TYPES } from "../resources/index";
 import { MANIFEST_FILE, type AddressManifest, type StackRecord } from "../model/history";
 
 export { MANIFEST_FILE, type AddressManifest, type StackRecord };

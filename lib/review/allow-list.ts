@@ -5,7 +5,9 @@
  */
 import type { SecurableType } from "../permissions";
 import type { Environment, EnvironmentModel } from "../model/types";
-import { desiredState, principalIdentity, securableName, type DesiredState } from "../desired-state";
+import { desiredState, type DesiredState } from "../desired-state";
+import { securableName } from "../resources/grant";
+import { principalIdentity } from "../resources/principal";
 import { IN_CATALOG, type PrincipalKind } from "../output/grants";
 
 /** One grant the model allows. */

@@ -9,7 +9,7 @@ import type { EnvironmentModel } from "../model/types";
 import { localStatePathMatcher } from "../gate/expected";
 import { MODEL_HEADING, productionPrincipals, trustChanges } from "./model-facts";
 import { PLANNED_ACTIONS, predictPlan, type PlannedAction } from "./terraform-plan";
-import { STATEFUL_TYPES } from "../desired-state";
+import { STATEFUL_TYPES } from "../resources/index";
 import { SECURABLE_ATTRIBUTES, grantRows, grantSecurable, pairKey, type GrantRow } from "../output/grants";
 import { resolveName, resolvePrincipal } from "../output/references";
 import { ReviewInputError, normalizeStacks, stackLocation, text, type SynthesizedStack } from "../output/stack";
