@@ -8,7 +8,7 @@
 import * as path from "path";
 import type { TerraformStack } from "../cdk";
 import { Matcher, type Expected } from "./json";
-import { cdk, invalid, type Claim, type Difference } from "./resource";
+import { cdk, invalid, type Difference, type Said } from "./resource";
 
 export type DesiredBackend =
   | { readonly type: "local"; readonly stateFile: string }
@@ -63,12 +63,12 @@ export function expectedRequiredVersion(version: string): string {
 /** Which rule owns what the gate finds in the backend: state-guard. */
 export const BACKEND_GATE = {
   /** A backend or cloud block where the model has none (`resource`: `terraform.backend`, `terraform.cloud`). */
-  extra: (attribute: string): Claim & { readonly resource: string } => ({
+  extra: (attribute: string): Said & { readonly resource: string } => ({
     rule: "state-guard",
     resource: `terraform.${attribute}`,
     problem: `a ${attribute} configuration: the state would live elsewhere than the model's`,
   }),
-  differs: (d: Difference): Claim => ({ rule: "state-guard", problem: `${d.was}: the stack's state is its own (a local terraform.<stack>.tfstate, or the model's S3 key for it)` }),
+  differs: (d: Difference): Said => ({ rule: "state-guard", problem: `${d.was}: the stack's state is its own (a local terraform.<stack>.tfstate, or the model's S3 key for it)` }),
 } as const;
 
 /** Declares the stack's `terraform.required_version` (the desired state decides it from the features the stack uses). */

@@ -12,7 +12,7 @@
 import { Construct } from "constructs";
 import type { DatabricksProvider, TerraformProvider } from "../cdk";
 import { ref, show, type ExpectedBody } from "./json";
-import { cdk, invalid, type Claim, type Difference } from "./resource";
+import { cdk, invalid, type Claim, type Difference, type Said } from "./resource";
 
 /** The provider this project uses, pinned (the version @cdktf/provider-databricks 15.16.1 was generated for). */
 export const PROVIDER = { localName: "databricks", source: "databricks/databricks", version: "1.99.0" } as const;
@@ -47,13 +47,13 @@ export function expectedRequiredProviders(): ExpectedBody {
 /** Which rule owns what the gate finds in the provider's blocks (lib/gate/walk.ts): provider-workspace. */
 export const PROVIDER_GATE = {
   /** An attribute of the provider block the model does not set. */
-  extraAttribute: (path: readonly string[], value: unknown): Claim => ({ rule: "provider-workspace", problem: `sets ${path.join(".")} = ${show(value)}; the model's provider sets only host and profile` }),
+  extraAttribute: (path: readonly string[], value: unknown): Said => ({ rule: "provider-workspace", problem: `sets ${path.join(".")} = ${show(value)}; the model's provider sets only host and profile` }),
   /** Another value in the provider block, or one missing. */
   differs: (d: Difference): Claim => ({ rule: "provider-workspace", ...(d.path[0] === "host" ? { problem: `${d.was}: the stack would change another workspace` } : {}) }),
   /** Another value of the profile variable (a missing one is missing-from-output). */
   profileDiffers: (d: Difference): Claim | undefined => (d.actual === undefined ? undefined : { rule: "provider-workspace" }),
   /** A required provider the model does not pin. */
-  extraRequiredProvider: (path: readonly string[], value: unknown): Claim => ({
+  extraRequiredProvider: (path: readonly string[], value: unknown): Said => ({
     rule: "provider-workspace",
     problem: `required_providers.${path.slice(1).join(".")} = ${show(value)}: another provider local name or source, which resources could be routed through`,
   }),

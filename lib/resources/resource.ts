@@ -19,6 +19,9 @@ export interface Claim {
   readonly problem?: string;
 }
 
+/** A claim with its own words. */
+export type Said = Claim & { readonly problem: string };
+
 /** A value other than the model's in a block the model declares. */
 export interface Difference {
   /** The attribute's path in the block. */

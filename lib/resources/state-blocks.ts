@@ -5,6 +5,9 @@
  * the JSON the gate expects; the state-guard rule owns any other.
  */
 import type { TerraformResource, TerraformStack } from "../cdk";
+import { MANIFEST_FILE } from "../model/history";
+import { text } from "../output/stack";
+import { show } from "./json";
 import { cdk } from "./resource";
 
 /** A stateful object that left the model: its stack carries `removed { from, lifecycle { destroy = false } }`. */
@@ -36,6 +39,43 @@ export function expectedStateBlocks(imports: readonly DesiredImport[], moves: re
     ...(forgets.length > 0 ? { removed: forgets.map((f) => ({ from: f.address, lifecycle: { destroy: false } })) } : {}),
   };
 }
+
+/** What the gate says about an import, moved or removed block other than the model's (state-guard), or one missing. */
+export interface StateBlockWords {
+  readonly extra: (key: string, value: unknown) => string;
+  readonly extraFix: string;
+  readonly twice: string;
+  readonly other: (key: string, value: unknown, want: string) => string;
+  readonly otherFix: (want: string) => string;
+  readonly missing: (key: string, want: string) => string;
+}
+
+export const STATE_BLOCK_WORDS: { readonly [K in "import" | "moved" | "removed"]: (modelSource: string, stack: string) => StateBlockWords } = {
+  removed: () => ({
+    extra: (key, value) => `a removed block for ${key} (lifecycle ${text(value)}) makes terraform ${/"destroy":false/.test(text(value)) ? "forget" : "destroy"} it; the model forgets nothing there`,
+    extraFix: `remove it: the model forgets only catalogs, schemas and service principals that left it and that ${MANIFEST_FILE} recorded`,
+    twice: "removed twice",
+    other: (key, value, want) => `lifecycle is ${text(value)}, not ${want}: terraform would destroy ${key} instead of forgetting it`,
+    otherFix: (want) => `write lifecycle ${want}`,
+    missing: (key) => `${key} left the model and must be forgotten, but the output has no removed block for it, so terraform would destroy it`,
+  }),
+  import: () => ({
+    extra: (key, value) => `imports ${show(value)} into ${key}; the model adopts nothing there`,
+    extraFix: "remove the import block; adopt existing objects through the model's `adopt`",
+    twice: "imported twice",
+    other: (key, value, want) => `the import ID is ${show(value)}, not ${JSON.stringify(want)}: it would adopt another object than the resource's own securable (${key})`,
+    otherFix: (want) => `import ${JSON.stringify(want)} (the model's adopt decides)`,
+    missing: (key, want) => `the model adopts ${JSON.stringify(want)} into ${key}, but the output has no import block for it, so the first apply would try to create it`,
+  }),
+  moved: (modelSource, stack) => ({
+    extra: (key, value) => `a moved block from ${key} to ${show(value)} re-addresses state; the model declares no such rename`,
+    extraFix: `remove it, or declare the rename in ${modelSource} (moved.${stack})`,
+    twice: "moved twice",
+    other: (key, value, want) => `moves ${key} to ${show(value)}, not to ${want} as the model says`,
+    otherFix: (want) => `move it to ${want}`,
+    missing: (key, want) => `the model renames ${key} to ${want}, but the output has no moved block for it, so terraform would destroy the old and create the new`,
+  }),
+};
 
 type Block = { readonly [key: string]: unknown };
 type Kind = "import" | "moved" | "removed";
