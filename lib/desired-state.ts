@@ -74,8 +74,23 @@ export interface DesiredRetiringStack extends StackBase {
 
 export type DesiredStack = DesiredWorkspaceStack | DesiredAccountStack | DesiredRetiringStack;
 
+/**
+ * Production (the model's `production`, else the environment keyed prod, else the last one): the
+ * PROD marks of the grants diff, the deploy summary and the audit follow it.
+ */
+export interface DesiredProduction {
+  /** The environment's key. */
+  readonly environment: string;
+  readonly stack: string;
+  readonly catalog: string;
+  readonly workspaceId?: number;
+  /** Whose sign-in is production's: the production deployer (display name) and the plan principal (application ID), which reads every catalog. */
+  readonly principals: readonly string[];
+}
+
 export interface DesiredState {
   readonly model: EnvironmentModel;
+  readonly production: DesiredProduction;
   /** Workspace stacks in model order, then the account stack, then the retiring stacks. */
   readonly stacks: readonly DesiredStack[];
   /** Every grant of every stack, with the stack that declares it. */
@@ -109,7 +124,19 @@ export function desiredState(model: EnvironmentModel): DesiredState {
   if (renames.length > 0) throw new ModelError(model.source, renames.map(renameIssue));
   const stacks = [...live.map((s) => withForgets(model, s)), ...model.retired.map((r) => retiringStack(model, r))];
   const grants = stacks.flatMap((s) => (s.kind === "workspace" ? s.grants.map((grant) => ({ stack: s.name, grant })) : []));
-  return { model, stacks, grants, warnings: forgetWarnings(model, stacks) };
+  return { model, production: productionOf(model), stacks, grants, warnings: forgetWarnings(model, stacks) };
+}
+
+/** Which environment is production, and what that makes production's. */
+export function productionOf(model: EnvironmentModel): DesiredProduction {
+  const env = model.production;
+  return {
+    environment: env.key,
+    stack: env.stackName,
+    catalog: env.catalog.name,
+    ...(env.workspace.id !== undefined ? { workspaceId: env.workspace.id } : {}),
+    principals: [env.servicePrincipal, ...(model.github ? [model.github.planServicePrincipal.applicationId] : [])],
+  };
 }
 
 /**

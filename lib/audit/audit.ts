@@ -8,7 +8,7 @@
  * storage credentials under an environment's storage, every sandbox catalog (bound to this
  * workspace or not). Whatever the audit identity may not read is a finding, never a silent gap.
  *
- * Findings use the grants diff's words (lib/review/diff.ts): `! risk` for access the model does not
+ * Findings use the grants diff's words (lib/review/severity.ts): `! risk` for access the model does not
  * allow (an out-of-band grant, a changed owner, a sandbox reachable by others) and for what could not
  * be audited, `+ widens` for less protection than declared (an OPEN catalog, an extra or read-write
  * binding, an undeclared schema), `- narrows` for a declared grant, binding, catalog or schema
@@ -17,7 +17,7 @@
 import { UUID } from "../model/load";
 import { PRIVILEGES, includesPrivilege, normalizePrivileges, type SecurableType } from "../permissions";
 import type { EnvironmentModel } from "../model/types";
-import type { Direction } from "../review/diff";
+import { AUDIT_ORDER, type Direction } from "../review/severity";
 import type { PrincipalKind } from "../output/grants";
 import { principalLabels } from "../review/report";
 import { ReviewInputError } from "../output/stack";
@@ -665,8 +665,6 @@ function compareSandbox(ctx: Context, environment: string, catalog: string, owne
 
 // --- order ---------------------------------------------------------------------------------------
 
-/** Out-of-band access is the most urgent: risk before widens (unlike the diff, where risk is a revoke). */
-const DIRECTION_ORDER: readonly Direction[] = ["risk", "widens", "narrows", "neutral"];
 const KIND_ORDER: readonly FindingKind[] = ["not-audited", "grant", "sandbox", "owner", "catalog", "schema", "isolation", "binding", "principal"];
 const TYPE_ORDER = ["workspace", "metastore", "catalog", "schema", "table", "volume", "function", "model", "external_location", "storage_credential"];
 /** Securables outside a catalog, attributed to the environment whose storage they reach. */
@@ -675,7 +673,7 @@ const STORAGE_TYPES = new Set(["external_location", "storage_credential"]);
 function compareFindings(a: Finding, b: Finding): number {
   const keys = (f: Finding) => [
     f.prod ? 0 : 1,
-    DIRECTION_ORDER.indexOf(f.direction),
+    AUDIT_ORDER.indexOf(f.direction),
     KIND_ORDER.indexOf(f.kind),
     TYPE_ORDER.indexOf(f.securableType),
     f.securable,

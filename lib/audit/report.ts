@@ -1,8 +1,8 @@
 /**
  * The audit's findings as Markdown (the nightly issue, a terminal) and JSON, in the grants diff's
- * words and marks (lib/review/diff.ts): production first and marked PROD.
+ * words and marks (lib/review/severity.ts): production first and marked PROD.
  */
-import { MARK } from "../review/diff";
+import { AUDIT_ORDER, directionCounts, inProd, markCell, prodCell } from "../review/severity";
 import { cell, principalLabel } from "../review/report";
 import type { AuditResult } from "./audit";
 
@@ -14,13 +14,8 @@ export function renderAuditMarkdown(result: AuditResult, modelFile: string): str
   if (findings.length === 0) {
     return `${NO_DRIFT}: the live grants and owners (catalogs, schemas, tables, volumes, functions, models, storage), isolation modes and workspace bindings of ${scope} are what the stacks declare.\n`;
   }
-  const counts = ([["risk", "risk"], ["widens", "widen"], ["narrows", "narrow"], ["neutral", "other"]] as const)
-    .map(([d, word]) => [findings.filter((f) => f.direction === d).length, word] as const)
-    .filter(([n]) => n > 0)
-    .map(([n, word]) => `${n} ${word}`);
-  const prod = findings.filter((f) => f.prod).length;
   const lines = [
-    `### Access audit: ${findings.length} finding${findings.length === 1 ? "" : "s"} (${counts.join(", ")})${prod > 0 ? `, **${prod} in PROD**` : ""}`,
+    `### Access audit: ${findings.length} finding${findings.length === 1 ? "" : "s"} (${directionCounts(findings, AUDIT_ORDER)})${inProd(findings.filter((f) => f.prod).length)}`,
     "",
     `Live state of ${scope}.`,
     "",
@@ -31,9 +26,8 @@ export function renderAuditMarkdown(result: AuditResult, modelFile: string): str
     "| --- | --- | --- | --- | --- | --- | --- |",
   ];
   for (const f of findings) {
-    const mark = f.direction === "widens" || f.direction === "risk" ? `**${MARK[f.direction]}**` : MARK[f.direction];
     lines.push(
-      `| ${mark} | ${f.prod ? "**PROD**" : cell(f.environment)} | ${f.kind} | ${f.principal ? cell(principalLabel(f.principal, f.principalKind ?? "")) : ""} | ${cell(`${f.securableType} ${f.securable}`)} | ${cell(f.summary)} | ${code(f.fix)} |`,
+      `| ${markCell(f.direction)} | ${prodCell(f.prod, cell(f.environment))} | ${f.kind} | ${f.principal ? cell(principalLabel(f.principal, f.principalKind ?? "")) : ""} | ${cell(`${f.securableType} ${f.securable}`)} | ${cell(f.summary)} | ${code(f.fix)} |`,
     );
   }
   return `${lines.join("\n")}\n`;

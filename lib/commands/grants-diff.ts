@@ -2,7 +2,7 @@
 // what a change does to access, and every other difference between the two configurations.
 import { EXIT, UsageError, defineCommand, loadModel, type Command } from "../review/cli";
 import { compareChanges, diffOutputs, prodScope, renderDiffMarkdown, type AccessChange } from "../review/diff";
-import { modelFactChanges } from "../review/model-facts";
+import { modelFactChanges } from "../review/diff/model-facts";
 import type { EnvironmentModel } from "../model/types";
 import { FAIL_ON, failingKinds, parseFailOn } from "../review/fail-on";
 import { readOutputTree, type FileFinding, type OutputTree } from "../output/read";
@@ -77,8 +77,8 @@ export const grantsDiffCommand: Command = defineCommand(
 
 /**
  * Everything merging HEAD into BASE changes, production first: the outputs compared
- * (lib/review/diff.ts), files terraform would read that only HEAD has, and, with two models, the
- * model facts (lib/review/model-facts.ts). Principals named by application ID get the HEAD model's
+ * (lib/review/diff/), files terraform would read that only HEAD has, and, with two models, the
+ * model facts (lib/review/diff/model-facts.ts). Principals named by application ID get the HEAD model's
  * names. Also the access verdict's diff (lib/verdict).
  */
 export function diffTrees(base: OutputTree, head: OutputTree, baseModel: EnvironmentModel | undefined, headModel: EnvironmentModel | undefined): AccessChange[] {

@@ -14,24 +14,16 @@
 import { includesPrivilege } from "../permissions";
 import type { EnvironmentModel } from "../model/types";
 import { grantRows } from "../output/grants";
-import { MARK, type Direction } from "../review/diff";
+import { DIFF_ORDER, inProd, inProdCatalog, markCell, privilegeDirection, prodCell, type Direction } from "../review/severity";
+import { productionOf } from "../desired-state";
 import { cell, principalLabel } from "../review/report";
 import { privilegeChange } from "../review/levels";
 import type { SynthesizedStack } from "../output/stack";
 import { forgottenAddresses, resourceBodies } from "../output/blocks";
+import { MODEL_RESOURCE_TYPES } from "../resources/index";
 import { plannedByTerraform, type PlannedChange } from "../review/terraform-plan";
 import { formatFinding, guardPlan, type GuardFinding } from "../rehearse/plan-guard";
 
-/** Resource types a stack of this project can declare (lib/desired-state.ts, rendered by the stacks). */
-const MODEL_TYPES: ReadonlySet<string> = new Set([
-  "databricks_catalog",
-  "databricks_schema",
-  "databricks_grant",
-  "databricks_service_principal",
-  "databricks_workspace_binding",
-  "databricks_service_principal_federation_policy",
-  "databricks_mws_permission_assignment",
-]);
 
 export interface DeployCheck {
   readonly stack: string;
@@ -53,7 +45,7 @@ export function checkDeployPlan(stack: SynthesizedStack, plan: unknown): DeployC
   const unexplained = changes.filter((c) => {
     const type = c.address.split(".")[0];
     if (c.action === "forget") return !forgets.has(c.address);
-    if (c.action === "delete") return declared.has(c.address) || !MODEL_TYPES.has(type);
+    if (c.action === "delete") return declared.has(c.address) || !MODEL_RESOURCE_TYPES.has(type);
     return !declared.has(c.address);
   });
   return { stack: stack.name, losses, unexplained, changes };
@@ -111,8 +103,9 @@ export function deploySummary(input: {
   readonly commit: string;
 }): string {
   const { stack, model, plan, check } = input;
-  const prodStack = model.production.stackName === stack.name;
-  const prodCatalog = model.production.catalog.name.toLowerCase();
+  const production = productionOf(model);
+  const prodStack = production.stack === stack.name;
+  const prodCatalogs = new Set([production.catalog.toLowerCase()]);
   const rows = new Map(grantRows([stack]).map((r) => [r.resource, r]));
   const rcs = (isObject(plan) && Array.isArray(plan.resource_changes) ? plan.resource_changes : []) as Obj[];
   const grants: GrantChange[] = [];
@@ -127,9 +120,7 @@ export function deploySummary(input: {
     const securable = row ? `${row.securableType} ${row.securable}` : "(unknown)";
     const added = after.filter((p) => !before.includes(p));
     const removed = before.filter((p) => !after.includes(p));
-    const widens = after.some((p) => !includesPrivilege(before, p));
-    const narrows = before.some((p) => !includesPrivilege(after, p));
-    const catalog = row && row.securableType !== "metastore" ? row.securable.split(".")[0].trim().toLowerCase() : "";
+    const way = privilegeDirection(before, after, includesPrivilege);
     grants.push({
       address: c.address,
       action: c.action,
@@ -141,11 +132,11 @@ export function deploySummary(input: {
       after,
       added,
       removed,
-      direction: widens ? "widens" : c.action === "replace" || (c.action === "delete" && before.length > 0) ? "risk" : narrows ? "narrows" : "neutral",
-      prod: prodStack || catalog === prodCatalog,
+      direction: way === "widens" ? "widens" : c.action === "replace" || (c.action === "delete" && before.length > 0) ? "risk" : way,
+      prod: prodStack || inProdCatalog(prodCatalogs, row?.securableType, row?.securable),
     });
   }
-  grants.sort((a, b) => Number(b.prod) - Number(a.prod) || ["widens", "risk", "narrows", "neutral"].indexOf(a.direction) - ["widens", "risk", "narrows", "neutral"].indexOf(b.direction) || (a.address < b.address ? -1 : 1));
+  grants.sort((a, b) => Number(b.prod) - Number(a.prod) || DIFF_ORDER.indexOf(a.direction) - DIFF_ORDER.indexOf(b.direction) || (a.address < b.address ? -1 : 1));
   const summaryLine = /^(Plan: .*|No changes\..*)$/m.exec(input.planText)?.[1]?.trim() ?? "(terraform printed no summary line)";
   const failed = check.losses.length > 0 || check.unexplained.length > 0;
   const lines = [
@@ -163,12 +154,11 @@ export function deploySummary(input: {
     lines.push("");
   }
   if (grants.length > 0) {
-    lines.push(`#### Grant changes: ${grants.length}${grants.some((g) => g.prod) ? `, **${grants.filter((g) => g.prod).length} in PROD**` : ""}`, "", "| | Env | Principal | Securable | What | Terraform | Address |", "| --- | --- | --- | --- | --- | --- | --- |");
+    lines.push(`#### Grant changes: ${grants.length}${inProd(grants.filter((g) => g.prod).length)}`, "", "| | Env | Principal | Securable | What | Terraform | Address |", "| --- | --- | --- | --- | --- | --- | --- |");
     for (const g of grants) {
-      const mark = g.direction === "widens" || g.direction === "risk" ? `**${MARK[g.direction]}**` : MARK[g.direction];
       // The grants diff's words: levels where they match, exact either way (`read (+EXECUTE ...)`, `read +MODIFY`).
       const what = g.added.length + g.removed.length === 0 ? "(privileges unchanged)" : privilegeChange(g.securableType, g.before, g.after);
-      lines.push(`| ${mark} | ${g.prod ? "**PROD**" : ""} | ${cell(principalLabel(g.principal, g.principalKind))} | ${cell(g.securable)} | ${cell(what)} | ${g.action} | \`${g.address}\` |`);
+      lines.push(`| ${markCell(g.direction)} | ${prodCell(g.prod)} | ${cell(principalLabel(g.principal, g.principalKind))} | ${cell(g.securable)} | ${cell(what)} | ${g.action} | \`${g.address}\` |`);
     }
     lines.push("");
   }

@@ -173,7 +173,7 @@ function synthesizeBase(model: EnvironmentModel): OutputTree {
     const outdir = path.join(dir, "cdktf.out");
     try {
       // Local state paths point into the temporary directory: the diff compares them as each
-      // stack's own state file, wherever that is (lib/review/diff.ts).
+      // stack's own state file, wherever that is (lib/review/diff/config.ts).
       synthToDirectory((o) => ({ app: buildApp(model, o, dir), model }), outdir);
     } catch (error) {
       throw new ReviewInputError(`the base branch did not synthesize (${reasonOf(error).split("\n")[0]}); fix the base branch first`);
