@@ -40,6 +40,14 @@ interface StackBase {
 export interface DesiredWorkspaceStack extends StackBase {
   readonly kind: "workspace";
   readonly environment: Environment;
+  /** The environment's bucket (its stack's `bucket` output, the bundle's s3_bucket). */
+  readonly bucket?: string;
+  /**
+   * The storage that is this environment's (lower case, no trailing slash): `s3://<bucket>`, its
+   * catalog's storage root. What is under it (external locations, their credentials) the audit
+   * expects owned by the environment's principal or the administrators.
+   */
+  readonly storage: readonly string[];
   /** Groups the stack grants to, in first-use order: each looked up once (`data.databricks_group.<key>`). */
   readonly groupLookups: readonly Group[];
   readonly catalog: DesiredCatalog;
@@ -88,9 +96,27 @@ export interface DesiredProduction {
   readonly principals: readonly string[];
 }
 
+/** The developers' sandboxes: catalogs they create on the metastore, owned by themselves. */
+export interface DesiredSandbox {
+  /** The catalog name pattern, with `{user}` (the developer's short name). */
+  readonly catalogPattern: string;
+  /** The environment whose workspace the sandboxes use: the first (developers read it; deploys start there). */
+  readonly environment: Environment;
+  /**
+   * Groups (display names) the model gives ALL_PRIVILEGES on every environment's catalog (the
+   * administrators): they may hold grants on anyone's sandbox and own storage.
+   */
+  readonly admins: readonly string[];
+  /** Where sandboxes keep their managed storage, when the model says (sandbox.storage). */
+  readonly storage?: { readonly url: string; readonly externalLocation: string };
+}
+
 export interface DesiredState {
   readonly model: EnvironmentModel;
   readonly production: DesiredProduction;
+  /** The shared metastore, and the environment whose stack declares its grants (and reads it in the audit). */
+  readonly metastore: { readonly id: string; readonly grantsFrom: Environment };
+  readonly sandbox: DesiredSandbox;
   /** Workspace stacks in model order, then the account stack, then the retiring stacks. */
   readonly stacks: readonly DesiredStack[];
   /** Every grant of every stack, with the stack that declares it. */
@@ -124,7 +150,28 @@ export function desiredState(model: EnvironmentModel): DesiredState {
   if (renames.length > 0) throw new ModelError(model.source, renames.map(renameIssue));
   const stacks = [...live.map((s) => withForgets(model, s)), ...model.retired.map((r) => retiringStack(model, r))];
   const grants = stacks.flatMap((s) => (s.kind === "workspace" ? s.grants.map((grant) => ({ stack: s.name, grant })) : []));
-  return { model, production: productionOf(model), stacks, grants, warnings: forgetWarnings(model, stacks) };
+  return {
+    model,
+    production: productionOf(model),
+    metastore: { id: model.metastore.id, grantsFrom: model.metastore.grantsFrom },
+    sandbox: sandboxOf(model),
+    stacks,
+    grants,
+    warnings: forgetWarnings(model, stacks),
+  };
+}
+
+/** The sandboxes: their pattern, workspace, administrators and storage. */
+function sandboxOf(model: EnvironmentModel): DesiredSandbox {
+  const admins = model.groups
+    .filter((g) => model.environments.every((env) => model.access.some((a) => a.group.key === g.key && a.environment.key === env.key && a.privileges.includes("ALL_PRIVILEGES"))))
+    .map((g) => g.displayName);
+  return {
+    catalogPattern: model.sandbox.catalogName,
+    environment: model.environments[0],
+    admins,
+    ...(model.sandbox.storage ? { storage: { url: model.sandbox.storage.url, externalLocation: model.sandbox.storage.externalLocation } } : {}),
+  };
 }
 
 /** Which environment is production, and what that makes production's. */
@@ -276,6 +323,8 @@ function workspaceStack(model: EnvironmentModel, env: Environment): DesiredWorks
     kind: "workspace",
     name: env.stackName,
     environment: env,
+    ...(spec.bucket ? { bucket: spec.bucket } : {}),
+    storage: [...(spec.bucket ? [`s3://${spec.bucket.toLowerCase()}`] : []), ...(spec.storageRoot ? [spec.storageRoot.toLowerCase().replace(/\/+$/, "")] : [])],
     provider: { host: env.workspace.host, profile: env.workspace.profile },
     backend,
     requiredVersion: requiredVersionOf(backend, catalog.importId !== undefined || catalog.schemas.some((s) => s.importId !== undefined) || grants.some((g) => g.importId !== undefined)),

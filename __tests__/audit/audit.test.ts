@@ -3,7 +3,8 @@
  * drift giving exactly its finding, pagination, CLI failures, odd privilege strings and names.
  */
 import { CliFailure, DatabricksCli } from "../../lib/audit/databricks-cli";
-import { normalizeLivePrivilege, sandboxUser, shortName } from "../../lib/audit/audit";
+import { normalizeLivePrivilege } from "../../lib/audit/grants";
+import { sandboxUser, shortName } from "../../lib/audit/sandboxes";
 import { expectedState } from "../../lib/audit/expected";
 import { grantRows } from "../../lib/output/grants";
 import { synthOutput } from "../helpers";

@@ -12,6 +12,7 @@ import { readBundleRepository } from "../../lib/bundle/repository";
 import { bundleView } from "../../lib/bundle/view";
 import { readApplicationIds } from "../../lib/bundle/outputs";
 import { parseEnvironmentModel } from "../../lib/model/load";
+import { desiredState } from "../../lib/desired-state";
 import { defaultModelData } from "../helpers";
 import { MODEL, OUTPUTS, TARGET_STATE, findingKeys, repoFrom, run, tempDir } from "./support";
 
@@ -280,11 +281,11 @@ describe("agreeing with the Databricks CLI (v1.13.0)", () => {
       ".databricks/bundle/prod/variable-overrides.json": '{"warehouse": "from-file"}\n',
     });
     const model = parseEnvironmentModel(fs.readFileSync(MODEL, "utf8"), MODEL);
-    const view = bundleView(readBundleRepository(dir), bundleFacts(model, readApplicationIds(model, [OUTPUTS])));
+    const view = bundleView(readBundleRepository(dir), bundleFacts(desiredState(model), readApplicationIds(model, [OUTPUTS])));
     expect(view.variable("prod", "warehouse").map((c) => c.text)).toEqual([undefined]);
     // Without the lookup, the file's value beats the default.
     const plain = repoFrom(dir, { "vars.yml": "variables:\n  warehouse:\n    default: shared\n" });
-    const view2 = bundleView(readBundleRepository(plain), bundleFacts(model, readApplicationIds(model, [OUTPUTS])));
+    const view2 = bundleView(readBundleRepository(plain), bundleFacts(desiredState(model), readApplicationIds(model, [OUTPUTS])));
     expect(view2.variable("prod", "warehouse").map((c) => c.text)).toEqual(["from-file", "shared"]);
   });
 });

@@ -86,10 +86,10 @@ export function exampleProblems({ root }: Live): string[] {
 /** The workflows `npm run update` writes are not as rendered from the model, or break the schema. */
 export function workflowProblems({ root, model }: Live): string[] {
   const out: string[] = [];
-  if (fs.readFileSync(path.join(root, DEPLOY_WORKFLOW), "utf8") !== renderDeployWorkflow(model)) out.push(`${DEPLOY_WORKFLOW} is not as rendered from ${LIVE_MODEL}; ${REFRESH}`);
+  if (fs.readFileSync(path.join(root, DEPLOY_WORKFLOW), "utf8") !== renderDeployWorkflow(desiredState(model))) out.push(`${DEPLOY_WORKFLOW} is not as rendered from ${LIVE_MODEL}; ${REFRESH}`);
   for (const file of MATRIX_WORKFLOWS) {
     const text = fs.readFileSync(path.join(root, file), "utf8");
-    if (withStackMatrix(text, model, file) !== text) out.push(`${file}: the stack matrix is not as rendered from ${LIVE_MODEL}; ${REFRESH}`);
+    if (withStackMatrix(text, desiredState(model), file) !== text) out.push(`${file}: the stack matrix is not as rendered from ${LIVE_MODEL}; ${REFRESH}`);
   }
   const owners = path.join(root, CODEOWNERS_FILE);
   if (!fs.existsSync(owners) || fs.readFileSync(owners, "utf8") !== renderCodeowners(model)) out.push(`${CODEOWNERS_FILE} is not as rendered from ${LIVE_MODEL} (codeOwners) and lib/ci/code-owners.ts; ${REFRESH}`);

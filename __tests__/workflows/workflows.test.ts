@@ -13,6 +13,7 @@ import { MATRIX_WORKFLOWS, clientIdVariable, renderDeployWorkflow, withStackMatr
 import { verdictCommand } from "../../lib/commands/verdict";
 import { parseCommandLine } from "../../lib/review/cli";
 import { loadEnvironmentModel } from "../../lib/model/load";
+import { desiredState } from "../../lib/desired-state";
 import { LIVE_MODEL_FILE, ROOT } from "../helpers";
 
 interface Step {
@@ -403,7 +404,7 @@ describe("the files npm run update writes from the model", () => {
   const models = ["reference.yaml", "other-org.yaml", "full.yaml"].map((f) => loadEnvironmentModel(path.join(ROOT, "__tests__", "fixtures", "models", f)));
 
   it.each(models.map((m) => [path.basename(m.source), m] as const))("renders deploy.yml for %s: valid, one job per stack in the model's order, each after the one before, in its own environment", (_, m) => {
-    const text = renderDeployWorkflow(m);
+    const text = renderDeployWorkflow(desiredState(m));
     expect(validateWorkflow(text).errors).toEqual([]);
     const jobs = Object.values((parse(text) as Workflow).jobs);
     expect(jobs.map((j) => j.with?.stack)).toEqual(m.environments.map((e) => e.stackName));
@@ -415,7 +416,7 @@ describe("the files npm run update writes from the model", () => {
 
   it.each(MATRIX_WORKFLOWS)("renders the stack matrix of %s for another organisation's model", (file) => {
     const other = models[1];
-    const text = withStackMatrix(fs.readFileSync(path.join(ROOT, file), "utf8"), other, file);
+    const text = withStackMatrix(fs.readFileSync(path.join(ROOT, file), "utf8"), desiredState(other), file);
     expect(validateWorkflow(text).errors).toEqual([]);
     expect(text).toContain(`stack: [${other.environments.map((e) => e.stackName).join(", ")}]`);
   });

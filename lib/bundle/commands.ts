@@ -6,6 +6,7 @@ import { bundleFacts } from "./facts";
 import { bundleConfig, renderBundle } from "./generate";
 import { outputsHowTo, readApplicationIds } from "./outputs";
 import { loadModel } from "../review/cli";
+import { desiredState } from "../desired-state";
 import { checkBundle } from "./check";
 import { formatFinding } from "./rule";
 import { RULES } from "./rules";
@@ -36,7 +37,7 @@ export function bundleMain(argv: readonly string[], io = processIo): number {
         `no stack outputs given: the targets' run_as needs ${model.environments.map((e) => `${e.stackName}.service_principal_application_id`).join(", ")}. Fix: ${outputsHowTo(model)}`,
       );
     }
-    const facts = bundleFacts(model, readApplicationIds(model, cli.outputs));
+    const facts = bundleFacts(desiredState(model), readApplicationIds(model, cli.outputs));
     const text = renderBundle(bundleConfig(facts), facts);
     if (cli.out === undefined) {
       io.stdout(text);
@@ -74,7 +75,7 @@ export const BUNDLE_CHECK_SPEC = {
 export function bundleCheckMain(argv: readonly string[], io = processIo): number {
   return runBundleCommand("bundle:check", BUNDLE_CHECK_SPEC, argv, io, (cli) => {
     const model = loadModel(cli.model);
-    const facts = bundleFacts(model, cli.outputs.length > 0 ? readApplicationIds(model, cli.outputs) : undefined);
+    const facts = bundleFacts(desiredState(model), cli.outputs.length > 0 ? readApplicationIds(model, cli.outputs) : undefined);
     const result = checkBundle(cli.positionals[0], facts);
     const scope = `${result.targets} targets in ${result.files} bundle files, ${result.sources} source files and ${result.workflows} workflows checked against ${model.source}`;
     if (result.findings.length === 0) {

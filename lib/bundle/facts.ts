@@ -1,7 +1,9 @@
 /**
- * What a bundle target must be, per target name, taken from the environment model (and, once the
- * stacks are deployed, their outputs). Built once; the generator and every check rule look up here.
+ * What a bundle target must be, per target name, read from the desired state (each environment's
+ * stack: its workspace, profile, catalog, bucket and principal; the sandboxes) and, once the stacks
+ * are deployed, their outputs. Built once; the generator and every check rule look up here.
  */
+import type { DesiredState } from "../desired-state";
 import type { Environment, EnvironmentModel } from "../model/types";
 import { BundleInputError } from "./errors";
 
@@ -71,51 +73,55 @@ export function hostnameOf(text: string): string | undefined {
   return url.hostname.toLowerCase().replace(/\.$/, "");
 }
 
-export function bundleFacts(model: EnvironmentModel, applicationIds?: ReadonlyMap<string, string>): BundleFacts {
-  if (model.environments.some((e) => e.key === SANDBOX_TARGET)) {
+export function bundleFacts(desired: DesiredState, applicationIds?: ReadonlyMap<string, string>): BundleFacts {
+  const model = desired.model;
+  const stacks = desired.stacks.flatMap((s) => (s.kind === "workspace" ? [s] : []));
+  const environments = stacks.map((s) => s.environment);
+  if (environments.some((e) => e.key === SANDBOX_TARGET)) {
     throw new BundleInputError(
       `${model.source}: environments.${SANDBOX_TARGET}: the bundle's developer target is named "${SANDBOX_TARGET}", so no environment can be. Fix: give the environment another key`,
     );
   }
   const key = (s: string) => s.trim().toLowerCase();
-  const index = (f: (e: Environment) => string | undefined) =>
-    new Map(model.environments.flatMap((e) => (f(e) === undefined ? [] : [[key(f(e)!), e] as const])));
-  const targets: TargetFacts[] = model.environments.map((env) => ({
-    name: env.key,
-    environment: env,
+  const index = (f: (s: (typeof stacks)[number]) => string | undefined) =>
+    new Map(stacks.flatMap((s) => (f(s) === undefined ? [] : [[key(f(s)!), s.environment] as const])));
+  const targets: TargetFacts[] = stacks.map((s) => ({
+    name: s.environment.key,
+    environment: s.environment,
     sandbox: false,
-    hostname: hostnameOf(env.workspace.host)!,
-    variables: { catalog_name: env.catalog.name, environment: env.key, ...(env.catalog.bucket ? { s3_bucket: env.catalog.bucket } : {}) },
+    hostname: hostnameOf(s.provider.host)!,
+    variables: { catalog_name: s.catalog.name, environment: s.environment.key, ...(s.bucket ? { s3_bucket: s.bucket } : {}) },
   }));
-  // The sandbox lives on the first environment's workspace (dev: developers read it, and the
+  // The sandbox lives on its environment's workspace (the first: developers read it, and the
   // model's deploy order starts there) and uses that environment's bucket.
-  const first = model.environments[0];
+  const { sandbox } = desired;
+  const first = stacks.find((s) => s.environment.key === sandbox.environment.key)!;
   targets.push({
     name: SANDBOX_TARGET,
-    environment: first,
+    environment: first.environment,
     sandbox: true,
-    hostname: hostnameOf(first.workspace.host)!,
+    hostname: hostnameOf(first.provider.host)!,
     variables: {
-      catalog_name: model.sandbox.catalogName.replace("{user}", CURRENT_USER),
+      catalog_name: sandbox.catalogPattern.replace("{user}", CURRENT_USER),
       environment: SANDBOX_TARGET,
-      ...(first.catalog.bucket ? { s3_bucket: first.catalog.bucket } : {}),
+      ...(first.bucket ? { s3_bucket: first.bucket } : {}),
     },
     // `{user}` as in the catalog name: each developer under their own path (the load strips the
     // URL's trailing slashes).
-    ...(model.sandbox.storage ? { managedLocation: `${model.sandbox.storage.url}/${CURRENT_USER}` } : {}),
+    ...(sandbox.storage ? { managedLocation: `${sandbox.storage.url}/${CURRENT_USER}` } : {}),
   });
   const byName = new Map(targets.map((t) => [t.name, t]));
   // The model allows only [a-z0-9_] around `{user}`: nothing to escape.
-  const pattern = model.sandbox.catalogName.replace("{user}", "[a-z0-9_]+");
+  const pattern = sandbox.catalogPattern.replace("{user}", "[a-z0-9_]+");
   return {
     model,
     targets,
     target: (name) => byName.get(name),
-    byHostname: new Map(model.environments.map((e) => [hostnameOf(e.workspace.host)!, e])),
-    byProfile: index((e) => e.workspace.profile),
-    byCatalog: index((e) => e.catalog.name),
-    byPrincipal: index((e) => e.servicePrincipal),
-    byApplicationId: new Map([...(applicationIds ?? new Map<string, string>())].map(([k, id]) => [id.toLowerCase(), model.environments.find((e) => e.key === k)!])),
+    byHostname: new Map(stacks.map((s) => [hostnameOf(s.provider.host)!, s.environment])),
+    byProfile: index((s) => s.provider.profile),
+    byCatalog: index((s) => s.catalog.name),
+    byPrincipal: index((s) => s.environment.servicePrincipal),
+    byApplicationId: new Map([...(applicationIds ?? new Map<string, string>())].map(([k, id]) => [id.toLowerCase(), environments.find((e) => e.key === k)!])),
     ...(applicationIds ? { applicationIds } : {}),
     sandboxCatalog: new RegExp(`^${pattern}$`),
     retired: model.legacyServicePrincipals.map((p) => ({ name: p.name.toLowerCase(), applicationId: p.applicationId.toLowerCase() })),

@@ -1,10 +1,17 @@
 /**
  * The parts of the GitHub Actions workflows that follow the environment model: deploy.yml (one job
- * per stack, in the model's order) and the stack matrices of pull-request.yml (plans) and audit.yml. `npm run update` writes
- * them from environments.yaml, so adding, renaming or removing an environment is a model edit, not
- * a workflow edit; __tests__/workflows checks the committed files against these renderings.
+ * per workspace stack, in the model's order) and the stack matrices of pull-request.yml (plans) and
+ * audit.yml, read from the desired state (lib/desired-state.ts: its workspace stacks, each with its
+ * environment and approval). `npm run update` writes them from environments.yaml, so adding,
+ * renaming or removing an environment is a model edit, not a workflow edit; __tests__/workflows
+ * checks the committed files against these renderings.
  */
-import type { EnvironmentModel } from "../model/types";
+import type { DesiredState, DesiredWorkspaceStack } from "../desired-state";
+
+/** The workspace stacks, in the model's order. */
+function workspaceStacks(desired: DesiredState): DesiredWorkspaceStack[] {
+  return desired.stacks.flatMap((s) => (s.kind === "workspace" ? [s] : []));
+}
 
 export const DEPLOY_WORKFLOW = ".github/workflows/deploy.yml";
 export const PULL_REQUEST_WORKFLOW = ".github/workflows/pull-request.yml";
@@ -18,15 +25,16 @@ export function clientIdVariable(stack: string): string {
 }
 
 /** deploy.yml for the model: one job per workspace stack, each needing the one before it. */
-export function renderDeployWorkflow(model: EnvironmentModel): string {
-  const order = model.environments.map((e) => `${e.stackName} (\`${e.key}\`)`).join(", then ");
+export function renderDeployWorkflow(desired: DesiredState): string {
+  const stacks = workspaceStacks(desired);
+  const order = stacks.map((s) => `${s.name} (\`${s.environment.key}\`)`).join(", then ");
   const header = [
     "# Generated from environments.yaml by `npm run update` (lib/ci/workflows.ts); do not edit by hand.",
     "#",
     ...comment(
       `Every push to main deploys the stacks in the model's order, each in the GitHub environment named after ` +
         `its environment key: ${order}. Each stack is planned first; its apply waits for an approval where the model ` +
-        `asks for one (${model.environments.filter((e) => e.approval === "required").map((e) => `\`${e.key}\``).join(", ") || "none"}: the reviewers of that ` +
+        `asks for one (${stacks.filter((s) => s.environment.approval === "required").map((s) => `\`${s.environment.key}\``).join(", ") || "none"}: the reviewers of that ` +
         `GitHub environment approve the plan they read). A stack deploys only after the one before it succeeded, ` +
         `and one deploy runs at a time (a newer push waits). README, "Continuous delivery".`,
     ),
@@ -35,20 +43,20 @@ export function renderDeployWorkflow(model: EnvironmentModel): string {
     "# the pair against environments.yaml and takes the workspace host from there, so no job can aim a",
     "# stack at another environment's workspace. __tests__/workflows checks this file against the model.",
   ];
-  const jobs = model.environments.map((env, i) =>
+  const jobs = stacks.map(({ name, environment: env }, i) =>
     [
-      `  ${env.stackName}:`,
-      `    name: ${env.stackName}`,
-      ...(i > 0 ? [`    needs: ${model.environments[i - 1].stackName}`] : []),
+      `  ${name}:`,
+      `    name: ${name}`,
+      ...(i > 0 ? [`    needs: ${stacks[i - 1].name}`] : []),
       "    uses: ./.github/workflows/deploy-stack.yml",
       "    permissions:",
       "      actions: read",
       "      contents: read",
       "      id-token: write",
       "    with:",
-      `      stack: ${env.stackName}`,
+      `      stack: ${name}`,
       `      environment: ${env.key}`,
-      `      client-id-variable: ${clientIdVariable(env.stackName)}`,
+      `      client-id-variable: ${clientIdVariable(name)}`,
       `      approval: ${env.approval}`,
     ].join("\n"),
   );
@@ -78,7 +86,7 @@ const MATRIX_LINE = /^(\s+stack: )\[[^\]\n]*\]$/m;
  * A workflow with its stack matrix set to the model's stacks (the one `stack: [...]` line); the
  * rest of the file is left as written.
  */
-export function withStackMatrix(text: string, model: EnvironmentModel, file: string = PULL_REQUEST_WORKFLOW): string {
+export function withStackMatrix(text: string, desired: DesiredState, file: string = PULL_REQUEST_WORKFLOW): string {
   if (!MATRIX_LINE.test(text)) throw new Error(`${file} has no stack matrix line (\`stack: [...]\`) to update`);
-  return text.replace(MATRIX_LINE, `$1[${model.environments.map((e) => e.stackName).join(", ")}]`);
+  return text.replace(MATRIX_LINE, `$1[${workspaceStacks(desired).map((s) => s.name).join(", ")}]`);
 }

@@ -116,10 +116,10 @@ export function refreshGenerated(projectDir: string): Refreshed {
 
   changed.push(...writeFixtures(path.join(projectDir, FIXTURES_DIR)).changed.map((rel) => `${FIXTURES_DIR}/${rel}`));
 
-  put(projectDir, DEPLOY_WORKFLOW, renderDeployWorkflow(live), changed);
+  put(projectDir, DEPLOY_WORKFLOW, renderDeployWorkflow(desired!), changed);
   for (const file of MATRIX_WORKFLOWS) {
     const abs = path.join(projectDir, file);
-    if (fs.existsSync(abs)) put(projectDir, file, withStackMatrix(fs.readFileSync(abs, "utf8"), live, file), changed);
+    if (fs.existsSync(abs)) put(projectDir, file, withStackMatrix(fs.readFileSync(abs, "utf8"), desired!, file), changed);
   }
   put(projectDir, CODEOWNERS_FILE, renderCodeowners(live), changed);
 
