@@ -41,13 +41,14 @@ export interface AuditResult {
 }
 
 export async function runAudit(model: EnvironmentModel, options: AuditOptions): Promise<AuditResult> {
-  const expected = expectedState(model);
-  const unknown = options.environments.filter((k) => !expected.environments.some((e) => e.key === k));
+  // The command line first: an environment the model does not have.
+  const unknown = options.environments.filter((k) => !model.environments.some((e) => e.key === k));
   if (unknown.length > 0) {
     throw new ReviewInputError(
-      `unknown environment ${unknown.map((k) => JSON.stringify(k)).join(", ")}: ${model.source} declares ${expected.environments.map((e) => e.key).join(", ")}. Fix: pass --env with one of those.`,
+      `unknown environment ${unknown.map((k) => JSON.stringify(k)).join(", ")}: ${model.source} declares ${model.environments.map((e) => e.key).join(", ")}. Fix: pass --env with one of those.`,
     );
   }
+  const expected = expectedState(model);
   const selected = expected.environments.filter((e) => options.environments.length === 0 || options.environments.includes(e.key));
   const target = (key: string): WorkspaceTarget => {
     const env = expected.environments.find((e) => e.key === key)!;
