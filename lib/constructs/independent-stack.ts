@@ -2,7 +2,7 @@ import type { Construct } from "constructs";
 import { TerraformStack } from "../cdk";
 import type { DesiredStack } from "../desired-state";
 import { configureStateBackend, requireTerraform } from "../resources/backend";
-import { TargetProvider } from "../resources/provider";
+import { TargetProvider } from "./target-provider";
 import { declareForgotten, declareMoved } from "../resources/state-blocks";
 
 export interface ModelStackProps<D extends DesiredStack> {

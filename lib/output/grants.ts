@@ -6,29 +6,9 @@ import { normalizePrivileges } from "../permissions";
 import { resolveName, resolvePrincipal, type PrincipalKind } from "./references";
 import { ReviewInputError, normalizeStacks, stackLocation, type SynthesizedStack } from "./stack";
 import { blocksOfType } from "./blocks";
+import { SECURABLE_ATTRIBUTES } from "../resources/grant";
 
 export type { PrincipalKind };
-
-/** Securable attributes of `databricks_grant(s)`, in the provider's words. */
-export const SECURABLE_ATTRIBUTES = [
-  "metastore",
-  "catalog",
-  "schema",
-  "table",
-  "volume",
-  "model",
-  "function",
-  "external_location",
-  "storage_credential",
-  "foreign_connection",
-  "share",
-  "recipient",
-  "pipeline",
-  "credential",
-] as const;
-
-/** Securable types that live inside a catalog, named `catalog.schema[.object]`. */
-export const IN_CATALOG: ReadonlySet<string> = new Set(["catalog", "schema", "table", "volume", "model", "function"]);
 
 export interface GrantRow {
   readonly stack: string;

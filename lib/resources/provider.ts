@@ -9,7 +9,7 @@
  * sets TF_VAR_databricks_profile="" and authenticates with the DATABRICKS_* variables (GitHub OIDC).
  * No token or secret is ever part of the configuration.
  */
-import { Construct } from "constructs";
+import type { Construct } from "constructs";
 import type { DatabricksProvider, TerraformProvider } from "../cdk";
 import { ref, show, type ExpectedBody } from "./json";
 import { cdk, invalid, type Claim, type Difference, type Said } from "./resource";
@@ -67,7 +67,7 @@ export const PROVIDER_GATE = {
   missingConfigurationFix: "declare the provider with the model's host (TargetProvider does)",
 } as const;
 
-export interface TargetProviderProps {
+export interface ProviderProps {
   /** The one workspace (or the accounts console) this stack changes. */
   readonly host: string;
   /** The Databricks CLI profile people use for it. */
@@ -79,21 +79,23 @@ export interface TargetProviderProps {
   readonly accountId?: string;
 }
 
-/** The Databricks provider aimed at exactly one target, and the profile variable it reads. */
-export class TargetProvider extends Construct {
+/**
+ * Renders the profile variable (`profile`) and the provider (`databricks`) in `scope` (the
+ * construct path stays the caller's: lib/constructs/target-provider.ts).
+ */
+export class ProviderBlock {
   readonly provider: DatabricksProvider;
 
-  constructor(scope: Construct, id: string, props: TargetProviderProps) {
-    super(scope, id);
+  constructor(scope: Construct, props: ProviderProps) {
     if (!/^https:\/\/[^/\s]+$/.test(props.host)) invalid("the provider's host", props.host, "an https:// URL without a path (the model's workspace.host)");
     const { DatabricksProvider, TerraformVariable } = cdk();
-    const profile = new TerraformVariable(this, "profile", {
+    const profile = new TerraformVariable(scope, "profile", {
       type: "string",
       default: props.profile,
       description: PROFILE_DESCRIPTION,
     });
     profile.overrideLogicalId(PROFILE_VARIABLE);
-    this.provider = new DatabricksProvider(this, "databricks", {
+    this.provider = new DatabricksProvider(scope, "databricks", {
       host: props.host,
       profile: profile.stringValue,
       ...(props.accountId !== undefined ? { accountId: props.accountId } : {}),

@@ -8,7 +8,8 @@ import type { Environment, EnvironmentModel } from "../model/types";
 import { desiredState, type DesiredState } from "../desired-state";
 import { securableName } from "../resources/grant";
 import { principalIdentity } from "../resources/principal";
-import { IN_CATALOG, type PrincipalKind } from "../output/grants";
+import type { PrincipalKind } from "../output/grants";
+import { IN_CATALOG } from "../resources/grant";
 
 /** One grant the model allows. */
 export interface AllowedGrant {

@@ -3,7 +3,7 @@
  * marked, then the model's order, the metastore (and what else belongs to no one environment) last.
  */
 import type { EnvironmentModel } from "../model/types";
-import { IN_CATALOG } from "../output/grants";
+import { IN_CATALOG } from "../resources/grant";
 import { normalizeStacks, type SynthesizedStack } from "../output/stack";
 
 /** Where a securable is drawn or listed: its environment, in order (production first). */

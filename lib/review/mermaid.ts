@@ -14,7 +14,8 @@
  */
 import type { AccessChange } from "./diff";
 import { comparePlaces, type Environments, type Place } from "./environments";
-import { IN_CATALOG, type GrantRow } from "../output/grants";
+import type { GrantRow } from "../output/grants";
+import { IN_CATALOG } from "../resources/grant";
 import { accessLabel, privilegeChange } from "./levels";
 import { principalLabel } from "./report";
 

@@ -4,7 +4,8 @@
  */
 import { ACCESS_LEVELS, privilegesOf, type AccessLevel, type SecurableType } from "../permissions";
 import { comparePlaces, type Environments, type Place } from "./environments";
-import { IN_CATALOG, pairKey, type GrantRow, type PrincipalKind } from "../output/grants";
+import { pairKey, type GrantRow, type PrincipalKind } from "../output/grants";
+import { IN_CATALOG } from "../resources/grant";
 import { levelOf } from "./levels";
 import type { EnvironmentModel } from "../model/types";
 
