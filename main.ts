@@ -1,8 +1,8 @@
 // Wiring only: read the environment model, work out the desired state, build one stack per workspace, synthesize.
-import { handleUsage } from "./lib/usage";
+import { exitOnUsage } from "./lib/cli/command";
 
 const OUTDIR_HINT = "it writes to $CDKTF_OUTDIR, else cdktf.out. Fix: choose the output directory with `CDKTF_OUTDIR=DIR npm run synth`";
-handleUsage("synth", {
+exitOnUsage("synth", {
   usage: "[CDKTF_OUTDIR=DIR] [ENVIRONMENTS_FILE=FILE] npm run synth   (also cdktf.json's `app`: npx cdktf synth / diff / deploy)",
   help:
     "Reads the environment model ($ENVIRONMENTS_FILE, else environments.yaml), builds one stack per workspace,\n" +

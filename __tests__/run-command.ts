@@ -38,13 +38,13 @@ export function runFileInProcess(file: string, args: readonly string[], env: Rec
     const savedArgv = process.argv;
     process.argv = [process.execPath, file, ...args];
     try {
-      let cli!: typeof import("../lib/review/cli");
+      let cli!: typeof import("../lib/cli/command");
       jest.isolateModules(() => {
-        cli = require("../lib/review/cli");
+        cli = require("../lib/cli/command");
         require(file);
       });
       const code = await cli.lastCommand;
-      // A command that sets process.exitCode itself (the bundle commands) rather than through runCommand.
+      // A script that sets process.exitCode itself rather than through the command helper.
       return typeof process.exitCode === "number" ? process.exitCode : code;
     } finally {
       process.argv = savedArgv;

@@ -6,9 +6,10 @@ import * as os from "os";
 import * as path from "path";
 import { MANIFEST_FILE, addressManifest, manifestChanges, type AddressManifest } from "../lib/review/addresses";
 import { parseAddressManifest } from "../lib/model/history";
-import { LIVE_MODEL, handleUsage, refuseOtherModel } from "../lib/usage";
+import { exitOnUsage } from "../lib/cli/command";
+import { LIVE_MODEL, refuseOtherModel } from "../lib/cli/live-model";
 
-handleUsage("addresses:update", {
+exitOnUsage("addresses:update", {
   usage: "npm run addresses:update",
   help:
     `Synthesizes ${LIVE_MODEL} and records its Terraform addresses and import IDs in ${MANIFEST_FILE},\n` +

@@ -3,10 +3,10 @@
 // lib/model/rules/. Commit the result; a test fails while either is stale.
 import * as fs from "fs";
 import * as path from "path";
-import { handleUsage } from "../lib/usage";
+import { exitOnUsage } from "../lib/cli/command";
 import { DOCS_FILE, JSON_SCHEMA_FILE, renderJsonSchema, renderModelDocs } from "./lib/model-schema";
 
-handleUsage("model:schema", {
+exitOnUsage("model:schema", {
   usage: "npm run model:schema",
   help:
     "Regenerates, from the model's schema (lib/model/schema/model.ts) and rules (lib/model/rules/):\n" +

@@ -4,10 +4,11 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { LIVE_MODEL, handleUsage, refuseOtherModel } from "../lib/usage";
+import { exitOnUsage } from "../lib/cli/command";
+import { LIVE_MODEL, refuseOtherModel } from "../lib/cli/live-model";
 
 const NAME = "update";
-handleUsage(NAME, {
+exitOnUsage(NAME, {
   usage: "npm run update",
   help:
     "After a deliberate change to environments.yaml (or to the constructs): re-synthesizes cdktf.out through the\n" +

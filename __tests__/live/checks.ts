@@ -17,7 +17,7 @@ import type { EnvironmentModel } from "../../lib/model/types";
 import { MANIFEST_FILE, checkAddresses } from "../../lib/review/addresses";
 import type { SynthesizedStack } from "../../lib/output/stack";
 import { LIVE_OUTPUT_DIR, liveOutputFiles, readManifest } from "../../scripts/lib/generated";
-import { LIVE_MODEL } from "../../lib/usage";
+import { LIVE_MODEL } from "../../lib/cli/live-model";
 import { synthOutput } from "../helpers";
 
 const REFRESH = "run `npm run update` and review the diff";

@@ -6,6 +6,7 @@
  * to, grants.ts reads the grants; the gate, the diff, the reports, the plan prediction and the deploy
  * check read through them.
  */
+import { InputError } from "../cli/errors";
 
 /** One synthesized stack's Terraform JSON (only the parts the checks read are typed). */
 export interface StackJson {
@@ -29,7 +30,7 @@ export interface SynthesizedStack {
 }
 
 /** Bad input to a review tool: the message says what and how to fix it (exit code 2). */
-export class ReviewInputError extends Error {
+export class ReviewInputError extends InputError {
   constructor(message: string) {
     super(message);
     this.name = "ReviewInputError";

@@ -6,7 +6,7 @@ import * as crypto from "crypto";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import type { Usage } from "../usage";
+import type { Usage } from "../cli/command";
 
 export const REHEARSE_USAGE: Usage = {
   usage: "npm run --silent rehearse -- [STACK ...] [--workspace FILE] [--apply] [--json FILE] [--env]",

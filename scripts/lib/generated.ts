@@ -25,7 +25,7 @@ import { parseAddressManifest } from "../../lib/model/history";
 import { readSynthOutput } from "../../lib/output/read";
 import type { SynthesizedStack } from "../../lib/output/stack";
 import { synthToDirectory } from "../../lib/synth";
-import { LIVE_MODEL } from "../../lib/usage";
+import { LIVE_MODEL } from "../../lib/cli/live-model";
 import { stripMetadata } from "../../__tests__/fixtures/synth/cases";
 import { writeFixtures } from "../../__tests__/fixtures/synth/write";
 
