@@ -16,6 +16,7 @@ import { PRIVILEGES } from "../lib/permissions";
 import { readSynthOutput } from "../lib/output/read";
 import { checkGate, formatViolation } from "../lib/gate/check";
 import { desiredState } from "../lib/desired-state";
+import { Matcher, expectedStack, type Expected, type MatchContext } from "../lib/gate/expected";
 import { synthToDirectory } from "../lib/synth";
 import { previousOutput, strayEntries } from "./helpers";
 
@@ -164,6 +165,27 @@ const modelData = fc
     return { data, broken: g.breakage !== null };
   });
 
+/**
+ * Where synthesized JSON and expected JSON differ, as `path: what` lines: a missing or extra key
+ * (cdktf's "//" metadata aside), another value, a value a matcher refuses. Empty when equal.
+ */
+function renderedDifferences(actual: unknown, expected: Expected, context: MatchContext, at = ""): string[] {
+  const isObject = (v: unknown): v is { [key: string]: unknown } => v !== null && typeof v === "object" && !Array.isArray(v);
+  if (expected instanceof Matcher) return expected.test(actual, context) ? [] : [`${at}: ${JSON.stringify(actual)}, not ${expected.describe}`];
+  if (Array.isArray(expected)) {
+    if (!Array.isArray(actual) || actual.length !== expected.length) return [`${at}: ${JSON.stringify(actual)}, not ${JSON.stringify(expected)}`];
+    return expected.flatMap((e, i) => renderedDifferences(actual[i], e, context, `${at}[${i}]`));
+  }
+  if (isObject(expected)) {
+    if (!isObject(actual)) return [`${at}: ${JSON.stringify(actual)}, not an object`];
+    const keys = [...new Set([...Object.keys(actual), ...Object.keys(expected)])].filter((k) => k !== "//").sort();
+    return keys.flatMap((k) =>
+      !(k in expected) ? [`${at}.${k}: rendered, not expected`] : !(k in actual) ? [`${at}.${k}: expected, not rendered`] : renderedDifferences(actual[k], (expected as { [key: string]: Expected })[k], context, `${at}.${k}`),
+    );
+  }
+  return actual === expected ? [] : [`${at}: ${JSON.stringify(actual)}, not ${JSON.stringify(expected)}`];
+}
+
 function parse(data: unknown): EnvironmentModel | ModelError {
   try {
     return parseEnvironmentModel(stringify(data), "generated.yaml");
@@ -189,7 +211,7 @@ describe("generated models", () => {
     );
   });
 
-  it("synthesize completely and pass the checks, or leave the previous output untouched", () => {
+  it("synthesize completely, render exactly the expected JSON and pass the checks, or leave the previous output untouched", () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "uc-prop-"));
     const out = path.join(dir, "cdktf.out");
     previousOutput(out, "marker");
@@ -219,8 +241,15 @@ describe("generated models", () => {
         const expectedStacks = [...model.environments.map((e) => e.stackName), ...(model.account && model.github ? [model.account.stackName] : [])];
         expect(stacks.map((s) => s.name).sort()).toEqual(expectedStacks.sort());
         expect(fs.existsSync(path.join(out, "marker"))).toBe(false);
+        const desired = desiredState(model);
+        // Two renderers, one result: what the constructs synthesize is, block for block and value for
+        // value, what each resource module's expected JSON says (lib/gate/expected.ts assembles it).
+        for (const stack of stacks) {
+          const d = desired.stacks.find((x) => x.name === stack.name)!;
+          expect({ stack: stack.name, differences: renderedDifferences(stack.json, expectedStack(d), { stackDir: path.dirname(stack.file!) }) }).toEqual({ stack: stack.name, differences: [] });
+        }
         // The policy gate (npm run policy) passes on whatever a valid model synthesizes.
-        expect(checkGate(stacks, desiredState(model)).violations.map(formatViolation)).toEqual([]);
+        expect(checkGate(stacks, desired).violations.map(formatViolation)).toEqual([]);
         expect(strayEntries(dir)).toEqual([]);
       }),
       { numRuns: 40 },

@@ -22,6 +22,7 @@ const SUITES = {
     "__tests__/generated-models.test.ts",
     "__tests__/verdict/attacks.test.ts",
     "__tests__/cdk-terrain.test.ts",
+    "__tests__/resources.test.ts",
   ],
   // The review tools over synthesized JSON.
   review: [
