@@ -90,3 +90,13 @@ export function blocksOfType(stack: SynthesizedStack, type: string, kind: "resou
 export function forgottenAddresses(stack: SynthesizedStack): Set<string> {
   return new Set((stack.json.removed ?? []).filter((r) => r.lifecycle?.destroy === false).map((r) => r.from));
 }
+
+/** The stack's `import` blocks: the address each adopts into, with the provider's import ID. */
+export function importsOf(stack: SynthesizedStack): Map<string, string> {
+  return new Map((stack.json.import ?? []).map((i) => [i.to, i.id]));
+}
+
+/** The stack's `moved` blocks (renames in state), in order. */
+export function movesOf(stack: SynthesizedStack): readonly { readonly from: string; readonly to: string }[] {
+  return stack.json.moved ?? [];
+}

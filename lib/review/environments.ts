@@ -4,7 +4,10 @@
  */
 import type { EnvironmentModel } from "../model/types";
 import { IN_CATALOG } from "../resources/grant";
+import { blocksOfType } from "../output/blocks";
 import { normalizeStacks, type SynthesizedStack } from "../output/stack";
+import { CATALOG } from "../resources/catalog";
+import { productionOf } from "../desired-state";
 
 /** Where a securable is drawn or listed: its environment, in order (production first). */
 export interface Place {
@@ -31,10 +34,11 @@ export const SHARED = "metastore (shared)";
 export function environmentsOf(model: EnvironmentModel | undefined, stacks: readonly SynthesizedStack[] = []): Environments {
   const order = new Map<string, { key: string; rank: number; prod: boolean }>();
   if (model) {
-    model.environments.forEach((e, i) => order.set(e.catalog.name.toLowerCase(), { key: e.key, rank: e.key === model.production.key ? 0 : i + 1, prod: e.key === model.production.key }));
+    const production = productionOf(model).environment;
+    model.environments.forEach((e, i) => order.set(e.catalog.name.toLowerCase(), { key: e.key, rank: e.key === production ? 0 : i + 1, prod: e.key === production }));
   } else {
     for (const s of normalizeStacks(stacks)) {
-      for (const block of Object.values(s.json.resource?.databricks_catalog ?? {})) {
+      for (const { body: block } of blocksOfType(s, CATALOG.type)) {
         if (typeof block.name !== "string" || order.has(block.name.toLowerCase())) continue;
         const prod = /prod/i.test(s.name);
         order.set(block.name.toLowerCase(), { key: s.name, rank: prod ? 0 : 1, prod });

@@ -10,7 +10,7 @@ import { loadSchema } from "../../stand-in/provider/schema";
 import type { SynthesizedStack } from "../output/stack";
 import { normalizeStacks } from "../output/stack";
 import { resourceReferences, withInputs } from "../output/references";
-import { forgottenAddresses, resourceBodies } from "../output/blocks";
+import { forgottenAddresses, importsOf, movesOf, resourceBodies } from "../output/blocks";
 
 /** A resource's fate in a plan: `move` is a rename in state with nothing else changed. */
 export type PlannedAction = "create" | "update" | "replace" | "delete" | "import" | "forget" | "move";
@@ -92,10 +92,10 @@ export function predictPlan(baseInput: readonly SynthesizedStack[], headInput: r
     const was = base.get(head.name);
     const before = was ? resourceBodies(was) : new Map<string, Obj>();
     const after = resourceBodies(head);
-    const imports = new Map((head.json.import ?? []).map((i) => [i.to, i.id]));
-    const baseImports = new Set((was?.json.import ?? []).map((i) => i.to));
-    const movedTo = new Map((head.json.moved ?? []).map((m) => [m.to, m.from]));
-    const movedFrom = new Set((head.json.moved ?? []).map((m) => m.from));
+    const imports = importsOf(head);
+    const baseImports = new Set(was ? importsOf(was).keys() : []);
+    const movedTo = new Map(movesOf(head).map((m) => [m.to, m.from]));
+    const movedFrom = new Set(movesOf(head).map((m) => m.from));
     const forgets = forgottenAddresses(head);
     const planned = new Map<string, PlannedChange>();
     const plan = (address: string, action: PlannedAction, why: string) => planned.set(address, { stack: head.name, address, action, why });

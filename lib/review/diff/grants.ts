@@ -5,7 +5,7 @@
  */
 import { includesPrivilege } from "../../permissions";
 import { grantRows, grantSecurable, pairKey, type GrantRow } from "../../output/grants";
-import { blocksOfType } from "../../output/blocks";
+import { blocksOfType, movesOf } from "../../output/blocks";
 import { text, type SynthesizedStack } from "../../output/stack";
 import { privilegeChange } from "../levels";
 import { privilegeDirection, type Direction } from "../severity";
@@ -42,7 +42,7 @@ function pairs(stacks: readonly SynthesizedStack[]): Map<string, Pair> {
 export function grantChanges(base: readonly SynthesizedStack[], head: readonly SynthesizedStack[]): Change[] {
   const before = pairs(base);
   const after = pairs(head);
-  const moved = new Map(head.map((s) => [s.name, s.json.moved ?? []]));
+  const moved = new Map(head.map((s) => [s.name, movesOf(s)]));
   const out: Change[] = [];
   for (const key of new Set([...before.keys(), ...after.keys()])) {
     const b = before.get(key);

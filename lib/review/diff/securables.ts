@@ -7,7 +7,7 @@
 import { grantRows } from "../../output/grants";
 import { resolveName, resolvePrincipal } from "../../output/references";
 import { ReviewInputError, stackLocation, text, type SynthesizedStack } from "../../output/stack";
-import { blocksOfType } from "../../output/blocks";
+import { blocksOfType, importsOf } from "../../output/blocks";
 import { CATALOG } from "../../resources/catalog";
 import { SCHEMA } from "../../resources/schema";
 import { SERVICE_PRINCIPAL } from "../../resources/service-principal";
@@ -82,7 +82,7 @@ export function catalogChanges(base: readonly SynthesizedStack[], head: readonly
     securableType: "catalog",
     securable: c.name,
     summary: added
-      ? (c.stack.json.import ?? []).some((i) => i.to === c.resource) && !(base.find((s) => s.name === c.stack.name)?.json.import ?? []).some((i) => i.to === c.resource)
+      ? importsOf(c.stack).has(c.resource) && !importsOf(base.find((s) => s.name === c.stack.name) ?? { name: "", json: {} }).has(c.resource)
         ? `catalog adopted: imported from the workspace, so it must exist there (the plan fails otherwise)${ownerOf(c) ? `; owner becomes ${ownerOf(c)!.name}` : ""}`
         : `catalog added${ownerOf(c) ? ` (owner ${ownerOf(c)!.name})` : ""}`
       : goneSummary(head, c.stack.name, c.resource, "catalog"),
