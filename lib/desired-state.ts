@@ -15,7 +15,7 @@ import { MANIFEST_FILE } from "./model/history";
 import { checkMoves, forgetWarnings, missingRenamesIn, renameIssue, withForgets } from "./address-history";
 import { requiredVersionOf, type DesiredBackend } from "./resources/backend";
 import type { DesiredCatalog } from "./resources/catalog";
-import type { DesiredFederationPolicy } from "./resources/federation-policy";
+import { branchSubject, environmentSubject, pullRequestSubject, type DesiredFederationPolicy } from "./resources/federation-policy";
 import { securableAddress, securableName, type DesiredGrant, type DesiredSecurable } from "./resources/grant";
 import type { DesiredAssignment } from "./resources/permission-assignment";
 import { principalAddressKey, type DesiredPrincipal } from "./resources/principal";
@@ -125,23 +125,8 @@ export interface DesiredState {
   readonly warnings: readonly string[];
 }
 
-/** The OIDC subject of a GitHub Actions job that runs in a GitHub environment. */
-export function environmentSubject(repository: string, githubEnvironment: string): string {
-  return `repo:${repository}:environment:${githubEnvironment}`;
-}
-
-/** The branch every deploy runs from (deploy.yml's `push` trigger). */
+/** The branch every deploy runs from (deploy.yml's `push` trigger): its plan jobs run as the plan principal. */
 export const DEPLOY_BRANCH = "main";
-
-/** The OIDC subject of a GitHub Actions job of a push to a branch, outside any GitHub environment. */
-export function branchSubject(repository: string, branch: string): string {
-  return `repo:${repository}:ref:refs/heads/${branch}`;
-}
-
-/** The OIDC subject of a GitHub Actions job triggered by a pull request. */
-export function pullRequestSubject(repository: string): string {
-  return `repo:${repository}:pull_request`;
-}
 
 export function desiredState(model: EnvironmentModel): DesiredState {
   const live = liveStacks(model);

@@ -13,6 +13,21 @@ import { servicePrincipalIdOf, type ServicePrincipalLookupBlock } from "./servic
 /** GitHub's OIDC token issuer. */
 export const GITHUB_ISSUER = "https://token.actions.githubusercontent.com";
 
+/** The OIDC subject of a GitHub Actions job that runs in a GitHub environment. */
+export function environmentSubject(repository: string, githubEnvironment: string): string {
+  return `repo:${repository}:environment:${githubEnvironment}`;
+}
+
+/** The OIDC subject of a GitHub Actions job of a push to a branch, outside any GitHub environment. */
+export function branchSubject(repository: string, branch: string): string {
+  return `repo:${repository}:ref:refs/heads/${branch}`;
+}
+
+/** The OIDC subject of a GitHub Actions job triggered by a pull request. */
+export function pullRequestSubject(repository: string): string {
+  return `repo:${repository}:pull_request`;
+}
+
 export interface DesiredFederationPolicy {
   /** The resource's name: `github__<environment>`, `github__plan`, `github__plan__deploy`. */
   readonly id: string;
