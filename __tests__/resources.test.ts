@@ -34,7 +34,7 @@ describe("the renderers", () => {
   });
 
   it.each([
-    ["a catalog named with a space", () => new CatalogBlock(stack(), "c", { id: "dev prod", name: "dev", owner: "x" }), 'the name of a catalog is "dev prod"'],
+    ["a catalog named with a space", () => new CatalogBlock(stack(), "c", { id: "dev prod", name: "dev", owner: "x" }), 'the name of a databricks_catalog is "dev prod"'],
     ["a catalog isolation other than ISOLATED", () => new CatalogBlock(stack(), "c", { id: "dev", name: "dev", owner: "x", isolationMode: "OPEN" as "ISOLATED" }), 'catalog dev\'s isolation mode is "OPEN"'],
     ["a catalog without an owner", () => new CatalogBlock(stack(), "c", { id: "dev", name: "dev", owner: "" }), "catalog dev's owner"],
     ["a schema without its catalog", () => new SchemaBlock(stack(), "s", { id: "dev__x", name: "x", catalogName: "" }), "schema x's catalog"],

@@ -5,26 +5,36 @@
 import type { ExpectedCatalog } from "./expected";
 import { SQL_TYPE, at, sqlName, type Context } from "./findings";
 
-/** A schema or object in an environment catalog is owned by the environment's principal, like the catalog. */
-export function compareOwner(ctx: Context, spec: ExpectedCatalog, securableType: string, securable: string, owner: string): void {
+/**
+ * A live owner other than the environment's principal (who holds every privilege and grants them):
+ * a risk, said with the words for the securable (`what`: the live owner as a reader names them,
+ * `id`: how SQL names the declared one).
+ */
+function reportOwner(ctx: Context, spec: ExpectedCatalog, where: ReturnType<typeof at>, owner: string, words: (what: string, id: string) => { summary: string; fix: string }): void {
   const liveOwner = owner ? ctx.principals.resolve(owner) : undefined;
   if (liveOwner?.key === spec.owner) return;
   const what = liveOwner ? `${liveOwner.label}${liveOwner.kind === "user" ? " (a user)" : liveOwner.kind === "group" ? " (a group)" : ""}` : "(none)";
-  const id = ctx.principals.idOf(spec.owner) ?? spec.owner;
   ctx.findings.push({
-    ...at(ctx, spec.environment, securableType, securable),
+    ...where,
     ...(liveOwner ? { principal: liveOwner.label, principalKind: liveOwner.kind } : {}),
     direction: "risk",
     kind: "owner",
     attribute: "owner",
     declared: spec.owner,
     live: liveOwner?.label ?? "",
+    ...words(what, ctx.principals.idOf(spec.owner) ?? spec.owner),
+  });
+}
+
+/** A schema or object in an environment catalog is owned by the environment's principal, like the catalog. */
+export function compareOwner(ctx: Context, spec: ExpectedCatalog, securableType: string, securable: string, owner: string): void {
+  reportOwner(ctx, spec, at(ctx, spec.environment, securableType, securable), owner, (what, id) => ({
     summary: `owner is ${what}, not ${spec.owner} (the owner holds every privilege on the ${securableType} and grants them)`,
     fix:
       securableType === "model"
         ? `databricks registered-models update ${securable} --owner ${id}`
         : `ALTER ${SQL_TYPE[securableType] ?? securableType.toUpperCase()} ${securable} OWNER TO ${sqlName(id)}`,
-  });
+  }));
 }
 
 /** Storage over an environment's bucket is owned by that environment's principal or the administrators. */
@@ -54,21 +64,10 @@ export function compareCatalog(
   bindings: readonly { workspaceId: number; bindingType: string }[] | undefined,
 ): void {
   const where = at(ctx, spec.environment, "catalog", spec.name);
-  const liveOwner = owner ? ctx.principals.resolve(owner) : undefined;
-  if (liveOwner?.key !== spec.owner) {
-    const what = liveOwner ? `${liveOwner.label}${liveOwner.kind === "user" ? " (a user)" : liveOwner.kind === "group" ? " (a group)" : ""}` : "(none)";
-    ctx.findings.push({
-      ...where,
-      ...(liveOwner ? { principal: liveOwner.label, principalKind: liveOwner.kind } : {}),
-      direction: "risk",
-      kind: "owner",
-      attribute: "owner",
-      declared: spec.owner,
-      live: liveOwner?.label ?? "",
-      summary: `owner is ${what}; the stacks declare ${spec.owner} (the owner holds every privilege and grants them)`,
-      fix: `deploy ${spec.stack} (it sets the owner back), or ALTER CATALOG ${spec.name} OWNER TO ${sqlName(ctx.principals.idOf(spec.owner) ?? spec.owner)}`,
-    });
-  }
+  reportOwner(ctx, spec, where, owner, (what, id) => ({
+    summary: `owner is ${what}; the stacks declare ${spec.owner} (the owner holds every privilege and grants them)`,
+    fix: `deploy ${spec.stack} (it sets the owner back), or ALTER CATALOG ${spec.name} OWNER TO ${sqlName(id)}`,
+  }));
   if (spec.isolationMode && isolationMode !== spec.isolationMode) {
     ctx.findings.push({
       ...where,

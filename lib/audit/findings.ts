@@ -5,32 +5,23 @@
  */
 import type { EnvironmentModel } from "../model/types";
 import type { PrincipalKind } from "../output/references";
-import { AUDIT_ORDER, type Direction } from "../review/severity";
+import { AUDIT_ORDER, type Severe } from "../review/severity";
 import type { ExpectedState } from "./expected";
 import type { PrincipalDirectory } from "./principals";
 
 export type FindingKind = "not-audited" | "grant" | "sandbox" | "owner" | "schema" | "catalog" | "isolation" | "binding" | "principal";
 
-export interface Finding {
-  /** On the production environment's catalog (or its schemas). */
-  readonly prod: boolean;
-  readonly direction: Direction;
+/** A finding (`prod`: on the production environment's catalog or its schemas, or its storage). */
+export interface Finding extends Severe {
   readonly kind: FindingKind;
   /** The environment whose workspace it was read from. */
   readonly environment: string;
   readonly securableType: string;
   readonly securable: string;
-  /** A principal as a reader names it (a service principal by display name when known). */
-  readonly principal?: string;
   readonly principalKind?: PrincipalKind;
-  /** Privileges live but not declared (or not allowed), and declared but not live. */
-  readonly added?: readonly string[];
-  readonly removed?: readonly string[];
-  /** For an owner, isolation or binding finding: the attribute, what the stacks declare, what is live. */
-  readonly attribute?: string;
+  /** For an owner, isolation or binding finding: what the stacks declare, what is live. */
   readonly declared?: string;
   readonly live?: string;
-  readonly summary: string;
   readonly fix: string;
 }
 

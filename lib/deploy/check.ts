@@ -14,7 +14,8 @@
 import { includesPrivilege } from "../permissions";
 import type { EnvironmentModel } from "../model/types";
 import { grantRows } from "../output/grants";
-import { DIFF_ORDER, inProd, inProdCatalog, markCell, privilegeDirection, prodCell, type Direction } from "../review/severity";
+import { DIFF_ORDER, inProd, inProdCatalog, markCell, privilegeDirection, prodCell } from "../review/severity";
+import type { AccessChange } from "../review/diff";
 import { productionOf } from "../desired-state";
 import { cell, principalLabel } from "../review/report";
 import { privilegeChange } from "../review/levels";
@@ -69,22 +70,6 @@ export function formatDeployCheck(c: DeployCheck): string[] {
   return lines;
 }
 
-/** A grant change as the plan has it: the state's privileges before, the configuration's after. */
-interface GrantChange {
-  readonly address: string;
-  readonly action: string;
-  readonly principal: string;
-  readonly principalKind: string;
-  readonly securable: string;
-  readonly securableType: string;
-  readonly before: readonly string[];
-  readonly after: readonly string[];
-  readonly added: readonly string[];
-  readonly removed: readonly string[];
-  readonly direction: Direction;
-  readonly prod: boolean;
-}
-
 function privilegesOf(v: unknown): string[] {
   return isObject(v) && Array.isArray(v.privileges) ? v.privileges.map(String).sort() : [];
 }
@@ -108,7 +93,8 @@ export function deploySummary(input: {
   const prodCatalogs = new Set([production.catalog.toLowerCase()]);
   const rows = new Map(grantRows([stack]).map((r) => [r.resource, r]));
   const rcs = (isObject(plan) && Array.isArray(plan.resource_changes) ? plan.resource_changes : []) as Obj[];
-  const grants: GrantChange[] = [];
+  // Each a grant change in the grants diff's shape, as the plan has it: the state's privileges before, the configuration's after.
+  const grants: AccessChange[] = [];
   for (const c of check.changes) {
     if (!c.address.startsWith("databricks_grant.")) continue;
     const rc = rcs.find((r) => r.address === c.address);
@@ -117,26 +103,27 @@ export function deploySummary(input: {
     const after = privilegesOf(change.after);
     const row = rows.get(c.address);
     const principal = row?.principal ?? (isObject(change.before) ? String(change.before.principal) : "(unknown)");
-    const securable = row ? `${row.securableType} ${row.securable}` : "(unknown)";
     const added = after.filter((p) => !before.includes(p));
     const removed = before.filter((p) => !after.includes(p));
     const way = privilegeDirection(before, after, includesPrivilege);
     grants.push({
-      address: c.address,
-      action: c.action,
-      principal,
-      principalKind: row?.principalKind ?? "",
-      securable,
-      securableType: row?.securableType ?? "",
-      before,
-      after,
-      added,
-      removed,
+      kind: "grant",
       direction: way === "widens" ? "widens" : c.action === "replace" || (c.action === "delete" && before.length > 0) ? "risk" : way,
       prod: prodStack || inProdCatalog(prodCatalogs, row?.securableType, row?.securable),
+      stack: stack.name,
+      resource: c.address,
+      ...(row ? { securableType: row.securableType, securable: row.securable, principalKind: row.principalKind } : {}),
+      principal,
+      added,
+      removed,
+      before,
+      after,
+      // The grants diff's words: levels where they match, exact either way (`read (+EXECUTE ...)`, `read +MODIFY`).
+      summary: added.length + removed.length === 0 ? "(privileges unchanged)" : privilegeChange(row?.securableType ?? "", before, after),
+      terraform: c.action,
     });
   }
-  grants.sort((a, b) => Number(b.prod) - Number(a.prod) || DIFF_ORDER.indexOf(a.direction) - DIFF_ORDER.indexOf(b.direction) || (a.address < b.address ? -1 : 1));
+  grants.sort((a, b) => Number(b.prod) - Number(a.prod) || DIFF_ORDER.indexOf(a.direction) - DIFF_ORDER.indexOf(b.direction) || (a.resource < b.resource ? -1 : 1));
   const summaryLine = /^(Plan: .*|No changes\..*)$/m.exec(input.planText)?.[1]?.trim() ?? "(terraform printed no summary line)";
   const failed = check.losses.length > 0 || check.unexplained.length > 0;
   const lines = [
@@ -156,9 +143,8 @@ export function deploySummary(input: {
   if (grants.length > 0) {
     lines.push(`#### Grant changes: ${grants.length}${inProd(grants.filter((g) => g.prod).length)}`, "", "| | Env | Principal | Securable | What | Terraform | Address |", "| --- | --- | --- | --- | --- | --- | --- |");
     for (const g of grants) {
-      // The grants diff's words: levels where they match, exact either way (`read (+EXECUTE ...)`, `read +MODIFY`).
-      const what = g.added.length + g.removed.length === 0 ? "(privileges unchanged)" : privilegeChange(g.securableType, g.before, g.after);
-      lines.push(`| ${markCell(g.direction)} | ${prodCell(g.prod)} | ${cell(principalLabel(g.principal, g.principalKind))} | ${cell(g.securable)} | ${cell(what)} | ${g.action} | \`${g.address}\` |`);
+      const securable = g.securable !== undefined ? `${g.securableType} ${g.securable}` : "(unknown)";
+      lines.push(`| ${markCell(g.direction)} | ${prodCell(g.prod)} | ${cell(principalLabel(g.principal!, g.principalKind ?? ""))} | ${cell(securable)} | ${cell(g.summary)} | ${g.terraform} | \`${g.resource}\` |`);
     }
     lines.push("");
   }

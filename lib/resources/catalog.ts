@@ -9,7 +9,7 @@ import type { Catalog } from "../cdk";
 import type { Environment } from "../model/types";
 import { ref, type ExpectedBody } from "./json";
 import { expectedLifecycle, protectedLifecycle } from "./protection";
-import { addressOf, cdk, checkName, invalid, referenceTo, type ResourceType } from "./resource";
+import { addressOf, invalid, named, referenceTo, type ResourceType } from "./resource";
 import type { DesiredSchema } from "./schema";
 import { servicePrincipalAddress, SERVICE_PRINCIPAL } from "./service-principal";
 
@@ -122,19 +122,17 @@ export class CatalogBlock {
   readonly nameRef: string;
 
   constructor(scope: Construct, constructId: string, props: CatalogProps) {
-    checkName("catalog", props.id);
     if (props.name.trim() === "") invalid("a catalog's name", props.name, "a name");
     if (props.isolationMode !== undefined && props.isolationMode !== "ISOLATED") invalid(`catalog ${props.name}'s isolation mode`, props.isolationMode, "ISOLATED or unset");
     if (props.owner.trim() === "") invalid(`catalog ${props.name}'s owner`, props.owner, "a principal");
-    this.resource = new (cdk().Catalog)(scope, constructId, {
+    this.resource = named(CATALOG, props.id, (c) => new c.Catalog(scope, constructId, {
       name: props.name,
       ...(props.comment !== undefined ? { comment: props.comment } : {}),
       ...(props.isolationMode !== undefined ? { isolationMode: props.isolationMode } : {}),
       owner: props.owner,
       ...(props.storageRoot !== undefined ? { storageRoot: props.storageRoot } : {}),
       lifecycle: protectedLifecycle(props.comment),
-    });
-    this.resource.overrideLogicalId(props.id);
+    }));
     this.nameRef = referenceTo(this.resource, "name");
   }
 }

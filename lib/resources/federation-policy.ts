@@ -7,7 +7,7 @@
 import type { Construct } from "constructs";
 import type { ServicePrincipalFederationPolicy } from "../cdk";
 import type { ExpectedBody } from "./json";
-import { addressOf, cdk, checkName, invalid, type ResourceType } from "./resource";
+import { addressOf, invalid, named, type ResourceType } from "./resource";
 import { servicePrincipalIdOf, type ServicePrincipalLookupBlock } from "./service-principal-lookup";
 
 /** GitHub's OIDC token issuer. */
@@ -86,15 +86,12 @@ export class FederationPolicyBlock {
   readonly resource: ServicePrincipalFederationPolicy;
 
   constructor(scope: Construct, constructId: string, props: FederationPolicyProps) {
-    checkName("federation policy", props.id);
     if (!/^repo:[^:]+\/[^:]+:./.test(props.subject)) invalid(`federation policy ${props.id}'s subject`, props.subject, "a GitHub Actions subject (repo:ORG/REPO:...)");
     if (props.audience.trim() === "") invalid(`federation policy ${props.id}'s audience`, props.audience, "the account's ID");
-    const { Token } = cdk();
-    this.resource = new (cdk().ServicePrincipalFederationPolicy)(scope, constructId, {
-      servicePrincipalId: Token.asNumber(props.principal.lookup.spId),
+    this.resource = named(FEDERATION_POLICY, props.id, (c) => new c.ServicePrincipalFederationPolicy(scope, constructId, {
+      servicePrincipalId: c.Token.asNumber(props.principal.lookup.spId),
       description: props.description,
       oidcPolicy: { issuer: GITHUB_ISSUER, subject: props.subject, audiences: [props.audience] },
-    });
-    this.resource.overrideLogicalId(props.id);
+    }));
   }
 }

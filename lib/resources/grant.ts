@@ -13,7 +13,7 @@ import { PRIVILEGES, type AccessLevel, type SecurableType } from "../permissions
 import { catalogNameRef } from "./catalog";
 import type { ExpectedBody } from "./json";
 import { principalIdentity, principalReference, type DesiredPrincipal } from "./principal";
-import { addressOf, cdk, checkName, invalid, logicalId, type ResourceType } from "./resource";
+import { addressOf, invalid, logicalId, named, type ResourceType } from "./resource";
 
 /** Securable attributes of `databricks_grant(s)`, in the provider's words (v1.99.0), for reading any output. */
 export const SECURABLE_ATTRIBUTES = [
@@ -138,7 +138,6 @@ export class GrantBlock {
   readonly resource: Grant;
 
   constructor(scope: Construct, constructId: string, props: GrantProps) {
-    checkName("grant", props.id);
     const valid = PRIVILEGES[props.securableType];
     if (valid === undefined) invalid(`grant ${props.id}'s securable type`, props.securableType, Object.keys(PRIVILEGES).join(", "));
     const wrong = props.privileges.filter((p) => !valid.includes(p));
@@ -149,7 +148,6 @@ export class GrantBlock {
     if (props.securable.trim() === "") invalid(`grant ${props.id}'s securable`, props.securable, "a name or reference");
     if (props.principal.trim() === "") invalid(`grant ${props.id}'s principal`, props.principal, "a principal");
     const on = SECURABLE_ATTRIBUTE[props.securableType].prop;
-    this.resource = new (cdk().Grant)(scope, constructId, { [on]: props.securable, principal: props.principal, privileges: [...props.privileges] });
-    this.resource.overrideLogicalId(props.id);
+    this.resource = named(GRANT, props.id, (c) => new c.Grant(scope, constructId, { [on]: props.securable, principal: props.principal, privileges: [...props.privileges] }));
   }
 }

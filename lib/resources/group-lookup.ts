@@ -7,7 +7,7 @@ import type { Construct } from "constructs";
 import type { DataDatabricksGroup } from "../cdk";
 import type { Group } from "../model/types";
 import type { ExpectedBody } from "./json";
-import { addressOf, cdk, checkName, invalid, referenceTo, type ResourceType } from "./resource";
+import { addressOf, invalid, named, referenceTo, type ResourceType } from "./resource";
 
 export const GROUP_LOOKUP = {
   type: "databricks_group",
@@ -58,10 +58,8 @@ export class GroupLookupBlock {
   readonly principal: string;
 
   constructor(scope: Construct, id: string, props: GroupLookupProps) {
-    checkName("group lookup", props.key);
     if (props.displayName.trim() === "") invalid(`group ${props.key}'s display name`, props.displayName, "a group's display name");
-    this.lookup = new (cdk().DataDatabricksGroup)(scope, id, { displayName: props.displayName });
-    this.lookup.overrideLogicalId(props.key);
+    this.lookup = named(GROUP_LOOKUP, props.key, (c) => new c.DataDatabricksGroup(scope, id, { displayName: props.displayName }));
     this.principal = referenceTo(this.lookup, GROUP_LOOKUP.grantedBy);
   }
 }

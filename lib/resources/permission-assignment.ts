@@ -8,7 +8,7 @@ import type { Construct } from "constructs";
 import type { MwsPermissionAssignment } from "../cdk";
 import type { Environment } from "../model/types";
 import type { ExpectedBody } from "./json";
-import { addressOf, cdk, checkName, invalid, type ResourceType } from "./resource";
+import { addressOf, invalid, named, type ResourceType } from "./resource";
 import { servicePrincipalIdOf, type ServicePrincipalLookupBlock } from "./service-principal-lookup";
 
 export interface DesiredAssignment {
@@ -59,14 +59,12 @@ export class PermissionAssignmentBlock {
   readonly resource: MwsPermissionAssignment;
 
   constructor(scope: Construct, constructId: string, props: PermissionAssignmentProps) {
-    checkName("permission assignment", props.id);
     if (!Number.isSafeInteger(props.workspaceId) || props.workspaceId <= 0) invalid(`assignment ${props.id}'s workspace ID`, props.workspaceId, "a workspace's numeric ID");
     if (props.permissions.length !== 1 || props.permissions[0] !== "USER") invalid(`assignment ${props.id}'s permissions`, props.permissions, '["USER"] (the plan principal signs in; it administers nothing)');
-    this.resource = new (cdk().MwsPermissionAssignment)(scope, constructId, {
+    this.resource = named(PERMISSION_ASSIGNMENT, props.id, (c) => new c.MwsPermissionAssignment(scope, constructId, {
       workspaceId: props.workspaceId,
-      principalId: cdk().Token.asNumber(props.principal.lookup.spId),
+      principalId: c.Token.asNumber(props.principal.lookup.spId),
       permissions: [...props.permissions],
-    });
-    this.resource.overrideLogicalId(props.id);
+    }));
   }
 }

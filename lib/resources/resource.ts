@@ -115,7 +115,14 @@ export function invalid(what: string, value: unknown, expected: string): never {
 /** A Terraform identifier: the name part of an address. */
 export const TERRAFORM_NAME = /^[A-Za-z_][A-Za-z0-9_-]*$/;
 
-/** Checks a block's name (logical ID): an address is an external contract (README, "Addresses"). */
-export function checkName(type: string, name: string): void {
-  if (!TERRAFORM_NAME.test(name)) invalid(`the name of a ${type}`, name, "a Terraform identifier (letters, digits, _ and -, not starting with a digit)");
+/**
+ * Renders a block of a type named `name` (the name part of its address, an external contract:
+ * README, "Addresses"): `make` gets cdktf, loaded now, and renders the block at the caller's scope;
+ * the block's logical ID is then `name`, whatever its construct path.
+ */
+export function named<T extends { overrideLogicalId(id: string): void }>(type: Pick<ResourceType, "type" | "mode">, name: string, make: (c: typeof import("../cdk")) => T): T {
+  if (!TERRAFORM_NAME.test(name)) invalid(`the name of a ${type.mode === "data" ? "data." : ""}${type.type}`, name, "a Terraform identifier (letters, digits, _ and -, not starting with a digit)");
+  const block = make(cdk());
+  block.overrideLogicalId(name);
+  return block;
 }

@@ -8,7 +8,7 @@ import type { Schema } from "../cdk";
 import { show, type ExpectedBody } from "./json";
 import { catalogNameRef } from "./catalog";
 import { expectedLifecycle, protectedLifecycle } from "./protection";
-import { addressOf, cdk, checkName, invalid, type ResourceType } from "./resource";
+import { addressOf, invalid, named, type ResourceType } from "./resource";
 
 export interface DesiredSchema {
   /** The resource's name (`databricks_schema.<id>`): `<catalog>__<schema>`. */
@@ -70,15 +70,13 @@ export class SchemaBlock {
   readonly resource: Schema;
 
   constructor(scope: Construct, constructId: string, props: SchemaProps) {
-    checkName("schema", props.id);
     if (props.name.trim() === "") invalid("a schema's name", props.name, "a name");
     if (props.catalogName.trim() === "") invalid(`schema ${props.name}'s catalog`, props.catalogName, "a catalog name or reference");
-    this.resource = new (cdk().Schema)(scope, constructId, {
+    this.resource = named(SCHEMA, props.id, (c) => new c.Schema(scope, constructId, {
       catalogName: props.catalogName,
       name: props.name,
       ...(props.comment !== undefined ? { comment: props.comment } : {}),
       lifecycle: protectedLifecycle(props.comment),
-    });
-    this.resource.overrideLogicalId(props.id);
+    }));
   }
 }

@@ -7,7 +7,7 @@
 import type { Construct } from "constructs";
 import type { DataDatabricksServicePrincipal } from "../cdk";
 import { ref, type ExpectedBody } from "./json";
-import { addressOf, cdk, checkName, invalid, type ResourceType } from "./resource";
+import { addressOf, invalid, named, type ResourceType } from "./resource";
 import { servicePrincipalObject } from "./service-principal";
 
 export const SERVICE_PRINCIPAL_LOOKUP = {
@@ -58,10 +58,8 @@ export class ServicePrincipalLookupBlock {
   readonly lookup: DataDatabricksServicePrincipal;
 
   constructor(scope: Construct, id: string, props: ServicePrincipalLookupProps) {
-    checkName("service principal lookup", props.name);
     const value = "displayName" in props.by ? props.by.displayName : props.by.applicationId;
     if (value.trim() === "") invalid(`the lookup ${props.name}'s ${"displayName" in props.by ? "display name" : "application ID"}`, value, "a non-empty identifier");
-    this.lookup = new (cdk().DataDatabricksServicePrincipal)(scope, id, "displayName" in props.by ? { displayName: props.by.displayName } : { applicationId: props.by.applicationId });
-    this.lookup.overrideLogicalId(props.name);
+    this.lookup = named(SERVICE_PRINCIPAL_LOOKUP, props.name, (c) => new c.DataDatabricksServicePrincipal(scope, id, "displayName" in props.by ? { displayName: props.by.displayName } : { applicationId: props.by.applicationId }));
   }
 }

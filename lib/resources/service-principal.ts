@@ -8,7 +8,7 @@ import type { Construct } from "constructs";
 import type { ServicePrincipal } from "../cdk";
 import type { Environment } from "../model/types";
 import { show, type ExpectedBody } from "./json";
-import { addressOf, cdk, checkName, invalid, referenceTo, type ResourceType } from "./resource";
+import { addressOf, invalid, named, referenceTo, type ResourceType } from "./resource";
 
 export const SERVICE_PRINCIPAL = {
   type: "databricks_service_principal",
@@ -58,10 +58,8 @@ export class ServicePrincipalBlock {
   readonly principal: string;
 
   constructor(scope: Construct, id: string, props: ServicePrincipalProps) {
-    checkName("service principal", props.key);
     if (props.displayName.trim() === "") invalid(`environment ${props.key}'s service principal`, props.displayName, "a display name");
-    this.resource = new (cdk().ServicePrincipal)(scope, id, { displayName: props.displayName });
-    this.resource.overrideLogicalId(props.key);
+    this.resource = named(SERVICE_PRINCIPAL, props.key, (c) => new c.ServicePrincipal(scope, id, { displayName: props.displayName }));
     this.principal = referenceTo(this.resource, SERVICE_PRINCIPAL.grantedBy);
   }
 }

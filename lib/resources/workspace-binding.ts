@@ -10,7 +10,7 @@ import type { WorkspaceBinding } from "../cdk";
 import type { Environment } from "../model/types";
 import { catalogNameRef, type BindingType } from "./catalog";
 import type { ExpectedBody } from "./json";
-import { addressOf, cdk, checkName, invalid, type ResourceType } from "./resource";
+import { addressOf, invalid, named, type ResourceType } from "./resource";
 
 export interface DesiredBinding {
   /** The resource's name: `catalog_<catalog>__workspace_<consumer>`. */
@@ -74,15 +74,13 @@ export class WorkspaceBindingBlock {
   readonly resource: WorkspaceBinding;
 
   constructor(scope: Construct, constructId: string, props: WorkspaceBindingProps) {
-    checkName("workspace binding", props.id);
     if (!Number.isSafeInteger(props.workspaceId) || props.workspaceId <= 0) invalid(`binding ${props.id}'s workspace ID`, props.workspaceId, "a workspace's numeric ID");
     if (props.bindingType !== "BINDING_TYPE_READ_ONLY") invalid(`binding ${props.id}'s type`, props.bindingType, "BINDING_TYPE_READ_ONLY (a promotion reads, never writes)");
-    this.resource = new (cdk().WorkspaceBinding)(scope, constructId, {
+    this.resource = named(WORKSPACE_BINDING, props.id, (c) => new c.WorkspaceBinding(scope, constructId, {
       securableName: props.catalogName,
       securableType: "catalog",
       workspaceId: props.workspaceId,
       bindingType: props.bindingType,
-    });
-    this.resource.overrideLogicalId(props.id);
+    }));
   }
 }

@@ -34,6 +34,27 @@ export function inProd(n: number): string {
   return n > 0 ? `, **${n} in PROD**` : "";
 }
 
+/**
+ * What a change of the grants diff (and of the deploy summary) and a finding of the audit have in
+ * common: which way it goes, whether it is production's, whom it is about, the privileges it adds
+ * or takes, and what it says.
+ */
+export interface Severe {
+  readonly direction: Direction;
+  /** Touches production (its stack, catalog, workspace or principals). */
+  readonly prod: boolean;
+  /** A principal as a reader names it (a service principal by display name when known). */
+  readonly principal?: string;
+  readonly principalKind?: string;
+  /** Privileges granted and revoked (the diff), or live but not declared and declared but not live (the audit). */
+  readonly added?: readonly string[];
+  readonly removed?: readonly string[];
+  /** For an owner, protection, isolation or binding change: the attribute. */
+  readonly attribute?: string;
+  /** The change in words, without the markers. */
+  readonly summary: string;
+}
+
 /** The diff and the deploy summary list widening first; the audit lists risk first (access the model does not allow is the most urgent there). */
 export const DIFF_ORDER: readonly Direction[] = ["widens", "risk", "narrows", "neutral"];
 export const AUDIT_ORDER: readonly Direction[] = ["risk", "widens", "narrows", "neutral"];

@@ -6,7 +6,7 @@
 import type { SynthesizedStack } from "../../output/stack";
 import { forgottenAddresses } from "../../output/blocks";
 import { resourceType } from "../../resources/index";
-import { DIFF_ORDER, type Direction } from "../severity";
+import { DIFF_ORDER, type Severe } from "../severity";
 import type { PlannedAction } from "../terraform-plan";
 import { MODEL_HEADING } from "./model-facts";
 
@@ -28,29 +28,19 @@ export type ChangeKind =
 export const CONFIG_HEADINGS = [MODEL_HEADING, "stack", "provider", "backend and state", "import, moved, removed", "catalogs and schemas", "principals and lookups", "other resources", "outputs and variables"] as const;
 export type ConfigHeading = (typeof CONFIG_HEADINGS)[number];
 
-export interface AccessChange {
+export interface AccessChange extends Severe {
   readonly kind: ChangeKind;
-  readonly direction: Direction;
-  /** Touches a production stack or catalog. */
-  readonly prod: boolean;
   /** Where the change is declared: HEAD's stack, or BASE's for a removal. */
   readonly stack: string;
   readonly resource: string;
   readonly securableType?: string;
   readonly securable?: string;
-  readonly principal?: string;
-  readonly principalKind?: string;
-  readonly added?: readonly string[];
-  readonly removed?: readonly string[];
   /**
-   * For a protection, binding or owner change: the attribute and its values. A grant change has no
+   * For a protection, binding or owner change: the attribute's values. A grant change has no
    * attribute; its before and after are the privilege lists (sorted; empty when granted or revoked).
    */
-  readonly attribute?: string;
   readonly before?: unknown;
   readonly after?: unknown;
-  /** The change in words, without the markers. */
-  readonly summary: string;
   /** For a `config` change: the heading it is listed under. */
   readonly heading?: ConfigHeading;
   /**
