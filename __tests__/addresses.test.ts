@@ -8,7 +8,7 @@ import { parseAddressManifest, type AddressManifest } from "../lib/model/history
 import type { EnvironmentModel } from "../lib/model/types";
 import { addressManifest, checkAddresses, manifestChanges } from "../lib/review/addresses";
 import type { StackJson } from "../lib/output/stack";
-import { defaultModel, defaultModelData, modelFrom, synthOutput } from "./helpers";
+import { defaultModel, defaultModelData, modelFrom, retireProd, synthOutput } from "./helpers";
 
 // The mechanism on the reference model; the live model's committed manifest is checked by
 // __tests__/live/live-model.test.ts.
@@ -251,12 +251,7 @@ describe("nothing stateful is destroyed when it leaves the model", () => {
 describe("retiring an environment", () => {
   function retiredProd() {
     const data = defaultModelData();
-    const prod = data.environments.prod;
-    delete data.environments.prod;
-    delete data.access.prod_readonly;
-    delete data.access.account_admin.prod;
-    data.production = "staging";
-    data.retired = { prod: { stack: prod.stack, workspace: { host: prod.workspace.host, profile: prod.workspace.profile } } };
+    retireProd(data);
     return data;
   }
 

@@ -40,6 +40,19 @@ export function modelFrom(data: unknown): EnvironmentModel {
   return parseEnvironmentModel(stringify(data), "test.yaml");
 }
 
+/**
+ * Retires the reference model's prod (model data, edited in place): prod leaves `environments`
+ * for `retired`, staging becomes production, the access to prod goes.
+ */
+export function retireProd(data: any): void {
+  const prod = data.environments.prod;
+  delete data.environments.prod;
+  delete data.access.prod_readonly;
+  delete data.access.account_admin.prod;
+  data.production = "staging";
+  data.retired = { prod: { stack: prod.stack, workspace: { host: prod.workspace.host, profile: prod.workspace.profile } } };
+}
+
 /** The reference model with every workspace ID set: catalogs ISOLATED, promotion bindings on. */
 export function isolatedModel(): EnvironmentModel {
   const data = defaultModelData();

@@ -24,7 +24,7 @@ import { terraformEnv } from "../../lib/rehearse/terraform";
 import { installStandIn } from "../../stand-in/install";
 import { seedWorkspace } from "../../stand-in/seed";
 import { writeWorkspaceAtomically } from "../../stand-in/workspace/file";
-import { synthOutput, WORKSPACE_IDS } from "../helpers";
+import { retireProd, synthOutput, WORKSPACE_IDS } from "../helpers";
 import { FULL_MODEL, REFERENCE_MODEL, requireTerraform, tmpDir } from "./support";
 
 const BASE_TEXT = fs.readFileSync(REFERENCE_MODEL, "utf8");
@@ -171,14 +171,7 @@ const CASES: readonly [string, (d: any) => void][] = [
     };
   }],
   ["a retired principal added to legacyServicePrincipals", (d) => (d.legacyServicePrincipals["old-etl"] = "0f6d1a2b-3c4d-4e5f-8a9b-0c1d2e3f4a5b")],
-  ["an environment retired (retired.prod)", (d) => {
-    const prod = d.environments.prod;
-    delete d.environments.prod;
-    delete d.access.prod_readonly;
-    delete d.access.account_admin.prod;
-    d.production = "staging";
-    d.retired = { prod: { stack: prod.stack, workspace: { host: prod.workspace.host, profile: prod.workspace.profile } } };
-  }],
+  ["an environment retired (retired.prod)", retireProd],
   ["isolation turned on with workspace IDs", (d) => {
     for (const [env, id] of Object.entries(WORKSPACE_IDS)) d.environments[env].workspace.id = id;
   }],

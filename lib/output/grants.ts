@@ -10,17 +10,22 @@ import { SECURABLE_ATTRIBUTES } from "../resources/grant";
 
 export type { PrincipalKind };
 
-export interface GrantRow {
-  readonly stack: string;
-  /** Terraform address, e.g. `databricks_grant.catalog_dev__group_dev`. */
-  readonly resource: string;
-  readonly resourceType: "databricks_grant" | "databricks_grants";
+/** A (securable, principal) pair as a reviewer names it: what a grant is on, and to whom. */
+export interface GrantPair {
   readonly securableType: string;
   /** The securable's name (metastore ID for the metastore); unresolved references stay as written. */
   readonly securable: string;
   /** Readable principal name. */
   readonly principal: string;
   readonly principalKind: PrincipalKind;
+}
+
+/** One principal's privileges on one securable, as one block of one stack declares them. */
+export interface GrantRow extends GrantPair {
+  readonly stack: string;
+  /** Terraform address, e.g. `databricks_grant.catalog_dev__group_dev`. */
+  readonly resource: string;
+  readonly resourceType: "databricks_grant" | "databricks_grants";
   /** Where the principal came from: a data source or resource address, or the literal. */
   readonly principalRef: string;
   /** Sorted. */
@@ -121,7 +126,7 @@ function cmp(a: string, b: string): number {
 }
 
 /** The identity of a (securable, principal) pair across stacks. */
-export function pairKey(row: GrantRow): string {
+export function pairKey(row: GrantPair): string {
   return `${row.securableType}\u0000${row.securable}\u0000${row.principalKind}\u0000${row.principal}`;
 }
 

@@ -1,5 +1,5 @@
 import { ApiError } from "../errors";
-import { catalogEntry, now, requirePrincipal, requireWorkspace, str, strMap, type ResourceImpl } from "./common";
+import { catalogEntry, now, requirePrincipal, requireWorkspace, str, strMap, updateOwned, type ResourceImpl } from "./common";
 
 // databricks_catalog: catalog/resource_catalog.go ResourceCatalog. ID = name. Create makes the
 // catalog (refused when it exists), then updates owner/isolation mode, and binds the current
@@ -56,16 +56,7 @@ export const catalog: ResourceImpl = {
   update(ws, t, prior, p) {
     const workspaceId = requireWorkspace(t);
     const [name, c] = catalogEntry(ws, String(prior.id));
-    const owner = str(p.owner);
-    if (owner && owner !== c.owner) {
-      requirePrincipal(ws, owner);
-      c.owner = owner;
-    }
-    if (str(p.comment)) c.comment = str(p.comment);
-    else delete c.comment;
-    const props = strMap(p.properties);
-    if (props) c.properties = props;
-    else delete c.properties;
+    updateOwned(ws, c, p);
     if (p.isolation_mode === "ISOLATED" || p.isolation_mode === "OPEN") {
       if (p.isolation_mode === "ISOLATED" && c.isolationMode !== "ISOLATED") c.bindings[String(workspaceId)] ??= "BINDING_TYPE_READ_WRITE";
       c.isolationMode = p.isolation_mode;

@@ -69,6 +69,20 @@ export function requirePrincipal(ws: WorkspaceFile, principal: string): void {
   if (!principalExists(ws, principal)) throw new ApiError(`Could not find principal with name ${principal}`);
 }
 
+/** An update of a catalog or schema: its owner (a principal Unity Catalog knows), comment and properties. */
+export function updateOwned(ws: WorkspaceFile, o: { owner: string; comment?: string; properties?: { [key: string]: string } }, p: ObjectValue): void {
+  const owner = str(p.owner);
+  if (owner && owner !== o.owner) {
+    requirePrincipal(ws, owner);
+    o.owner = owner;
+  }
+  if (str(p.comment)) o.comment = str(p.comment);
+  else delete o.comment;
+  const props = strMap(p.properties);
+  if (props) o.properties = props;
+  else delete o.properties;
+}
+
 export function uuid(): string {
   return crypto.randomUUID();
 }

@@ -1,5 +1,5 @@
 import { ApiError } from "../errors";
-import { catalogEntry, requirePrincipal, requireWorkspace, schemaEntry, str, strMap, uuid, type ResourceImpl } from "./common";
+import { catalogEntry, requirePrincipal, requireWorkspace, schemaEntry, str, strMap, updateOwned, uuid, type ResourceImpl } from "./common";
 
 // databricks_schema: catalog/resource_schema.go ResourceSchema. ID = <catalog>.<schema> (FullName).
 export const schema: ResourceImpl = {
@@ -43,16 +43,7 @@ export const schema: ResourceImpl = {
   update(ws, t, prior, p) {
     requireWorkspace(t);
     const [, , s] = schemaEntry(ws, String(prior.id));
-    const owner = str(p.owner);
-    if (owner && owner !== s.owner) {
-      requirePrincipal(ws, owner);
-      s.owner = owner;
-    }
-    if (str(p.comment)) s.comment = str(p.comment);
-    else delete s.comment;
-    const props = strMap(p.properties);
-    if (props) s.properties = props;
-    else delete s.properties;
+    updateOwned(ws, s, p);
     return { id: prior.id };
   },
   delete(ws, _t, prior) {
