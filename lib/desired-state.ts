@@ -15,15 +15,15 @@ import { MANIFEST_FILE } from "./model/history";
 import { checkMoves, forgetWarnings, missingRenamesIn, renameIssue, withForgets } from "./address-history";
 import { requiredVersionOf, type DesiredBackend } from "./resources/backend";
 import type { DesiredCatalog } from "./resources/catalog";
-import { branchSubject, environmentSubject, pullRequestSubject, type DesiredFederationPolicy } from "./resources/federation-policy";
-import { securableAddress, securableName, type DesiredGrant, type DesiredSecurable } from "./resources/grant";
-import type { DesiredAssignment } from "./resources/permission-assignment";
-import { principalAddressKey, type DesiredPrincipal } from "./resources/principal";
+import { schemaId } from "./resources/schema";
+import { branchSubject, environmentSubject, federationPolicyId, pullRequestSubject, type DesiredFederationPolicy } from "./resources/federation-policy";
+import { grantId, securableName, type DesiredGrant, type DesiredSecurable } from "./resources/grant";
+import { permissionAssignmentId, type DesiredAssignment } from "./resources/permission-assignment";
+import type { DesiredPrincipal } from "./resources/principal";
 import type { DesiredProvider } from "./resources/provider";
-import { logicalId } from "./resources/resource";
 import type { DesiredForget, DesiredMove } from "./resources/state-blocks";
 import type { DesiredOutput } from "./resources/outputs";
-import type { DesiredBinding } from "./resources/workspace-binding";
+import { workspaceBindingId, type DesiredBinding } from "./resources/workspace-binding";
 
 interface StackBase {
   readonly name: string;
@@ -215,7 +215,7 @@ function workspaceStack(model: EnvironmentModel, env: Environment): DesiredWorks
     }
     const adopted = principal.kind === "group" && securable.type === "catalog" && securable.local && adoptedGroups.has(principal.group.key);
     grants.push({
-      id: logicalId(securableAddress(securable), principalAddressKey(principal)),
+      id: grantId(securable, principal),
       securable,
       principal,
       privileges: normalizePrivileges(privileges),
@@ -250,7 +250,7 @@ function workspaceStack(model: EnvironmentModel, env: Environment): DesiredWorks
     for (const consumer of model.environments) {
       if (consumer.promotion?.from.key !== env.key) continue;
       bindings.push({
-        id: logicalId(`catalog_${spec.name}`, `workspace_${consumer.key}`),
+        id: workspaceBindingId(spec.name, consumer.key),
         catalog: spec.name,
         consumer,
         workspaceId: consumer.workspace.id!,
@@ -289,7 +289,7 @@ function workspaceStack(model: EnvironmentModel, env: Environment): DesiredWorks
     ...(spec.storageRoot !== undefined ? { storageRoot: spec.storageRoot } : {}),
     ...(spec.adopt.catalog ? { importId: spec.name } : {}),
     schemas: spec.schemas.map((name) => ({
-      id: logicalId(spec.name, name),
+      id: schemaId(spec.name, name),
       name,
       ...(spec.adopt.schemas.includes(name) ? {} : { comment: `${env.key} ${name}; managed by Terraform (uc-env-isolation)` }),
       ...(spec.adopt.schemas.includes(name) ? { importId: `${spec.name}.${name}` } : {}),
@@ -326,13 +326,13 @@ function workspaceStack(model: EnvironmentModel, env: Environment): DesiredWorks
 function accountStack(model: EnvironmentModel, account: Account, github: GitHub): DesiredAccountStack {
   const backend = backendOf(model.state, account.stackName);
   const policies: DesiredFederationPolicy[] = model.environments.map((env) => ({
-    id: logicalId("github", env.key),
+    id: federationPolicyId(env.key),
     principal: env.key,
     subject: environmentSubject(github.repository, env.key),
     description: `GitHub Actions deploys of ${env.stackName} from ${github.repository} (GitHub environment ${env.key})`,
   }));
   policies.push({
-    id: logicalId("github", "plan"),
+    id: federationPolicyId("plan"),
     principal: "plan",
     subject: pullRequestSubject(github.repository),
     description: `GitHub Actions pull-request plans of ${github.repository} (read-only)`,
@@ -340,7 +340,7 @@ function accountStack(model: EnvironmentModel, account: Account, github: GitHub)
   // The deploys plan before anyone approves, as the same read-only principal: their plan jobs run
   // on pushes to the deploy branch (no GitHub environment, so no approval gates the plan).
   policies.push({
-    id: logicalId("github", "plan", "deploy"),
+    id: federationPolicyId("plan", "deploy"),
     principal: "plan",
     subject: branchSubject(github.repository, DEPLOY_BRANCH),
     description: `GitHub Actions deploy plans of ${github.repository} on ${DEPLOY_BRANCH} (read-only)`,
@@ -359,7 +359,7 @@ function accountStack(model: EnvironmentModel, account: Account, github: GitHub)
     moves: model.moved[account.stackName] ?? [],
     forgets: [],
     assignments: model.environments.flatMap((env) =>
-      env.workspace.id === undefined ? [] : [{ id: logicalId("plan", `workspace_${env.key}`), environment: env, workspaceId: env.workspace.id, permissions: ["USER"] as const }],
+      env.workspace.id === undefined ? [] : [{ id: permissionAssignmentId("plan", env.key), environment: env, workspaceId: env.workspace.id, permissions: ["USER"] as const }],
     ),
   };
 }

@@ -1,7 +1,8 @@
 import type { Construct } from "constructs";
 import type { DesiredWorkspaceStack } from "../lib/desired-state";
 import { ModelStack, type ModelStackProps } from "../lib/constructs/independent-stack";
-import { principalAddressKey, type DesiredPrincipal } from "../lib/resources/principal";
+import { principalAddressKey } from "../lib/resources/grant";
+import type { DesiredPrincipal } from "../lib/resources/principal";
 import { declareOutput } from "../lib/resources/outputs";
 import { GroupDirectory } from "../lib/constructs/groups";
 import { EnvironmentServicePrincipal, existingServicePrincipal } from "../lib/constructs/service-principal";

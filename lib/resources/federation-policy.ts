@@ -7,7 +7,7 @@
 import type { Construct } from "constructs";
 import type { ServicePrincipalFederationPolicy } from "../cdk";
 import type { ExpectedBody } from "./json";
-import { addressOf, invalid, named, type ResourceType } from "./resource";
+import { addressOf, invalid, logicalId, named, type ResourceType } from "./resource";
 import { servicePrincipalIdOf, type ServicePrincipalLookupBlock } from "./service-principal-lookup";
 
 /** GitHub's OIDC token issuer. */
@@ -53,6 +53,11 @@ export const FEDERATION_POLICY = {
     differs: (d) => (d.actual === undefined ? undefined : { rule: "federation-trust" }),
   },
 } as const satisfies ResourceType & { trustAttributes: readonly string[] };
+
+/** A policy's name: `github__` and whose jobs it trusts (`github__dev`, `github__plan`, `github__plan__deploy`). */
+export function federationPolicyId(...trusted: readonly string[]): string {
+  return logicalId("github", ...trusted);
+}
 
 /** `databricks_service_principal_federation_policy.<id>`. */
 export function federationPolicyAddress(id: string): string {

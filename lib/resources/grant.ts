@@ -67,6 +67,23 @@ export function securableAddress(s: DesiredSecurable): string {
   }
 }
 
+/** The address key of a principal's grants: `group_dev`, `sp_staging`, `sp_plan`. */
+export function principalAddressKey(p: DesiredPrincipal): string {
+  switch (p.kind) {
+    case "group":
+      return `group_${p.group.key}`;
+    case "deployer":
+      return `sp_${p.environment.key}`;
+    case "existing":
+      return `sp_${p.key}`;
+  }
+}
+
+/** A grant's name: what it is on, and to whom (`catalog_dev__group_dev`, `schema_dev__models__sp_staging`). */
+export function grantId(securable: DesiredSecurable, principal: DesiredPrincipal): string {
+  return logicalId(securableAddress(securable), principalAddressKey(principal));
+}
+
 /** The securable's full name: the metastore ID, `dev`, `dev.models`, the external location's name. */
 export function securableName(s: DesiredSecurable): string {
   return s.type === "metastore" ? s.id : s.type === "schema" ? `${s.catalog}.${s.name}` : s.name;

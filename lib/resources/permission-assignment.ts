@@ -8,7 +8,7 @@ import type { Construct } from "constructs";
 import type { MwsPermissionAssignment } from "../cdk";
 import type { Environment } from "../model/types";
 import type { ExpectedBody } from "./json";
-import { addressOf, invalid, named, type ResourceType } from "./resource";
+import { addressOf, invalid, logicalId, named, type ResourceType } from "./resource";
 import { servicePrincipalIdOf, type ServicePrincipalLookupBlock } from "./service-principal-lookup";
 
 export interface DesiredAssignment {
@@ -29,6 +29,11 @@ export const PERMISSION_ASSIGNMENT = {
   coreAttributes: [],
   gate: { extraBlock: "unknown-construct" },
 } as const satisfies ResourceType;
+
+/** An assignment's name: `<principal>__workspace_<environment>`. */
+export function permissionAssignmentId(principal: string, environmentKey: string): string {
+  return logicalId(principal, `workspace_${environmentKey}`);
+}
 
 /** `databricks_mws_permission_assignment.<id>`. */
 export function permissionAssignmentAddress(id: string): string {

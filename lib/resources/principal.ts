@@ -18,18 +18,6 @@ export type DesiredPrincipal =
   /** A principal made by hand (the plan principal), named by its application ID from the model. */
   | { readonly kind: "existing"; readonly key: string; readonly name: string; readonly applicationId: string };
 
-/** The address key of a principal's grants: `group_dev`, `sp_staging`, `sp_plan`. */
-export function principalAddressKey(p: DesiredPrincipal): string {
-  switch (p.kind) {
-    case "group":
-      return `group_${p.group.key}`;
-    case "deployer":
-      return `sp_${p.environment.key}`;
-    case "existing":
-      return `sp_${p.key}`;
-  }
-}
-
 /** How reviewers, the allow-list and the audit name a principal: display name, or application ID. */
 export function principalIdentity(p: DesiredPrincipal): { readonly kind: "group" | "service_principal"; readonly name: string } {
   switch (p.kind) {

@@ -8,7 +8,7 @@ import type { Schema } from "../cdk";
 import { show, type ExpectedBody } from "./json";
 import { catalogNameRef } from "./catalog";
 import { expectedLifecycle, protectedLifecycle } from "./protection";
-import { addressOf, invalid, named, type ResourceType } from "./resource";
+import { addressOf, invalid, logicalId, named, type ResourceType } from "./resource";
 
 export interface DesiredSchema {
   /** The resource's name (`databricks_schema.<id>`): `<catalog>__<schema>`. */
@@ -40,6 +40,11 @@ export const SCHEMA = {
     differs: (d) => (d.path[0] === "owner" && d.actual !== undefined ? { rule: "catalog-owner" } : undefined),
   },
 } as const satisfies ResourceType;
+
+/** A schema's name: `<catalog>__<schema>`. */
+export function schemaId(catalog: string, name: string): string {
+  return logicalId(catalog, name);
+}
 
 /** `databricks_schema.<id>`. */
 export function schemaAddress(id: string): string {

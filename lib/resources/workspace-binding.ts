@@ -10,7 +10,7 @@ import type { WorkspaceBinding } from "../cdk";
 import type { Environment } from "../model/types";
 import { catalogNameRef, type BindingType } from "./catalog";
 import type { ExpectedBody } from "./json";
-import { addressOf, invalid, named, type ResourceType } from "./resource";
+import { addressOf, invalid, logicalId, named, type ResourceType } from "./resource";
 
 export interface DesiredBinding {
   /** The resource's name: `catalog_<catalog>__workspace_<consumer>`. */
@@ -38,6 +38,11 @@ export const WORKSPACE_BINDING = {
 
 /** The provider's default binding type (an unset binding_type binds read-write). */
 export const READ_WRITE: BindingType = "BINDING_TYPE_READ_WRITE";
+
+/** A binding's name: `catalog_<catalog>__workspace_<consumer>`. */
+export function workspaceBindingId(catalog: string, consumerKey: string): string {
+  return logicalId(`catalog_${catalog}`, `workspace_${consumerKey}`);
+}
 
 /** `databricks_workspace_binding.<id>`. */
 export function workspaceBindingAddress(id: string): string {
