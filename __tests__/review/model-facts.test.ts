@@ -1,5 +1,5 @@
 /**
- * What the grants diff now also sees (lib/review/model-facts.ts): the model's own safety facts,
+ * What the grants diff now also sees (lib/review/diff/model-facts.ts): the model's own safety facts,
  * who can sign in as a principal, and no false alarm (reordering, a principal's lookup, the stack's
  * own state file read from another folder depth). Each case is the reference or full model plus
  * one edit, as an attacker or a new user would make it.
