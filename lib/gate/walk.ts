@@ -10,7 +10,8 @@
  */
 import { stackBlocks } from "../output/blocks";
 import { text, type SynthesizedStack } from "../output/stack";
-import { Matcher, type Expected } from "../resources/json";
+import { Matcher, show, type Expected } from "../resources/json";
+import { PROVIDER_GATE } from "../resources/provider";
 import { STATE_BLOCK_WORDS } from "../resources/state-blocks";
 import type { GateContext } from "./context";
 import { differenceOwner, extraAttributeOwner, reportExtraBlock, type ComparedBlock } from "./owners";
@@ -19,8 +20,6 @@ import { RULES } from "./rules/index";
 import { reportMissingBlock, reportMissingPrivilege } from "./rules/missing-from-output";
 import type { GateBlock } from "./rules/rule";
 import { UNKNOWN_WORDS } from "./rules/unknown-construct";
-import { PROVIDER_GATE } from "../resources/provider";
-import { show } from "../resources/json";
 
 type Obj = { readonly [key: string]: unknown };
 const isObject = (v: unknown): v is Obj => v !== null && typeof v === "object" && !Array.isArray(v);

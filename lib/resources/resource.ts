@@ -4,8 +4,13 @@
  * them): which policy rule owns each difference the gate finds in a block of the type, where the
  * grants diff lists it, what makes it what it is, and whether it holds data or access.
  *
- * A module's renderer loads cdktf only when it renders (`cdk()` below): the gate, the diff and the
- * reports read the same module without loading it.
+ * A module's renderer (`<Type>Block`) takes primitive props, refuses what the desired state can
+ * never give it (a programming error, named with the value), and renders its one block at the
+ * caller's scope and construct ID: it is not a construct node of its own, so that the construct path
+ * cdktf records in the output stays what it was; the constructs (lib/constructs/) compose them. It
+ * loads cdktf only when it renders (`cdk()` below): the gate, the diff and the reports read the same
+ * module without loading it. The renderer and the module's expected JSON are two renderers on
+ * purpose (the gate compares one with the other); generated-models.test.ts holds them equal.
  */
 import type { TerraformDataSource, TerraformResource } from "../cdk";
 import type { RuleId } from "../gate/rules";
