@@ -13,6 +13,7 @@ import * as nodePath from "path";
 import type { DesiredState } from "../desired-state";
 import { grantRows } from "../output/grants";
 import type { FileFinding, OutputTree } from "../output/read";
+import { stackBlocks } from "../output/blocks";
 import { normalizeStacks, type SynthesizedStack } from "../output/stack";
 import { GateContext, type Violation } from "./context";
 import { reportMissingStack } from "./rules/missing-from-output";
@@ -41,8 +42,9 @@ export function checkGate(input: GateInput | OutputTree | readonly SynthesizedSt
   const gate = new GateContext(desired, rows);
   for (const s of stacks) if (s.file !== undefined) gate.stackDirs.set(s.name, nodePath.dirname(s.file));
   for (const f of given.findings ?? []) gate.push(f.rule, { stack: f.stack, resource: f.resource, problem: f.problem, fix: f.fix });
-  checkInvariants(gate, stacks);
-  for (const s of stacks) compareStack(gate, s);
+  const blocks = stacks.map(stackBlocks);
+  checkInvariants(gate, stacks, blocks);
+  stacks.forEach((s, i) => compareStack(gate, s, blocks[i]));
   for (const d of desired.stacks) if (!stacks.some((s) => s.name === d.name)) reportMissingStack(gate, d.name);
   return {
     violations: dedupe(gate.violations).sort(compareViolations),

@@ -8,7 +8,7 @@
  *    removed block, and any other top-level entry; each difference goes to the rule that owns it
  *    (lib/gate/owners.ts), and whatever no rule claims is a violation all the same.
  */
-import { stackBlocks } from "../output/blocks";
+import type { Block } from "../output/blocks";
 import { text, type SynthesizedStack } from "../output/stack";
 import { Matcher, show, type Expected } from "../resources/json";
 import { PROVIDER_GATE } from "../resources/provider";
@@ -54,9 +54,10 @@ const LEAF_RULES = RULES.filter((r) => "leaf" in r);
 const BLOCK_RULES = RULES.filter((r) => "block" in r);
 const ROW_RULES = RULES.filter((r) => "rows" in r);
 
-export function checkInvariants(gate: GateContext, stacks: readonly SynthesizedStack[]): void {
-  for (const stack of stacks) {
-    for (const b of stackBlocks(stack)) {
+/** `blocks`: each stack's blocks (stackBlocks), read once for both parts of the walk. */
+export function checkInvariants(gate: GateContext, stacks: readonly SynthesizedStack[], blocks: readonly (readonly Block[])[]): void {
+  for (const [i, stack] of stacks.entries()) {
+    for (const b of blocks[i]) {
       // Named as the invariants have always named them: a resource, data source or provider by
       // its address, anything else by its top-level entry, with the path below it.
       const named = b.kind === "resource" || b.kind === "data" || b.kind === "provider";
@@ -75,7 +76,7 @@ export function checkInvariants(gate: GateContext, stacks: readonly SynthesizedS
 
 const HANDLED = new Set(["//", "resource", "data", "provider", "variable", "output", "import", "moved", "removed", "terraform"]);
 
-export function compareStack(gate: GateContext, stack: SynthesizedStack): void {
+export function compareStack(gate: GateContext, stack: SynthesizedStack, blocks: readonly Block[]): void {
   const name = stack.name;
   const expected = gate.expected.get(name);
   if (!expected) {
@@ -86,7 +87,6 @@ export function compareStack(gate: GateContext, stack: SynthesizedStack): void {
   const exp = expected as { [k: string]: Expected };
 
   // Resources and data sources: type, then name, then body.
-  const blocks = stackBlocks(stack);
   for (const kind of ["resource", "data"] as const) {
     const e = (exp[kind] ?? {}) as { [type: string]: { [name: string]: Expected } };
     for (const b of blocks) {

@@ -71,16 +71,25 @@ export function stackBlocks(stack: SynthesizedStack): Block[] {
   return out;
 }
 
-/** The stack's resources (not data sources) by address. */
+/** The stack's resources (not data sources) by address (looked up by type: no other block is read). */
 export function resourceBodies(stack: SynthesizedStack): Map<string, Obj> {
   const out = new Map<string, Obj>();
-  for (const b of stackBlocks(stack)) if (b.kind === "resource") out.set(b.address, isObject(b.body) ? b.body : {});
+  const resources = isObject(stack.json.resource) ? stack.json.resource : {};
+  for (const [type, named] of Object.entries(resources)) {
+    if (type === "//" || !isObject(named)) continue;
+    for (const [name, body] of Object.entries(named)) if (name !== "//") out.set(`${type}.${name}`, isObject(body) ? body : {});
+  }
   return out;
 }
 
-/** The blocks of one resource type (or, with `data`, data source type), in order. */
+/** The blocks of one resource type (or, with `data`, data source type), in order, as stackBlocks gives them. */
 export function blocksOfType(stack: SynthesizedStack, type: string, kind: "resource" | "data" = "resource"): readonly (Block & { readonly name: string; readonly body: Obj })[] {
-  return stackBlocks(stack).filter((b): b is Block & { name: string; body: Obj } => b.kind === kind && b.type === type && isObject(b.body));
+  const all = stack.json[kind];
+  const named = isObject(all) && type !== "//" ? all[type] : undefined;
+  if (!isObject(named)) return [];
+  return Object.entries(named)
+    .filter((e): e is [string, Obj] => e[0] !== "//" && isObject(e[1]))
+    .map(([name, body]) => ({ kind, type, name, address: `${kind === "data" ? "data." : ""}${type}.${name}`, top: kind, path: [], body }));
 }
 
 /**

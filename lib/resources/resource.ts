@@ -93,8 +93,9 @@ export function addressOf(type: Pick<ResourceType, "type" | "mode">, name: strin
  * resource module (the gate, the diff, the audit) do not, and loading it costs every command that
  * only reads output a few hundred milliseconds.
  */
+let loaded: typeof import("../cdk") | undefined;
 export function cdk(): typeof import("../cdk") {
-  return require("../cdk") as typeof import("../cdk");
+  return (loaded ??= require("../cdk") as typeof import("../cdk"));
 }
 
 /**
