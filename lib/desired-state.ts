@@ -148,9 +148,8 @@ export function desiredState(model: EnvironmentModel): DesiredState {
 
 /** The sandboxes: their pattern, workspace, administrators and storage. */
 function sandboxOf(model: EnvironmentModel): DesiredSandbox {
-  const admins = model.groups
-    .filter((g) => model.environments.every((env) => model.access.some((a) => a.group.key === g.key && a.environment.key === env.key && a.privileges.includes("ALL_PRIVILEGES"))))
-    .map((g) => g.displayName);
+  const all = new Set(model.access.filter((a) => a.privileges.includes("ALL_PRIVILEGES")).map((a) => `${a.group.key}\u0000${a.environment.key}`));
+  const admins = model.groups.filter((g) => model.environments.every((env) => all.has(`${g.key}\u0000${env.key}`))).map((g) => g.displayName);
   return {
     catalogPattern: model.sandbox.catalogName,
     environment: model.environments[0],
