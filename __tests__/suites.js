@@ -51,7 +51,10 @@ const SUITES = {
     "__tests__/github/check.test.ts",
     "__tests__/live/live-model.test.ts",
     "__tests__/live/update-flow.test.ts",
+    "__tests__/live/add-environment.test.ts",
   ],
+  // The documentation: its command examples run (in-process), its links, its generated pages.
+  docs: ["__tests__/docs/examples.test.ts", "__tests__/docs/links.test.ts", "__tests__/docs/access-levels.test.ts"],
   // Bundles and the live audit (in-process).
   "bundle-audit": [
     "__tests__/bundle/check.test.ts",
