@@ -90,7 +90,7 @@ async function captured(env: Record<string, string | undefined>, body: () => Pro
 /**
  * `npm run synth` without arguments, in this process and this module registry: main.ts's body
  * (main.ts only wires: the usage check, then these calls). Much cheaper than runFileInProcess(main.ts),
- * which loads cdktf afresh each time; __tests__/docs/examples.test.ts checks that the two print the
+ * which loads cdktf afresh each time; __tests__/e2e/docs-examples.test.ts checks that the two print the
  * same, and synth-cli.test.ts runs main.ts itself.
  */
 export function runSynthInProcess(env: Record<string, string | undefined> = {}, transcript?: Transcript): Promise<{ status: number; stdout: string; stderr: string }> {

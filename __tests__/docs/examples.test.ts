@@ -102,30 +102,6 @@ describe("every example is runnable as written", () => {
   });
 });
 
-describe("the in-process runner", () => {
-  it("synthesizes as main.ts does: the same output, stdout and stderr, for `npm run --silent synth` (the examples' shortcut)", async () => {
-    const { runFileInProcess, runSynthInProcess } = require("../run-command") as typeof import("../run-command");
-    const a = smallCopy(false);
-    const b = smallCopy(false);
-    const saved = process.cwd();
-    try {
-      const env = { ENVIRONMENTS_FILE: undefined, CDKTF_OUTDIR: undefined, CDKTF_CONTEXT_JSON: undefined };
-      process.chdir(a.repo);
-      const viaMain = await runFileInProcess(path.join(ROOT, "main.ts"), [], env);
-      process.chdir(b.repo);
-      const direct = await runSynthInProcess(env);
-      expect(direct).toEqual(viaMain);
-      expect(viaMain.stdout).toMatch(/^synth: wrote 3 stacks/);
-      const stacks = (dir: string) => fs.readFileSync(path.join(dir, "cdktf.out", "stacks", "ref-prod", "cdk.tf.json"), "utf8");
-      expect(stacks(b.repo)).toBe(stacks(a.repo));
-    } finally {
-      process.chdir(saved);
-      a.remove();
-      b.remove();
-    }
-  });
-});
-
 describe.each(withExamples.map((p) => [p.file, p.blocks] as const))("%s", (file, blocks: readonly Block[]) => {
   let copy: Copy;
   beforeAll(() => {
