@@ -7,7 +7,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { ROOT } from "../helpers";
-import { checkStep, writeOutputs, documentationFiles, fencedBlocks, npmCommand, npmScripts, outputMatches, parseExamples, shellWords, smallCopy, type Block, type Copy } from "./examples";
+import { checkStep, fixtureDirs, thinCommandScript, writeOutputs, documentationFiles, fencedBlocks, npmCommand, npmScripts, outputMatches, parseExamples, shellWords, smallCopy, type Block, type Copy } from "./examples";
 
 const pages = documentationFiles().map((file) => ({ file, blocks: parseExamples(fs.readFileSync(path.join(ROOT, file), "utf8"), file) }));
 const withExamples = pages.filter((p) => p.blocks.some((b) => !b.e2e));
@@ -60,6 +60,15 @@ describe("the examples' format", () => {
   });
 });
 
+describe("the in-process shortcut for thin command scripts", () => {
+  it("takes a script that only runs its command, and never one that does more (policy answers --rules itself)", () => {
+    expect(thinCommandScript(path.join(ROOT, "scripts", "grants.ts"))).toBe(true);
+    expect(thinCommandScript(path.join(ROOT, "scripts", "policy.ts"))).toBe(false);
+    expect(thinCommandScript(path.join(ROOT, "scripts", "update.ts"))).toBe(false);
+    expect(thinCommandScript(path.join(ROOT, "scripts", "bench.js"))).toBe(false);
+  });
+});
+
 describe("every example is runnable as written", () => {
   it("parses on every page, and each npm command names a script of package.json", () => {
     const scripts = npmScripts();
@@ -105,7 +114,7 @@ describe("every example is runnable as written", () => {
 describe.each(withExamples.map((p) => [p.file, p.blocks] as const))("%s", (file, blocks: readonly Block[]) => {
   let copy: Copy;
   beforeAll(() => {
-    copy = smallCopy(blocks.some((b) => b.steps.some((s) => s.command.includes("__tests__/"))));
+    copy = smallCopy(fixtureDirs(blocks.filter((b) => !b.e2e)));
   });
   afterAll(() => {
     copy?.remove();

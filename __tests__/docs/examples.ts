@@ -277,10 +277,10 @@ export interface Copy {
 
 /**
  * What the in-process examples need of a repository: the reference model and its manifest,
- * cdktf.json, package.json, node_modules (a link), and __tests__/fixtures when `fixtures` (the pages
- * that use the fake Databricks CLI or the bundle fixtures). Never the checkout itself.
+ * cdktf.json, package.json, node_modules (a link), and the fixture directories a page's commands
+ * name (`fixtures`: a list, or true for all of __tests__/fixtures). Never the checkout itself.
  */
-export function smallCopy(fixtures: boolean): Copy {
+export function smallCopy(fixtures: boolean | readonly string[]): Copy {
   const os = require("os") as typeof import("os");
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "uc-docs-"));
   const repo = path.join(dir, "repo");
@@ -291,7 +291,8 @@ export function smallCopy(fixtures: boolean): Copy {
   fs.writeFileSync(path.join(repo, "environments.yaml"), model);
   fs.writeFileSync(path.join(repo, "terraform-addresses.json"), manifestText(model));
   for (const f of ["cdktf.json", "package.json", "environments.schema.json"]) fs.copyFileSync(path.join(ROOT, f), path.join(repo, f));
-  if (fixtures) fs.cpSync(path.join(ROOT, "__tests__", "fixtures"), path.join(repo, "__tests__", "fixtures"), { recursive: true });
+  const dirs = fixtures === true ? ["__tests__/fixtures"] : fixtures === false ? [] : fixtures;
+  for (const d of dirs) fs.cpSync(path.join(ROOT, d), path.join(repo, d), { recursive: true });
   fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(repo, "node_modules"), "dir");
   return { repo, scratch, remove: () => fs.rmSync(dir, { recursive: true, force: true }) };
 }
@@ -310,12 +311,22 @@ export function runInShell(command: string, cwd: string, stdoutOnly: boolean, en
   return { status: r.status ?? 1, output: r.stdout };
 }
 
+/** A script that only runs the command it imports: its code, comments and imports aside, is `runCommand(xCommand);`. */
+export function thinCommandScript(file: string): boolean {
+  if (!file.endsWith(".ts") || !fs.existsSync(file)) return false;
+  const code = fs
+    .readFileSync(file, "utf8")
+    .split("\n")
+    .filter((l) => l.trim() !== "" && !/^\s*(\/\/|import\s)/.test(l));
+  return code.length === 1 && /^runCommand\(\w+Command\);$/.test(code[0].trim());
+}
+
 /**
  * Runs an npm script in this process, in `cwd`, as `npm run --silent NAME -- ARGS` runs it there:
  * the script's file through run-command.ts (the commands' own code path, no node start-up).
  */
 export async function runNpmInProcess(npm: NpmCommand, cwd: string, scratch: string, stdoutOnly: boolean): Promise<{ status: number; output: string }> {
-  const { runFileInProcess, runSynthInProcess } = require("../run-command") as typeof import("../run-command");
+  const { runFileInProcess, runInProcess, runSynthInProcess } = require("../run-command") as typeof import("../run-command");
   const line = npmScripts()[npm.script];
   if (line === undefined) throw new Error(`no npm script "${npm.script}" in package.json`);
   const m = /^node (?:scripts\/run-ts\.js )?(\S+\.(?:ts|js))$/.exec(line);
@@ -331,9 +342,16 @@ export async function runNpmInProcess(npm: NpmCommand, cwd: string, scratch: str
   process.chdir(cwd);
   try {
     const transcript = (chunk: string) => void (output += chunk);
-    // The script file itself (what npm runs), not only the command it defines: a script may answer
-    // an option before the command does (`policy --rules`).
-    const r = m[1] === "main.ts" && args.length === 0 ? await runSynthInProcess(env, transcript) : await runFileInProcess(file, args, env, transcript);
+    // The script file itself (what npm runs), not only the command it defines, unless the file is
+    // nothing but `runCommand(<its command>)`: a script may answer an option before the command does
+    // (`policy --rules`). The shortcuts run the same code in this module registry, without loading
+    // the modules afresh (runFileInProcess isolates them).
+    const r =
+      m[1] === "main.ts" && args.length === 0
+        ? await runSynthInProcess(env, transcript)
+        : thinCommandScript(file)
+          ? await runInProcess(path.basename(file, ".ts"), args, env, transcript)
+          : await runFileInProcess(file, args, env, transcript);
     stdout = r.stdout;
     return { status: r.status, output: stdoutOnly ? stdout : output };
   } finally {
@@ -408,4 +426,11 @@ export function fullCopy(): Copy {
   refreshGenerated(repo);
   for (const e of fs.readdirSync(repo)) if (e === "cdktf.out" || e.startsWith("cdktf.out.")) fs.rmSync(path.join(repo, e), { recursive: true, force: true });
   return { repo, scratch, remove: () => fs.rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** The fixture directories (`__tests__/fixtures/<dir>`) the commands of some blocks name. */
+export function fixtureDirs(blocks: readonly Block[]): string[] {
+  const dirs = new Set<string>();
+  for (const b of blocks) for (const st of b.steps) for (const m of st.command.matchAll(/__tests__\/fixtures\/([\w.-]+)/g)) dirs.add(`__tests__/fixtures/${m[1]}`);
+  return [...dirs].sort();
 }
