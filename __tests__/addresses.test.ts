@@ -293,3 +293,17 @@ describe("retiring an environment", () => {
     expect(modelError(() => modelFrom(data2)).message).toMatch(/retired\.prod\.workspace\.host: is the same workspace host as environments\.dev\.workspace\.host/);
   });
 });
+
+describe("a manifest that would keep access alive", () => {
+  it("rejects a forgotten grant (Dev's write on prod removed from the model, but forgotten instead of revoked: it would stay, unmanaged, while the diff reads revoked)", () => {
+    const d = defaultModelData();
+    d.access.dev.prod = ["USE_CATALOG", "MODIFY"];
+    const withWrite = desiredState(modelFrom(d));
+    const recorded = addressManifest(withWrite);
+    // The attacker's pull request: the grant leaves the model (a narrowing anyone approves) and the
+    // manifest lists it as forgotten, so that terraform would forget it instead of revoking it.
+    const forged = { ...recorded, "ref-prod": { ...recorded["ref-prod"], forgotten: { "databricks_grant.catalog_prod__group_dev": "grant on catalog prod to group Databricks - Dev" } } };
+    const e = modelError(() => desiredState(withHistory(model, forged)));
+    expect(e.message).toMatch(/terraform-addresses\.json lists databricks_grant\.catalog_prod__group_dev .* under ref-prod's forgotten, but only catalogs, schemas and service principals are ever forgotten/);
+  });
+});

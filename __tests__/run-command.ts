@@ -26,14 +26,17 @@ const COMMANDS: Record<string, () => Command> = {
   "github-check": () => require("../lib/commands/github-check").githubCheckCommand,
 };
 
-export function runInProcess(script: string, args: readonly string[], env: Record<string, string | undefined> = {}): Promise<{ status: number; stdout: string; stderr: string }> {
+/** Receives every chunk written to stdout or stderr, in the order written (what a terminal shows). */
+export type Transcript = (chunk: string) => void;
+
+export function runInProcess(script: string, args: readonly string[], env: Record<string, string | undefined> = {}, transcript?: Transcript): Promise<{ status: number; stdout: string; stderr: string }> {
   const command = COMMANDS[script];
-  if (command) return captured(env, () => executeCommand(command(), args));
-  return runFileInProcess(path.join(ROOT, "scripts", `${script}.ts`), args, env);
+  if (command) return captured(env, () => executeCommand(command(), args), transcript);
+  return runFileInProcess(path.join(ROOT, "scripts", `${script}.ts`), args, env, transcript);
 }
 
 /** The same for any entry file (`main.ts`, `scripts/bench.js`, ...): required afresh each time. */
-export function runFileInProcess(file: string, args: readonly string[], env: Record<string, string | undefined> = {}): Promise<{ status: number; stdout: string; stderr: string }> {
+export function runFileInProcess(file: string, args: readonly string[], env: Record<string, string | undefined> = {}, transcript?: Transcript): Promise<{ status: number; stdout: string; stderr: string }> {
   return captured(env, async () => {
     const savedArgv = process.argv;
     process.argv = [process.execPath, file, ...args];
@@ -49,11 +52,11 @@ export function runFileInProcess(file: string, args: readonly string[], env: Rec
     } finally {
       process.argv = savedArgv;
     }
-  });
+  }, transcript);
 }
 
 /** Runs `body` with the environment changed by `env`, the streams captured and process.exit turned into a result. */
-async function captured(env: Record<string, string | undefined>, body: () => Promise<number>): Promise<{ status: number; stdout: string; stderr: string }> {
+async function captured(env: Record<string, string | undefined>, body: () => Promise<number>, transcript?: Transcript): Promise<{ status: number; stdout: string; stderr: string }> {
   const saved = { exitCode: process.exitCode, exit: process.exit, out: process.stdout.write, err: process.stderr.write, env: { ...process.env } };
   let stdout = "";
   let stderr = "";
@@ -62,8 +65,8 @@ async function captured(env: Record<string, string | undefined>, body: () => Pro
     if (v === undefined) delete process.env[k];
     else process.env[k] = v;
   }
-  process.stdout.write = ((chunk: string | Uint8Array) => ((stdout += String(chunk)), true)) as typeof process.stdout.write;
-  process.stderr.write = ((chunk: string | Uint8Array) => ((stderr += String(chunk)), true)) as typeof process.stderr.write;
+  process.stdout.write = ((chunk: string | Uint8Array) => ((stdout += String(chunk)), transcript?.(String(chunk)), true)) as typeof process.stdout.write;
+  process.stderr.write = ((chunk: string | Uint8Array) => ((stderr += String(chunk)), transcript?.(String(chunk)), true)) as typeof process.stderr.write;
   process.exit = ((code?: number) => {
     throw new Exit(code ?? 0);
   }) as typeof process.exit;
@@ -82,4 +85,29 @@ async function captured(env: Record<string, string | undefined>, body: () => Pro
   }
   process.exitCode = saved.exitCode;
   return { status, stdout, stderr };
+}
+
+/**
+ * `npm run synth` without arguments, in this process and this module registry: main.ts's body
+ * (main.ts only wires: the usage check, then these calls). Much cheaper than runFileInProcess(main.ts),
+ * which loads cdktf afresh each time; __tests__/e2e/docs-examples.test.ts checks that the two print the
+ * same, and synth-cli.test.ts runs main.ts itself.
+ */
+export function runSynthInProcess(env: Record<string, string | undefined> = {}, transcript?: Transcript): Promise<{ status: number; stdout: string; stderr: string }> {
+  return captured(
+    env,
+    async () => {
+      const { buildApp } = require("../lib/app") as typeof import("../lib/app");
+      const { desiredState } = require("../lib/desired-state") as typeof import("../lib/desired-state");
+      const { loadEnvironmentModel, modelFile } = require("../lib/model/load") as typeof import("../lib/model/load");
+      const { synthAtomically } = require("../lib/synth") as typeof import("../lib/synth");
+      synthAtomically((outdir) => {
+        const model = loadEnvironmentModel(modelFile());
+        const desired = desiredState(model);
+        return { app: buildApp(model, outdir, process.cwd(), desired), model, desired };
+      });
+      return typeof process.exitCode === "number" ? process.exitCode : 0;
+    },
+    transcript,
+  );
 }

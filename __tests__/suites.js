@@ -41,7 +41,7 @@ const SUITES = {
     "__tests__/review/terraform-plan.test.ts",
     "__tests__/gate/rules.test.ts",
   ],
-  // The model, the commands, the workflows and the day-2 flows.
+  // The model, the commands, the workflows, the day-2 flows and the documentation.
   day2: [
     "__tests__/model-validation.test.ts",
     "__tests__/model-schema.test.ts",
@@ -52,6 +52,11 @@ const SUITES = {
     "__tests__/github/check.test.ts",
     "__tests__/live/live-model.test.ts",
     "__tests__/live/update-flow.test.ts",
+    "__tests__/live/add-environment.test.ts",
+    // The documentation: its command examples run (in-process), its links, its generated pages.
+    "__tests__/docs/examples.test.ts",
+    "__tests__/docs/links.test.ts",
+    "__tests__/docs/access-levels.test.ts",
   ],
   // Bundles and the live audit (in-process).
   "bundle-audit": [

@@ -100,7 +100,20 @@ export function withForgets(model: EnvironmentModel, stack: DesiredStack): Desir
   const issues: ModelIssue[] = [];
   const forgets: DesiredForget[] = [];
   const candidates = new Map<string, { object: string; isNew: boolean }>();
-  for (const [address, object] of Object.entries(recorded.forgotten ?? {})) candidates.set(address, { object, isNew: false });
+  for (const [address, object] of Object.entries(recorded.forgotten ?? {})) {
+    // Only what holds data or an identity is ever forgotten: a grant, a binding or a federation
+    // policy that leaves the model must be destroyed (revoked), or the access would stay, unmanaged,
+    // while the diff reads "revoked". A manifest that says otherwise was not written by this project.
+    if (!STATEFUL_TYPES.has(typeOf(address))) {
+      issues.push({
+        path: "",
+        problem: `${MANIFEST_FILE} lists ${address} (${object}) under ${stack.name}'s forgotten, but only catalogs, schemas and service principals are ever forgotten: Terraform would stop managing the access instead of revoking it`,
+        fix: `remove ${address} from ${stack.name}'s forgotten list in ${MANIFEST_FILE} (npm run update writes that list; it is never edited by hand but to drop an entry)`,
+      });
+      continue;
+    }
+    candidates.set(address, { object, isNew: false });
+  }
   for (const [address, object] of Object.entries(recorded.addresses)) if (STATEFUL_TYPES.has(typeOf(address)) && !candidates.has(address)) candidates.set(address, { object, isNew: true });
   for (const [address, { object, isNew }] of [...candidates].sort(([a], [b]) => (a < b ? -1 : 1))) {
     if (movedFrom.has(address)) continue;

@@ -211,11 +211,11 @@ describe("bad input to npm run bundle:check", () => {
   });
 });
 
-describe("the README's example workflows", () => {
-  const readme = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
+describe("the example workflows of docs/bundles.md", () => {
+  const readme = fs.readFileSync(path.join(ROOT, "docs", "bundles.md"), "utf8");
   const block = (first: string) => {
     const start = readme.indexOf("```yaml\n" + first);
-    if (start < 0) throw new Error(`README has no block starting ${first}`);
+    if (start < 0) throw new Error(`docs/bundles.md has no block starting ${first}`);
     return readme.slice(start + 8, readme.indexOf("```", start + 8));
   };
 
@@ -227,8 +227,8 @@ describe("the README's example workflows", () => {
 });
 
 describe("the rules", () => {
-  it("each have a unique id, a description and a fix, and the README's findings table lists them all", () => {
-    const readme = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
+  it("each have a unique id, a description and a fix, and the findings table of the bundle:check page lists them all", () => {
+    const readme = fs.readFileSync(path.join(ROOT, "docs", "commands", "bundle-check.md"), "utf8");
     expect(new Set(RULES.map((r) => r.id)).size).toBe(RULES.length);
     for (const r of RULES) {
       expect(r.description).toMatch(/\.$/);

@@ -429,3 +429,20 @@ describe("a model that drops a schema (the address manifest beside it records th
     expect(v.violations.join("\n")).toContain("[state-guard]");
   });
 });
+
+describe("a model-only pull request that forgets a grant instead of revoking it", () => {
+  it("fails the check: the base's loader refuses a manifest that forgets anything but a catalog, schema or principal", () => {
+    const { addressManifest } = require("../../lib/review/addresses") as typeof import("../../lib/review/addresses");
+    const { desiredState } = require("../../lib/desired-state") as typeof import("../../lib/desired-state");
+    const manifest = addressManifest(desiredState(parseEnvironmentModel(DEFAULT_MODEL_TEXT, "environments.yaml")));
+    const forged = { ...manifest, "ref-prod": { ...manifest["ref-prod"], forgotten: { "databricks_grant.catalog_prod__group_prod_readonly": "grant on catalog prod to group Databricks - Prod - ReadOnly" } } };
+    const narrowed = DEFAULT_MODEL_TEXT.replace("  prod_readonly: { prod: read }\n", "");
+    expect(narrowed).not.toBe(DEFAULT_MODEL_TEXT);
+    const stacks = synthOutput(parseEnvironmentModel(narrowed, "environments.yaml")).map((s) =>
+      s.name === "ref-prod" ? { ...s, json: { ...s.json, removed: [{ from: "databricks_grant.catalog_prod__group_prod_readonly", lifecycle: { destroy: false } }] } } : s,
+    );
+    const v = judge({ "environments.yaml": narrowed, "terraform-addresses.json": `${JSON.stringify(forged, null, 2)}\n` }, { stacks });
+    expect(outcome(v)).toEqual(REQUIRED_FAILED);
+    expect(v.computed ? "" : v.reason).toMatch(/only catalogs, schemas and service principals are ever forgotten/);
+  });
+});

@@ -123,7 +123,7 @@ export const TERRAFORM_NAME = /^[A-Za-z_][A-Za-z0-9_-]*$/;
 
 /**
  * Renders a block of a type named `name` (the name part of its address, an external contract:
- * README, "Addresses"): `make` gets cdktf, loaded now, and renders the block at the caller's scope;
+ * docs/how-it-works.md, "Stable Terraform addresses"): `make` gets cdktf, loaded now, and renders the block at the caller's scope;
  * the block's logical ID is then `name`, whatever its construct path.
  */
 export function named<T extends { overrideLogicalId(id: string): void }>(type: Pick<ResourceType, "type" | "mode">, name: string, make: (c: typeof import("../cdk")) => T): T {
