@@ -120,6 +120,15 @@ describe("options npm takes for itself (no `--`)", () => {
     }
   });
 
+  it.each([
+    [[], "plan-guard: --stack NAME (the stack the plan is of) and --plan FILE (the plan as `terraform show -json` writes it) are required"],
+    [["--stack", "ref-prod"], "plan-guard: --plan FILE (the plan as `terraform show -json` writes it) is required"],
+    [["--plan", "plan.json"], "plan-guard: --stack NAME (the stack the plan is of) is required"],
+  ] as const)("rejects plan-guard without its flags %j: exit 2, what each missing flag is", async (flags, message) => {
+    const r = await runScriptWith("plan-guard", {}, "none", "head", ...flags);
+    expect({ status: r.status, stdout: r.stdout, first: firstLine(r) }).toEqual({ status: 2, stdout: "", first: message });
+  });
+
   it("rejects a stray argument as before when npm took nothing (another script's variables do not count)", async () => {
     const r = await runScriptWith("policy", npm("test", "model"), "x.yaml");
     expect(firstLine(r)).toBe('policy: unexpected argument "x.yaml"');

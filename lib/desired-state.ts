@@ -363,7 +363,7 @@ function accountStack(model: EnvironmentModel, account: Account, github: GitHub)
   };
 }
 
-/** A retired environment's stack: provider, backend and the forgets (README, "Renaming, dropping and retiring"). */
+/** A retired environment's stack: provider, backend and the forgets (docs/renaming-and-retiring.md). */
 function retiringStack(model: EnvironmentModel, env: RetiredEnvironment): DesiredRetiringStack {
   const recorded = model.history?.[env.stackName];
   if (!recorded) {

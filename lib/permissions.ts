@@ -1,7 +1,7 @@
 /**
- * The permission model: which privileges exist, what an access level means, and the fixed rules
- * of the written model (the seed plan's "Permissions Model" table). Constructs and checks ask this
- * module; nothing else spells a privilege.
+ * The permission model: which privileges exist, what an access level means, and the fixed rules of
+ * the written permission model (docs/how-it-works.md#the-permission-model; docs/access-levels.md is
+ * generated from here). Constructs and checks ask this module; nothing else spells a privilege.
  */
 
 /** Securable types this project grants on. */

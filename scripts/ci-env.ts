@@ -70,7 +70,7 @@ export function ciEnvironment(
   if (model.account && stack === model.account.stackName) {
     throw new CiEnvError(
       `${stack} is the account-level stack: CI holds no account-admin identity, so it is planned and applied by hand ` +
-        `with the account admin's CLI profile (README, "Continuous delivery"). CI deploys ${known.join(", ")}.`,
+        `with the account admin's CLI profile (docs/deploying.md#by-hand). CI deploys ${known.join(", ")}.`,
     );
   }
   if (!environment) {

@@ -2,7 +2,7 @@
 // Runs a TypeScript entry point (cdktf.json's `app`): `node scripts/run-ts.js main.ts`.
 //
 // Why not ts-node or tsx: ts-node type-checks on every synth and tsx starts esbuild, which made
-// synth 2x slower and over 100 MiB (see README, "Speed"). This hook strips types with swc and keeps
+// synth 2x slower and over 100 MiB (see CONTRIBUTING.md#the-bench). This hook strips types with swc and keeps
 // the result in node_modules/.cache keyed by the file's content, so a second run does not even load
 // swc. Type errors are caught by `npm test` (tsc --noEmit), not here.
 "use strict";

@@ -1,5 +1,5 @@
 // `npm run update`: after a deliberate edit of environments.yaml (or of the constructs), refreshes
-// every generated file and snapshot and prints what changed (README, "Changing access on purpose").
+// every generated file and snapshot and prints what changed (docs/changing-access.md).
 import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";

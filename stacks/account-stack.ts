@@ -13,7 +13,7 @@ import { ServicePrincipalLookupBlock } from "../lib/resources/service-principal-
  *
  * The deploying principals are created by the workspace stacks and looked up here by display name;
  * the plan principal is made by hand and looked up by application ID (no cross-stack reference).
- * Bootstrap order (README, "Continuous delivery"): make the plan principal, apply the workspace
+ * Bootstrap order (docs/ci-setup.md#bootstrapping-oidc): make the plan principal, apply the workspace
  * stacks once by hand, then this stack with an account admin's profile; CI takes over from there.
  */
 export class AccountStack extends ModelStack<DesiredAccountStack> {
@@ -22,7 +22,7 @@ export class AccountStack extends ModelStack<DesiredAccountStack> {
     const { desired } = props;
     const lookups = new Map<string, ServicePrincipalLookupBlock>();
     for (const env of desired.deployerLookups) lookups.set(env.key, new ServicePrincipalLookupBlock(this, `deployer-${env.key}`, { name: env.key, by: { displayName: env.servicePrincipal } }));
-    // The plan principal is made by hand before anything else (README, "Continuous delivery"), so
+    // The plan principal is made by hand before anything else (docs/ci-setup.md#bootstrapping-oidc), so
     // the workspace stacks grant to its application ID without waiting for this stack.
     const plan = new ServicePrincipalLookupBlock(this, "plan-principal", { name: desired.planLookup.id, by: { applicationId: desired.planLookup.applicationId } });
     lookups.set(desired.planLookup.id, plan);

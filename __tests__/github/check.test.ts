@@ -121,7 +121,7 @@ interface Repo {
   override: Record<string, (url: URL) => Answer>;
 }
 
-/** A repository protected as README "Setting up GitHub" asks: every check passes. */
+/** A repository protected as docs/ci-setup.md#setting-up-github asks: every check passes. */
 function protectedRepo(): Repo {
   return {
     environments: { dev: environmentFixture("dev"), staging: environmentFixture("staging"), prod: environmentFixture("prod") },

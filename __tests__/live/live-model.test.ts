@@ -1,7 +1,7 @@
 /**
  * The live model (environments.yaml): what `npm run update` records from it is what it
  * synthesizes now, and its output passes the policy gate. A failure here after a deliberate edit
- * of the model means: run `npm run update` and review the diff (README, "Changing access on purpose").
+ * of the model means: run `npm run update` and review the diff (docs/changing-access.md).
  * The checks are in checks.ts, which the day-2 acceptance flows run on copies of the repository too.
  */
 import { LIVE_OUTPUT_DIR } from "../../scripts/lib/generated";

@@ -1,6 +1,5 @@
 /**
- * Acceptance of the day-2 flow (README, "Changing access on purpose", "Adopting the project for
- * another organisation"), in a copy of the repository: one edit of environments.yaml, then what
+ * Acceptance of the day-2 flow (docs/changing-access.md, docs/another-organisation.md), in a copy of the repository: one edit of environments.yaml, then what
  * `npm run update` does (refreshGenerated, the same function), then the tests that read the live
  * model pass, and git shows only the model and generated files, never a .ts file.
  *
@@ -35,7 +34,7 @@ const GENERATED = [
 ];
 
 /**
- * What `npm run update` reads and writes (README, "Changing access on purpose"): the copy holds these,
+ * What `npm run update` reads and writes (docs/changing-access.md): the copy holds these,
  * with node_modules linked; the code is this repository's (the flow asserts no .ts file changes,
  * and a write anywhere in the copy shows in its snapshot, a new file included).
  */

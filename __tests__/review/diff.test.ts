@@ -231,6 +231,6 @@ describe("a stack added", () => {
     const full = parseEnvironmentModel(fs.readFileSync(path.join(__dirname, "..", "fixtures", "models", "full.yaml"), "utf8"), "full.yaml");
     const head = synthOutput(full);
     const row = diff(head.filter((s) => s.name !== "ref-account"), head, full).find((c) => c.stack === "ref-account" && c.resource === "(stack)");
-    expect(row?.summary).toBe('stack added: apply ref-dev, ref-staging, ref-prod first (it looks up the service principals they create by display name, which fails until they exist: README, "Bootstrapping OIDC"; npm run rehearse keeps that order)');
+    expect(row?.summary).toBe('stack added: apply ref-dev, ref-staging, ref-prod first (it looks up the service principals they create by display name, which fails until they exist: docs/ci-setup.md#bootstrapping-oidc; npm run rehearse keeps that order)');
   });
 });

@@ -110,7 +110,7 @@ async function readOr<T>(ctx: Omit<Context, "principals"> & { principals: Princi
       direction: "risk",
       kind: "not-audited",
       summary: `not audited: ${what}: the audit identity may not read it (${e.reason})`,
-      fix: `give the audit identity what it needs (README, "Rights": a metastore admin), and run the audit again; the command was ${e.command}`,
+      fix: `give the audit identity what it needs (docs/ci-setup.md#rights: a metastore admin), and run the audit again; the command was ${e.command}`,
     });
     return undefined;
   }
@@ -136,7 +136,7 @@ async function auditIdentity(ctx: Context, cli: DatabricksCli, t: WorkspaceTarge
       ...where,
       principal: me.displayName ?? me.userName,
       summary: `not audited: the audit identity is not the metastore admin (${metastore.owner || "no owner"}; its groups: ${me.groups.join(", ") || "none"}), and listings leave out what it may not see: schemas, tables, volumes, functions, models, locations or sandboxes may be missing from this report`,
-      fix: `make the audit identity a member of ${metastore.owner || "the metastore admin group"} (README, "Rights")`,
+      fix: `make the audit identity a member of ${metastore.owner || "the metastore admin group"} (docs/ci-setup.md#rights)`,
     });
   }
 }

@@ -60,7 +60,7 @@ export const BUNDLE_CHECK_SPEC = {
     "Checks a bundle repository against the environment model: its databricks.yml, every file its include globs\n" +
     "match, committed variable overrides, the code its resources run (notebooks, SQL files, pipeline libraries) and\n" +
     ".github/workflows/*.yml with the local actions, called workflows and shell scripts their jobs run. Nothing in the\n" +
-    "repository is run; the Databricks CLI's behaviour followed is v1.13.0's (README, \"Keeping the bundle in line\"). Exit 0 with\n" +
+    "repository is run; the Databricks CLI's behaviour followed is v1.13.0's (docs/bundles.md). Exit 0 with\n" +
     "a one-line summary, 1 with one finding per line (file:line: [rule] problem (got value). Fix: ...) and the summary, all on\n" +
     "stdout; 2 with the reason on stderr on bad input.\n" +
     "--outputs FILE   the stacks' outputs (as for `npm run bundle`): without them a run_as application ID cannot be\n" +

@@ -36,7 +36,7 @@ export function renderDeployWorkflow(desired: DesiredState): string {
         `its environment key: ${order}. Each stack is planned first; its apply waits for an approval where the model ` +
         `asks for one (${stacks.filter((s) => s.environment.approval === "required").map((s) => `\`${s.environment.key}\``).join(", ") || "none"}: the reviewers of that ` +
         `GitHub environment approve the plan they read). A stack deploys only after the one before it succeeded, ` +
-        `and one deploy runs at a time (a newer push waits). README, "Continuous delivery".`,
+        `and one deploy runs at a time (a newer push waits). docs/deploying.md#in-ci.`,
     ),
     "#",
     "# Each job names one stack and the GitHub environment the model gives it; deploy-stack.yml checks",

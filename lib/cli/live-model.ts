@@ -19,7 +19,7 @@ export function refuseOtherModel(name: string, committed: string, env: NodeJS.Pr
     `${name}: ENVIRONMENTS_FILE=${other} is not the committed model ${committed}; ${name} records the committed model's ` +
       `generated files (terraform-addresses.json and the snapshots), and another model's would overwrite them. ` +
       `Fix: unset ENVIRONMENTS_FILE, or copy that model over ${committed} if it is meant to replace it ` +
-      `(README, "Adopting the project for another organisation").\n`,
+      `(docs/another-organisation.md).\n`,
   );
   process.exit(2);
 }

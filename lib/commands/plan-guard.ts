@@ -25,7 +25,7 @@ export const planGuardCommand: Command = defineCommand(
   (cli) => {
     const stack = cli.flags.stack;
     const planFile = cli.flags.plan;
-    if (stack === undefined || planFile === undefined) throw new UsageError("--stack and --plan are required");
+    if (stack === undefined || planFile === undefined) throw new UsageError(`${[stack === undefined ? "--stack NAME (the stack the plan is of)" : "", planFile === undefined ? "--plan FILE (the plan as `terraform show -json` writes it)" : ""].filter(Boolean).join(" and ")} ${stack === undefined && planFile === undefined ? "are" : "is"} required`);
     const [baseDir, headDir] = cli.positionals;
     const head = readOutputTree(headDir).stacks;
     if (!head.some((s) => s.name === stack)) throw new ReviewInputError(`${headDir} has no stack ${JSON.stringify(stack)} (it has ${head.map((s) => s.name).join(", ")})`);

@@ -1,5 +1,5 @@
 /**
- * A deploy's plan, checked and told (README, "Continuous delivery"): the deploy's plan job runs this
+ * A deploy's plan, checked and told (docs/deploying.md#in-ci): the deploy's plan job runs this
  * on the real plan of one stack (`terraform show -json`), before anyone approves its apply.
  *
  * - The guard: no catalog, schema or service principal destroyed or replaced (lib/rehearse/plan-guard.ts),

@@ -68,7 +68,7 @@ const RULESET = (branch: string) =>
   `Settings → Rules → Rulesets → the branch ruleset that targets "${branch}" (or New ruleset → New branch ruleset: Enforcement status Active, Target branches "${branch}", an empty Bypass list)`;
 const PULL_REQUEST = "Require a pull request before merging";
 const FIX = {
-  readable: (branch: string) => `${RULESET(branch)}, with the rules README "Setting up GitHub" lists`,
+  readable: (branch: string) => `${RULESET(branch)}, with the rules docs/ci-setup.md#setting-up-github lists`,
   codeOwners: (branch: string) => `${RULESET(branch)} → tick ${PULL_REQUEST} → tick Require review from Code Owners`,
   approvals: (branch: string) => `${RULESET(branch)} → tick ${PULL_REQUEST} → Required approvals: 1 or more`,
   dismissStale: (branch: string) => `${RULESET(branch)} → ${PULL_REQUEST} → tick Dismiss stale pull request approvals when new commits are pushed`,

@@ -1,8 +1,7 @@
 /**
  * `npm run github-check`: whether the GitHub settings a deploy's approvals rest on exist, read
  * through the API with the workflow's own token at the start of every apply. Environments,
- * reviewers and rulesets are repository settings an admin makes once (README, "Setting up
- * GitHub"); declaring them as code would need an admin token, a secret this project does not keep.
+ * reviewers and rulesets are repository settings an admin makes once (docs/ci-setup.md#setting-up-github); declaring them as code would need an admin token, a secret this project does not keep.
  * So each apply proves them instead, and fails closed: a setting missing, different, or not
  * readable is a finding.
  */

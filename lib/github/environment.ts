@@ -33,7 +33,7 @@ export const ENVIRONMENT_SETTINGS = {
 };
 
 const FIX = {
-  exists: (env: string) => `Settings → Environments → New environment, named "${env}" (the environment key in environments.yaml, which is also the OIDC subject), then set its protection rules (README, "Setting up GitHub")`,
+  exists: (env: string) => `Settings → Environments → New environment, named "${env}" (the environment key in environments.yaml, which is also the OIDC subject), then set its protection rules (docs/ci-setup.md#setting-up-github)`,
   reviewers: (env: string) => `${where(env)} → ${PROTECTION}: tick Required reviewers and add the people or teams who approve ${env} deploys (not the people who write the changes) → Save protection rules`,
   selfReview: (env: string) => `${where(env)} → ${PROTECTION}: tick Prevent self-review → Save protection rules`,
   adminBypass: (env: string) => `${where(env)} → ${PROTECTION}: untick Allow administrators to bypass configured protection rules → Save protection rules`,

@@ -20,7 +20,7 @@ export interface DesiredCatalog {
   /**
    * Not set on an adopted catalog: the model does not state its comment, so the stack keeps the one
    * it has (lifecycle.ignore_changes = [comment]; without it the first plan would clear it: an
-   * optional attribute left out is planned as a removal). README, "Migrating from the HCL stack".
+   * optional attribute left out is planned as a removal). docs/adopting-from-hcl.md.
    */
   readonly comment?: string;
   /**

@@ -101,9 +101,8 @@ export function cdk(): typeof import("../cdk") {
 /**
  * A reference to an attribute of a block in the same stack, `${<type>.<id>.<attribute>}`, written
  * out rather than made a cdktf token. Why: cdktf records a stack trace for every token it makes and
- * resolves each one twice at synth; with thousands of grants that was most of synth's time (README,
- * "Speed"). Call it after the element's logical ID is final. Same-stack only: no stack references
- * another (README, "Stacks deploy independently").
+ * resolves each one twice at synth; with thousands of grants that was most of synth's time (CONTRIBUTING.md#the-bench). Call it after the element's logical ID is final. Same-stack only: no stack references
+ * another (docs/how-it-works.md#stacks-deploy-independently).
  */
 export function referenceTo(element: TerraformResource | TerraformDataSource, attribute: string): string {
   const prefix = element instanceof cdk().TerraformDataSource ? "data." : "";

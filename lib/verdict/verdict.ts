@@ -1,6 +1,6 @@
 /**
  * The access verdict of a pull request, decided by the base branch's code over the pull request's
- * output read as data (README, "Continuous delivery"): does merging it need the access approval,
+ * output read as data (docs/reviewing.md): does merging it need the access approval,
  * does the check pass, may its output be planned.
  *
  * - What decides access: any changed path but the model and the docs (lib/ci/code-owners.ts, the

@@ -10,7 +10,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  * is DATABRICKS_TOKEN_AUDIENCE, else the workspace's token endpoint (databricks-sdk-go v0.171.0,
  * which CLI v1.13.0 uses: config/experimental/auth/oidc/tokensource.go determineAudience;
  * config/auth_oidc.go passes the account ID only for account hosts). This project's federation
- * policies accept the account ID as audience and nothing else (README, "Bootstrapping OIDC"), so
+ * policies accept the account ID as audience and nothing else (docs/ci-setup.md#bootstrapping-oidc), so
  * an OIDC deploy without it cannot sign in, and one with another audience signs in elsewhere.
  */
 export const workflowAudience: Rule = {

@@ -39,7 +39,7 @@ const adopt = section(
     schemas: optional(list(P.UC_NAME, { rule: "schema names", fix: "list the schemas that already exist, e.g. [bronze, silver]", default: "none", description: "Schemas of the catalog that already exist (a subset of `schemas`)." })),
     groupGrants: optional(list(P.KEY, { rule: "group keys", fix: "list the keys of groups whose grant on this catalog already exists", default: "none", description: "Keys of groups whose grant on this catalog already exists; each must have access to this environment in `access`." })),
   },
-  { description: "What already exists (managed by the old HCL stack): imported on the first plan instead of created. README, \"Migrating from the HCL stack\"." },
+  { description: "What already exists (managed by the old HCL stack): imported on the first plan instead of created. docs/adopting-from-hcl.md." },
 );
 
 const catalog = section(
@@ -132,9 +132,9 @@ const github = section(
       "planServicePrincipal",
       {
         name: text(P.DISPLAY_NAME, { rule: "a service principal display name", fix: "name the read-only principal pull-request plans run as, e.g. uc-env-isolation-plan", description: "Its display name: not an environment's deploying principal nor a retired one." }),
-        applicationId: text(P.UUID, { rule: "an application ID (a lower-case UUID)", fix: "create the principal in the account console first and copy its application ID (README, \"Continuous delivery\")", description: "Its application ID; grants name it by this ID." }),
+        applicationId: text(P.UUID, { rule: "an application ID (a lower-case UUID)", fix: "create the principal in the account console first and copy its application ID (docs/ci-setup.md#bootstrapping-oidc)", description: "Its application ID; grants name it by this ID." }),
       },
-      { description: "The read-only service principal pull-request plans run as. Made by hand before the first deploy (README, \"Bootstrapping OIDC\"), so that no stack depends on another having been applied; the environment key `plan` is reserved for its addresses." },
+      { description: "The read-only service principal pull-request plans run as. Made by hand before the first deploy (docs/ci-setup.md#bootstrapping-oidc), so that no stack depends on another having been applied; the environment key `plan` is reserved for its addresses." },
     ),
   },
   { default: "none: no account stack (synth warns)", description: "Where CI runs. Requires `account`." },
@@ -172,7 +172,7 @@ const retired = keyed(
     keyName: "key",
     example: "`qa: {stack: ref-qa, workspace: {host: ..., profile: ref-qa}}`",
     default: "none",
-    description: "Environments being retired: their stacks tell Terraform to forget the catalog, schemas and service principal (which stay, with their data) and revoke the grants they declared. README, \"Renaming, dropping and retiring\".",
+    description: "Environments being retired: their stacks tell Terraform to forget the catalog, schemas and service principal (which stay, with their data) and revoke the grants they declared. docs/renaming-and-retiring.md.",
   },
 );
 
@@ -184,7 +184,7 @@ export const modelSchema = section(
       "metastore",
       {
         id: text(P.UUID, { rule: "a metastore ID (a lower-case UUID)", fix: "copy it from `databricks metastores current`", description: "The Unity Catalog metastore every workspace is attached to." }),
-        grantsFrom: text(P.KEY, { ...ENVIRONMENT_KEY, description: "The one environment whose stack declares every metastore grant (two stacks declaring one would fight; README, \"Why databricks_grant\")." }),
+        grantsFrom: text(P.KEY, { ...ENVIRONMENT_KEY, description: "The one environment whose stack declares every metastore grant (two stacks declaring one would fight; docs/how-it-works.md#why-databricks_grant-and-never-databricks_grants)." }),
       },
       { description: "The shared Unity Catalog metastore." },
     ),
@@ -219,7 +219,7 @@ export const modelSchema = section(
                 description: "The external location's URL: clean (no `..`, `//`, `%`), not in another environment's `bucket` than `metastore.grantsFrom`'s, not overlapping any catalog's `storageRoot`.",
               }),
             },
-            { default: "none: the metastore's storage root", description: "Where sandbox catalogs keep their managed storage when the metastore has none (README, \"Sandbox storage\")." },
+            { default: "none: the metastore's storage root", description: "Where sandbox catalogs keep their managed storage when the metastore has none (docs/changing-access.md#let-developers-create-sandbox-catalogs)." },
           ),
         ),
       },

@@ -27,7 +27,7 @@ import { goneSummary, typeHeading, type Change, type ConfigHeading } from "./cha
 function dependsOn(stack: SynthesizedStack, all: readonly SynthesizedStack[]): string {
   const looked = blocksOfType(stack, SERVICE_PRINCIPAL_LOOKUP.type, "data").map((b) => b.body.display_name).filter((n): n is string => typeof n === "string");
   const creators = all.filter((s) => s.name !== stack.name && blocksOfType(s, SERVICE_PRINCIPAL.type).some((b) => looked.includes(b.body.display_name as string))).map((s) => s.name);
-  return creators.length === 0 ? "" : `: apply ${creators.join(", ")} first (it looks up the service principals they create by display name, which fails until they exist: README, "Bootstrapping OIDC"; npm run rehearse keeps that order)`;
+  return creators.length === 0 ? "" : `: apply ${creators.join(", ")} first (it looks up the service principals they create by display name, which fails until they exist: docs/ci-setup.md#bootstrapping-oidc; npm run rehearse keeps that order)`;
 }
 
 type Json = { readonly [key: string]: unknown };
