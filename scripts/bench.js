@@ -296,14 +296,9 @@ fs.rmSync(scaleDir, { recursive: true, force: true });
 }
 
 {
-  const version = spawnSync("terraform", ["version", "-json"], { encoding: "utf8" });
-  let found;
-  try {
-    found = JSON.parse(version.stdout).terraform_version;
-  } catch {
-    found = undefined;
-  }
-  if (!found || !/^1\.11\./.test(found)) {
+  const { isSupported, terraformVersion } = require("./lib/terraform-version");
+  const found = terraformVersion();
+  if (!isSupported(found)) {
     note("(p) rehearse, 3 stacks (default model)", "-", "-", `needs terraform 1.11.x; found ${found ?? "none"}`, false);
   } else {
     const model = { ENVIRONMENTS_FILE: path.join(root, "__tests__", "fixtures", "models", "reference.yaml"), TF_CLI_CONFIG_FILE: os.devNull };

@@ -7,6 +7,7 @@ const { spawnSync } = require("child_process");
 const path = require("path");
 
 const { readJestArgs } = require("./lib/jest-args");
+const { isSupported, terraformVersion } = require("./lib/terraform-version");
 
 const root = path.resolve(__dirname, "..");
 const REQUIRED = "1.11.4";
@@ -26,14 +27,8 @@ if (unknown) {
   process.stderr.write(`test:e2e: unknown option ${unknown} (not a jest option)\n${USAGE}\n`);
   process.exit(2);
 }
-const version = spawnSync("terraform", ["version", "-json"], { encoding: "utf8" });
-let found;
-try {
-  found = JSON.parse(version.stdout).terraform_version;
-} catch {
-  found = undefined;
-}
-if (!found || !/^1\.11\./.test(found)) {
+const found = terraformVersion();
+if (!isSupported(found)) {
   process.stderr.write(`test:e2e: the end-to-end tests need terraform ${REQUIRED} on PATH (found ${found ?? "none"}). Fix: install terraform ${REQUIRED}\n`);
   process.exit(1);
 }

@@ -4,7 +4,7 @@
  * value hidden in an earlier or later file cannot slip through), and the bundle's own `${var.x}`
  * substitutions resolved per target.
  */
-import type { BundleFacts } from "./facts";
+import type { BundleFacts, TargetFacts } from "./facts";
 import type { BundleRepository, RepoFile } from "./repository";
 import { at, entriesOf, textOf, type Node } from "./yaml-tree";
 
@@ -19,6 +19,11 @@ export interface BundleView {
   readonly facts: BundleFacts;
   /** Target name -> its declarations (from `targets` and the deprecated `environments`), in load order. */
   readonly targets: ReadonlyMap<string, readonly Node[]>;
+  /**
+   * The targets the model knows (its environments' and the sandbox's), each with its declarations and
+   * facts, in load order; a target the model does not know is the `target-unknown` rule's finding.
+   */
+  readonly knownTargets: readonly { readonly name: string; readonly decls: readonly Node[]; readonly target: TargetFacts }[];
   /** Every declaration of the value at `path` under a target (in load order). */
   readonly inTarget: (target: string, ...path: string[]) => Node[];
   /** Every top-level declaration of the value at `path` (in load order). */
@@ -106,6 +111,10 @@ export function bundleView(repo: BundleRepository, facts: BundleFacts): BundleVi
     repo,
     facts,
     targets,
+    knownTargets: [...targets].flatMap(([name, decls]) => {
+      const target = facts.target(name);
+      return target ? [{ name, decls, target }] : [];
+    }),
     inTarget,
     topLevel,
     effective,

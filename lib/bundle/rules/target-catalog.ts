@@ -13,9 +13,7 @@ export const targetCatalog: Rule = {
   check: ({ view }) => {
     const out: Finding[] = [];
     const { facts } = view;
-    for (const [name, decls] of view.targets) {
-      const t = facts.target(name);
-      if (!t) continue;
+    for (const { name, decls, target: t } of view.knownTargets) {
       const want = t.variables.catalog_name;
       const fix = `set targets.${name}.variables.catalog_name to ${want}`;
       const values = view.variable(name, "catalog_name");

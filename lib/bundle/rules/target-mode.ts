@@ -13,9 +13,7 @@ export const targetMode: Rule = {
   fix: "environment targets: mode: production; sandbox: mode: development, default: true",
   check: ({ view }) => {
     const out: Finding[] = [];
-    for (const [name, decls] of view.targets) {
-      const t = view.facts.target(name);
-      if (!t) continue;
+    for (const { name, decls, target: t } of view.knownTargets) {
       const want = t.sandbox ? "development" : "production";
       const modes = view.inTarget(name, "mode");
       for (const m of modes) {

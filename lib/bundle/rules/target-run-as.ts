@@ -15,9 +15,8 @@ export const targetRunAs: Rule = {
   check: ({ view }) => {
     const out: Finding[] = [];
     const { facts } = view;
-    for (const [name, decls] of view.targets) {
-      const t = facts.target(name);
-      if (!t || t.sandbox) continue;
+    for (const { name, decls, target: t } of view.knownTargets) {
+      if (t.sandbox) continue;
       const env = t.environment;
       const id = facts.applicationIds?.get(env.key);
       const fix = `set targets.${name}.run_as.service_principal_name to ${id ?? `the application ID of ${env.servicePrincipal} (pass --outputs to check it)`}`;

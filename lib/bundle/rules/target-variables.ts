@@ -15,9 +15,7 @@ export const targetVariables: Rule = {
   check: ({ view }) => {
     const out: Finding[] = [];
     const { model } = view.facts;
-    for (const [name, decls] of view.targets) {
-      const t = view.facts.target(name);
-      if (!t) continue;
+    for (const { name, decls, target: t } of view.knownTargets) {
       for (const variable of ["environment", "s3_bucket"] as const) {
         const want = t.variables[variable];
         if (want === undefined || !view.declaresVariable(variable)) continue;

@@ -16,9 +16,7 @@ export const targetWorkspace: Rule = {
   check: ({ view }) => {
     const out: Finding[] = [];
     const { facts } = view;
-    for (const [name, decls] of view.targets) {
-      const t = facts.target(name);
-      if (!t) continue;
+    for (const { name, decls, target: t } of view.knownTargets) {
       const host = t.environment.workspace.host;
       const fix = `set targets.${name}.workspace.host to ${host} (environments.${t.environment.key}.workspace.host)`;
       for (const ws of view.effective(name, "workspace")) {
