@@ -46,6 +46,7 @@ const SUITES = {
     "__tests__/model-validation.test.ts",
     "__tests__/model-schema.test.ts",
     "__tests__/commands.test.ts",
+    "__tests__/cli/write.test.ts",
     "__tests__/workflows/ci-env.test.ts",
     "__tests__/workflows/workflows.test.ts",
     "__tests__/workflows/code-owners.test.ts",

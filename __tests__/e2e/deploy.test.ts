@@ -39,6 +39,7 @@ function project(data: any): { dir: string; out: string; model: string; stacks: 
 interface PlanJob {
   readonly status: number;
   readonly stdout: string;
+  readonly stderr: string;
   readonly summary: string;
   readonly planFile: string;
   readonly sha256: string;
@@ -46,8 +47,8 @@ interface PlanJob {
 
 const COMMIT = "0123456789abcdef0123456789abcdef01234567";
 
-/** The plan job's steps for one stack: plan -out, show -json, deploy-check. */
-function planJob(lab: Lab, stack: string, p: ReturnType<typeof project>, name: string): PlanJob {
+/** The plan job's steps for one stack: plan -out, show -json, deploy-check (over `existingSummary`, when given, at --summary). */
+function planJob(lab: Lab, stack: string, p: ReturnType<typeof project>, name: string, existingSummary?: string): PlanJob {
   lab.setConfig(stack, p.stacks.find((s) => s.name === stack)!.json);
   const plan = lab.terraform(stack, ["plan", "-input=false", "-no-color", "-lock=false", `-out=${name}`]);
   if (plan.status !== 0) throw new Error(`plan failed: ${plan.stderr}`);
@@ -57,9 +58,10 @@ function planJob(lab: Lab, stack: string, p: ReturnType<typeof project>, name: s
   const text = path.join(p.dir, `${name}.txt`);
   fs.writeFileSync(text, plan.stdout);
   const summary = path.join(p.dir, `${name}.md`);
+  if (existingSummary !== undefined) fs.writeFileSync(summary, existingSummary);
   const r = spawnSync(process.execPath, [path.join(ROOT, "scripts", "run-ts.js"), path.join(ROOT, "scripts", "deploy-check.ts"), "--stack", stack, "--plan-file", planFile, "--plan", json, "--plan-text", text, "--commit", COMMIT, "--out", p.out, "--model", p.model, "--summary", summary], { encoding: "utf8" });
-  if (r.status === 2) throw new Error(`deploy-check: ${r.stderr}`);
-  return { status: r.status ?? 1, stdout: r.stdout, summary: fs.existsSync(summary) ? fs.readFileSync(summary, "utf8") : "", planFile, sha256: crypto.createHash("sha256").update(fs.readFileSync(planFile)).digest("hex") };
+  if (r.status === 2 && existingSummary === undefined) throw new Error(`deploy-check: ${r.stderr}`);
+  return { status: r.status ?? 1, stdout: r.stdout, stderr: r.stderr, summary: fs.existsSync(summary) ? fs.readFileSync(summary, "utf8") : "", planFile, sha256: crypto.createHash("sha256").update(fs.readFileSync(planFile)).digest("hex") };
 }
 
 /** The apply job's steps: the plan file's hash checked against the plan job's, then `terraform apply FILE`. */
@@ -94,6 +96,17 @@ describe("deploy: plan, guard and summary, then apply exactly that plan", () => 
     expect(applied.status).toBe(0);
     expect(applied.stdout).toMatch(/Apply complete! Resources: 1 added, 0 changed, 0 destroyed\./);
     expect(lab.plan("ref-prod").stdout).toMatch(/No changes\./);
+  });
+
+  it("rejects --summary naming a file it did not write (exit 2, the file left as it was), and writes over its own earlier summary", () => {
+    const foreign = planJob(lab, "ref-prod", project(baseData()), "foreign.tfplan", "# Release notes\n");
+    expect({ status: foreign.status, stdout: foreign.stdout, summary: foreign.summary }).toEqual({ status: 2, stdout: "", summary: "# Release notes\n" });
+    expect(foreign.stderr).toMatch(/^deploy-check: \S+foreign\.tfplan\.md exists and was not written by deploy-check --summary; .* Fix: give a path that does not exist yet, or move \S+ away first\n$/);
+    const again = planJob(lab, "ref-prod", project(baseData()), "again.tfplan", "### Plan for ref-prod (**PROD**)\n\nan earlier run\n");
+    expect(again.status).toBe(0);
+    expect(again.summary).toMatch(/^### Plan for ref-prod \(\*\*PROD\*\*\)\n\nTerraform: `(Plan|No changes)/);
+    expect(again.summary).toContain(`plan file sha256 \`${again.sha256}\``);
+    expect(again.summary).not.toContain("an earlier run");
   });
 
   it("refuses a stale plan: the state changed after it was made (terraform's own check)", () => {

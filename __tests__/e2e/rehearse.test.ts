@@ -20,6 +20,15 @@ describe("rehearse on the reference model", () => {
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
   const before = strayFiles(ROOT);
 
+  it("rejects --json naming a file it did not write, before planning anything, and leaves it as it was", () => {
+    const notes = path.join(dir, "notes.json");
+    fs.writeFileSync(notes, '{ "mine": true }\n');
+    const r = rehearseCli(["--json", notes], { env: reference });
+    expect({ status: r.status, stdout: r.stdout }).toEqual({ status: 2, stdout: "" });
+    expect(r.stderr).toBe(`rehearse: ${notes} exists and was not written by rehearse --json; rehearse --json writes only a new file or its own earlier output (a JSON object of plans, { "<stack>": <terraform show -json of its plan> }), so it is left alone. Fix: give a path that does not exist yet, or move ${notes} away first\n`);
+    expect(fs.readFileSync(notes, "utf8")).toBe('{ "mine": true }\n');
+  });
+
   it("plans each stack over the pre-deploy workspace: every adopted catalog imported, 0 to destroy", () => {
     const json = path.join(dir, "plans.json");
     const r = rehearseCli(["--json", json], { env: reference });

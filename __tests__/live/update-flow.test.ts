@@ -68,9 +68,10 @@ interface Flow {
   readonly changed: string[];
 }
 
-/** One model edit in a fresh copy, then the update; the live tests run concurrently for both flows. */
-function edit(change: (dir: string) => void): { dir: string; refreshed: Refreshed; changed: string[] } {
+/** One model edit in a fresh copy (after `setup`, part of the copy as found), then the update; the live tests run concurrently for both flows. */
+function edit(change: (dir: string) => void, setup?: (dir: string) => void): { dir: string; refreshed: Refreshed; changed: string[] } {
   const dir = copyOfRepository();
+  setup?.(dir);
   const before = snapshot(dir);
   change(dir);
   const refreshed = refreshGenerated(dir);
@@ -83,6 +84,9 @@ function edit(change: (dir: string) => void): { dir: string; refreshed: Refreshe
 const flows: Record<"access" | "adoption" | "rename", Flow> = {} as never;
 let production = "";
 let replacementStacks: string[] = [];
+/** A file of the user's in the recorded output folder during the adoption's update: still there after it? */
+let foreignNoteKept = false;
+const FOREIGN_NOTE = "__tests__/live/output/NOTES.md";
 let group = "";
 
 /**
@@ -139,7 +143,12 @@ beforeAll(() => {
   const live = fs.readFileSync(path.join(ROOT, "environments.yaml"), "utf8");
   const other = [path.join(models, "other-org.yaml"), path.join(models, "reference.yaml")].find((f) => fs.readFileSync(f, "utf8") !== live)!;
   replacementStacks = loadEnvironmentModel(other).environments.map((e) => e.stackName);
-  const adoption = edit((dir) => fs.copyFileSync(other, path.join(dir, "environments.yaml")));
+  const adoption = edit(
+    (dir) => fs.copyFileSync(other, path.join(dir, "environments.yaml")),
+    (dir) => fs.writeFileSync(path.join(dir, FOREIGN_NOTE), "my notes\n"),
+  );
+  foreignNoteKept = fs.existsSync(path.join(adoption.dir, FOREIGN_NOTE)) && fs.readFileSync(path.join(adoption.dir, FOREIGN_NOTE), "utf8") === "my notes\n";
+  fs.rmSync(path.join(adoption.dir, FOREIGN_NOTE)); // the live checks below read the folder
   if (process.env.UC_FLOW_TIMING) process.stderr.write(`edits+update ${Date.now() - t0} ms\n`);
   flows.access = access;
   flows.adoption = adoption;
@@ -205,6 +214,16 @@ describe("what each flow changed", () => {
     expect(changed).toEqual(expect.arrayContaining([".github/workflows/deploy.yml", ".github/workflows/pull-request.yml", ...replacementStacks.map((n) => `__tests__/live/output/${n}.json`)]));
     expect(Object.keys(JSON.parse(fs.readFileSync(path.join(dir, "terraform-addresses.json"), "utf8")))).toEqual([...replacementStacks].sort());
     expect(fs.readFileSync(path.join(dir, ".github", "workflows", "pull-request.yml"), "utf8")).toContain(`stack: [${replacementStacks.join(", ")}]`);
+  });
+
+  it("adoption: the old stacks' recorded outputs are removed, a file update did not write is left there, with a warning", () => {
+    const { refreshed } = flows.adoption;
+    const changed = refreshed.changed;
+    const old = loadEnvironmentModel(path.join(ROOT, "environments.yaml")).environments.map((e) => `__tests__/live/output/${e.stackName}.json`);
+    expect(changed).toEqual(expect.arrayContaining(old));
+    expect(changed).not.toContain(FOREIGN_NOTE);
+    expect(foreignNoteKept).toBe(true);
+    expect(refreshed.warnings).toContain(`${FOREIGN_NOTE} was not written by npm run update (not a stack's recorded output), so it is left alone; the folder holds only <stack>.json files: move it elsewhere`);
   });
 });
 

@@ -1,9 +1,9 @@
 /** The bundle commands, callable in-process (tests, bench) and from scripts/bundle*.ts. */
-import * as fs from "fs";
 import { EXIT, processIo, runBundleCommand } from "./cli";
 import { BundleInputError } from "./errors";
 import { bundleFacts } from "./facts";
-import { bundleConfig, renderBundle } from "./generate";
+import { BUNDLE_HEADER, bundleConfig, renderBundle } from "./generate";
+import { writeOwnFile } from "../cli/write";
 import { outputsHowTo, readApplicationIds } from "./outputs";
 import { loadModel } from "../review/cli";
 import { desiredState } from "../desired-state";
@@ -23,7 +23,8 @@ export const BUNDLE_SPEC = {
     "--outputs FILE        the stacks' outputs after `cdktf deploy`: the cdktf CLI's --outputs-file, or\n" +
     "                      `terraform output -json` of one stack (STACK=FILE, or recognised by its workspace_host);\n" +
     "                      repeat for several files. Required: application IDs exist only after deploy.\n" +
-    "--out FILE            write there instead of stdout (e.g. ../ml-pipelines/targets.yml)\n" +
+    "--out FILE            write there instead of stdout (e.g. ../ml-pipelines/targets.yml): a new file, or\n" +
+    "                      one this command wrote before; any other file is left alone (exit 2)\n" +
     "--model FILE          the environment model (default $ENVIRONMENTS_FILE, else environments.yaml)",
   options: ["outputs", "out", "model"],
   positionals: [],
@@ -42,11 +43,7 @@ export function bundleMain(argv: readonly string[], io = processIo): number {
     if (cli.out === undefined) {
       io.stdout(text);
     } else {
-      try {
-        fs.writeFileSync(cli.out, text);
-      } catch (e) {
-        throw new BundleInputError(`${cli.out}: cannot be written (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}). Fix: pass a writable path to --out`);
-      }
+      writeOwnFile(cli.out, text, { writer: "bundle --out", what: `a targets file whose first line is "${BUNDLE_HEADER}…"`, isOwn: (existing) => existing.startsWith(BUNDLE_HEADER) });
       io.stdout(`bundle: wrote ${facts.targets.length} targets (${facts.targets.map((t) => t.name).join(", ")}) to ${cli.out}\n`);
     }
     return EXIT.ok;

@@ -6,7 +6,8 @@ import { readOutputTree } from "../output/read";
 import { ReviewInputError } from "../output/stack";
 import { freshnessNote } from "../review/freshness";
 import { modelFile } from "../model/load";
-import { checkDeployPlan, deploySummary, formatDeployCheck } from "../deploy/check";
+import { SUMMARY_HEADING, checkDeployPlan, deploySummary, formatDeployCheck } from "../deploy/check";
+import { writeOwnFile } from "../cli/write";
 
 const read = (file: string, what: string): Buffer => {
   try {
@@ -26,7 +27,8 @@ export const deployCheckCommand: Command = defineCommand(
       "Fails (exit 1) when the plan destroys or replaces a catalog, schema or service principal, or changes\n" +
       "a resource the synthesized stack (--out, default cdktf.out) does not explain. Writes the summary\n" +
       "(terraform's summary line, grant changes with PROD marked, every destroy, replace and forget, the plan\n" +
-      "file's sha256 and the commit) to --summary as Markdown; the guard's lines go to stdout. Exit 2 on bad input.",
+      "file's sha256 and the commit) to --summary as Markdown (a new or empty file, or a summary it wrote before;\n" +
+      "any other file is left alone); the guard's lines go to stdout. Exit 2 on bad input.",
     options: ["out", "model"],
     flags: ["stack", "plan-file", "plan", "plan-text", "commit", "summary"],
   },
@@ -56,7 +58,7 @@ export const deployCheckCommand: Command = defineCommand(
     }
     if (check.losses.some((l) => l.action === "unreadable")) throw new ReviewInputError(`${f.plan}: ${check.losses[0].reason}`);
     const summary = deploySummary({ stack, model, plan, planText: read(f["plan-text"]!, "terraform's plan output").toString("utf8"), check, planSha256, commit: f.commit! });
-    if (f.summary !== undefined) fs.writeFileSync(f.summary, summary);
+    if (f.summary !== undefined) writeOwnFile(f.summary, summary, { writer: "deploy-check --summary", what: `a plan summary whose first line is "${SUMMARY_HEADING}<stack>"`, isOwn: (existing) => existing.startsWith(SUMMARY_HEADING) });
     process.stdout.write([`${stack.name}: plan file sha256 ${planSha256} (commit ${f.commit})`, ...formatDeployCheck(check)].join("\n") + "\n");
     return check.losses.length > 0 || check.unexplained.length > 0 ? EXIT.violations : EXIT.ok;
   },

@@ -78,6 +78,9 @@ function privilegesOf(v: unknown): string[] {
  * The approver's page: terraform's summary, the grant changes in the grants diff's words (PROD
  * first and marked), every destroy, replace and forget, every other change, and the guard's verdict.
  */
+/** How every deploy summary starts (how `deploy-check --summary` knows its own earlier output). */
+export const SUMMARY_HEADING = "### Plan for ";
+
 export function deploySummary(input: {
   readonly stack: SynthesizedStack;
   readonly model: EnvironmentModel;
@@ -127,7 +130,7 @@ export function deploySummary(input: {
   const summaryLine = /^(Plan: .*|No changes\..*)$/m.exec(input.planText)?.[1]?.trim() ?? "(terraform printed no summary line)";
   const failed = check.losses.length > 0 || check.unexplained.length > 0;
   const lines = [
-    `### Plan for ${stack.name}${prodStack ? " (**PROD**)" : ""}`,
+    `${SUMMARY_HEADING}${stack.name}${prodStack ? " (**PROD**)" : ""}`,
     "",
     `Terraform: \`${summaryLine}\``,
     "",

@@ -21,7 +21,8 @@ export const REHEARSE_USAGE: Usage = {
     "                   --apply the workspace after the apply is written back to it (created if missing)\n" +
     "--apply            apply each plan (stacks one at a time, in model order); a plan the guard refuses is\n" +
     "                   not applied\n" +
-    "--json FILE        write { \"<stack>\": <terraform show -json of its plan> } to FILE\n" +
+    "--json FILE        write { \"<stack>\": <terraform show -json of its plan> } to FILE (a new file, or one\n" +
+    "                   it wrote before; any other file is refused before anything runs)\n" +
     "--env              print `export ...` lines (CLI configuration, workspace file) after which plain\n" +
     "                   `npx cdktf diff STACK --skip-provider-lock` and `npx cdktf deploy STACK --auto-approve\n" +
     "                   --skip-provider-lock` run against the stand-in; with --workspace FILE they use FILE\n" +

@@ -18,6 +18,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { buildApp } from "../app";
+import { checkOwnFile, writeOwnFile, type OwnFile } from "../cli/write";
 import { desiredState, type DesiredStack } from "../desired-state";
 import { checkGate, formatViolation } from "../gate/check";
 import { readOutputTree } from "../output/read";
@@ -193,8 +194,24 @@ export async function rehearse(opts: RehearseOptions): Promise<RehearseResult> {
   }
 }
 
+/** `--json FILE`: a file of plans this command wrote before, `{ "<stack>": <terraform show -json> }`. */
+export const PLANS_FILE: OwnFile = {
+  writer: "rehearse --json",
+  what: 'a JSON object of plans, { "<stack>": <terraform show -json of its plan> }',
+  isOwn: (text) => {
+    try {
+      const plans: unknown = JSON.parse(text);
+      return typeof plans === "object" && plans !== null && !Array.isArray(plans) && Object.values(plans).every((p) => typeof p === "object" && p !== null && typeof (p as { format_version?: unknown }).format_version === "string");
+    } catch {
+      return false;
+    }
+  },
+};
+
 async function rehearseIn(tmp: string, opts: RehearseOptions): Promise<RehearseResult> {
   const { log } = opts;
+  // Before any work: a --json path holding something else is refused now, not after the plans.
+  if (opts.json !== undefined) checkOwnFile(opts.json, PLANS_FILE);
   const outdir = path.join(tmp, "cdktf.out");
   const all = synthesizeInto(opts.model, outdir, opts.projectDir);
   const selected = selectStacks(all, opts.stacks);
@@ -309,10 +326,7 @@ async function rehearseIn(tmp: string, opts: RehearseOptions): Promise<RehearseR
     }
   }
   if (opts.json !== undefined && Object.keys(plans).length > 0) {
-    const file = path.resolve(opts.json);
-    const tmpJson = `${file}.${process.pid}.tmp`;
-    fs.writeFileSync(tmpJson, `${JSON.stringify(plans, null, 2)}\n`);
-    fs.renameSync(tmpJson, file);
+    writeOwnFile(path.resolve(opts.json), `${JSON.stringify(plans, null, 2)}\n`, PLANS_FILE);
   }
   const ordered = selected.map((s) => outcomes.get(s.name)).filter((o): o is StackOutcome => o !== undefined);
   for (const s of selected) if (!outcomes.has(s.name)) log(`${s.name}: not rehearsed: an earlier stack failed or was refused`);

@@ -80,6 +80,17 @@ function put(projectDir: string, rel: string, content: string, changed: string[]
   changed.push(rel);
 }
 
+/** Whether `file` is a stack's output as the refresh records it: `<name>.json`, a JSON object with a terraform block. */
+function isRecordedStack(file: string): boolean {
+  if (!file.endsWith(".json") || !fs.lstatSync(file).isFile()) return false;
+  try {
+    const json: unknown = JSON.parse(fs.readFileSync(file, "utf8"));
+    return typeof json === "object" && json !== null && !Array.isArray(json) && typeof (json as { terraform?: unknown }).terraform === "object";
+  } catch {
+    return false;
+  }
+}
+
 /**
  * Re-synthesizes the live model into `projectDir/cdktf.out` (atomically, through the policy gate,
  * as `npm run synth`) and rewrites every generated file from it. Throws the model's or the gate's
@@ -91,21 +102,27 @@ export function refreshGenerated(projectDir: string): Refreshed {
   const renames = writeMissingRenames(modelPath);
   let model: EnvironmentModel | undefined;
   let desired: DesiredState | undefined;
-  const warnings = synthToDirectory((outdir) => {
+  const warnings = [...synthToDirectory((outdir) => {
     model = loadEnvironmentModel(modelPath);
     desired = desiredState(model);
     return { app: buildApp(model, outdir, projectDir, desired), model, desired };
-  }, path.join(projectDir, "cdktf.out"));
+  }, path.join(projectDir, "cdktf.out"))];
   const live = model!;
   const stacks = readSynthOutput(path.join(projectDir, "cdktf.out"));
   const changed: string[] = [];
 
   const outputDir = path.join(projectDir, LIVE_OUTPUT_DIR);
   const files = liveOutputFiles(stacks);
+  // A stack that left the model leaves its recorded output behind: removed, but only a file this
+  // refresh wrote before (a stack's JSON, `<stack>.json` with a terraform block); anything else in the
+  // folder is not ours to delete and is left, with a warning.
   for (const old of fs.existsSync(outputDir) ? fs.readdirSync(outputDir) : []) {
-    if (!files.has(old)) {
+    if (files.has(old)) continue;
+    if (isRecordedStack(path.join(outputDir, old))) {
       fs.rmSync(path.join(outputDir, old));
       changed.push(`${LIVE_OUTPUT_DIR}/${old}`);
+    } else {
+      warnings.push(`${LIVE_OUTPUT_DIR}/${old} was not written by npm run update (not a stack's recorded output), so it is left alone; the folder holds only <stack>.json files: move it elsewhere`);
     }
   }
   for (const [name, content] of files) put(projectDir, `${LIVE_OUTPUT_DIR}/${name}`, content, changed);
