@@ -47,6 +47,7 @@ const SUITES = {
     "__tests__/model-schema.test.ts",
     "__tests__/commands.test.ts",
     "__tests__/cli/write.test.ts",
+    "__tests__/cli/registry-reach.test.ts",
     "__tests__/workflows/ci-env.test.ts",
     "__tests__/workflows/workflows.test.ts",
     "__tests__/workflows/code-owners.test.ts",

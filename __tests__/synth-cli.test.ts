@@ -41,7 +41,9 @@ describe("the app command (cdktf.json `app`, also `npm run synth`)", () => {
     // The cdktf CLI sets CDKTF_CONTEXT_JSON for the app, prints the manifest's annotations as
     // `WARN [stack]: ...` and whatever the app writes on stderr as `[ERROR] default - ...`.
     // (main.ts in this process: the test above runs the app as a process.)
-    const run = await runFileInProcess(MAIN, [], { ENVIRONMENTS_FILE: DEFAULT_MODEL_FILE, CDKTF_OUTDIR: out, CDKTF_CONTEXT_JSON: "{}" });
+    // A proxy set: whether this machine reaches the Terraform registry is not asked (that warning:
+    // __tests__/cli/registry-reach.test.ts, and through the real CLI in __tests__/e2e/cdktf.test.ts).
+    const run = await runFileInProcess(MAIN, [], { ENVIRONMENTS_FILE: DEFAULT_MODEL_FILE, CDKTF_OUTDIR: out, CDKTF_CONTEXT_JSON: "{}", HTTPS_PROXY: "http://proxy.invalid:3128" });
     expect({ status: run.status, stderr: run.stderr }).toEqual({ status: 0, stderr: "" });
     const manifest = JSON.parse(fs.readFileSync(path.join(out, "manifest.json"), "utf8"));
     const annotations = Object.values(manifest.stacks as Record<string, { annotations: { constructPath: string; level: string; message: string }[] }>).flatMap((s) => s.annotations);

@@ -192,11 +192,16 @@ describe("synth's output swap", () => {
     // What the CLI does around the app (cdktf-cli 0.21, synth-stack): list the stack folders first...
     const before = fs.readdirSync(path.join(out, "stacks")).map((s) => path.join(out, "stacks", s)).filter((p) => fs.lstatSync(p).isDirectory());
     // The CLI runs the app with CDKTF_CONTEXT_JSON set; synth reads it to know.
+    // (A proxy set: the registry's reach is not asked; that is lib/registry-reach.ts's test.)
+    const proxy = process.env.HTTPS_PROXY;
     process.env.CDKTF_CONTEXT_JSON = "{}";
+    process.env.HTTPS_PROXY = "http://proxy.invalid:3128";
     try {
       expect(synth(out, twoEnvironments).status).toBe(0);
     } finally {
       delete process.env.CDKTF_CONTEXT_JSON;
+      if (proxy === undefined) delete process.env.HTTPS_PROXY;
+      else process.env.HTTPS_PROXY = proxy;
     }
     // ...then remove those of stacks no longer synthesized, without `force` (ENOENT if already gone).
     const names = Object.keys(JSON.parse(fs.readFileSync(path.join(out, "manifest.json"), "utf8")).stacks);

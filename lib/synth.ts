@@ -18,6 +18,8 @@ import { grantRows } from "./output/grants";
 import type { SynthesizedStack } from "./output/stack";
 import { resourceBodies } from "./output/blocks";
 import { markerFor, readMarker } from "./review/freshness";
+import { registryWarning } from "./registry-reach";
+import { PROVIDER } from "./resources/provider";
 
 export interface BuiltApp {
   readonly app: App;
@@ -161,7 +163,9 @@ export function synthToDirectory(build: (outdir: string) => BuiltApp, outdir: st
     if (collisions.length > 0) throw new SynthCheckError(collisions);
     const desired = built.desired ?? desiredState(built.model);
     const warnings = [...built.model.warnings, ...desired.warnings];
-    annotateWarnings(built.app, warnings);
+    // `cdktf diff` / `deploy` run terraform init next: say so first when it cannot get the provider.
+    const offline = runByCdktfCli() ? registryWarning(PROVIDER.version) : undefined;
+    annotateWarnings(built.app, offline === undefined ? warnings : [...warnings, offline]);
     built.app.synth();
     writeMarker(generation, built.model);
     // The same gate as `npm run policy`: whatever the constructs produced must pass it.

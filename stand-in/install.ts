@@ -79,6 +79,9 @@ export function installStandIn(dir: string, workspaceFile: string): StandInInsta
       TF_CLI_CONFIG_FILE: cliConfig,
       [WORKSPACE_ENV]: path.resolve(workspaceFile),
       CHECKPOINT_DISABLE: "1",
+      // The cdktf CLI otherwise points TF_PLUGIN_CACHE_DIR at ~/.terraform.d/plugin-cache, and
+      // terraform would leave the stand-in there, outside the install, for later real inits to find.
+      CDKTF_DISABLE_PLUGIN_CACHE_ENV: "1",
       TF_IN_AUTOMATION: "1",
       TF_INPUT: "0",
       // The profile variable would make a real provider read ~/.databrickscfg; the stand-in ignores it.

@@ -45,19 +45,30 @@ describe("cdktf deploy and diff through the stand-in (rehearse --env)", () => {
 
     const printed = rehearseCli(["--env", "--workspace", world], { cwd: project, env: { ENVIRONMENTS_FILE: "" } });
     expect(printed.status).toBe(0);
-    const env: { [k: string]: string } = {};
+    // The user's shell, with a plugin cache of their own and a home of its own: the printed lines
+    // applied to it (exports and the unset), as `eval "$(...)"` does.
+    const home = path.join(dir, "home");
+    const userCache = path.join(home, "my-plugin-cache");
+    fs.mkdirSync(userCache, { recursive: true });
+    const env: { [k: string]: string | undefined } = { ...process.env, HOME: home, TF_PLUGIN_CACHE_DIR: userCache };
+    const exported: string[] = [];
     for (const line of printed.stdout.trim().split("\n")) {
       const m = /^export ([A-Z_]+)='(.*)'$/.exec(line);
-      if (!m) throw new Error(`not an export line: ${line}`);
-      env[m[1]] = m[2];
+      const unset = /^unset ([A-Z_]+)$/.exec(line);
+      if (m) {
+        env[m[1]] = m[2];
+        exported.push(m[1]);
+      } else if (unset) delete env[unset[1]];
+      else throw new Error(`not an export or unset line: ${line}`);
     }
-    expect(Object.keys(env)).toEqual(["TF_CLI_CONFIG_FILE", "UC_STAND_IN_WORKSPACE", "CHECKPOINT_DISABLE"]);
+    expect(exported).toEqual(["TF_CLI_CONFIG_FILE", "UC_STAND_IN_WORKSPACE", "CHECKPOINT_DISABLE", "CDKTF_DISABLE_PLUGIN_CACHE_ENV"]);
+    expect(env.TF_PLUGIN_CACHE_DIR).toBeUndefined();
     expect(env.UC_STAND_IN_WORKSPACE).toBe(world);
-    envDir = path.dirname(path.dirname(env.TF_CLI_CONFIG_FILE));
+    envDir = path.dirname(path.dirname(env.TF_CLI_CONFIG_FILE!));
     expect(printed.stderr).toContain(`the stand-in is installed in ${envDir}`);
 
     const cdktf = (args: string[]) => {
-      const r = spawnSync(path.join(project, "node_modules", ".bin", cdkCliCommand()), args, { cwd: project, encoding: "utf8", env: { ...process.env, ENVIRONMENTS_FILE: "", CI: "1", ...env } });
+      const r = spawnSync(path.join(project, "node_modules", ".bin", cdkCliCommand()), args, { cwd: project, encoding: "utf8", env: { ...env, ENVIRONMENTS_FILE: "", CI: "1" } });
       return { status: r.status, out: plain(`${r.stdout}\n${r.stderr}`) };
     };
     const deploy = cdktf(["deploy", "ref-prod", "--auto-approve", "--skip-provider-lock"]);
@@ -70,6 +81,27 @@ describe("cdktf deploy and diff through the stand-in (rehearse --env)", () => {
     const diff = cdktf(["diff", "ref-prod", "--skip-provider-lock"]);
     expect(diff.status).toBe(0);
     expect(diff.out).toContain("No changes. Your infrastructure matches the configuration.");
+    // The stand-in stayed in its install: no plugin cache (the cdktf CLI's default, the user's own) kept it.
+    expect(fs.existsSync(path.join(home, ".terraform.d", "plugin-cache", "registry.terraform.io"))).toBe(false);
+    expect(fs.readdirSync(userCache)).toEqual([]);
+  });
+
+  it("warns, through `cdktf synth` itself, when terraform init could not reach the registry here (and not when it could)", () => {
+    const home = path.join(dir, "offline-home");
+    fs.mkdirSync(home, { recursive: true });
+    const env: NodeJS.ProcessEnv = { ...process.env, HOME: home, ENVIRONMENTS_FILE: "", CI: "1", CHECKPOINT_DISABLE: "1" };
+    for (const k of ["TF_CLI_CONFIG_FILE", "TF_PLUGIN_CACHE_DIR", "HTTPS_PROXY", "https_proxy"]) delete env[k];
+    const r = spawnSync(path.join(project, "node_modules", ".bin", cdkCliCommand()), ["synth"], { cwd: project, encoding: "utf8", env });
+    expect(r.status).toBe(0);
+    // This machine's own answer, asked the way terraform would need it.
+    const resolves = spawnSync(process.execPath, ["-e", "require('dns').lookup('registry.terraform.io', (e) => process.exit(e ? 1 : 0))"]).status === 0;
+    const out = plain(`${r.stdout}\n${r.stderr}`);
+    if (resolves) expect(out).not.toContain("does not resolve on this machine");
+    else expect(out).toMatch(/WARN \[ref-dev\]: registry\.terraform\.io does not resolve on this machine and terraform has no provider mirror or cache configured, so the cdktf CLI's `terraform init` will fail/);
+    // npm run synth (not the cdktf CLI) says nothing of it: it runs no terraform.
+    const synth = spawnSync(process.execPath, [path.join(project, "scripts", "run-ts.js"), "main.ts"], { cwd: project, encoding: "utf8", env: { ...env, CDKTF_OUTDIR: path.join(dir, "plain-out") } });
+    expect(synth.status).toBe(0);
+    expect(synth.stderr).not.toContain("does not resolve");
   });
 
   it("wrote nothing in the checkout", () => {

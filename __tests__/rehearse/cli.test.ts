@@ -80,7 +80,7 @@ describe("npm run rehearse (command line)", () => {
     // The child's os.tmpdir() is TMPDIR.
     const installed = path.join(envTmp, path.basename(envInstallDir(ROOT)));
     expect(r.stdout).toBe(
-      `export TF_CLI_CONFIG_FILE='${installed}/stand-in/terraform.rc'\nexport UC_STAND_IN_WORKSPACE='${installed}/workspace.json'\nexport CHECKPOINT_DISABLE='1'\n`,
+      `export TF_CLI_CONFIG_FILE='${installed}/stand-in/terraform.rc'\nexport UC_STAND_IN_WORKSPACE='${installed}/workspace.json'\nexport CHECKPOINT_DISABLE='1'\nexport CDKTF_DISABLE_PLUGIN_CACHE_ENV='1'\nunset TF_PLUGIN_CACHE_DIR\n`,
     );
     expect(r.stderr).toContain(`the stand-in is installed in ${installed} (kept after this command`);
     expect(fs.readFileSync(`${installed}/stand-in/terraform.rc`, "utf8")).toContain(`filesystem_mirror {\n    path    = "${installed}/stand-in/mirror"`);

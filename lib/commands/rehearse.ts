@@ -113,7 +113,9 @@ function printEnv(model: EnvironmentModel, line: RehearseLine, io: Io): number {
     return asInputError(e);
   }
   const install = installStandIn(path.join(dir, "stand-in"), workspace);
-  for (const name of ["TF_CLI_CONFIG_FILE", "UC_STAND_IN_WORKSPACE", "CHECKPOINT_DISABLE"]) io.stdout(`export ${name}=${shellQuote(install.env[name])}\n`);
+  for (const name of ["TF_CLI_CONFIG_FILE", "UC_STAND_IN_WORKSPACE", "CHECKPOINT_DISABLE", "CDKTF_DISABLE_PLUGIN_CACHE_ENV"]) io.stdout(`export ${name}=${shellQuote(install.env[name])}\n`);
+  // A plugin cache of the user's own would keep the stand-in too, for a real init to find later.
+  io.stdout("unset TF_PLUGIN_CACHE_DIR\n");
   io.stderr(
     `${NAME}: the stand-in is installed in ${dir} (kept after this command; the next --env replaces it; remove it with rm -rf when done).\n` +
       `${NAME}: the workspace is ${workspace}${line.workspace === undefined ? " (the model's pre-deploy workspace)" : ""}.\n` +
