@@ -82,8 +82,10 @@ describe("the model's safety facts, which change what the policy allows without 
       delete d.environments.prod.promotion;
       d.production = "staging";
     });
-    const [change, ...rest] = diffFacts(base, head);
-    expect(rest).toEqual([]);
+    const changes = diffFacts(base, head);
+    // The default approvals follow production: prod no longer needs one, dev (staging's source) does.
+    expect(changes.map((c) => [c.direction, c.resource])).toEqual([["risk", "environments.prod.approval"], ["risk", "production"], ["narrows", "environments.dev.approval"]]);
+    const change = changes[1];
     expect(change).toMatchObject({ prod: true, direction: "risk", resource: "production" });
     expect(change.summary).toMatch(/^production: prod -> staging: /);
   });
@@ -138,11 +140,11 @@ describe("the model's safety facts, which change what the policy allows without 
     expect(diffModels(reference, base).find((c) => c.resource === "environments.prod.promotion")?.direction).toBe("narrows");
   });
 
-  it("reports a code owner removed as a risk and one added as narrowing", () => {
+  it("reports a code owner removed or added as a risk (any one owner may approve a change alone)", () => {
     const owned = withData((d) => (d.codeOwners = ["@refresh-os/platform", "@refresh-os/security"]));
     const fewer = withData((d) => (d.codeOwners = ["@refresh-os/platform"]));
     expect(diffFacts(owned, fewer).map((c) => [c.direction, c.summary.split(" (")[0]])).toEqual([["risk", "code owners: -@refresh-os/security"]]);
-    expect(diffFacts(fewer, owned).map((c) => c.direction)).toEqual(["narrows"]);
+    expect(diffFacts(fewer, owned).map((c) => [c.direction, c.summary.split(" (")[0]])).toEqual([["risk", "code owners: +@refresh-os/security"]]);
   });
 
   it("reports no model fact when one model is given for both sides", () => {
@@ -283,5 +285,29 @@ describe("no false alarms", () => {
     // Another file is a change, and a risk.
     const elsewhere = edited(head, "ref-prod", (j) => (j.terraform.backend.local.path = "../../../../elsewhere/terraform.ref-prod.tfstate")).map((s, i) => ({ ...s, file: head[i].file }));
     expect(diffTrees(tree(base), tree(elsewhere), reference, reference).map((c) => [c.direction, c.prod, c.resource])).toEqual([["risk", true, "terraform.backend"]]);
+  });
+});
+
+describe("default deny over the model's facts", () => {
+  const { isJudgedFact, modelFacts, modelFactChanges } = require("../../lib/review/diff/model-facts") as typeof import("../../lib/review/diff/model-facts");
+
+  it("rejects a changed model fact that neither the output nor an analyser judges: a risk on production", () => {
+    const base = defaultModel();
+    // A fact a later model field might bring, that nobody taught the diff: it must not pass unseen.
+    const head = { ...base, escalation: { onCall: "Databricks - Dev" } } as unknown as EnvironmentModel;
+    expect(modelFactChanges(base, head).map((c) => [c.direction, c.prod, c.resource])).toEqual([["risk", true, "escalation.onCall"]]);
+  });
+
+  it("knows every fact of the full model, sandbox storage and renames included: each is shown by the output or judged by an analyser", () => {
+    const d = fullData();
+    d.sandbox.storage = { externalLocation: "ref-ml-core-dev-sandboxes", url: "s3://ref-ml-core-dev-workspace-bucket/sandboxes" };
+    d.environments.prod.catalog.storageRoot = "s3://ref-ml-core-prod-workspace-bucket/catalog";
+    d.environments.prod.approval = "required";
+    d.production = "prod";
+    d.codeOwners = ["@refresh-os/platform"];
+    d.moved = { "ref-dev": { "databricks_grant.old": "databricks_grant.catalog_dev__group_dev" } };
+    const facts = [...modelFacts(modelFrom(d)).keys()];
+    expect(facts).toEqual(expect.arrayContaining(["sandbox.storage.url", "environments.prod.catalog.storageRoot", "moved.ref-dev.databricks_grant.old", "codeOwners", "production"]));
+    expect(facts.filter((f) => !isJudgedFact(f))).toEqual([]);
   });
 });

@@ -446,3 +446,105 @@ describe("a model-only pull request that forgets a grant instead of revoking it"
     expect(v.computed ? "" : v.reason).toMatch(/only catalogs, schemas and service principals are ever forgotten/);
   });
 });
+
+describe("open paths only: the model's own guards and the address manifest", () => {
+  const { addressManifest } = require("../../lib/review/addresses") as typeof import("../../lib/review/addresses");
+  const { desiredState } = require("../../lib/desired-state") as typeof import("../../lib/desired-state");
+  const manifestOf = (text: string) => JSON.parse(JSON.stringify(addressManifest(desiredState(parseEnvironmentModel(text, "environments.yaml")))));
+  const manifestText = (m: unknown) => `${JSON.stringify(m, null, 2)}\n`;
+  /** A pull request judged against a base whose checkout records its addresses, as the live repository's does. */
+  const judgeRecorded = (changes: Record<string, string | null>, opts: { stacks?: readonly SynthesizedStack[] } = {}): Verdict => {
+    const recorded = new Repo({ ...BASE_FILES, "terraform-addresses.json": manifestText(manifestOf(DEFAULT_MODEL_TEXT)) });
+    fs.writeFileSync(path.join(recorded.dir, "environments.yaml"), DEFAULT_MODEL_TEXT);
+    fs.writeFileSync(path.join(recorded.dir, "terraform-addresses.json"), manifestText(manifestOf(DEFAULT_MODEL_TEXT)));
+    const merge = recorded.pr(changes);
+    return verdict(merge, artifact(merge, changes["environments.yaml"] ?? DEFAULT_MODEL_TEXT, opts), { repo: recorded });
+  };
+
+  it("requires the approval, marked PROD, when production's applies stop waiting for a reviewer (approval: none)", () => {
+    const v = computed(judge({ "environments.yaml": withModel(DEFAULT_MODEL_TEXT, (d) => (d.environments.prod.approval = "none")) }));
+    expect(outcome(v)).toEqual({ approval: "required", check: "passed", plan: true });
+    expect(v.changes.map((c) => [c.direction, c.prod, c.resource])).toEqual([["risk", true, "environments.prod.approval"]]);
+  });
+
+  it("requires the approval when a code owner is added: any one owner may approve a change to the code alone", () => {
+    const v = computed(judge({ "environments.yaml": withModel(DEFAULT_MODEL_TEXT, (d) => (d.codeOwners = ["@attacker"])) }));
+    expect(outcome(v)).toEqual({ approval: "required", check: "passed", plan: true });
+    expect(v.changes.map((c) => [c.direction, c.summary.split(" (")[0]])).toEqual([["risk", "code owners: +@attacker"]]);
+  });
+
+  it.each([
+    ["aims dev's bundles at prod's bucket", (d: any) => (d.environments.dev.catalog.bucket = "ref-ml-core-prod-workspace-bucket"), /is the same bucket as environments\.dev\.catalog\.bucket/],
+    ["puts dev's catalog storage in prod's bucket", (d: any) => (d.environments.dev.catalog.storageRoot = "s3://ref-ml-core-prod-workspace-bucket/dev"), /lies in environments\.prod\.catalog\.bucket/],
+    ["copies prod's access into dev's with a YAML merge key", (d: any) => (d.access.dev = { "<<": { prod: "all" }, dev: "read" }), /access\.dev\.<<|is not an environment|unknown/],
+  ])("fails the check when the model %s (the base branch's loader refuses it)", (_what, edit, reason) => {
+    const text = withModel(DEFAULT_MODEL_TEXT, edit);
+    const merge = repo.pr({ "environments.yaml": text });
+    const v = verdict(merge, artifact(merge, text, { stacks: outputOf(DEFAULT_MODEL_TEXT) }));
+    expect(outcome(v)).toEqual(REQUIRED_FAILED);
+    expect(v.computed ? "" : v.reason).toMatch(reason);
+  });
+
+  it("requires the approval when the Dev group's name is swapped for a look-alike (a Cyrillic е): its grants move to another principal", () => {
+    const v = computed(judge({ "environments.yaml": withModel(DEFAULT_MODEL_TEXT, (d) => (d.groups.dev = "Databricks - D\u0435v")) }));
+    expect(outcome(v)).toEqual({ approval: "required", check: "passed", plan: true });
+    expect(v.changes.filter((c) => c.kind === "grant" && c.direction === "widens").map((c) => c.principal)).toContain("Databricks - D\u0435v");
+  });
+
+  it("requires the approval, marked PROD, when terraform-addresses.json stops recording a prod schema (dropping it later would destroy it)", () => {
+    const m = manifestOf(DEFAULT_MODEL_TEXT);
+    delete m["ref-prod"].addresses["databricks_schema.prod__gold"];
+    // The same base, with the manifest left alone: nothing to approve.
+    expect(outcome(judgeRecorded({ "environments.yaml": COMMENT_ONLY }))).toEqual({ approval: "none", check: "passed", plan: true });
+    const v = computed(judgeRecorded({ "terraform-addresses.json": manifestText(m) }));
+    expect(outcome(v)).toEqual({ approval: "required", check: "passed", plan: true });
+    expect(v.changes.map((c) => [c.direction, c.prod, c.resource])).toEqual([["risk", true, "databricks_schema.prod__gold"]]);
+    expect(v.changes[0].summary).toMatch(/would DESTROY it instead of forgetting it/);
+  });
+
+  it("requires the approval when terraform-addresses.json drops prod's whole record, or rewrites what an address stands for", () => {
+    const dropped = manifestOf(DEFAULT_MODEL_TEXT);
+    delete dropped["ref-prod"];
+    const v = computed(judgeRecorded({ "terraform-addresses.json": manifestText(dropped) }));
+    expect(outcome(v)).toEqual({ approval: "required", check: "passed", plan: true });
+    expect(v.changes.filter((c) => c.direction === "risk" && c.prod).map((c) => c.resource)).toEqual(expect.arrayContaining(["databricks_catalog.prod", "databricks_schema.prod__gold", "databricks_service_principal.prod"]));
+    const rewritten = manifestOf(DEFAULT_MODEL_TEXT);
+    rewritten["ref-prod"].addresses["databricks_catalog.prod"] = "catalog elsewhere";
+    expect(outcome(judgeRecorded({ "terraform-addresses.json": manifestText(rewritten) }))).toEqual({ approval: "required", check: "passed", plan: true });
+  });
+
+  it.each([
+    ["a prod catalog recorded under ref-dev", (m: any) => (m["ref-dev"].addresses["databricks_catalog.prod"] = "catalog prod")],
+    ["a prod principal listed as forgotten by ref-dev", (m: any) => (m["ref-dev"].forgotten = { "databricks_service_principal.prod": "service principal ml-pipelines-prod-service-principal" })],
+    ["a schema recorded in prod that the model never had", (m: any) => (m["ref-prod"].addresses["databricks_schema.prod__ghost"] = "schema prod.ghost")],
+  ])("requires the approval for %s in terraform-addresses.json: the removed block it brings is a risk", (_what, edit) => {
+    const m = manifestOf(DEFAULT_MODEL_TEXT);
+    edit(m);
+    const stacks = synthOutput({ ...parseEnvironmentModel(DEFAULT_MODEL_TEXT, "environments.yaml"), history: m });
+    const v = computed(judgeRecorded({ "terraform-addresses.json": manifestText(m) }, { stacks }));
+    expect(outcome(v)).toEqual({ approval: "required", check: "passed", plan: true });
+    expect(v.changes.some((c) => c.direction === "risk" && c.resource.startsWith("removed "))).toBe(true);
+  });
+
+  it("requires the approval for a retiring stack the model adds with a forged record: its apply destroys or forgets what its state holds", () => {
+    const m = manifestOf(DEFAULT_MODEL_TEXT);
+    m["ref-qa"] = { addresses: { "databricks_catalog.qa": "catalog qa", "databricks_grant.catalog_qa__group_dev": "grant on catalog qa to group Databricks - Dev" }, imports: {} };
+    const text = withModel(DEFAULT_MODEL_TEXT, (d) => (d.retired = { qa: { stack: "ref-qa", workspace: { host: "https://dbc-99999999-9999.cloud.databricks.com", profile: "ref-qa" } } }));
+    const stacks = synthOutput({ ...parseEnvironmentModel(text, "environments.yaml"), history: m });
+    const v = computed(judge({ "environments.yaml": text, "terraform-addresses.json": manifestText(m) }, { stacks }));
+    expect(outcome(v)).toEqual({ approval: "required", check: "passed", plan: true });
+    expect(v.changes.map((c) => [c.direction, c.stack, c.resource])).toEqual([["risk", "ref-qa", "(stack)"]]);
+  });
+
+  it("lists a new name for the plan principal, which only labels the reports, without requiring the approval", () => {
+    const full = new Repo({ "environments.yaml": FULL_TEXT });
+    fs.writeFileSync(path.join(full.dir, "environments.yaml"), FULL_TEXT);
+    const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "base-full-")), "cdktf.out");
+    writeOutput(out, outputOf(FULL_TEXT));
+    const renamed = withModel(FULL_TEXT, (d) => (d.github.planServicePrincipal.name = "uc-env-isolation-plan-2"));
+    const merge = full.pr({ "environments.yaml": renamed });
+    const v = computed(verdict(merge, artifact(merge, renamed), { repo: full, baseOut: out }));
+    expect(outcome(v)).toEqual({ approval: "none", check: "passed", plan: true });
+    expect(v.changes.map((c) => [c.direction, c.resource])).toEqual([["neutral", "github.planServicePrincipal.name"]]);
+  });
+});

@@ -4,6 +4,7 @@
  * key; promotions that flow one way, towards production.
  */
 import type { PartialEnvironment, Rule, RuleContext, RuleFinding } from "./rule";
+import { storageKey, trimStorageUrl, within } from "../schema/checks";
 
 /** Environment keys that would collide with the plan principal's addresses (sp_plan, github__plan). */
 export const RESERVED_ENVIRONMENT_KEYS = ["plan"];
@@ -47,7 +48,41 @@ const distinctRules: Rule[] = [
   distinct("distinct-stacks", "stack", "stack name", "give each environment its own stack name", (e) => e.stack),
   distinct("distinct-service-principals", "servicePrincipal", "service principal", "give each environment its own service principal", (e) => e.servicePrincipal),
   distinct("distinct-catalogs", "catalog.name", "catalog", "give each environment its own catalog", (e) => e.catalog?.name),
+  // The bundles' s3_bucket: a dev target writing to prod's bucket is Dev writing to prod.
+  distinct("distinct-buckets", "catalog.bucket", "bucket", "give each environment its own bucket (the bundles' jobs write to it)", (e) => e.catalog?.bucket),
 ];
+
+/**
+ * A catalog's own managed storage is its environment's: it lies in no other environment's bucket
+ * and overlaps no other catalog's storage root (either way round), or one environment's tables
+ * would be written into another's storage.
+ */
+const storageRootOwn: Rule = {
+  id: "catalog-storage-own",
+  description: "A catalog's `storageRoot` lies in no other environment's `bucket` and overlaps no other catalog's `storageRoot`.",
+  paths: ["environments.*.catalog.storageRoot", "environments.*.catalog.bucket"],
+  fix: "give the catalog a storage root in its own environment's bucket or a bucket of its own",
+  *check({ environments }) {
+    for (const [key, env] of environments) {
+      const root = env?.catalog?.storageRoot;
+      if (root === undefined) continue;
+      const mine = storageKey(trimStorageUrl(root));
+      const keys = environments.map(([k]) => k);
+      for (const [other, o] of environments) {
+        if (other === key || !o?.catalog) continue;
+        const bucket = o.catalog.bucket;
+        if (bucket !== undefined && mine.split("/")[2] === bucket.toLowerCase()) {
+          yield { path: ["environments", key, "catalog", "storageRoot"], problem: `lies in environments.${other}.catalog.bucket (${bucket}): ${key}'s catalog would keep its tables in ${other}'s storage`, value: root };
+        }
+        const theirs = o.catalog.storageRoot === undefined ? undefined : storageKey(trimStorageUrl(o.catalog.storageRoot));
+        // An overlap is one fault: reported once, at the later of the two.
+        if (theirs !== undefined && keys.indexOf(other) < keys.indexOf(key) && (within(mine, theirs) || within(theirs, mine))) {
+          yield { path: ["environments", key, "catalog", "storageRoot"], problem: `overlaps environments.${other}.catalog.storageRoot (${o.catalog.storageRoot}), ${other}'s catalog's own managed storage`, value: root };
+        }
+      }
+    }
+  },
+};
 
 const FROM = "environments.*.promotion.from";
 const from = (env: PartialEnvironment | undefined) => env?.promotion?.from;
@@ -153,4 +188,4 @@ const promotionNotFromProduction: Rule = {
   },
 };
 
-export const ENVIRONMENT_RULES: readonly Rule[] = [reservedKey, ...distinctRules, promotionSourceDefined, promotionNotSelf, promotionSchemaExists, promotionNoCycle, promotionNotFromProduction];
+export const ENVIRONMENT_RULES: readonly Rule[] = [reservedKey, ...distinctRules, storageRootOwn, promotionSourceDefined, promotionNotSelf, promotionSchemaExists, promotionNoCycle, promotionNotFromProduction];

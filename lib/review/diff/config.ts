@@ -134,14 +134,19 @@ export function configChanges(base: readonly SynthesizedStack[], head: readonly 
     const a = headByName.get(name);
     if (!b || !a) {
       const declaresResources = Object.keys(b?.json.resource ?? {}).length > 0;
+      // A new stack that declares no resources, or forgets some (a retiring stack), acts on whatever
+      // its state holds: Terraform destroys what it does not declare and forgets what it names.
+      const forgetsOrDestroys = a !== undefined && (Object.keys(a.json.resource ?? {}).length === 0 || a.json.removed !== undefined);
       out.push({
         kind: "config",
         heading: "stack",
-        direction: a ? "neutral" : declaresResources ? "risk" : "neutral",
+        direction: a ? (forgetsOrDestroys ? "risk" : "neutral") : declaresResources ? "risk" : "neutral",
         stack: name,
         resource: "(stack)",
         summary: a
-          ? `stack added${dependsOn(a, head)}`
+          ? forgetsOrDestroys
+            ? `stack added that ${Object.keys(a.json.resource ?? {}).length === 0 ? "declares no resources" : "has removed blocks"}: its apply DESTROYS whatever its state holds that it does not declare, and forgets what its removed blocks name${dependsOn(a, head)}`
+            : `stack added${dependsOn(a, head)}`
           : declaresResources
             ? "stack removed: Terraform plans nothing for it, so everything it declared (catalog, schemas, principal, grants) stays in the workspace and in its state, unmanaged; nothing is deleted or revoked. To retire it through Terraform instead, list the environment under retired (forgets its catalog, schemas and principal, revokes its grants), deploy, then remove it"
             : "stack removed: it declared no resources (a retired environment's stack, already applied), so nothing is left behind",

@@ -10,6 +10,8 @@ import type { Environment, EnvironmentModel } from "../../model/types";
 import { storageKey, within } from "../../model/load";
 import type { Direction } from "../severity";
 import type { AccessChange, Change } from "./change";
+import { MANIFEST_FILE } from "../../model/history";
+import { STATEFUL_TYPES } from "../../resources/index";
 
 /** The heading model facts are listed under (one of change.ts's CONFIG_HEADINGS). */
 export const MODEL_HEADING = "model facts" as const;
@@ -132,7 +134,9 @@ export function modelFactChanges(base: EnvironmentModel, head: EnvironmentModel)
     );
   }
 
-  // Code owners: who must review a change to the code and the workflows (.github/CODEOWNERS).
+  // Code owners: who must review a change to the code and the workflows (.github/CODEOWNERS). Any
+  // one owner's approval satisfies GitHub's code-owner review, so an owner added is one more person
+  // who can let code through alone, and one dropped may leave no one: both need a reviewer.
   const lower = (m: EnvironmentModel) => new Set(m.codeOwners.map((o) => o.toLowerCase()));
   const [ownersBefore, ownersAfter] = [lower(base), lower(head)];
   const dropped = base.codeOwners.filter((o) => !ownersAfter.has(o.toLowerCase()));
@@ -140,13 +144,214 @@ export function modelFactChanges(base: EnvironmentModel, head: EnvironmentModel)
   if (dropped.length > 0 || added.length > 0) {
     add(
       {
-        direction: dropped.length > 0 ? "risk" : "narrows",
+        direction: "risk",
         stack: file,
         resource: "codeOwners",
-        summary: `code owners: ${[...added.map((o) => `+${o}`), ...dropped.map((o) => `-${o}`)].join(" ")} (who must review changes to the code and the workflows, once .github/CODEOWNERS is regenerated)`,
+        summary: `code owners: ${[...added.map((o) => `+${o}`), ...dropped.map((o) => `-${o}`)].join(" ")} (who must review changes to the code and the workflows, once .github/CODEOWNERS is regenerated; any one of them may approve alone)`,
       },
       false,
     );
+  }
+
+  // Approvals: which stacks' applies wait for a reviewer (deploy.yml, github-check --approval). The
+  // effective value is compared: a default follows production and the deploy order.
+  for (const h of head.environments) {
+    const b = base.environments.find((e) => e.key === h.key);
+    if (!b || b.approval === h.approval) continue;
+    add(
+      {
+        direction: h.approval === "none" ? "risk" : "narrows",
+        stack: h.stackName,
+        resource: `environments.${h.key}.approval`,
+        summary:
+          h.approval === "none"
+            ? `approval: required -> none: ${h.stackName} is applied without anyone's approval (its GitHub environment's reviewers are no longer required by the deploy)`
+            : `approval: none -> required: every apply of ${h.stackName} waits for a reviewer`,
+      },
+      isProdEnv(h.key),
+    );
+  }
+
+  // The plan principal's name: only what reports call it (grants name it by application ID).
+  const planName = (m: EnvironmentModel) => m.github?.planServicePrincipal.name;
+  if (base.github && head.github && base.github.planServicePrincipal.applicationId === head.github.planServicePrincipal.applicationId && planName(base) !== planName(head)) {
+    add({ direction: "neutral", stack: file, resource: "github.planServicePrincipal.name", summary: `plan principal's name: ${planName(base)} -> ${planName(head)} (what the reports call application ID ${head.github.planServicePrincipal.applicationId})` }, false);
+  }
+
+  out.push(...manifestChanges(base, head));
+
+  // Default deny: every other fact of the model either shows in the synthesized output, which the
+  // diff compares whole, or is judged above; a fact neither covers changed is a risk.
+  const [factsBefore, factsAfter] = [modelFacts(base), modelFacts(head)];
+  for (const fact of [...new Set([...factsBefore.keys(), ...factsAfter.keys()])].sort()) {
+    const [was, now] = [factsBefore.get(fact), factsAfter.get(fact)];
+    if (was === now || isJudgedFact(fact)) continue;
+    add(
+      {
+        direction: "risk",
+        stack: file,
+        resource: fact,
+        summary: `${fact}: ${was ?? "(not set)"} -> ${now ?? "(not set)"}: a model fact that neither the synthesized output nor the diff's model facts show, so a reviewer must judge it`,
+      },
+      true,
+    );
+  }
+  return out;
+}
+
+/**
+ * The address manifest (terraform-addresses.json) beside each model is what keeps a catalog, schema
+ * or service principal that leaves the model from being destroyed: it is forgotten because the
+ * manifest records it. A record that HEAD's manifest drops, for a stack HEAD still has, changes
+ * nothing in the output now, but the next pull request that drops the object would destroy it: a
+ * risk, whoever edited the file. Every other edit shows in the output (a record added becomes a
+ * removed block, or the loader refuses the model).
+ */
+function manifestChanges(base: EnvironmentModel, head: EnvironmentModel): AccessChange[] {
+  const out: AccessChange[] = [];
+  const stacks = new Set([...head.environments.map((e) => e.stackName), ...head.retired.map((r) => r.stackName), ...(head.account ? [head.account.stackName] : [])]);
+  const prodStacks = new Set([base.production.stackName, head.production.stackName]);
+  for (const [stack, was] of Object.entries(base.history ?? {})) {
+    if (!stacks.has(stack)) continue; // a stack HEAD no longer has shows as its stack row
+    const now = head.history?.[stack];
+    const movedFrom = new Set((head.moved[stack] ?? []).map((m) => m.from));
+    const recorded = (r: typeof now, address: string) => r?.addresses[address] ?? r?.forgotten?.[address];
+    for (const [address, object] of [...Object.entries(was.addresses), ...Object.entries(was.forgotten ?? {})]) {
+      if (!STATEFUL_TYPES.has(address.split(".")[0]) || movedFrom.has(address)) continue;
+      const kept = recorded(now, address);
+      if (kept !== undefined && (object === "" || kept === object)) continue;
+      out.push({
+        kind: "config",
+        heading: MODEL_HEADING,
+        direction: "risk",
+        prod: prodStacks.has(stack),
+        stack,
+        resource: address,
+        summary:
+          kept === undefined
+            ? `${MANIFEST_FILE} no longer records ${address} (${object || "its object"}) under ${stack}: should it leave the model, Terraform would DESTROY it instead of forgetting it`
+            : `${MANIFEST_FILE} records ${address} under ${stack} as ${kept} (was ${object}): renames and forgets of it are decided from that record`,
+      });
+    }
+  }
+  return out.sort((a, b) => (a.stack + a.resource < b.stack + b.resource ? -1 : 1));
+}
+
+/**
+ * The model facts that are judged elsewhere, as patterns over modelFacts' paths (`*`: one segment):
+ * those the synthesized output carries (the diff compares it whole: grants, owners, providers,
+ * backends, bindings, imports, moved and removed blocks, outputs), and those judged above. `**`
+ * is the rest of the path (an address or a display name may hold dots).
+ */
+const JUDGED: readonly RegExp[] = [
+  // In the output.
+  "metastore.id",
+  "metastore.grantsFrom",
+  "groups.*",
+  "sandbox.creators",
+  "environments.*.stackName",
+  "environments.*.workspace.host",
+  "environments.*.workspace.profile",
+  "environments.*.workspace.id",
+  "environments.*.servicePrincipal",
+  "environments.*.catalog.name",
+  "environments.*.catalog.schemas",
+  "environments.*.catalog.bucket",
+  "environments.*.catalog.storageRoot",
+  "environments.*.catalog.adopt.catalog",
+  "environments.*.catalog.adopt.schemas",
+  "environments.*.catalog.adopt.groupGrants",
+  "access.*.*",
+  "isolated",
+  "account.id",
+  "account.profile",
+  "account.host",
+  "account.stackName",
+  "github.repository",
+  "github.planServicePrincipal.applicationId",
+  "state.bucket",
+  "state.region",
+  "state.key",
+  "moved.**",
+  "retired.*.stackName",
+  "retired.*.workspace.host",
+  "retired.*.workspace.profile",
+  // Above.
+  "legacyServicePrincipals.**",
+  "production",
+  "sandbox.catalogName",
+  "sandbox.storage.externalLocation",
+  "sandbox.storage.url",
+  "environments.*.promotion.from",
+  "environments.*.promotion.schema",
+  "environments.*.approval",
+  // The deploy order is carried out by deploy.yml, which a code owner reviews and the tests hold to
+  // the model; the approvals it decides by default are compared above. Reordering alone is no change.
+  "environments (order)",
+  "github.planServicePrincipal.name",
+  "codeOwners",
+].map((p) => new RegExp(`^${p.replace(/[.()]/g, (c) => `\\${c}`).replace(/\*\*|\*/g, (w) => (w === "**" ? ".+" : "[^.]+"))}$`));
+
+/** Whether a fact (a modelFacts path) is shown by the output or judged by an analyser above. */
+export function isJudgedFact(fact: string): boolean {
+  return JUDGED.some((re) => re.test(fact));
+}
+
+/**
+ * Every fact of a model as path -> value (JSON), for the default-deny comparison above: environments
+ * and retired environments by key, groups by key, access by group and environment, principals by
+ * name, renames by stack and old address; an environment referred to elsewhere by its key; a list
+ * of names as a set. A field added to the model appears here by itself.
+ */
+export function modelFacts(model: EnvironmentModel): Map<string, string> {
+  const out = new Map<string, string>();
+  const envs = new Map<unknown, string>(model.environments.map((e) => [e, e.key]));
+  const put = (path: string, value: unknown): void => {
+    if (value === undefined) return;
+    if (envs.has(value)) {
+      out.set(path, JSON.stringify(envs.get(value)));
+      return;
+    }
+    if (Array.isArray(value)) {
+      if (value.every((v) => v === null || typeof v !== "object")) out.set(path, JSON.stringify([...value].map(String).sort()));
+      else if (value.every((v) => v !== null && typeof v === "object" && "key" in v && "displayName" in v)) out.set(path, JSON.stringify(value.map((g) => g.key).sort()));
+      else value.forEach((v, i) => put(`${path}[${i}]`, v));
+      return;
+    }
+    if (value !== null && typeof value === "object") {
+      for (const [k, v] of Object.entries(value)) put(path === "" ? k : `${path}.${k}`, v);
+      return;
+    }
+    out.set(path, JSON.stringify(value));
+  };
+  for (const [key, value] of Object.entries(model)) {
+    switch (key) {
+      case "source":
+      case "warnings":
+      case "history": // the address manifest: compared on its own (manifestChanges)
+        break;
+      case "environments":
+        out.set("environments (order)", JSON.stringify(model.environments.map((e) => e.key)));
+        for (const e of model.environments) for (const [k, v] of Object.entries(e)) if (k !== "key") put(`environments.${e.key}.${k}`, v);
+        break;
+      case "retired":
+        for (const r of model.retired) for (const [k, v] of Object.entries(r)) if (k !== "key") put(`retired.${r.key}.${k}`, v);
+        break;
+      case "groups":
+        for (const g of model.groups) put(`groups.${g.key}`, g.displayName);
+        break;
+      case "access":
+        for (const a of model.access) put(`access.${a.group.key}.${a.environment.key}`, a.privileges);
+        break;
+      case "legacyServicePrincipals":
+        for (const p of model.legacyServicePrincipals) put(`legacyServicePrincipals.${p.name}`, p.applicationId);
+        break;
+      case "moved":
+        for (const [stack, moves] of Object.entries(model.moved)) for (const m of moves) put(`moved.${stack}.${m.from}`, m.to);
+        break;
+      default:
+        put(key, value);
+    }
   }
   return out;
 }
