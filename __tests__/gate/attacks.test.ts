@@ -523,3 +523,49 @@ describe("renames (the model's `moved`)", () => {
     expect(() => desiredState(renamed({ "ref-dev": { "databricks_grant.catalog_dev__sp_dev": "databricks_grant.catalog_dev__group_developers" } }))).toThrow(/which ref-dev still declares/);
   });
 });
+
+describe("more Terraform settings and meta-arguments that could re-aim a stack (each refused by the walk)", () => {
+  it.each([
+    ["the dev stack's profile variable defaulting to prod's profile", "ref-dev", (j: any) => (j.variable.databricks_profile.default = "ref-prod"), "ref-dev variable.databricks_profile [provider-workspace]"],
+    ["a terraform cloud block (state and runs elsewhere)", "ref-prod", (j: any) => (j.terraform.cloud = { organization: "x", workspaces: { name: "y" } }), "ref-prod terraform.cloud [state-guard]"],
+    ["provider_meta in the terraform block", "ref-prod", (j: any) => (j.terraform.provider_meta = { databricks: { x: 1 } }), "ref-prod terraform [unknown-construct]"],
+    ["experiments in the terraform block", "ref-prod", (j: any) => (j.terraform.experiments = ["x"]), "ref-prod terraform [unknown-construct]"],
+    ["a looser required_version", "ref-prod", (j: any) => (j.terraform.required_version = ">= 0.12"), "ref-prod terraform [differs-from-model]"],
+    ["a provider auth_type (another sign-in)", "ref-prod", (j: any) => (j.provider.databricks[0].auth_type = "pat"), "ref-prod provider.databricks [provider-workspace]"],
+    ["the provider written as an object, aimed at dev", "ref-prod", (j: any) => (j.provider.databricks = { ...j.provider.databricks[0], host: DEV_HOST }), "ref-prod provider.databricks [provider-workspace]"],
+    ["a top-level key in another case (Resource)", "ref-prod", (j: any) => (j.Resource = { databricks_grant: { x: { catalog: "prod", principal: "Databricks - Dev", privileges: ["MODIFY"] } } }), "ref-prod Resource [unknown-construct]"],
+    ["a lookup routed through another provider configuration", "ref-prod", (j: any) => (j.data.databricks_group.account_admin.provider = "databricks.dev"), "ref-prod data.databricks_group.account_admin [provider-workspace]"],
+    ["a grant's principal read from a variable", "ref-prod", (j: any) => (j.resource.databricks_grant.catalog_prod__group_prod_readonly.principal = "${var.databricks_profile}"), "ref-prod databricks_grant.catalog_prod__group_prod_readonly [unresolved-reference]"],
+    ["a validation on the profile variable", "ref-prod", (j: any) => (j.variable.databricks_profile.validation = [{ condition: "true", error_message: "x" }]), "ref-prod variable.databricks_profile [unknown-construct]"],
+    ["an output marked sensitive (hidden from the plan)", "ref-prod", (j: any) => (j.output.workspace_host.sensitive = true), "ref-prod output.workspace_host [unknown-construct]"],
+    ["an import with for_each", "ref-prod", (j: any) => (j.import[0].for_each = ["a"]), "ref-prod import databricks_catalog.prod [unknown-construct]"],
+    ["an import through another provider configuration", "ref-prod", (j: any) => (j.import[0].provider = "databricks.dev"), "ref-prod import databricks_catalog.prod [unknown-construct]"],
+    ["a local backend's workspace_dir in dev's directory", "ref-prod", (j: any) => (j.terraform.backend.local.workspace_dir = "../ref-dev"), "ref-prod terraform.backend.local.workspace_dir [state-guard]"],
+    ["an ephemeral block", "ref-prod", (j: any) => (j.ephemeral = { x: {} }), "ref-prod ephemeral [unknown-construct]"],
+  ])("fails %s", (_what, stack, edit, want) => {
+    expect(attack(stack, edit)).toEqual([want]);
+  });
+
+  it("passes a `//` comment in a block body, which terraform ignores too", () => {
+    expect(attack("ref-prod", (j) => (j.resource.databricks_catalog.prod.lifecycle["//"] = "prevent_destroy: false"))).toEqual([]);
+  });
+
+  it.each([
+    ["terraform's selected workspace (.terraform/environment), which moves the state", ".terraform/environment", "dev"],
+    ["a state file beside the configuration", "terraform.tfstate", "{}"],
+    ["a test file", "x.tftest.hcl", 'run "x" {}\n'],
+    ["a lock file for another provider", ".terraform.lock.hcl", 'provider "registry.terraform.io/evil/databricks" {\n  version = "1.0.0"\n}\n'],
+  ])("fails %s in a stack directory", (_what, file, content) => {
+    const dir = outputDir();
+    fs.mkdirSync(path.dirname(path.join(dir, "stacks/ref-prod", file)), { recursive: true });
+    fs.writeFileSync(path.join(dir, "stacks/ref-prod", file), content);
+    expect(onDir(dir)).toEqual([`ref-prod stacks/ref-prod/${file} [unexpected-file]`]);
+  });
+
+  it("rejects a stack directory that is a link to another stack's as bad input", () => {
+    const dir = outputDir();
+    fs.rmSync(path.join(dir, "stacks/ref-prod"), { recursive: true });
+    fs.symlinkSync(path.join(dir, "stacks/ref-dev"), path.join(dir, "stacks/ref-prod"));
+    expect(() => onDir(dir)).toThrow(/listed in the manifest for stack "ref-prod" but not a directory/);
+  });
+});
