@@ -77,6 +77,7 @@ const SUITES = {
     "__tests__/stand-in/protocol.test.ts",
     "__tests__/stand-in/workspace.test.ts",
     "__tests__/rehearse/plan-guard.test.ts",
+    "__tests__/deploy/attacks.test.ts",
     "__tests__/rehearse/cli.test.ts",
   ],
 };

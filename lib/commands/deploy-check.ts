@@ -60,6 +60,6 @@ export const deployCheckCommand: Command = defineCommand(
     const summary = deploySummary({ stack, model, plan, planText: read(f["plan-text"]!, "terraform's plan output").toString("utf8"), check, planSha256, commit: f.commit! });
     if (f.summary !== undefined) writeOwnFile(f.summary, summary, { writer: "deploy-check --summary", what: `a plan summary whose first line is "${SUMMARY_HEADING}<stack>"`, isOwn: (existing) => existing.startsWith(SUMMARY_HEADING) });
     process.stdout.write([`${stack.name}: plan file sha256 ${planSha256} (commit ${f.commit})`, ...formatDeployCheck(check)].join("\n") + "\n");
-    return check.losses.length > 0 || check.unexplained.length > 0 ? EXIT.violations : EXIT.ok;
+    return check.losses.length > 0 || check.unexplained.length > 0 || check.mismatched.length > 0 ? EXIT.violations : EXIT.ok;
   },
 );

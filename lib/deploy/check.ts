@@ -31,6 +31,15 @@ export interface DeployCheck {
   readonly losses: readonly GuardFinding[];
   readonly unexplained: readonly PlannedChange[];
   readonly changes: readonly PlannedChange[];
+  /** Values the plan gives a declared resource that the synthesized stack does not (a plan of other output). */
+  readonly mismatched: readonly Mismatch[];
+}
+
+export interface Mismatch {
+  readonly address: string;
+  readonly attribute: string;
+  readonly planned: string;
+  readonly declared: string;
 }
 
 type Obj = { readonly [k: string]: unknown };
@@ -39,7 +48,7 @@ const isObject = (v: unknown): v is Obj => v !== null && typeof v === "object" &
 /** The guard over one deploy plan; `output` is the stack as synthesized for it. */
 export function checkDeployPlan(stack: SynthesizedStack, plan: unknown): DeployCheck {
   const losses = guardPlan(plan);
-  if (losses.some((l) => l.action === "unreadable")) return { stack: stack.name, losses, unexplained: [], changes: [] };
+  if (losses.some((l) => l.action === "unreadable")) return { stack: stack.name, losses, unexplained: [], changes: [], mismatched: [] };
   const changes = plannedByTerraform(stack.name, plan);
   const declared = new Set(resourceBodies(stack).keys());
   const forgets = forgottenAddresses(stack);
@@ -49,7 +58,89 @@ export function checkDeployPlan(stack: SynthesizedStack, plan: unknown): DeployC
     if (c.action === "delete") return declared.has(c.address) || !MODEL_RESOURCE_TYPES.has(type);
     return !declared.has(c.address);
   });
-  return { stack: stack.name, losses, unexplained, changes };
+  return { stack: stack.name, losses, unexplained, changes, mismatched: planValueMismatches(stack, plan) };
+}
+
+/** What terraform evaluates itself, never a value of the resource. */
+const META = new Set(["//", "lifecycle", "depends_on", "provider", "count", "for_each", "provisioner", "connection"]);
+const REFERENCE = /^\$\{((?:data\.)?[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)\.([A-Za-z0-9_]+)\}$/;
+
+/**
+ * The plan must be of this output: every resource the synthesized stack declares that the plan keeps
+ * (creates, updates, replaces, imports, moves or leaves) gets exactly the values the stack gives it.
+ * Default deny: each attribute the stack sets is compared with the plan's `after`; a reference
+ * (`${databricks_catalog.prod.name}`) is resolved in the stack, else in the plan's own values of
+ * the block it names; a value that is unknown at plan time passes only where the stack refers to
+ * one (a principal's application ID before it exists). A grant Terraform would apply to another
+ * principal or with other privileges than the reviewed output says, a plan made from another
+ * commit's output, fails here.
+ */
+export function planValueMismatches(stack: SynthesizedStack, plan: unknown): Mismatch[] {
+  if (!isObject(plan)) return [];
+  const bodies = resourceBodies(stack);
+  const data = new Map<string, Obj>();
+  const dataBlocks = isObject(stack.json.data) ? stack.json.data : {};
+  for (const [type, named] of Object.entries(dataBlocks)) if (type !== "//" && isObject(named)) for (const [name, body] of Object.entries(named)) if (name !== "//" && isObject(body)) data.set(`data.${type}.${name}`, body);
+  // The plan's own values of each block: planned, else the state it read (data sources).
+  const known = new Map<string, Obj>();
+  for (const root of [(plan.prior_state as Obj | undefined)?.values, plan.planned_values]) {
+    const resources = isObject(root) && isObject(root.root_module) && Array.isArray(root.root_module.resources) ? root.root_module.resources : [];
+    for (const r of resources) if (isObject(r) && typeof r.address === "string" && isObject(r.values)) known.set(r.address, r.values);
+  }
+  const resolve = (ref: string, attribute: string, depth = 0): unknown => {
+    const body = ref.startsWith("data.") ? data.get(ref) : bodies.get(ref);
+    const v = body?.[attribute];
+    if (typeof v === "string" && depth < 8) {
+      const m = REFERENCE.exec(v);
+      if (m) return resolve(m[1], m[2], depth + 1);
+      if (!v.includes("${")) return v;
+    } else if (v !== undefined && typeof v !== "object") return v;
+    return known.get(ref)?.[attribute];
+  };
+  const out: Mismatch[] = [];
+  const show = (v: unknown) => (v === undefined ? "(not set)" : JSON.stringify(v));
+  const compare = (address: string, attribute: string, declared: unknown, planned: unknown, unknown: unknown): void => {
+    const miss = (why?: string): void => void out.push({ address, attribute, planned: why ?? show(planned), declared: show(declared) });
+    if (typeof declared === "string" && declared.includes("${")) {
+      const m = REFERENCE.exec(declared);
+      if (!m) return miss("(an expression the check cannot evaluate)");
+      if (unknown === true) return;
+      const value = resolve(m[1], m[2]);
+      if (value === undefined) return miss(`${show(planned)}, and ${m[1]}.${m[2]} has no value in the stack or the plan`);
+      if (value !== planned) out.push({ address, attribute, planned: show(planned), declared: `${declared} = ${show(value)}` });
+      return;
+    }
+    if (unknown === true) return miss("(unknown until apply)");
+    if (Array.isArray(declared)) {
+      if (declared.every((d) => d === null || typeof d !== "object")) {
+        const sorted = (l: unknown) => (Array.isArray(l) ? JSON.stringify(l.map((x) => JSON.stringify(x)).sort()) : "not a list");
+        if (sorted(declared) !== sorted(planned)) miss();
+        return;
+      }
+      if (!Array.isArray(planned) || planned.length !== declared.length) return miss();
+      declared.forEach((d, i) => compare(address, `${attribute}[${i}]`, d, planned[i], Array.isArray(unknown) ? unknown[i] : undefined));
+      return;
+    }
+    if (isObject(declared)) {
+      const p = Array.isArray(planned) && planned.length === 1 ? planned[0] : planned;
+      const u = Array.isArray(unknown) && unknown.length === 1 ? unknown[0] : unknown;
+      if (!isObject(p)) return miss();
+      for (const [k, v] of Object.entries(declared)) if (k !== "//") compare(address, `${attribute}.${k}`, v, p[k], isObject(u) ? u[k] : undefined);
+      return;
+    }
+    if (declared !== planned) miss();
+  };
+  const rcs = Array.isArray(plan.resource_changes) ? plan.resource_changes : [];
+  for (const rc of rcs) {
+    if (!isObject(rc) || typeof rc.address !== "string" || rc.mode === "data" || !isObject(rc.change)) continue;
+    const body = bodies.get(rc.address);
+    const actions = Array.isArray(rc.change.actions) ? rc.change.actions.join(",") : "";
+    if (!body || actions === "delete" || actions === "forget") continue;
+    const after = isObject(rc.change.after) ? rc.change.after : {};
+    const unknown = isObject(rc.change.after_unknown) ? rc.change.after_unknown : {};
+    for (const [k, v] of Object.entries(body)) if (!META.has(k)) compare(rc.address, k, v, after[k], unknown[k]);
+  }
+  return out;
 }
 
 /** Lines for the log: each problem, then the verdict. */
@@ -61,10 +152,16 @@ export function formatDeployCheck(c: DeployCheck): string[] {
         "Fix: look at it in the state (terraform state show), remove it from the state by hand if it does not belong there, then deploy again",
     );
   }
-  const failed = c.losses.length > 0 || c.unexplained.length > 0;
+  for (const m of c.mismatched) {
+    lines.push(
+      `${c.stack}: ${m.address}: terraform plans ${m.attribute} = ${m.planned}, but the synthesized stack says ${m.declared}: this plan is not of this output (another commit's, or another stack's). ` +
+        "Fix: plan the synthesized output of the commit being deployed (npm run synth, terraform plan -out in its stack directory), then run deploy-check on that plan",
+    );
+  }
+  const failed = c.losses.length > 0 || c.unexplained.length > 0 || c.mismatched.length > 0;
   lines.push(
     failed
-      ? `${c.stack}: deploy guard: FAILED: ${c.losses.length} catalog, schema or principal destroyed or replaced, ${c.unexplained.length} change${c.unexplained.length === 1 ? "" : "s"} the model does not explain; nothing is applied`
+      ? `${c.stack}: deploy guard: FAILED: ${c.losses.length} catalog, schema or principal destroyed or replaced, ${c.unexplained.length} change${c.unexplained.length === 1 ? "" : "s"} the model does not explain${c.mismatched.length > 0 ? `, ${c.mismatched.length} value${c.mismatched.length === 1 ? "" : "s"} other than the output's` : ""}; nothing is applied`
       : `${c.stack}: deploy guard: passed: ${c.changes.length} change${c.changes.length === 1 ? "" : "s"}, each explained by the model; no catalog, schema or service principal destroyed or replaced`,
   );
   return lines;
@@ -128,7 +225,7 @@ export function deploySummary(input: {
   }
   grants.sort((a, b) => Number(b.prod) - Number(a.prod) || DIFF_ORDER.indexOf(a.direction) - DIFF_ORDER.indexOf(b.direction) || (a.resource < b.resource ? -1 : 1));
   const summaryLine = /^(Plan: .*|No changes\..*)$/m.exec(input.planText)?.[1]?.trim() ?? "(terraform printed no summary line)";
-  const failed = check.losses.length > 0 || check.unexplained.length > 0;
+  const failed = check.losses.length > 0 || check.unexplained.length > 0 || check.mismatched.length > 0;
   const lines = [
     `${SUMMARY_HEADING}${stack.name}${prodStack ? " (**PROD**)" : ""}`,
     "",
