@@ -28,6 +28,8 @@ const JOB = read("resources/jobs/model_registration.job.yml");
 const PIPELINE = read("resources/pipelines/run_bronze_data_ingestion.pipeline.yml");
 const PROD_WF = ".github/workflows/ml_pipelines_prod_deploy.yml";
 const PROD_WORKFLOW = read(PROD_WF);
+const DEV_WF = ".github/workflows/ml_pipelines_dev_deploy.yml";
+const DEV_WORKFLOW = read(DEV_WF);
 /** The prod deploy job's steps replaced by `steps` (YAML, indented 6). */
 const prodSteps = (steps: string) => PROD_WORKFLOW.replace(/    steps:\n[\s\S]*$/, `    steps:\n${steps}`);
 /** A job of the model registration job's resource gets `extra` (YAML indented 6). */
@@ -300,5 +302,126 @@ describe("the audience with the account in the model", () => {
     const literal = repoFrom(TARGET_STATE, Object.fromEntries(["dev", "staging", "prod"].map((e) => [`.github/workflows/ml_pipelines_${e}_deploy.yml`, read(`.github/workflows/ml_pipelines_${e}_deploy.yml`).replace("${{ vars.DATABRICKS_ACCOUNT_ID }}", data.account.id)])));
     expect(check(literal, "--model", model)).toMatchObject({ code: 0 });
     expect([...new Set(findingKeys(check(TARGET_STATE, "--model", model)).map((k) => k.replace(/^.* \[/, "[")))]).toEqual(["[workflow-audience]"]);
+  });
+});
+
+/**
+ * The second pass: settings of the bundle that decide where and how it deploys (the CLI's own
+ * behaviour at databricks/cli v1.13.0, cited in each rule), the deploy job's environment, and the
+ * bundle commands a workflow may run. Each case is the target-state repository plus one edit.
+ */
+describe("second pass: how the CLI deploys, beyond the targets' host, run_as and catalog", () => {
+  const prodTarget = (extra: string) => TARGETS.replace(/(root_path: \/Workspace\/Users\/9a8b[^\n]*\n)/, `$1${extra}`);
+  const withVars = (vars: string, more: Record<string, string> = {}) => ({ "vars.yml": vars, "databricks.yml": ROOT_FILE + "  - vars.yml\n", ...more });
+  const param = (value: string) => ({ "resources/jobs/model_registration.job.yml": JOB.replace("        - name: schema\n", `        - name: target_table\n          default: ${value}\n        - name: schema\n`) });
+  it.each([
+    // Settings of the bundle (bundle-setting).
+    ["bundle.terraform.exec_path: a committed program the CLI runs with the deploy's credentials", { "databricks.yml": ROOT_FILE.replace("  name: ml-pipelines\n", "  name: ml-pipelines\n  terraform:\n    exec_path: ./tools/terraform\n"), "tools/terraform": "#!/bin/sh\n" }, ["[bundle-setting]"]],
+    ["dev's target on its host, but with prod's workspace_id and a unified host", { "targets.yml": TARGETS.replace(`      host: ${DEV}\n      root_path`, `      host: ${DEV}\n      experimental_is_unified_host: true\n      workspace_id: "3333333333333333"\n      root_path`) }, ["[bundle-setting]"]],
+    ["a variable's value written in the bundle (the CLI keeps it over every target's default)", { "targets.yml": TARGETS.replace("  catalog_name:\n    description: The Unity Catalog catalog this target's pipelines and jobs write to.\n", "  catalog_name:\n    description: The Unity Catalog catalog this target's pipelines and jobs write to.\n    value: prod\n") }, ["[bundle-setting]", "[target-catalog]"]],
+    ["run-as misspelt in prod's target (the CLI ignores it: the jobs run as whoever deploys)", { "targets.yml": TARGETS.replace(/(  prod:\n    mode: production\n[\s\S]*?)    run_as:/, "$1    run-as:") }, ["[bundle-setting]", "[target-run-as]"]],
+    ["bundle.git.commit set by hand", { "databricks.yml": ROOT_FILE.replace("  name: ml-pipelines\n", "  name: ml-pipelines\n  git:\n    commit: 0123456789abcdef0123456789abcdef01234567\n") }, ["[bundle-setting]"]],
+    // The CLI's local state directory (local-state).
+    ["a committed .databricks/bundle/prod/bin/terraform (the CLI runs it instead of downloading one)", { ".databricks/bundle/prod/bin/terraform": "#!/bin/sh\n" }, ["[local-state]"]],
+    ["a committed deployment state for prod", { ".databricks/bundle/prod/terraform/terraform.tfstate": "{}" }, ["[local-state]"]],
+    // Where a target's deployment lives (target-paths).
+    ["prod's files in /Workspace/Shared, where anyone in the workspace edits what prod's principal runs", { "targets.yml": prodTarget("      file_path: /Workspace/Shared/ml-pipelines/prod/files\n") }, ["[target-paths]"]],
+    ["prod's root_path in /Workspace/Shared", { "targets.yml": TARGETS.replace(/root_path: \/Workspace\/Users\/9a8b[^\n]*\n/, "root_path: /Workspace/Shared/ml-pipelines/prod\n") }, ["[target-paths]"]],
+    ["prod's root_path in dev's principal's home", { "targets.yml": TARGETS.replace(/root_path: \/Workspace\/Users\/9a8b7c6d-5e4f-4a3b-9c2d-333333333333/, `root_path: /Workspace/Users/${DEV_ID}`) }, ["[target-paths]"]],
+    ["prod's root_path leaving its home by `..`", { "targets.yml": TARGETS.replace(/root_path: \/Workspace\/Users\/9a8b7c6d-5e4f-4a3b-9c2d-333333333333/, `root_path: /Workspace/Users/${PROD_ID}/../../Shared`) }, ["[target-paths]"]],
+    ["prod's state in /Users/... of another user (the CLI adds /Workspace)", { "targets.yml": prodTarget("      state_path: /Users/mallory@refresh-os.example/state\n") }, ["[target-paths]"]],
+    ["prod's artifacts in a volume of dev's catalog", { "targets.yml": prodTarget("      artifact_path: /Volumes/dev/bronze/artifacts\n") }, ["[target-paths]"]],
+    ["prod's file_path from a variable that names /Workspace/Shared", { "targets.yml": prodTarget("      file_path: ${var.fp}\n"), ...withVars("variables:\n  fp:\n    default: /Workspace/Shared/x\n") }, ["[target-paths]"]],
+    // The sandbox runs as the developer (target-run-as).
+    ["the sandbox running as prod's principal", { "sb.yml": `targets:\n  sandbox:\n    run_as:\n      service_principal_name: ${PROD_ID}\n`, "databricks.yml": ROOT_FILE + "  - sb.yml\n" }, ["[target-run-as]"]],
+    ["a top-level run_as of prod's principal, which the sandbox inherits", { "databricks.yml": ROOT_FILE + `run_as:\n  service_principal_name: ${PROD_ID}\n` }, ["[target-run-as]"]],
+    // Values the check could not resolve (resource-catalog).
+    ["${bundle.name}.gold.t with the bundle named prod", { "databricks.yml": ROOT_FILE.replace("name: ml-pipelines", "name: prod"), ...param("${bundle.name}.gold.customers") }, ["[resource-catalog]"]],
+    ["${bundle.git.branch}.gold.t (the branch is any name)", param("${bundle.git.branch}.gold.customers"), ["[resource-catalog]"]],
+    ["${resources.jobs.x.name}.gold.t with a job named prod", { "resources/jobs/named.yml": "resources:\n  jobs:\n    named:\n      name: prod\n", ...param("${resources.jobs.named.name}.gold.customers") }, ["[resource-catalog]"]],
+    ["a complex variable's field in a parameter", { ...withVars("variables:\n  cfg:\n    type: complex\n    default:\n      c: prod\n"), ...param("${var.cfg.c}.gold.customers") }, ["[resource-catalog]"]],
+    ["a complex list variable's item in a parameter", { ...withVars("variables:\n  cats:\n    type: complex\n    default: [prod]\n"), ...param("${var.cats[0]}.gold.customers") }, ["[resource-catalog]"]],
+    ["a whole cluster from a complex variable whose Spark conf starts in prod", { ...withVars("variables:\n  cl:\n    type: complex\n    default:\n      spark_version: 15.4.x-scala2.12\n      spark_conf:\n        spark.databricks.sql.initial.catalog.name: prod\n"), "resources/jobs/model_registration.job.yml": JOB + "      job_clusters:\n        - job_cluster_key: c\n          new_cluster: ${var.cl}\n" }, ["[resource-catalog]"]],
+    ["a pipeline configuration from a complex variable that dev's target sets (shorthand) to prod's table", { ...withVars("variables:\n  conf:\n    type: complex\n    default:\n      source_table: ${var.catalog_name}.bronze.x\ntargets:\n  dev:\n    variables:\n      conf:\n        source_table: prod.bronze.x\n"), "resources/pipelines/run_bronze_data_ingestion.pipeline.yml": PIPELINE.replace(/      configuration:\n[\s\S]*$/, "      configuration: ${var.conf}\n") }, ["[resource-catalog]"]],
+    // YAML as the CLI reads it.
+    ["a merge of two anchors, where the CLI takes the later (dev's host) and the spec the earlier", { "targets.yml": TARGETS.replace("variables:\n  catalog_name:", `variables:\n  hold:\n    type: complex\n    default:\n      a: &pw {host: ${PROD}}\n      b: &dw {host: ${DEV}}\n  catalog_name:`).replace(`      host: ${PROD}\n`, "      <<: [*pw, *dw]\n") }, ["[shared-workspace]", "[target-workspace]"]],
+    // The deploy job's environment (workflow-env).
+    ["TF_CLI_CONFIG_FILE in the deploy job (terraform then takes a provider of the repository's)", { [PROD_WF]: PROD_WORKFLOW.replace("    env:\n", "    env:\n      TF_CLI_CONFIG_FILE: ${{ github.workspace }}/.terraformrc\n"), ".terraformrc": 'provider_installation {\n  dev_overrides { "databricks/databricks" = "./bin" }\n}\n' }, ["[workflow-env]"]],
+    ["DATABRICKS_TF_EXEC_PATH in the deploy job", { [PROD_WF]: PROD_WORKFLOW.replace("    env:\n", "    env:\n      DATABRICKS_TF_EXEC_PATH: ./tools/terraform\n") }, ["[workflow-env]"]],
+    ["HOME pointed into the repository for the deploy step (.terraformrc, .databrickscfg)", { [PROD_WF]: PROD_WORKFLOW.replace("      - name: Deploy\n", "      - name: Deploy\n        env:\n          HOME: ${{ github.workspace }}/home\n") }, ["[workflow-env]"]],
+    ["a proxy and a CA of the repository's: the token goes through someone else's server", { [PROD_WF]: PROD_WORKFLOW.replace("    env:\n", "    env:\n      HTTPS_PROXY: http://proxy.example:8080\n      SSL_CERT_FILE: ca.pem\n") }, ["[workflow-env]"]],
+    ["prod's workspace ID in dev's deploy job", { [DEV_WF]: DEV_WORKFLOW.replace("    env:\n", '    env:\n      DATABRICKS_WORKSPACE_ID: "3333333333333333"\n') }, ["[workflow-env]"]],
+    ["DATABRICKS_BUNDLE_TMP: the CLI's local state from a committed folder", { [PROD_WF]: PROD_WORKFLOW.replace("    env:\n", "    env:\n      DATABRICKS_BUNDLE_TMP: tools/state\n"), "tools/state/prod/bin/terraform": "#!/bin/sh\n" }, ["[workflow-env]"]],
+    ["the OIDC token's request URL pointed elsewhere", { [PROD_WF]: PROD_WORKFLOW.replace("    env:\n", "    env:\n      ACTIONS_ID_TOKEN_REQUEST_URL: https://token.example/\n") }, ["[workflow-env]"]],
+    ["export TF_CLI_CONFIG_FILE in the deploy script", { [PROD_WF]: prodSteps("      - run: |\n          export TF_CLI_CONFIG_FILE=$PWD/.tfrc\n          databricks bundle deploy -t prod\n") }, ["[workflow-env]"]],
+    ["env TF_CLI_CONFIG_FILE=... databricks bundle deploy", { [PROD_WF]: prodSteps("      - run: env TF_CLI_CONFIG_FILE=./x.tfrc databricks bundle deploy -t prod\n") }, ["[workflow-env]"]],
+    ["HOME written to $GITHUB_ENV for the later steps", { [PROD_WF]: prodSteps('      - run: echo "HOME=$GITHUB_WORKSPACE" >> $GITHUB_ENV\n      - run: databricks bundle deploy -t prod\n') }, ["[workflow-env]"]],
+    ["set -a, then a sourced script that sets TF_CLI_CONFIG_FILE", { [PROD_WF]: prodSteps("      - run: |\n          set -a\n          source ./vars.sh\n          databricks bundle deploy -t prod\n"), "vars.sh": "TF_CLI_CONFIG_FILE=./x\n" }, ["[workflow-env]"]],
+    // What a deploy job runs (workflow-unreadable).
+    ["a shell: that sources a script before the step's", { [PROD_WF]: PROD_WORKFLOW.replace("      - name: Deploy\n", '      - name: Deploy\n        shell: bash -c "source ./evil.sh; bash {0}"\n'), "evil.sh": "echo\n" }, ["[workflow-unreadable]"]],
+    ["a default shell that reads a login profile (bash -l)", { [PROD_WF]: PROD_WORKFLOW.replace("    steps:\n", "    defaults:\n      run:\n        shell: bash -l {0}\n    steps:\n") }, ["[workflow-unreadable]"]],
+    ["env PATH=./bin databricks ...", { [PROD_WF]: prodSteps("      - run: env PATH=./bin:/usr/bin databricks bundle deploy -t prod\n") }, ["[workflow-unreadable]"]],
+    ["printf -v PATH", { [PROD_WF]: prodSteps("      - run: |\n          printf -v PATH '%s' ./bin\n          databricks bundle deploy -t prod\n") }, ["[workflow-unreadable]"]],
+    ["read PATH from a file", { [PROD_WF]: prodSteps("      - run: |\n          read -r PATH < p.txt\n          databricks bundle deploy -t prod\n") }, ["[workflow-unreadable]"]],
+    ["a here-document into $GITHUB_ENV (its body is not read)", { [PROD_WF]: prodSteps("      - run: |\n          cat <<EOF >> $GITHUB_ENV\n          PATH=./bin\n          EOF\n      - run: databricks bundle deploy -t prod\n") }, ["[workflow-unreadable]"]],
+    ["a committed file copied into $GITHUB_ENV", { [PROD_WF]: prodSteps("      - run: cat env.txt >> $GITHUB_ENV\n      - run: databricks bundle deploy -t prod\n"), "env.txt": "TF_CLI_CONFIG_FILE=x\n" }, ["[workflow-unreadable]"]],
+    // Bundle commands the check does not read whole (workflow-command).
+    ["bundle run -- CMD: a program of the repository's with prod's credentials", { [PROD_WF]: prodSteps("      - run: databricks bundle run -t prod -- python evil.py\n") }, ["[workflow-command]"]],
+    ["bundle deploy --plan FILE: a committed plan instead of the configuration", { [PROD_WF]: PROD_WORKFLOW.replace("databricks bundle deploy -t prod", "databricks bundle deploy -t prod --plan plan.json"), "plan.json": "{}" }, ["[workflow-command]"]],
+    ["bundle run with parameters that override the catalog", { [DEV_WF]: DEV_WORKFLOW.replace("databricks bundle deploy -t dev", "databricks bundle deploy -t dev\n          databricks bundle run -t dev model_registration --params catalog=prod") }, ["[workflow-command]"]],
+    ["bundle run with a job's arguments after --", { [PROD_WF]: prodSteps("      - run: databricks bundle run -t prod model_registration -- --catalog dev\n") }, ["[workflow-command]"]],
+    ["bundle deployment bind of an existing schema", { [PROD_WF]: prodSteps("      - run: databricks bundle deployment bind -t prod scratch prod.gold --auto-approve\n") }, ["[workflow-command]"]],
+    ["bundle destroy", { [PROD_WF]: prodSteps("      - run: databricks bundle destroy -t prod --auto-approve\n") }, ["[workflow-command]"]],
+    ["bundle generate, then deploy", { [PROD_WF]: prodSteps("      - run: databricks bundle generate job --existing-job-id 1 -t prod\n      - run: databricks bundle deploy -t prod\n") }, ["[workflow-command]"]],
+    ["bundle sync to the workspace", { [PROD_WF]: prodSteps("      - run: databricks bundle sync -t prod\n") }, ["[workflow-command]"]],
+    ["--log-file into the repository before the deploy", { [PROD_WF]: PROD_WORKFLOW.replace("databricks bundle validate -t prod", "databricks bundle validate -t prod --log-file resources/jobs/zz.yml") }, ["[workflow-command]"]],
+  ] as const)("rejects %s", (_what, changes, expected) => {
+    expect(rulesOf(changes as Record<string, string | null>)).toEqual([...expected].sort());
+  });
+
+  it("accepts what a careful bundle does: a job's own variable, lookups, complex values without catalogs, paths in the principal's home, the developer's run_as, a run of a resource, the CLI's .gitignore", () => {
+    const dir = repoFrom(TARGET_STATE, {
+      [PROD_WF]: PROD_WORKFLOW.replace("    env:\n", "    env:\n      TARGET: prod\n").replace("databricks bundle deploy -t prod", 'databricks bundle deploy -t "$TARGET"\n          databricks bundle run -t prod model_registration --no-wait').replace("      - name: Deploy\n", "      - name: Deploy\n        shell: bash --noprofile --norc -euo pipefail {0}\n"),
+      "resources/jobs/v.yml": "resources:\n  schemas:\n    s:\n      name: landing\n      catalog_name: ${var.catalog_name}\n  volumes:\n    v:\n      name: files\n      catalog_name: ${var.catalog_name}\n      schema_name: ${resources.schemas.s.name}\n",
+      "resources/jobs/model_registration.job.yml": JOB + "        - task_key: q\n          sql_task:\n            warehouse_id: ${var.wh}\n            query:\n              query_id: ${resources.queries.x.id}\n      job_clusters:\n        - job_cluster_key: c\n          new_cluster: ${var.cl}\n",
+      "vars.yml": "variables:\n  wh:\n    lookup:\n      warehouse: shared\n  cl:\n    type: complex\n    default:\n      spark_version: 15.4.x-scala2.12\n      num_workers: 1\ntargets:\n  sandbox:\n    run_as:\n      user_name: ${workspace.current_user.userName}\n",
+      "databricks.yml": ROOT_FILE + "  - vars.yml\n",
+      "targets.yml": prodTarget("      artifact_path: /Volumes/${var.catalog_name}/bronze/artifacts\n      file_path: ${workspace.root_path}/files\n").replace(/root_path: \/Workspace\/Users\/0d3c[^\n]*\n/, "root_path: ~/.bundle/${bundle.name}/${bundle.target}\n"),
+      ".databricks/.gitignore": "*\n",
+    });
+    expect(check(dir).stdout).toMatch(/^bundle:check: passed/);
+  });
+
+  it("rejects a databricks.yml that is a link out of the repository (exit 2)", () => {
+    const dir = repoFrom(TARGET_STATE);
+    const outside = path.join(tempDir(), "databricks.yml");
+    fs.writeFileSync(outside, ROOT_FILE);
+    fs.rmSync(path.join(dir, "databricks.yml"));
+    fs.symlinkSync(outside, path.join(dir, "databricks.yml"));
+    const r = check(dir);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`databricks.yml: is a link to ${fs.realpathSync(outside)}, outside the repository`);
+  });
+
+  it("rejects a .databricks that is a link to a folder of the repository (local-state)", () => {
+    const dir = repoFrom(TARGET_STATE, { "tools/state/bundle/prod/bin/terraform": "#!/bin/sh\n" });
+    fs.symlinkSync("tools/state", path.join(dir, ".databricks"));
+    const r = check(dir);
+    expect(findingKeys(r)).toEqual([".databricks:1 [local-state]"]);
+    expect(r.stdout).toContain(".databricks is a link (to tools/state) in the CLI's local state directory");
+  });
+
+  it("rejects a merge key whose value is a mapping written in place, as the CLI does (exit 2)", () => {
+    const r = check(repoFrom(TARGET_STATE, { "targets.yml": TARGETS.replace("  prod:\n    mode: production\n", `  prod:\n    <<: {workspace: {host: ${DEV}}}\n    mode: production\n`) }));
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("a merge key (<<) takes an alias (*name) or a list of them; the CLI refuses a mapping written in place");
+  });
+
+  it("names what it refuses and why", () => {
+    const r = check(repoFrom(TARGET_STATE, { [PROD_WF]: PROD_WORKFLOW.replace("    env:\n", "    env:\n      TF_CLI_CONFIG_FILE: x.tfrc\n      UNUSED: x\n").replace("databricks bundle deploy -t prod", "databricks bundle deploy -t prod --plan p.json"), "targets.yml": prodTarget("      file_path: /Workspace/Shared/x\n") }));
+    expect(r.stdout).toContain(`[workflow-env] job "deploy" holds Databricks credentials and sets TF_CLI_CONFIG_FILE, which the programs it runs (the Databricks CLI, terraform, the provider, the shell, GitHub's runner) read themselves (got "x.tfrc")`);
+    expect(r.stdout).toContain(`[workflow-env] job "deploy" holds Databricks credentials and sets UNUSED, which no command the check reads uses: only a program it runs could read it (got "x")`);
+    expect(r.stdout).toContain("[workflow-command] job \"deploy\" runs `bundle deploy` with --plan, a flag the check does not read (it applies a plan file instead of the configuration)");
+    expect(r.stdout).toContain("[target-paths] target prod's workspace.file_path is outside the environment principal's home: whoever can write there changes what the target deploys and runs (got \"/Workspace/Shared/x\")");
   });
 });

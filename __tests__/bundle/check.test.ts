@@ -72,8 +72,11 @@ describe("npm run bundle:check on the seed's current state", () => {
     const bypassOnly = [
       "target-unknown",
       "target-auth",
+      "target-paths",
       "target-variables",
       "bundle-code",
+      "bundle-setting",
+      "local-state",
       "resource-type",
       "resource-run-as",
       "resource-permissions",
@@ -82,6 +85,7 @@ describe("npm run bundle:check on the seed's current state", () => {
       "variable-override",
       "workflow-target",
       "workflow-audience",
+      "workflow-env",
       "workflow-unreadable",
       "workflow-command",
     ];
@@ -127,7 +131,7 @@ describe("bundle:check against bypass attempts", () => {
     ["dev's host without a scheme", { "targets.yml": prodTargetOn(DEV.replace("https://", "")) }, ["[target-workspace]", "[shared-workspace]"]],
     // The CLI never resolves a variable in an auth field: it connects with the text as written.
     ["a host from a variable whose default is dev's", { "targets.yml": prodTargetOn("${var.prod_host}"), "databricks.yml": ROOT_FILE + "  - host.yml\n", "host.yml": `variables:\n  prod_host:\n    default: ${DEV}\n` }, ["[target-workspace]", "[target-auth]"]],
-    ["a YAML alias: prod's workspace is dev's anchor", { "targets.yml": TARGETS.replace(/(  dev:\n    mode: production\n    workspace:)/, "$1 &devws").replace(/(  prod:\n    mode: production\n    workspace:)\n      host: [^\n]+\n      root_path: [^\n]+\n/, "$1 *devws\n") }, ["[target-workspace]", "[shared-workspace]"]],
+    ["a YAML alias: prod's workspace is dev's anchor", { "targets.yml": TARGETS.replace(/(  dev:\n    mode: production\n    workspace:)/, "$1 &devws").replace(/(  prod:\n    mode: production\n    workspace:)\n      host: [^\n]+\n      root_path: [^\n]+\n/, "$1 *devws\n") }, ["[target-workspace]", "[shared-workspace]", "[target-paths]"]],
     ["a merge key: prod merges dev's workspace and drops its own host", { "targets.yml": TARGETS.replace(/(  dev:\n    mode: production\n    workspace:)/, "$1 &devws").replace(/(  prod:\n    mode: production\n    workspace:)\n      host: [^\n]+\n/, "$1\n      <<: *devws\n") }, ["[target-workspace]", "[shared-workspace]"]],
     ["an included file that overrides prod's host", { "databricks.yml": ROOT_FILE + "  - overrides/*.yml\n", "overrides/prod.yml": `targets:\n  prod:\n    workspace:\n      host: ${DEV}\n` }, ["[target-workspace]", "[shared-workspace]"]],
     ["the deprecated environments section", { "resources/jobs/env.yml": `environments:\n  prod:\n    workspace:\n      host: ${DEV}\n` }, ["[target-workspace]", "[shared-workspace]"]],

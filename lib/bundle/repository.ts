@@ -29,6 +29,11 @@ export interface BundleRepository {
   readonly workflows: readonly RepoFile[];
   /** Committed `.databricks/bundle/<target>/variable-overrides.json` files. */
   readonly variableOverrides: readonly (RepoFile & { readonly target: string })[];
+  /**
+   * Everything else committed in the CLI's local state directory `.databricks/` (files, links,
+   * directories that are links), relative to the repository: what the CLI finds there it uses.
+   */
+  readonly localState: readonly { readonly path: string; readonly link?: string }[];
   /** Any other file of the repository the checks follow (scripts, actions, notebooks), read on demand. */
   readonly files: RepoFiles;
 }
@@ -125,7 +130,35 @@ export function readBundleRepository(dir: string): BundleRepository {
         .map((t) => ({ ...readYamlFile(dir, `.databricks/bundle/${t}/variable-overrides.json`), target: t }))
     : [];
 
-  return { dir, bundleFiles, workflows, variableOverrides, files: repoFiles(dir) };
+  return { dir, bundleFiles, workflows, variableOverrides, localState: localStateOf(dir), files: repoFiles(dir) };
+}
+
+/**
+ * The CLI's local state directory (`.databricks`, databricks/cli v1.13.0 bundle/bundle.go
+ * GetLocalStateDir: `.databricks/bundle/<target>/`) as committed: every entry but the variable
+ * overrides files (read as bundle input) and the `.gitignore` the CLI writes there. Links are not
+ * followed: a link is itself an entry.
+ */
+function localStateOf(dir: string): { path: string; link?: string }[] {
+  const out: { path: string; link?: string }[] = [];
+  const walk = (rel: string) => {
+    const abs = path.join(dir, rel);
+    let stat: fs.Stats;
+    try {
+      stat = fs.lstatSync(abs);
+    } catch {
+      return;
+    }
+    if (stat.isSymbolicLink()) out.push({ path: rel, link: fs.readlinkSync(abs) });
+    else if (stat.isDirectory()) {
+      for (const e of fs.readdirSync(abs).sort()) {
+        walk(`${rel}/${e}`);
+        if (out.length > MAX_FILES) throw new BundleInputError(`.databricks: holds more than ${MAX_FILES} entries. Fix: remove it from the repository`);
+      }
+    } else if (!/^\.databricks\/bundle\/[^/]+\/variable-overrides\.json$/.test(rel) && rel !== ".databricks/.gitignore") out.push({ path: rel });
+  };
+  walk(".databricks");
+  return out;
 }
 
 /** Normalises a repository-relative path; undefined when it leaves the repository. */
@@ -225,6 +258,13 @@ function isDir(p: string): boolean {
 
 function readYamlFile(dir: string, rel: string): RepoFile {
   const full = path.join(dir, rel);
+  // A link that leaves the repository: the check would read whatever is there on its machine, the
+  // deploy whatever is there on the runner (databricks.yml -> ../elsewhere.yml).
+  const real = fs.realpathSync(full);
+  const root = fs.realpathSync(dir);
+  if (real !== root && !real.startsWith(root + path.sep)) {
+    throw new BundleInputError(`${rel}: is a link to ${real}, outside the repository, which the check cannot follow. Fix: keep bundle files and workflows inside the repository`);
+  }
   let text: string;
   try {
     const size = fs.statSync(full).size;

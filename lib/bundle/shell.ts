@@ -69,6 +69,20 @@ export function simpleCommands(script: string, firstLine: number): SimpleCommand
         else word += c;
         continue;
       }
+      // A GitHub expression (`${{ inputs.target }}`) is replaced by its value before the shell runs:
+      // one word here, whatever spaces it holds inside the braces.
+      if (c === "$" && raw.startsWith("${{", i)) {
+        const close = raw.indexOf("}}", i + 3);
+        if (close >= 0) {
+          const expression = raw.slice(i, close + 2);
+          if (quote === undefined && words.length === 0 && !inWord && text.trim() === "") startLine = lineNo;
+          text += expression;
+          word += expression;
+          inWord = true;
+          i = close + 1;
+          continue;
+        }
+      }
       if (quote === '"') {
         text += c;
         if (c === '"') quote = undefined;

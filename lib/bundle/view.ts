@@ -12,7 +12,18 @@ import { at, entriesOf, textOf, type Node } from "./yaml-tree";
 export interface Candidate {
   readonly text: string | undefined;
   readonly node: Node;
+  /** The value comes from a `lookup`, resolved only at deploy (an ID of the workspace's). */
+  readonly lookup?: true;
 }
+
+/** Where a variable's value comes from: a value written in the bundle, or a lookup. */
+interface VariableSource {
+  readonly kind: "value" | "lookup";
+  readonly node: Node;
+}
+
+/** The key sets the CLI takes as a full variable definition in a target, not a shorthand value (root.go allowedVariableDefinitions). */
+const FULL_DEFINITIONS = [["default", "type", "description"], ["default", "type"], ["default", "description"], ["lookup", "description"], ["default"], ["lookup"]];
 
 export interface BundleView {
   readonly repo: BundleRepository;
@@ -42,6 +53,8 @@ export interface BundleView {
 }
 
 const VAR_REF = /\$\{var\.([A-Za-z][A-Za-z0-9_-]*)\}/g;
+/** `${bundle.name}`, `${resources.jobs.x.name}`: values the configuration itself holds. */
+const CONFIG_REF = /\$\{((?:bundle|resources)(?:\.[A-Za-z_][A-Za-z0-9_-]*)+)\}/g;
 const MAX_DEPTH = 8;
 const MAX_CANDIDATES = 32;
 
@@ -69,37 +82,85 @@ export function bundleView(repo: BundleRepository, facts: BundleFacts): BundleVi
    * lookup (resolved at deploy: the overrides file is not read), then the committed overrides file,
    * then the default. Every declaration in every file stays a candidate: the CLI keeps one of them.
    */
-  const variableNodes = (target: string, name: string): Node[] => {
-    const setsValue = (n: Node) => n.kind !== "map" || at(n, "default") !== undefined || at(n, "lookup") !== undefined;
-    const own = inTarget(target, "variables", name).filter(setsValue);
-    const effective = own.length > 0 ? own : topLevel("variables", name);
-    if (effective.some((n) => n.kind === "map" && at(n, "lookup") !== undefined)) return effective;
-    const overrides = repo.variableOverrides.filter((o) => o.target === target).map((o) => at(o.root, name)).filter((n): n is Node => n !== undefined);
+  const variableNodes = (target: string, name: string): VariableSource[] => {
+    // A target's variable is a value (a shorthand: a scalar, a list, a mapping for a complex one)
+    // unless it is one of the CLI's full definitions (root.go isFullVariableOverrideDef).
+    const ofTarget = (n: Node): VariableSource[] => {
+      if (n.kind !== "map" || !FULL_DEFINITIONS.some((keys) => keys.length === n.entries.size && keys.every((k) => n.entries.has(k)))) return [{ kind: "value", node: n }];
+      const lookup = at(n, "lookup");
+      const value = at(n, "default");
+      return lookup ? [{ kind: "lookup", node: lookup }] : value ? [{ kind: "value", node: value }] : [];
+    };
+    // A top-level one is a definition: its default, its lookup, or (never written by hand) the
+    // resolved `value`, which the CLI keeps over everything else (set_variables.go HasValue).
+    const ofRoot = (n: Node): VariableSource[] => {
+      if (n.kind !== "map") return [{ kind: "value", node: n }];
+      const out: VariableSource[] = [];
+      for (const key of ["value", "lookup", "default"] as const) {
+        const v = at(n, key);
+        if (v) out.push({ kind: key === "lookup" ? "lookup" : "value", node: v });
+      }
+      return out;
+    };
+    const written = topLevel("variables", name).flatMap((n) => at(n, "value") ?? []);
+    if (written.length > 0) return written.map((node) => ({ kind: "value", node }));
+    const own = inTarget(target, "variables", name).flatMap(ofTarget);
+    const effective = own.length > 0 ? own : topLevel("variables", name).flatMap(ofRoot);
+    if (effective.some((s) => s.kind === "lookup")) return effective;
+    const overrides = repo.variableOverrides.filter((o) => o.target === target).flatMap((o) => at(o.root, name) ?? []).map((node) => ({ kind: "value" as const, node }));
     return [...overrides, ...effective];
+  };
+
+  /**
+   * The declarations a `${bundle.x...}` or `${resources.<type>.<name>.<field>...}` reference reads in
+   * a target (the target's own, else the top level; a resource's in every file and the target's):
+   * what databricks/cli v1.13.0 substitutes from the configuration
+   * (bundle/config/mutator/resolve_variable_references.go). A resource's `id` is the workspace's,
+   * not the configuration's: none.
+   */
+  const referenced = (target: string, ref: string): Node[] => {
+    const parts = ref.split(".");
+    if (parts[0] === "bundle" && parts.length > 1) {
+      const own = inTarget(target, ...parts);
+      return own.length > 0 ? own : topLevel(...parts);
+    }
+    if (parts[0] === "resources" && parts.length > 3 && parts[3] !== "id") return [...topLevel(...parts), ...inTarget(target, ...parts)];
+    return [];
   };
 
   const resolveText = (target: string, text: string, node: Node, depth: number, seen: readonly string[], keep: readonly string[] = []): Candidate[] => {
     // `${variables.x.value}` is the long form of `${var.x}` (bundle/config/mutator/resolve_variable_references.go).
     const withTarget = text.replace(/\$\{bundle\.(target|environment)\}/g, target).replace(/\$\{variables\.([A-Za-z][A-Za-z0-9_-]*)\.value\}/g, "${var.$1}");
     const names = [...new Set([...withTarget.matchAll(VAR_REF)].map((m) => m[1]))].filter((n) => !keep.includes(n));
-    if (names.length === 0) return [{ text: withTarget, node }];
-    if (depth >= MAX_DEPTH || names.some((n) => seen.includes(n))) return [{ text: undefined, node }];
+    const refs = [...new Set([...withTarget.matchAll(CONFIG_REF)].map((m) => m[1]))].filter((r) => referenced(target, r).length > 0);
+    if (names.length === 0 && refs.length === 0) return [{ text: withTarget, node }];
+    if (depth >= MAX_DEPTH || names.some((n) => seen.includes(n)) || refs.some((r) => seen.includes(r))) return [{ text: undefined, node }];
     let results: string[] = [withTarget];
+    const substitute = (written: string, values: Candidate[]): boolean => {
+      if (values.length === 0 || values.some((v) => v.text === undefined)) return false;
+      results = results.flatMap((r) => values.map((v) => r.split(written).join(v.text!))).slice(0, MAX_CANDIDATES);
+      return true;
+    };
     for (const name of names) {
-      const values = variableValues(target, name, depth + 1, [...seen, name]);
-      if (values.length === 0 || values.some((v) => v.text === undefined)) return [{ text: undefined, node }];
-      results = results.flatMap((r) => values.map((v) => r.split(`\${var.${name}}`).join(v.text!))).slice(0, MAX_CANDIDATES);
+      if (!substitute(`\${var.${name}}`, variableValues(target, name, depth + 1, [...seen, name]))) return [{ text: undefined, node }];
+    }
+    for (const ref of refs) {
+      const values = referenced(target, ref).flatMap((n) => {
+        const t = textOf(n);
+        return t === undefined ? [{ text: undefined, node: n }] : resolveText(target, t, n, depth + 1, [...seen, ref], keep);
+      });
+      if (!substitute(`\${${ref}}`, values)) return [{ text: undefined, node }];
     }
     return results.map((text) => ({ text, node }));
   };
 
   const variableValues = (target: string, name: string, depth: number, seen: readonly string[]): Candidate[] =>
-    variableNodes(target, name).flatMap((n) => {
-      // A variable is written as its value, or as {default: value}; a lookup is resolved only at deploy.
-      const value = n.kind === "map" ? (at(n, "lookup") ? undefined : at(n, "default")) : n;
-      if (value === undefined) return n.kind === "map" && !at(n, "lookup") ? [] : [{ text: undefined, node: n }];
-      const text = textOf(value);
-      return text === undefined ? [{ text: undefined, node: value }] : resolveText(target, text, value, depth, seen);
+    variableNodes(target, name).flatMap((source) => {
+      // A lookup is resolved only at deploy; a complex value (a mapping or list) is no text.
+      if (source.kind === "lookup") return [{ text: undefined, node: source.node, lookup: true }];
+      const text = textOf(source.node);
+      if (text === undefined) return [{ text: undefined, node: source.node }];
+      return resolveText(target, text, source.node, depth, seen);
     });
 
   const declared = new Set<string>();

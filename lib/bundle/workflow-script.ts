@@ -95,6 +95,8 @@ export interface JobState {
   readonly commands: DatabricksCommand[];
   readonly unreadable: Unreadable[];
   readonly secrets: { what: string; file: string; line: number }[];
+  /** Variable names the job's commands and step settings expand. */
+  readonly referenced: Set<string>;
 }
 
 export interface Scope {
@@ -160,7 +162,9 @@ export function runScript(repo: BundleRepository, scope: Scope, script: string, 
       if (/GITHUB_PATH/.test(r.target)) unreadable(scope, where, "a write to $GITHUB_PATH, which changes which program runs");
       else if (r.op.includes(">") && !NOT_A_FILE.test(r.target)) unreadable(scope, where, `\`${cmd.text}\`, which writes ${r.target} (a file changed before the deploy is not the one the check read)`);
     }
-    const toGithubEnv = cmd.redirects.some((r) => /GITHUB_ENV/.test(r.target));
+    const toGithubEnv = cmd.redirects.some((r) => r.op.includes(">") && /GITHUB_ENV/.test(r.target));
+    // The names a command expands ($X, ${X}): a variable the job sets for its own commands.
+    for (const m of cmd.text.matchAll(/\$\{?([A-Za-z_][A-Za-z0-9_]*)/g)) job.referenced.add(m[1]);
     if (cmd.substitution) unreadable(scope, where, `\`${cmd.text}\`, whose command substitution runs a program the check cannot see`);
     // Keywords and `for X in ...` headers.
     while (words.length > 0 && KEYWORDS.has(words[0])) words = words.slice(1);
@@ -175,20 +179,23 @@ export function runScript(repo: BundleRepository, scope: Scope, script: string, 
       inline.push(assignment(words[0], scope.file, cmd.line)!);
       words = words.slice(1);
     }
+    if (words.length > 0) {
+      // `env A=b cmd`: A is set for cmd like a leading assignment.
+      while (words[0] === "env" && words.length > 1) {
+        words = words.slice(1);
+        while (words.length > 0 && /^[A-Za-z_][A-Za-z0-9_]*=/.test(words[0])) {
+          inline.push(assignment(words[0], scope.file, cmd.line)!);
+          words = words.slice(1);
+        }
+      }
+    }
     for (const e of inline) if (PROGRAM_VARIABLES.has(e.name)) unreadable(scope, where, `setting ${e.name}, which changes which program runs`);
     job.allEnv.push(...inline);
     if (words.length === 0) {
       exported.push(...inline);
       continue;
     }
-    // `env A=b cmd`, `timeout 60 cmd`.
-    while (words[0] === "env" && words.length > 1) {
-      words = words.slice(1);
-      while (words.length > 0 && /^[A-Za-z_][A-Za-z0-9_]*=/.test(words[0])) {
-        inline.push(assignment(words[0], scope.file, cmd.line)!);
-        words = words.slice(1);
-      }
-    }
+    // `timeout 60 cmd`.
     if (words[0] === "timeout") words = words.slice(2);
     const program = words[0];
     const args = words.slice(1);
@@ -198,6 +205,13 @@ export function runScript(repo: BundleRepository, scope: Scope, script: string, 
       for (const e of set) if (PROGRAM_VARIABLES.has(e.name)) unreadable(scope, where, `setting ${e.name}, which changes which program runs`);
       job.allEnv.push(...set);
       exported.push(...set);
+      continue;
+    }
+    if (program === "printf" && args[0] === "-v" && args[1] !== undefined) {
+      const e = { name: args[1], value: UNKNOWN, file: scope.file, line: cmd.line };
+      if (PROGRAM_VARIABLES.has(e.name)) unreadable(scope, where, `setting ${e.name}, which changes which program runs`);
+      job.allEnv.push(e);
+      exported.push(e);
       continue;
     }
     if (program === "echo" || program === "printf") {
@@ -210,7 +224,18 @@ export function runScript(repo: BundleRepository, scope: Scope, script: string, 
       }
       continue;
     }
-    if (toGithubEnv && program !== "cat") unreadable(scope, where, `\`${cmd.text}\`, which writes to $GITHUB_ENV what the check cannot read`);
+    // Anything but `echo`/`printf NAME=value` (a `cat` of a file or a here-document, a `tee`) sets
+    // variables for the later steps that the check does not read: PATH, TF_CLI_CONFIG_FILE, ...
+    if (toGithubEnv) unreadable(scope, where, `\`${cmd.text}\`, which writes to $GITHUB_ENV what the check cannot read`);
+    // `read NAME`, `printf -v NAME`: NAME gets a value the check cannot read.
+    const readInto = program === "read" ? readNames(args) : [];
+    if (readInto.length > 0) {
+      const set = readInto.map((name) => ({ name, value: UNKNOWN, file: scope.file, line: cmd.line }));
+      for (const e of set) if (PROGRAM_VARIABLES.has(e.name)) unreadable(scope, where, `setting ${e.name}, which changes which program runs`);
+      job.allEnv.push(...set);
+      exported.push(...set);
+      continue;
+    }
     if (program === "cd") {
       const target = args.filter((a) => !a.startsWith("-"))[0];
       if (target === undefined) cwd = undefined; // $HOME
@@ -311,6 +336,18 @@ function bundleRoot(repo: BundleRepository, job: JobState, cwd: string | undefin
     dir = dir.includes("/") ? dir.slice(0, dir.lastIndexOf("/")) : "";
   }
   return undefined;
+}
+
+/** The variables `read` assigns: its operands, and the array of `-a NAME`. */
+function readNames(args: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    if (a === "-a" && args[i + 1] !== undefined) out.push(args[++i]);
+    else if (/^-[dinNptu]$/.test(a)) i++;
+    else if (!a.startsWith("-")) out.push(a);
+  }
+  return out.filter((n) => /^[A-Za-z_][A-Za-z0-9_]*$/.test(n));
 }
 
 function assignment(token: string, file: string, line: number): EnvEntry | undefined {

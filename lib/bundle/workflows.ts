@@ -29,6 +29,10 @@ export interface WorkflowJob {
   readonly commands: readonly DatabricksCommand[];
   /** What it runs that the check cannot read (reported only when the job holds credentials). */
   readonly unreadable: readonly Unreadable[];
+  /** Every environment variable the job sets (workflow, job, step and action env, scripts, $GITHUB_ENV). */
+  readonly env: readonly EnvEntry[];
+  /** Variable names its commands and step settings expand (`$X`, `${{ env.X }}`). */
+  readonly referenced: ReadonlySet<string>;
 }
 
 export interface Workflows {
@@ -80,7 +84,7 @@ function readJob(repo: BundleRepository, wf: RepoFile, jobNode: Node, ctx: JobCo
   const uses = textOf(at(jobNode, "uses"));
   if (uses !== undefined) return readCalledWorkflow(repo, wf, jobNode, uses, permissions, ctx);
 
-  const job: JobState = { workflow: ctx.stack[0], name: ctx.name, permissions, root: "", carried: [], allEnv: [], commands: [], unreadable: [], secrets: [] };
+  const job: JobState = { workflow: ctx.stack[0], name: ctx.name, permissions, root: "", carried: [], allEnv: [], commands: [], unreadable: [], secrets: [], referenced: new Set() };
   const envOfWorkflow = envOf(at(wf.root, "env"), ctx.inputs);
   const envOfJob = envOf(at(jobNode, "env"), ctx.inputs);
   job.allEnv.push(...envOfWorkflow, ...envOfJob);
@@ -90,6 +94,7 @@ function readJob(repo: BundleRepository, wf: RepoFile, jobNode: Node, ctx: JobCo
     (steps0?.kind === "seq" ? steps0.items : []).filter((st) => /^actions\/checkout@/i.test(textOf(at(st, "uses")) ?? "")).flatMap((st) => [...scalars(at(st, "with"))].map((x) => x.node as Node)),
   );
   for (const { node } of [...scalars(at(wf.root, "env")), ...scalars(jobNode)]) if (!checkoutInputs.has(node)) noteSecrets(job, node);
+  noteEnvReferences(job, jobNode);
   const defaults = {
     shell: textOf(at(jobNode, "defaults", "run", "shell")) ?? textOf(at(wf.root, "defaults", "run", "shell")),
     workingDirectory: textOf(at(jobNode, "defaults", "run", "working-directory")) ?? textOf(at(wf.root, "defaults", "run", "working-directory")),
@@ -120,12 +125,37 @@ function finish(job: JobState, file: string, line: number, permissions: Node | u
   }
   for (const s of job.secrets) if (!seen.has(s.what)) (seen.add(s.what), credentials.push(s));
   if (idTokenWrite(permissions)) credentials.push({ what: "id-token: write", file: permissions?.file ?? file, line: permissions?.line ?? line });
-  return { workflow: job.workflow, file, line, name: job.name, permissions, credentials, commands: job.commands, unreadable: job.unreadable };
+  return { workflow: job.workflow, file, line, name: job.name, permissions, credentials, commands: job.commands, unreadable: job.unreadable, env: job.allEnv, referenced: job.referenced };
 }
 
 /** `permissions: write-all`, or `id-token: write`. */
 export function idTokenWrite(p: Node | undefined): boolean {
   return p?.kind === "scalar" ? textOf(p) === "write-all" : textOf(at(p, "id-token")) === "write";
+}
+
+/** `${{ env.X }}` in a job's or an action's settings: X is used by the workflow itself. */
+function noteEnvReferences(job: JobState, node: Node | undefined): void {
+  for (const { node: n } of scalars(node)) for (const m of (textOf(n) ?? "").matchAll(/\$\{\{\s*env\.([A-Za-z_][A-Za-z0-9_]*)/g)) job.referenced.add(m[1]);
+}
+
+/**
+ * A `shell:` the check reads as the shell it names: bash or sh, with `{0}` (the script) and only
+ * options that change how the script fails or is traced. Anything else runs more than the script
+ * (`bash -c "source ./x.sh; bash {0}"`, `bash -l {0}` reads a profile).
+ */
+export function plainShell(shell: string): boolean {
+  const words = shell.trim().split(/\s+/);
+  if (words[0] !== "bash" && words[0] !== "sh") return false;
+  for (let i = 1; i < words.length; i++) {
+    const w = words[i];
+    if (w === "{0}" || w === "--noprofile" || w === "--norc" || /^-[euxv]+$/.test(w)) continue;
+    if (/^-[euxv]*o$/.test(w) && words[i + 1] === "pipefail") {
+      i++;
+      continue;
+    }
+    return false;
+  }
+  return true;
 }
 
 function noteSecrets(job: JobState, node: Node): void {
@@ -141,7 +171,7 @@ function readCalledWorkflow(repo: BundleRepository, wf: RepoFile, jobNode: Node,
   const usesNode = at(jobNode, "uses")!;
   const withNode = at(jobNode, "with");
   const secretsNode = at(jobNode, "secrets");
-  const job: JobState = { workflow: ctx.stack[0], name: ctx.name, permissions, root: "", carried: [], allEnv: [], commands: [], unreadable: [], secrets: [] };
+  const job: JobState = { workflow: ctx.stack[0], name: ctx.name, permissions, root: "", carried: [], allEnv: [], commands: [], unreadable: [], secrets: [], referenced: new Set() };
   for (const { node } of [...scalars(withNode), ...scalars(secretsNode)]) noteSecrets(job, node);
   if (secretsNode) job.secrets.push({ what: textOf(secretsNode) === "inherit" ? "secrets: inherit" : "secrets", file: secretsNode.file, line: secretsNode.line });
   const local = uses.startsWith("./") ? repoPath(uses.slice(2)) : undefined;
@@ -207,7 +237,7 @@ function runSteps(repo: BundleRepository, scope: Scope, steps: readonly Node[]):
     const script = textOf(run);
     if (script === undefined || !run) continue;
     const shell = textOf(at(step, "shell")) ?? scope.defaults.shell;
-    if (shell !== undefined && !/^(bash|sh)(\s|$)/.test(shell)) {
+    if (shell !== undefined && !plainShell(shell)) {
       unreadable(scope, at(step, "shell") ?? run, `a \`run:\` script in the shell ${JSON.stringify(shell)}`);
       continue;
     }
@@ -263,6 +293,7 @@ function runAction(repo: BundleRepository, scope: Scope, step: Node, uses: strin
   }
   for (const [name, v] of entriesOf(withNode)) inputs.set(name, literalOrUndefined(substituteInputs(textOf(v) ?? "", scope.inputs)));
   for (const { node } of scalars(at(file.root, "runs"))) noteSecrets(job, node);
+  noteEnvReferences(job, at(file.root, "runs"));
   const steps = at(file.root, "runs", "steps");
   runSteps(repo, { ...scope, file: file.path, inputs, via: [...scope.via, `${where.file}:${where.line} uses ${uses}`], depth: scope.depth + 1, defaults: {}, stack: [...scope.stack, file.path] }, steps?.kind === "seq" ? steps.items : []);
 }

@@ -18,7 +18,7 @@ export interface ScalarNode extends Base {
 }
 export interface MapNode extends Base {
   readonly kind: "map";
-  /** In file order; merged entries after the explicit ones they do not override. */
+  /** Merged entries first (a later merge source overriding an earlier one), then the mapping's own, as the CLI orders them. */
   readonly entries: ReadonlyMap<string, Node>;
 }
 export interface SeqNode extends Base {
@@ -66,25 +66,34 @@ export function parseYaml(text: string, file: string): Node | undefined {
     }
     if (isSeq(node)) return { kind: "seq", items: node.items.map((i) => convert(i, line, forced)), file, line };
     if (isMap(node)) {
-      const entries = new Map<string, Node>();
-      const merges: Node[] = [];
+      const explicit = new Map<string, Node>();
+      let merge: Node | undefined;
       for (const pair of node.items) {
         const key = pair.key as YamlNode | null;
         const keyLine = forced ?? lineOf(key, line);
         if (!isScalar(key)) throw new BundleInputError(`${file}:${keyLine}: a mapping key is not a plain value. Fix: use plain keys`);
         const name = String(key.value);
-        const value = convert(pair.value, keyLine, forced);
         // `<<` written plain is the merge key (the CLI's loader honours it); quoted, it is a key.
-        if (name === "<<" && key.type === "PLAIN") merges.push(value);
-        else entries.set(name, value);
+        if (name === "<<" && key.type === "PLAIN") {
+          // databricks/cli v1.13.0 libs/dyn/yamlloader/loader.go loadMapping: the value is an alias
+          // or a list (of mappings); a mapping written in place is "map merge requires map or
+          // sequence of maps as the value".
+          if (!isAlias(pair.value) && !isSeq(pair.value)) {
+            throw new BundleInputError(`${file}:${keyLine}: a merge key (<<) takes an alias (*name) or a list of them; the CLI refuses a mapping written in place. Fix: anchor the mapping and merge the alias`);
+          }
+          merge = convert(pair.value, keyLine, forced);
+        } else explicit.set(name, convert(pair.value, keyLine, forced));
       }
-      for (const m of merges) {
-        const sources = m.kind === "seq" ? m.items : [m];
-        for (const s of sources) {
-          if (s.kind !== "map") throw new BundleInputError(`${file}:${s.line}: a merge key (<<) needs a mapping or a list of mappings. Fix: merge an anchored mapping`);
-          for (const [k, v] of s.entries) if (!entries.has(k)) entries.set(k, v);
-        }
+      if (merge === undefined) return { kind: "map", entries: explicit, file, line };
+      // The CLI merges the sources in order, each later one overriding the earlier ones, then the
+      // mapping's own keys over them all (loadMapping: seq = [sources..., acc]; out.Merge(m) for
+      // each, and Mapping.Merge overwrites): in `<<: [*a, *b]` b's value wins, not a's.
+      const entries = new Map<string, Node>();
+      for (const s of merge.kind === "seq" ? merge.items : [merge]) {
+        if (s.kind !== "map") throw new BundleInputError(`${file}:${s.line}: a merge key (<<) needs a mapping or a list of mappings. Fix: merge an anchored mapping`);
+        for (const [k, v] of s.entries) entries.set(k, v);
       }
+      for (const [k, v] of explicit) entries.set(k, v);
       return { kind: "map", entries, file, line };
     }
     throw new BundleInputError(`${file}:${line}: unsupported YAML node. Fix: use mappings, lists and plain values`);

@@ -1,6 +1,8 @@
 /** Every rule of `bundle:check`, in the order findings are listed (README table, --help). */
 import type { Rule } from "../rule";
 import { bundleCode } from "./bundle-code";
+import { bundleSetting } from "./bundle-setting";
+import { localState } from "./local-state";
 import { resourceCatalog } from "./resource-catalog";
 import { resourceGrants } from "./resource-grants";
 import { resourcePermissions } from "./resource-permissions";
@@ -14,6 +16,7 @@ import { sourceUnreadable } from "./source-unreadable";
 import { targetAuth } from "./target-auth";
 import { targetCatalog } from "./target-catalog";
 import { targetMode } from "./target-mode";
+import { targetPaths } from "./target-paths";
 import { targetRunAs } from "./target-run-as";
 import { targetUnknown } from "./target-unknown";
 import { targetVariables } from "./target-variables";
@@ -22,6 +25,7 @@ import { variableOverride } from "./variable-override";
 import { workflowAudience } from "./workflow-audience";
 import { workflowAuth } from "./workflow-auth";
 import { workflowCommand } from "./workflow-command";
+import { workflowEnv } from "./workflow-env";
 import { workflowHost } from "./workflow-host";
 import { workflowOldDeploy } from "./workflow-old-deploy";
 import { workflowTarget } from "./workflow-target";
@@ -31,12 +35,15 @@ export const RULES: readonly Rule[] = [
   targetUnknown,
   targetWorkspace,
   targetAuth,
+  targetPaths,
   sharedWorkspace,
   targetMode,
   targetRunAs,
   targetCatalog,
   targetVariables,
   bundleCode,
+  bundleSetting,
+  localState,
   resourceType,
   resourceRunAs,
   resourcePermissions,
@@ -52,6 +59,7 @@ export const RULES: readonly Rule[] = [
   workflowHost,
   workflowAuth,
   workflowAudience,
+  workflowEnv,
   workflowUnreadable,
   workflowCommand,
 ];

@@ -4,6 +4,8 @@ import { catalogRefs, judge } from "../catalog-refs";
 import { CURRENT_USER } from "../facts";
 import { byProblem, targetList } from "../identities";
 import { textOf, type Node, type ScalarNode } from "../yaml-tree";
+import type { ResourceDecl } from "../resources";
+import type { TargetFacts } from "../facts";
 
 /**
  * Resources name their catalog through `${var.catalog_name}`: a catalog written out in a resource
@@ -15,45 +17,77 @@ import { textOf, type Node, type ScalarNode } from "../yaml-tree";
 export const resourceCatalog: Rule = {
   id: "resource-catalog",
   description:
-    "A resource (pipeline, job, schema, ...) names a catalog that is not its target's (another environment's, a developer's sandbox), or writes a catalog out where `${var.catalog_name}` belongs (a `catalog:` literal in a resource every target deploys).",
+    "A resource (pipeline, job, schema, ...) names a catalog that is not its target's (another environment's, a developer's sandbox), writes a catalog out where `${var.catalog_name}` belongs (a `catalog:` literal in a resource every target deploys), or holds a reference the check cannot resolve (`${bundle.git.branch}`, a complex variable's field), which could name any catalog.",
   fix: "write ${var.catalog_name} instead of the catalog's name",
   check: ({ view, resources }) => {
     const out: Finding[] = [];
-    for (const r of resources.resources) {
-      walk(r.node, false, (scalar, catalogKey) => {
-        // ${var.catalog_name} is the target's own catalog: whether it is right is target-catalog's question.
-        // A value without `${` is the same in every target: its references are read once.
-        const literal = typeof scalar.value === "string" && !scalar.value.includes("${") ? catalogRefs(scalar.value, catalogKey) : undefined;
-        const refsByTarget = new Map(
-          r.targets.map((t) => [t, literal ?? view.resolve(t.name, scalar, ["catalog_name"]).flatMap((c) => (c.text === undefined ? [] : catalogRefs(c.text, catalogKey)))] as const),
-        );
+    /** Judges one scalar as the targets `targets` see it; `through` names the complex variable it came from. */
+    const judgeScalar = (r: ResourceDecl, scalar: ScalarNode, catalogKey: boolean, targets: readonly TargetFacts[], through: readonly string[]) => {
+      const address = through.length === 0 ? r.address : `${r.address} (through \${var.${through.join("} and ${var.")}})`;
+      // ${var.catalog_name} is the target's own catalog: whether it is right is target-catalog's question.
+      // A value without `${` is the same in every target: its references are read once.
+      const literal = typeof scalar.value === "string" && !scalar.value.includes("${") ? catalogRefs(scalar.value, catalogKey) : undefined;
+      const resolved = new Map(targets.map((t) => [t, literal === undefined ? view.resolve(t.name, scalar, ["catalog_name"]) : []] as const));
+      const refsByTarget = new Map(targets.map((t) => [t, literal ?? resolved.get(t)!.flatMap((c) => (c.text === undefined ? [] : catalogRefs(c.text, catalogKey)))] as const));
+      if (literal === undefined) {
         // Default deny: a catalog position that resolves to neither a name nor ${var.catalog_name}
         // (a complex variable's field, a lookup, another reference) is a catalog the check cannot read.
-        if (catalogKey && literal === undefined) {
-          const unread = r.targets.filter((t) => view.resolve(t.name, scalar, ["catalog_name"]).some((c) => c.text === undefined || /\$\{(?!var\.catalog_name\}|workspace\.current_user\.short_name\})/.test(c.text)));
-          if (unread.length > 0) {
-            out.push(finding(resourceCatalog, scalar, `${r.address} names a catalog the check cannot resolve, in ${targetList(unread)}`, resourceCatalog.fix, textOf(scalar)));
+        if (catalogKey) {
+          const unread = targets.filter((t) => resolved.get(t)!.some((c) => c.text === undefined || /\$\{(?!var\.catalog_name\}|workspace\.current_user\.short_name\})/.test(c.text)));
+          if (unread.length > 0) out.push(finding(resourceCatalog, scalar, `${address} names a catalog the check cannot resolve, in ${targetList(unread)}`, resourceCatalog.fix, textOf(scalar)));
+        } else {
+          // Anywhere else: a reference left unresolved could hold any name (`${bundle.git.branch}.gold.t`,
+          // `${var.cfg.catalog}`); only what the workspace computes (IDs, the deploying user, the
+          // deployment's folders) and ${var.catalog_name} are known not to.
+          const unsafe = new Map<string, TargetFacts[]>();
+          for (const t of targets) {
+            for (const c of resolved.get(t)!) {
+              for (const m of (c.text ?? "").matchAll(/\$\{([^}]*)\}/g)) if (!SAFE_REFERENCE.test(m[1])) unsafe.set(m[0], [...new Set([...(unsafe.get(m[0]) ?? []), t])]);
+            }
+          }
+          for (const [ref, ts] of unsafe) {
+            out.push(finding(resourceCatalog, scalar, `${address} holds ${ref}, which the check cannot resolve, in ${targetList(ts)}: its value could name any catalog`, "write the value out, or take it from a variable with a plain value", textOf(scalar)));
           }
         }
-        if ([...refsByTarget.values()].every((refs) => refs.length === 0)) return;
-        const names = new Set([...refsByTarget.values()].flat().map((ref) => ref.catalog));
-        for (const name of names) {
-          const problems = byProblem(r.targets, (t) => {
-            for (const ref of refsByTarget.get(t)!.filter((x) => x.catalog === name)) {
-              const v = judge(view, t, ref, r.shared);
-              if (v && !v.ok) return v.reason;
+        // The whole value is a complex variable (`spark_conf: ${var.conf}`): its mapping or list is
+        // what the CLI puts here, judged as if written here, per target.
+        const whole = /^\$\{(?:var\.([A-Za-z][A-Za-z0-9_-]*)|variables\.([A-Za-z][A-Za-z0-9_-]*)\.value)\}$/.exec(typeof scalar.value === "string" ? scalar.value.trim() : "");
+        const name = whole?.[1] ?? whole?.[2];
+        if (name !== undefined && !through.includes(name) && through.length < 8) {
+          for (const t of targets) {
+            for (const c of view.variable(t.name, name)) {
+              if (c.text === undefined && !c.lookup && c.node.kind !== "scalar") walk(c.node, catalogKey, (inner, innerKey) => judgeScalar(r, inner, innerKey, [t], [...through, name]));
             }
-            return undefined;
-          });
-          if (problems.size === 0) continue;
-          const why = [...problems].map(([reason, ts]) => `${targetList(ts)}: ${reason}`).join("; ");
-          out.push(finding(resourceCatalog, scalar, `${r.address} names catalog ${name.replace("{user}", CURRENT_USER)}, in ${why}`, resourceCatalog.fix, textOf(scalar)));
+          }
         }
-      });
-    }
+      }
+      if ([...refsByTarget.values()].every((refs) => refs.length === 0)) return;
+      const names = new Set([...refsByTarget.values()].flat().map((ref) => ref.catalog));
+      for (const name of names) {
+        const problems = byProblem(targets, (t) => {
+          for (const ref of refsByTarget.get(t)!.filter((x) => x.catalog === name)) {
+            const v = judge(view, t, ref, r.shared);
+            if (v && !v.ok) return v.reason;
+          }
+          return undefined;
+        });
+        if (problems.size === 0) continue;
+        const why = [...problems].map(([reason, ts]) => `${targetList(ts)}: ${reason}`).join("; ");
+        out.push(finding(resourceCatalog, scalar, `${address} names catalog ${name.replace("{user}", CURRENT_USER)}, in ${why}`, resourceCatalog.fix, textOf(scalar)));
+      }
+    };
+    for (const r of resources.resources) walk(r.node, false, (scalar, catalogKey) => judgeScalar(r, scalar, catalogKey, r.targets, []));
     return out;
   },
 };
+
+/**
+ * References whose value is not the bundle's to choose, so cannot name a catalog: the target's own
+ * catalog (judged by target-catalog), the deploying user, the deployment's own folders (judged by
+ * target-paths), a value the workspace computes for a resource (a field the configuration does not
+ * set: its ID, URL), the deployed commit.
+ */
+const SAFE_REFERENCE = /^(?:var\.catalog_name|workspace\.current_user\.(?:short_name|userName|id|domain_friendly_name)|workspace\.(?:root_path|file_path|artifact_path|state_path|resource_path|host)|resources\.[a-z_]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_]+|bundle\.(?:git\.commit|uuid))$/;
 
 /**
  * Visits every scalar; `catalogKey` when the value is a catalog by position: under a key naming a

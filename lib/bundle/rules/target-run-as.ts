@@ -2,6 +2,7 @@ import type { Finding, Rule } from "../rule";
 import { finding } from "../rule";
 import { UUID } from "../../model/load";
 import { textOf } from "../yaml-tree";
+import { CURRENT_USER_NAME } from "../allow-list";
 
 /**
  * Every environment target runs as its own environment's deploying principal, named by application
@@ -10,13 +11,29 @@ import { textOf } from "../yaml-tree";
  */
 export const targetRunAs: Rule = {
   id: "target-run-as",
-  description: "`run_as` missing on a production target, naming a user, another environment's or (through a variable) a retired principal, or not the environment's principal's application ID.",
+  description: "`run_as` missing on a production target, naming a user, another environment's or (through a variable) a retired principal, or not the environment's principal's application ID; in `sandbox`, anyone but the developer who deploys it.",
   fix: "set run_as.service_principal_name to the environment's principal's application ID (the generated targets do)",
   check: ({ view }) => {
     const out: Finding[] = [];
     const { facts } = view;
     for (const { name, decls, target: t } of view.knownTargets) {
-      if (t.sandbox) continue;
+      if (t.sandbox) {
+        // The developer deploys the sandbox as themselves; a run_as (the target's, else the
+        // top-level one, which the sandbox inherits) may name only them.
+        for (const node of view.effective(name, "run_as")) {
+          const user = node.kind === "map" && node.entries.size === 1 ? node.entries.get("user_name") : undefined;
+          if (user && view.resolve(name, user).every((c) => c.text === CURRENT_USER_NAME)) continue;
+          out.push(
+            finding(
+              targetRunAs,
+              node,
+              `target sandbox runs its jobs and pipelines as ${node.kind === "map" ? [...node.entries].map(([k, v]) => `${k} ${textOf(v) ?? v.kind}`).join(", ") : textOf(node) ?? node.kind}, not as the developer who deploys it`,
+              `remove run_as from the sandbox target${view.inTarget(name, "run_as").length === 0 ? " (it inherits the top-level run_as: move that into the environment targets)" : ""}; each developer's sandbox runs as the developer`,
+            ),
+          );
+        }
+        continue;
+      }
       const env = t.environment;
       const id = facts.applicationIds?.get(env.key);
       const fix = `set targets.${name}.run_as.service_principal_name to ${id ?? `the application ID of ${env.servicePrincipal} (pass --outputs to check it)`}`;
