@@ -117,6 +117,12 @@ interface Repo {
   /** Rules per branch, as GitHub returns them (active rulesets only, per its docs). */
   rules: Record<string, any[]>;
   rulesets: any[];
+  /**
+   * What "Get a repository ruleset" adds to a listed ruleset, by id: GitHub's example gives
+   * `current_user_can_bypass` (the token's own bypass: never) and `bypass_actors` only to a token
+   * that may edit the ruleset (a workflow token may not: left out).
+   */
+  rulesetDetails: Record<number, object>;
   /** A response to give instead of the normal one, by path (no query). */
   override: Record<string, (url: URL) => Answer>;
 }
@@ -131,6 +137,7 @@ function protectedRepo(): Repo {
       main: [rule("deletion", 42), rule("non_fast_forward", 42), rule("pull_request", 42, pullRequest()), rule("required_status_checks", 42, statusChecks(DEFAULT_REQUIRED_CHECKS))],
     },
     rulesets: [ruleset(42, "main protection")],
+    rulesetDetails: {},
     override: {},
   };
 }
@@ -207,6 +214,12 @@ class FakeGitHub {
     m = new RegExp(`^${REPOS}/rules/branches/(.+)$`).exec(p);
     if (m) return this.page(url, this.repo.rules[decodeURIComponent(m[1])] ?? [], (items) => items);
     if (p === `${REPOS}/rulesets`) return this.page(url, this.repo.rulesets, (items) => items);
+    // "Get a repository ruleset" (https://docs.github.com/en/rest/repos/rules#get-a-repository-ruleset).
+    m = new RegExp(`^${REPOS}/rulesets/(\\d+)$`).exec(p);
+    if (m) {
+      const set = this.repo.rulesets.find((r) => r.id === Number(m![1]));
+      return set ? { status: 200, body: { ...set, conditions: { ref_name: { include: ["~DEFAULT_BRANCH"], exclude: [] } }, current_user_can_bypass: "never", ...this.repo.rulesetDetails[set.id] } } : notFound;
+    }
     return notFound;
   }
 }
@@ -249,8 +262,11 @@ const S = {
   upToDate: RULE_SETTINGS.upToDate("main"),
   forcePush: RULE_SETTINGS.forcePush("main"),
   deletion: RULE_SETTINGS.deletion("main"),
+  bypass: RULE_SETTINGS.bypass("main"),
 };
 const ALL_RULE_SETTINGS = [S.codeOwners, S.approvals, S.dismissStale, S.lastPush, ...DEFAULT_REQUIRED_CHECKS.map((c) => RULE_SETTINGS.check("main", c)), S.upToDate, S.forcePush, S.deletion];
+/** With an active ruleset on the branch, who may bypass it is read too (from each ruleset's own page). */
+const RULE_SETTINGS_READ = [...ALL_RULE_SETTINGS, S.bypass];
 
 const prod = () => github.repo.environments.prod;
 const reviewersRule = () => prod().protection_rules.find((r: any) => r.type === "required_reviewers");
@@ -262,11 +278,11 @@ describe("a fully protected repository", () => {
   it("passes every check, with approval required (prod) and without (dev)", async () => {
     const report = await check();
     expect(findings(report)).toEqual({});
-    expect(report.results.map((r) => r.setting)).toEqual([S.exists, S.reviewers, S.selfReview, S.adminBypass, S.branches, ...ALL_RULE_SETTINGS]);
+    expect(report.results.map((r) => r.setting)).toEqual([S.exists, S.reviewers, S.selfReview, S.adminBypass, S.branches, ...RULE_SETTINGS_READ]);
     expect(passed(report)).toBe(true);
     const dev = await check({ environment: "dev", approval: "none" });
     expect(findings(dev)).toEqual({});
-    expect(dev.results.map((r) => r.setting)).toEqual([ENVIRONMENT_SETTINGS.exists("dev"), ENVIRONMENT_SETTINGS.branches("dev"), ...ALL_RULE_SETTINGS]);
+    expect(dev.results.map((r) => r.setting)).toEqual([ENVIRONMENT_SETTINGS.exists("dev"), ENVIRONMENT_SETTINGS.branches("dev"), ...RULE_SETTINGS_READ]);
   });
 
   it("says what it found for each setting", async () => {
@@ -285,6 +301,7 @@ describe("a fully protected repository", () => {
         `${REPOS}/environments/prod/deployment-branch-policies?per_page=100`,
         `${REPOS}/rules/branches/main?per_page=100`,
         `${REPOS}/rulesets?includes_parents=true&per_page=100`,
+        `${REPOS}/rulesets/42`,
       ].sort(),
     );
     for (const r of github.requests) expect({ authorization: r.authorization, version: r.version }).toEqual({ authorization: `Bearer ${TOKEN}`, version: "2022-11-28" });
@@ -373,7 +390,7 @@ describe("each setting missing alone is its finding", () => {
     expect(lines[0]).toBe(
       `FAIL ${S.reviewers}: none: anyone's deploy runs without an approval. Fix: Settings → Environments → prod → Deployment protection rules: tick Required reviewers and add the people or teams who approve prod deploys (not the people who write the changes) → Save protection rules`,
     );
-    expect(lines[lines.length - 1]).toBe('github-check: octo-org/uc-env-isolation environment "prod" (approval required), branch "main": 4 of 15 checks failed; the deploy must not proceed until a repository admin fixes them');
+    expect(lines[lines.length - 1]).toBe('github-check: octo-org/uc-env-isolation environment "prod" (approval required), branch "main": 4 of 16 checks failed; the deploy must not proceed until a repository admin fixes them');
   });
 });
 
@@ -445,7 +462,7 @@ describe("fails closed on what it cannot read", () => {
     const f = findings(report);
     expect(Object.keys(f)).toEqual([S.exists]);
     expect(f[S.exists]).toMatch(found);
-    expect(report.results.map((r) => r.setting)).toEqual([S.exists, ...ALL_RULE_SETTINGS]);
+    expect(report.results.map((r) => r.setting)).toEqual([S.exists, ...RULE_SETTINGS_READ]);
   });
 
   it("says the fix that fits the failure: the workflow's permissions (401, 403), the setting (404), running again (5xx, no answer)", async () => {
@@ -610,6 +627,93 @@ describe("attempts to pass without a real approval", () => {
   });
 });
 
+/**
+ * The second red-team pass: answers in GitHub's documented shapes where the decisive item is on a
+ * later page, in another ruleset's kind, or in who may bypass; each must fail.
+ */
+describe("second pass: answers that should fail", () => {
+  const page2 = (status: number, body: unknown, headers: Record<string, string> = {}) => (url: URL) => {
+    if (url.searchParams.get("page") === "2") return { status, body, headers };
+    const next = new URL(url);
+    next.searchParams.set("page", "2");
+    return { status: 200, body: url.pathname.endsWith("/rulesets") ? github.repo.rulesets : github.repo.rules.main, headers: { link: `<${next}>; rel="next"` } };
+  };
+
+  it("rejects a ruleset listed twice, active on page 1 and in evaluate mode on page 2 (whichever came last would decide)", async () => {
+    github.repo.pageSize = 1;
+    github.repo.rulesets = [ruleset(42, "main protection"), ruleset(42, "main protection", "evaluate")];
+    const f = findings(await check());
+    expect(Object.keys(f)).toEqual([S.rules]);
+    expect(f[S.rules]).toMatch(/GitHub's answer is not what it documents \(ruleset id 42 is listed twice\)/);
+    github.repo.rulesets.reverse();
+    expect(Object.keys(findings(await check()))).toEqual([S.rules]);
+  });
+
+  it("rejects a pull request rule on the rules' second page whose ruleset, on the rulesets' second page, is in evaluate mode", async () => {
+    github.repo.pageSize = 1;
+    github.repo.rulesets = [ruleset(42, "main protection"), ruleset(43, "reviews", "evaluate")];
+    github.repo.rules.main = [rule("deletion", 42), rule("pull_request", 43, pullRequest()), rule("non_fast_forward", 42), rule("required_status_checks", 42, statusChecks(DEFAULT_REQUIRED_CHECKS))];
+    const f = findings(await check());
+    expect(Object.keys(f)).toEqual([S.codeOwners, S.approvals, S.dismissStale, S.lastPush]);
+    expect(f[S.codeOwners]).toContain('ruleset "reviews" (id 43) is "evaluate", not active');
+  });
+
+  it.each(["tag", "push"])("rejects the rules of an active %s ruleset: they do not protect the branch", async (target) => {
+    github.repo.rulesets = [ruleset(42, "main protection"), { ...ruleset(44, "releases"), target }];
+    github.repo.rules.main = [...github.repo.rules.main.filter((r) => r.type !== "pull_request"), rule("pull_request", 44, pullRequest())];
+    const f = findings(await check());
+    expect(Object.keys(f)).toEqual([S.codeOwners, S.approvals, S.dismissStale, S.lastPush]);
+    expect(f[S.codeOwners]).toContain(`ruleset "releases" (id 44) targets "${target}", not branches, so its rules do not count`);
+  });
+
+  it.each(["always", "pull_requests_only", "exempt"])("rejects a ruleset the workflow token may bypass (current_user_can_bypass: %s): any workflow could push to main past it", async (bypass) => {
+    github.repo.rulesetDetails[42] = { current_user_can_bypass: bypass };
+    const f = findings(await check());
+    expect(Object.keys(f)).toEqual([S.bypass]);
+    expect(f[S.bypass]).toBe(`the workflow token may bypass ruleset "main protection" (id 42) (current_user_can_bypass: "${bypass}"): a workflow with contents: write, on any branch, can push to "main" past its rules`);
+  });
+
+  it("rejects a bypass list with an entry when GitHub shows it (a token that may edit the ruleset), and passes an empty one", async () => {
+    github.repo.rulesetDetails[42] = { bypass_actors: [{ actor_id: 5, actor_type: "RepositoryRole", bypass_mode: "always" }] };
+    expect(findings(await check())[S.bypass]).toBe('ruleset "main protection" (id 42) lets "RepositoryRole" 5 ("always") bypass it');
+    github.repo.rulesetDetails[42] = { bypass_actors: [] };
+    const report = await check();
+    expect(findings(report)).toEqual({});
+    expect(report.results.find((r) => r.setting === S.bypass)?.found).toBe('the workflow token cannot bypass ruleset "main protection" (id 42); ruleset "main protection" (id 42) has an empty Bypass list');
+  });
+
+  it.each([403, 404, 429, 500])("fails closed on HTTP %i for a ruleset's own page", async (status) => {
+    github.repo.override[`${REPOS}/rulesets/42`] = () => ({ status, body: { message: "no" } });
+    const f = findings(await check());
+    expect(Object.keys(f)).toEqual([S.bypass]);
+    expect(f[S.bypass]).toMatch(new RegExp(`^cannot verify who may bypass ruleset id 42: HTTP ${status}`));
+  });
+
+  it("fails closed on an answer for another ruleset than the one asked for", async () => {
+    github.repo.override[`${REPOS}/rulesets/42`] = () => ({ status: 200, body: { ...ruleset(43, "other"), current_user_can_bypass: "never" } });
+    expect(findings(await check())[S.bypass]).toMatch(/^cannot verify it: GitHub's answer for ruleset id 42 is not that ruleset/);
+  });
+
+  it.each([
+    ["304 Not Modified", 304, {}],
+    ["429, the secondary rate limit", 429, { "retry-after": "60" }],
+    ["403, the primary rate limit spent", 403, { "x-ratelimit-remaining": "0" }],
+  ] as const)("fails closed on %s for the rules' or the rulesets' second page", async (_what, status, headers) => {
+    for (const path of [`${REPOS}/rules/branches/main`, `${REPOS}/rulesets`]) {
+      github.repo.override = { [path]: page2(status, status === 304 ? undefined : { message: "rate limited" }, headers) };
+      const f = findings(await check());
+      expect(Object.keys(f)).toEqual([S.rules]);
+      expect(f[S.rules]).toMatch(new RegExp(`HTTP ${status}`));
+    }
+  });
+
+  it("fails closed on 304 Not Modified for the deployment branch policies' second page", async () => {
+    github.repo.override[`${REPOS}/environments/prod/deployment-branch-policies`] = (url) =>
+      url.searchParams.get("page") === "2" ? { status: 304 } : { status: 200, body: { total_count: 2, branch_policies: [branchPolicy(1, "main")] }, headers: { link: `<${github.base}${REPOS}/environments/prod/deployment-branch-policies?per_page=100&page=2>; rel="next"` } };
+    expect(findings(await check())[S.branches]).toMatch(/^cannot verify which branches and tags may deploy to it: HTTP 304/);
+  });
+});
+
 describe("the API base URL", () => {
   it("accepts https and, for the tests, http to this machine only", () => {
     expect(parseBaseUrl("https://api.github.com").origin).toBe("https://api.github.com");
@@ -632,7 +736,7 @@ describe("the report", () => {
     prRule().require_code_owner_review = false;
     const md = renderMarkdown(await check());
     expect(md.split("\n").slice(0, 6)).toEqual([
-      "### GitHub settings: ❌ 1 of 15 checks failed, the deploy must not proceed",
+      "### GitHub settings: ❌ 1 of 16 checks failed, the deploy must not proceed",
       "",
       'octo-org/uc-env-isolation environment "prod" (approval required), branch "main"',
       "",
@@ -660,7 +764,7 @@ describe("npm run github-check", () => {
   it("exits 0 when every check passes, with the summary line", async () => {
     const r = await run(ARGS);
     expect({ status: r.status, stderr: r.stderr }).toEqual({ status: 0, stderr: "" });
-    expect(r.stdout.trimEnd().split("\n").pop()).toBe('github-check: octo-org/uc-env-isolation environment "prod" (approval required), branch "main": all 15 checks passed');
+    expect(r.stdout.trimEnd().split("\n").pop()).toBe('github-check: octo-org/uc-env-isolation environment "prod" (approval required), branch "main": all 16 checks passed');
   });
 
   it("fails with exit 1 and one line per finding", async () => {
@@ -684,7 +788,7 @@ describe("npm run github-check", () => {
     const json = JSON.parse(r.stdout);
     expect(json.passed).toBe(true);
     expect(json.input.requiredChecks).toEqual(["access verdict", "tests and synth"]);
-    expect(json.results).toHaveLength(14);
+    expect(json.results).toHaveLength(15);
   });
 
   it("writes the table with --format md", async () => {

@@ -57,7 +57,8 @@ export const githubCheckCommand: Command = defineCommand(
       "- its Deployment branches and tags: Selected branches and tags, exactly one rule, branch BRANCH;\n" +
       "- BRANCH's active rulesets: a pull request with Code Owners' review, 1 or more approvals, stale approvals\n" +
       "  dismissed, the last push approved by someone else; each check of LIST required from GitHub Actions, the\n" +
-      "  branch up to date; force pushes blocked; deletion restricted.\n" +
+      "  branch up to date; force pushes blocked; deletion restricted; the workflow token not on their Bypass\n" +
+      "  list.\n" +
       "--repository ORG/REPO  the repository ($GITHUB_REPOSITORY)\n" +
       "--environment ENV      the apply job's GitHub environment (the environment key in environments.yaml)\n" +
       "--approval required|none  whether the model requires an approval before ENV's apply\n" +

@@ -62,6 +62,7 @@ export const RULE_SETTINGS = {
   upToDate: (branch: string) => settingOf(branch, "Require branches to be up to date before merging"),
   forcePush: (branch: string) => settingOf(branch, "Block force pushes"),
   deletion: (branch: string) => settingOf(branch, "Restrict deletions"),
+  bypass: (branch: string) => settingOf(branch, "Bypass list"),
 };
 
 const RULESET = (branch: string) =>
@@ -77,6 +78,7 @@ const FIX = {
   upToDate: (branch: string) => `${RULESET(branch)} → Require status checks to pass → tick Require branches to be up to date before merging`,
   forcePush: (branch: string) => `${RULESET(branch)} → tick Block force pushes`,
   deletion: (branch: string) => `${RULESET(branch)} → tick Restrict deletions`,
+  bypass: (branch: string) => `${RULESET(branch)} → Bypass list: remove every entry (GitHub Actions, deploy keys, roles, teams, apps)`,
 };
 
 function readRules(items: readonly unknown[]): Rule[] | string {
@@ -93,10 +95,16 @@ function readRulesets(items: readonly unknown[]): Map<number, Ruleset> | string 
   const rulesets = new Map<number, Ruleset>();
   for (const [i, r] of items.entries()) {
     if (!isObject(r) || !Number.isInteger(r.id) || typeof r.name !== "string") return `ruleset ${i} is ${describe(r)}, not a ruleset with an id and a name`;
+    // A list holds each ruleset once; the same id twice (one page saying active, another evaluate)
+    // is no answer GitHub documents, and whichever came last would decide.
+    if (rulesets.has(r.id as number)) return `ruleset id ${r.id} is listed twice`;
     rulesets.set(r.id as number, { id: r.id as number, name: r.name, enforcement: r.enforcement, target: r.target });
   }
   return rulesets;
 }
+
+/** A ruleset whose rules protect the branch: listed, active, and a branch ruleset (a tag or push ruleset's rules are not the branch's). */
+const protects = (set: Ruleset | undefined): boolean => set?.enforcement === "active" && set.target === "branch";
 
 const rulesetName = (rulesets: ReadonlyMap<number, Ruleset>, id: number) => {
   const r = rulesets.get(id);
@@ -119,15 +127,17 @@ export function checkBranchRules(rulesRead: Read<unknown[]>, rulesetsRead: Read<
   }
   const all = rules as Rule[];
   const sets = rulesets as Map<number, Ruleset>;
-  const active = all.filter((r) => sets.get(r.rulesetId)?.enforcement === "active");
+  const active = all.filter((r) => protects(sets.get(r.rulesetId)));
   // The rulesets whose rules do not count, once each: listed but not active, or not listed at all.
   const inactive = new Map<number, string>();
   const notActive = (set: Ruleset) =>
-    `${rulesetName(sets, set.id)} is ${describe(set.enforcement)}, not active, so its rules do not count${set.enforcement === "evaluate" ? " (evaluate mode only reports; it enforces nothing)" : ""}`;
+    set.enforcement === "active"
+      ? `${rulesetName(sets, set.id)} targets ${describe(set.target)}, not branches, so its rules do not count`
+      : `${rulesetName(sets, set.id)} is ${describe(set.enforcement)}, not active, so its rules do not count${set.enforcement === "evaluate" ? " (evaluate mode only reports; it enforces nothing)" : ""}`;
   for (const r of all) {
     const set = sets.get(r.rulesetId);
     if (!set) inactive.set(r.rulesetId, `${rulesetName(sets, r.rulesetId)} is not among the repository's rulesets, so its rules do not count`);
-    else if (set.enforcement !== "active") inactive.set(set.id, notActive(set));
+    else if (!protects(set)) inactive.set(set.id, notActive(set));
   }
   for (const set of sets.values()) if (set.enforcement !== "active" && (set.target === "branch" || set.target === undefined)) inactive.set(set.id, notActive(set));
   const context = inactive.size > 0 ? `; ${[...inactive.values()].join("; ")}` : "";
@@ -184,6 +194,49 @@ export function checkBranchRules(rulesRead: Read<unknown[]>, rulesetsRead: Read<
     results.push(found.length > 0 ? pass(setting, `${type} (${byWhom(found)})`) : fail(setting, none(`a ${type} rule`, words), fix));
   }
   return results;
+}
+
+/** The rulesets whose rules count for the branch (listed, active, branch rulesets), by id: each is read on its own for who may bypass it. */
+export function protectingRulesets(rulesRead: Read<unknown[]>, rulesetsRead: Read<unknown[]>): number[] {
+  if (!rulesRead.ok || !rulesetsRead.ok) return [];
+  const rules = readRules(rulesRead.value);
+  const sets = readRulesets(rulesetsRead.value);
+  if (typeof rules === "string" || typeof sets === "string") return [];
+  return [...new Set(rules.filter((r) => protects(sets.get(r.rulesetId))).map((r) => r.rulesetId))].sort((a, b) => a - b);
+}
+
+export const rulesetPath = (owner: string, repo: string, id: number) => `/repos/${owner}/${repo}/rulesets/${id}`;
+
+/**
+ * Who may bypass each ruleset that protects the branch, from `GET /repos/{owner}/{repo}/rulesets/{ruleset_id}`
+ * (https://docs.github.com/en/rest/repos/rules#get-a-repository-ruleset): `current_user_can_bypass`,
+ * "the bypass type of the user making the API request" (always, pull_requests_only, never, exempt),
+ * here the workflow token, GitHub Actions: anything but `never` lets a workflow with `contents:
+ * write`, on any branch, push to the branch past the reviews. `bypass_actors` comes back only to a
+ * token that may edit the ruleset; when it does, it must be empty. Who else may bypass is not
+ * readable here: the note says so on every run.
+ */
+export function checkRulesetBypass(reads: ReadonlyMap<number, Read<unknown>>, branch: string): CheckResult[] {
+  const setting = RULE_SETTINGS.bypass(branch);
+  if (reads.size === 0) return [];
+  const found: string[] = [];
+  const problems: string[] = [];
+  for (const [id, read] of reads) {
+    if (!read.ok) return [unreadable(setting, `who may bypass ruleset id ${id}`, read, RULES_PERMISSION, FIX.bypass(branch))];
+    const body = read.value;
+    if (!isObject(body) || body.id !== id || typeof body.name !== "string") return [fail(setting, `cannot verify it: GitHub's answer for ruleset id ${id} is not that ruleset (${describe(body)})`, FIX.bypass(branch))];
+    const name = `ruleset "${body.name}" (id ${id})`;
+    const can = body.current_user_can_bypass;
+    if (can !== undefined && can !== "never") problems.push(`the workflow token may bypass ${name} (current_user_can_bypass: ${describe(can)}): a workflow with contents: write, on any branch, can push to "${branch}" past its rules`);
+    else if (can === "never") found.push(`the workflow token cannot bypass ${name}`);
+    if (body.bypass_actors !== undefined) {
+      if (!Array.isArray(body.bypass_actors)) problems.push(`${name} has bypass_actors ${describe(body.bypass_actors)}, not a list`);
+      else if (body.bypass_actors.length > 0) problems.push(`${name} lets ${body.bypass_actors.map((a) => (isObject(a) ? `${describe(a.actor_type)} ${describe(a.actor_id)} (${describe(a.bypass_mode)})` : describe(a))).join(", ")} bypass it`);
+      else found.push(`${name} has an empty Bypass list`);
+    }
+  }
+  if (problems.length > 0) return [fail(setting, problems.join("; "), FIX.bypass(branch))];
+  return [pass(setting, found.length > 0 ? found.join("; ") : "GitHub did not say who may bypass; see the note")];
 }
 
 /** What this check cannot see, whatever the settings: said on every run. */

@@ -6,7 +6,7 @@
  * readable is a finding.
  */
 import { GitHubApi } from "./api";
-import { arrayItems, checkBranchRules, ruleNotes, rulesetsPath, rulesPath } from "./branch-rules";
+import { arrayItems, checkBranchRules, checkRulesetBypass, protectingRulesets, ruleNotes, rulesetPath, rulesetsPath, rulesPath } from "./branch-rules";
 import { branchPolicyItems, branchPolicyTotal, checkApproval, checkBranchPolicies, checkEnvironmentExists, deploymentBranchPolicy, environmentPath } from "./environment";
 import type { CheckResult } from "./result";
 
@@ -60,6 +60,9 @@ export async function checkGitHubSettings(api: GitHubApi, input: GitHubCheckInpu
     } else results.push(policy.result);
   }
   results.push(...checkBranchRules(rulesRead, rulesetsRead, branch, input.requiredChecks));
+  const ids = protectingRulesets(rulesRead, rulesetsRead);
+  const bypassReads = await Promise.all(ids.map(async (id) => [id, await api.get(rulesetPath(owner, repo, id))] as const));
+  results.push(...checkRulesetBypass(new Map(bypassReads), branch));
   notes.push(...ruleNotes(branch));
   return { input, results, notes };
 }
