@@ -116,8 +116,57 @@ describe("files terraform reads that the tools did not (unexpected-file)", () =>
     const stack = path.join(dir, "stacks", "ref-prod");
     fs.writeFileSync(path.join(stack, ".terraform.lock.hcl"), '# This file is maintained automatically by "terraform init".\nprovider "registry.terraform.io/databricks/databricks" {\n  version     = "1.99.0"\n  constraints = "1.99.0"\n  hashes = [\n    "h1:abc=",\n  ]\n}\n');
     fs.mkdirSync(path.join(stack, ".terraform", "providers", "registry.terraform.io", "databricks", "databricks", "1.99.0", "linux_amd64"), { recursive: true });
-    fs.writeFileSync(path.join(stack, ".terraform", "terraform.tfstate"), "{}");
+    fs.writeFileSync(path.join(stack, ".terraform", "providers", "registry.terraform.io", "databricks", "databricks", "1.99.0", "linux_amd64", "terraform-provider-databricks_v1.99.0"), "binary");
+    fs.writeFileSync(path.join(stack, ".terraform", "terraform.tfstate"), JSON.stringify(backendRecord(stack)));
     expect(onDir(dir)).toEqual([]);
+  });
+
+  /** What terraform 1.11.4's init writes as `.terraform/terraform.tfstate` for a stack's local backend (recorded from a real init). */
+  const backendRecord = (stack: string, edit: (config: any) => void = () => {}) => {
+    const config = { path: JSON.parse(fs.readFileSync(path.join(stack, "cdk.tf.json"), "utf8")).terraform.backend.local.path, workspace_dir: null };
+    edit(config);
+    return { version: 3, terraform_version: "1.11.4", backend: { type: "local", config, hash: 2798265489 } };
+  };
+
+  it.each([
+    ["a record of another state path, with the configuration's hash (terraform 1.11.4 plans against that state)", (stack: string) => JSON.stringify(backendRecord(stack, (c) => (c.path = "../../../terraform.ref-dev.tfstate")))],
+    ["a record with a workspace_dir the configuration does not set", (stack: string) => JSON.stringify(backendRecord(stack, (c) => (c.workspace_dir = "../ref-dev")))],
+    ["a record of another backend type", (stack: string) => JSON.stringify({ ...backendRecord(stack), backend: { type: "s3", config: { bucket: "x", key: "ref-dev.tfstate", region: "us-east-1" }, hash: 1 } })],
+    ["an empty record", () => "{}"],
+    ["a record with a field terraform does not write", (stack: string) => JSON.stringify({ ...backendRecord(stack), remote: { type: "local" } })],
+    ["a record that is not JSON", () => "backend local"],
+  ])("fails %s in .terraform/terraform.tfstate", (_what, record) => {
+    const dir = outputDir();
+    const stack = path.join(dir, "stacks", "ref-prod");
+    fs.mkdirSync(path.join(stack, ".terraform"));
+    fs.writeFileSync(path.join(stack, ".terraform", "terraform.tfstate"), record(stack));
+    expect(onDir(dir)).toEqual(["ref-prod stacks/ref-prod/.terraform/terraform.tfstate [unexpected-file]"]);
+  });
+
+  it("fails an S3 backend record naming dev's state key, and passes the one init writes for the stack (the full model)", () => {
+    const dir = outputDir(full);
+    const stack = path.join(dir, "stacks", "ref-prod");
+    const s3 = JSON.parse(fs.readFileSync(path.join(stack, "cdk.tf.json"), "utf8")).terraform.backend.s3;
+    fs.mkdirSync(path.join(stack, ".terraform"));
+    // Terraform records every attribute of the backend's schema, null where the configuration sets none.
+    const record = (config: object) => JSON.stringify({ version: 3, terraform_version: "1.11.4", backend: { type: "s3", config: { ...s3, access_key: null, assume_role: null, profile: null, ...config }, hash: 4123 } });
+    fs.writeFileSync(path.join(stack, ".terraform", "terraform.tfstate"), record({ key: s3.key.replace("ref-prod", "ref-dev") }));
+    expect(onDir(dir, full)).toEqual(["ref-prod stacks/ref-prod/.terraform/terraform.tfstate [unexpected-file]"]);
+    fs.writeFileSync(path.join(stack, ".terraform", "terraform.tfstate"), record({}));
+    expect(onDir(dir, full)).toEqual([]);
+  });
+
+  it("fails anything in the provider cache but the pinned provider's executable in a platform directory", () => {
+    const dir = outputDir();
+    const version = path.join(dir, "stacks", "ref-prod", ".terraform", "providers", "registry.terraform.io", "databricks", "databricks", "1.99.0");
+    fs.mkdirSync(path.join(version, "linux_amd64"), { recursive: true });
+    fs.writeFileSync(path.join(version, "linux_amd64", "terraform-provider-databricks_v1.99.0"), "binary");
+    fs.writeFileSync(path.join(version, "linux_amd64", "helper.sh"), "#!/bin/sh\n");
+    fs.writeFileSync(path.join(version, "notes.txt"), "x");
+    expect(onDir(dir)).toEqual([
+      "ref-prod stacks/ref-prod/.terraform/providers/registry.terraform.io/databricks/databricks/1.99.0/linux_amd64/helper.sh [unexpected-file]",
+      "ref-prod stacks/ref-prod/.terraform/providers/registry.terraform.io/databricks/databricks/1.99.0/notes.txt [unexpected-file]",
+    ]);
   });
 
   it("fails a stack directory the manifest does not list, and a stray file in the output root", () => {

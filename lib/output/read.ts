@@ -105,7 +105,8 @@ export function readOutputTree(dir: string): OutputTree {
     if (!fs.existsSync(stackDir) || !fs.lstatSync(stackDir).isDirectory()) {
       throw new ReviewInputError(`${stackDir}: listed in the manifest for stack "${name}" but not a directory. Re-run \`npm run synth\`.`);
     }
-    for (const problem of workingDataProblems(stackDir)) unexpected(name, `stacks/${name}/${problem.at}`, problem.problem, "delete .terraform and .terraform.lock.hcl and run `npm run synth` (terraform init makes them again)");
+    const configFile = path.join(stackDir, STACK_FILE);
+    for (const problem of workingDataProblems(stackDir, () => backendOf(configFile))) unexpected(name, `stacks/${name}/${problem.at}`, problem.problem, "delete .terraform and .terraform.lock.hcl and run `npm run synth` (terraform init makes them again)");
     for (const file of fs.readdirSync(stackDir)) {
       if (file === STACK_FILE || WORKING_DATA.has(file)) continue;
       const loads = terraformLoads(file);
@@ -140,13 +141,73 @@ function danglingLink(p: string): string | undefined {
   }
 }
 
+/** The stack's synthesized backend (`terraform.backend`: its type and settings), as far as the file can be read here. */
+function backendOf(file: string): { type: string; config: { readonly [k: string]: unknown } } | undefined {
+  try {
+    const json = JSON.parse(fs.readFileSync(file, "utf8")) as { terraform?: { backend?: Record<string, unknown> } };
+    const entries = Object.entries(json.terraform?.backend ?? {}).filter(([k]) => k !== "//");
+    if (entries.length !== 1 || !isPlainObject(entries[0][1])) return undefined;
+    return { type: entries[0][0], config: entries[0][1] };
+  } catch {
+    return undefined;
+  }
+}
+
+const isPlainObject = (v: unknown): v is { readonly [k: string]: unknown } => v !== null && typeof v === "object" && !Array.isArray(v);
+const sameJson = (a: unknown, b: unknown): boolean => {
+  if (isPlainObject(a) && isPlainObject(b)) {
+    const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
+    return [...keys].every((k) => sameJson(a[k] ?? null, b[k] ?? null));
+  }
+  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((x, i) => sameJson(x, b[i]));
+  return a === b;
+};
+
+/**
+ * What is wrong with `.terraform/terraform.tfstate`, terraform's record of the backend it was
+ * initialised with, against the stack's synthesized backend; undefined when it is exactly what
+ * `terraform init` writes for it. Terraform 1.11.4 plans with the recorded settings, not the
+ * configuration's, whenever the record's hash matches the configuration (internal/command/meta_backend.go
+ * backendFromConfig: "using already-initialized, unchanged backend configuration", then
+ * savedBackend); `init` does too. A record naming another state path, bucket or key with the
+ * configuration's hash plans against that other state (shown with the real terraform in
+ * __tests__/e2e/working-data.test.ts). So the record may only restate the synthesized backend:
+ * its type, and every setting equal to the configuration's (an unset one null).
+ */
+export function backendRecordProblem(text: string, backend: { type: string; config: { readonly [k: string]: unknown } } | undefined): string | undefined {
+  let record: unknown;
+  try {
+    record = JSON.parse(text);
+  } catch {
+    return "is not the JSON terraform init writes";
+  }
+  const shape = "is not the record terraform init writes ({version: 3, terraform_version, backend: {type, config, hash}})";
+  if (!isPlainObject(record) || Object.keys(record).sort().join() !== "backend,terraform_version,version" || record.version !== 3 || typeof record.terraform_version !== "string") return shape;
+  const b = record.backend;
+  if (!isPlainObject(b) || Object.keys(b).sort().join() !== "config,hash,type" || typeof b.type !== "string" || !Number.isInteger(b.hash) || !isPlainObject(b.config)) return shape;
+  if (backend === undefined) return `records a ${b.type} backend, but the stack's configuration has none terraform would use`;
+  if (b.type !== backend.type) return `records a ${b.type} backend, but the stack's configuration has ${backend.type}: terraform would plan against the state the record names`;
+  const recorded = b.config as { readonly [k: string]: unknown };
+  const differs = [...new Set([...Object.keys(recorded), ...Object.keys(backend.config)])].filter((k) => k !== "//" && !sameJson(recorded[k] ?? null, backend.config[k] ?? null));
+  if (differs.length > 0) {
+    return `records the ${b.type} backend with ${differs.map((k) => `${k} ${JSON.stringify(recorded[k] ?? null)}`).join(", ")}, where the stack's configuration says ${differs.map((k) => JSON.stringify(backend.config[k] ?? null)).join(", ")}: terraform plans with the recorded settings while the record's hash matches the configuration, so against another state`;
+  }
+  return undefined;
+}
+
+/** The provider executable's name in its cache directory (terraform's `terraform-provider-<type>_v<version>`). */
+const PROVIDER_EXECUTABLE = `terraform-provider-${PROVIDER.source.split("/")[1]}_v${PROVIDER.version}`;
+
 /**
  * Terraform's working data may only be what `terraform init` makes for this project: the pinned
- * databricks provider in the lock file and the provider cache, the backend's record, nothing else
- * (a module directory, another provider or version would be code the gate never sees). The binary
- * itself cannot be checked here: synth carries working data only out of its own last generation.
+ * databricks provider in the lock file and the provider cache (one directory, or terraform's link
+ * to a mirror or cache, per platform, holding the provider's executable), the backend's record
+ * equal to the synthesized backend, nothing else (a module directory, another provider or version
+ * would be code the gate never sees, another backend another state). The executable's bytes cannot
+ * be checked here: synth carries working data only out of its own last generation, and CI's plan
+ * job removes the artifact's before `terraform init` (.github/workflows/pull-request.yml).
  */
-function workingDataProblems(stackDir: string): { at: string; problem: string }[] {
+function workingDataProblems(stackDir: string, backend: () => ReturnType<typeof backendOf>): { at: string; problem: string }[] {
   const out: { at: string; problem: string }[] = [];
   const lock = path.join(stackDir, ".terraform.lock.hcl");
   if (fs.existsSync(lock)) {
@@ -161,7 +222,13 @@ function workingDataProblems(stackDir: string): { at: string; problem: string }[
   const dotTerraform = path.join(stackDir, ".terraform");
   if (fs.existsSync(dotTerraform)) {
     for (const entry of fs.readdirSync(dotTerraform)) {
-      if (entry === "terraform.tfstate") continue; // the backend's record
+      if (entry === "terraform.tfstate") {
+        // The backend's record: only what terraform init writes for the synthesized backend.
+        const record = path.join(dotTerraform, entry);
+        const problem = fs.lstatSync(record).isFile() ? backendRecordProblem(fs.readFileSync(record, "utf8"), backend()) : "is not a file";
+        if (problem) out.push({ at: ".terraform/terraform.tfstate", problem: `.terraform/terraform.tfstate (terraform's record of the backend) ${problem}` });
+        continue;
+      }
       if (entry !== "providers") {
         out.push({ at: `.terraform/${entry}`, problem: `.terraform/${entry} is not working data terraform init makes for this project (no modules, only the pinned provider)` });
         continue;
@@ -169,8 +236,20 @@ function workingDataProblems(stackDir: string): { at: string; problem: string }[
       const expected = ["registry.terraform.io", ...PROVIDER.source.split("/"), PROVIDER.version];
       const walk = (dir: string, depth: number, rel: string) => {
         for (const e of fs.readdirSync(dir)) {
-          if (depth < expected.length && e !== expected[depth]) out.push({ at: `.terraform/providers/${rel}${e}`, problem: `the provider cache holds ${rel}${e}; this project uses only ${expected.join("/")}` });
-          else if (depth < expected.length && fs.statSync(path.join(dir, e)).isDirectory()) walk(path.join(dir, e), depth + 1, `${rel}${e}/`);
+          const at = `.terraform/providers/${rel}${e}`;
+          const full = path.join(dir, e);
+          if (depth < expected.length) {
+            if (e !== expected[depth]) out.push({ at, problem: `the provider cache holds ${rel}${e}; this project uses only ${expected.join("/")}` });
+            else if (fs.lstatSync(full).isDirectory()) walk(full, depth + 1, `${rel}${e}/`);
+            else out.push({ at, problem: `${at} is not a directory of the provider cache` });
+          } else if (depth === expected.length) {
+            // One platform (`linux_amd64`): a directory, or terraform's link to a mirror or cache.
+            const stat = fs.statSync(full, { throwIfNoEntry: false });
+            if (!/^[a-z0-9]+_[a-z0-9]+$/.test(e) || !stat?.isDirectory()) out.push({ at, problem: `${at} is not a platform directory of the pinned provider (os_arch)` });
+            else walk(full, depth + 1, `${rel}${e}/`);
+          } else if (e !== PROVIDER_EXECUTABLE) {
+            out.push({ at, problem: `${at} is not the pinned provider's executable (${PROVIDER_EXECUTABLE}), the one file terraform installs there` });
+          }
         }
       };
       walk(path.join(dotTerraform, "providers"), 0, "");
