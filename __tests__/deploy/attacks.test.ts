@@ -5,7 +5,7 @@
  */
 import { checkDeployPlan, formatDeployCheck } from "../../lib/deploy/check";
 import { resourceBodies } from "../../lib/output/blocks";
-import { defaultModel, synthOutput } from "../helpers";
+import { defaultModel, isolatedModel, synthOutput } from "../helpers";
 
 const prod = synthOutput(defaultModel()).find((s) => s.name === "ref-prod")!;
 const SP_ID = "5f1c2d3e-4a5b-4c6d-8e9f-0a1b2c3d4e5f";
@@ -79,5 +79,28 @@ describe("the deploy check binds the plan to the reviewed output", () => {
     delete g.change.after.principal;
     g.change.after_unknown = { principal: true };
     expect(check(plan).mismatched).toEqual([]);
+  });
+
+  it("rejects prod's workspace in dev's binding in either type, comparing as terraform assigns (a string given to a number attribute is the number)", () => {
+    // The account stack's honest plan shows a data source's string sp_id as a number principal_id
+    // (__tests__/e2e/deploy.test.ts); here a binding's workspace ID, the other way round.
+    const dev = synthOutput(isolatedModel()).find((s) => s.name === "ref-dev")!;
+    const binding = (workspace_id: unknown) => ({
+      format_version: "1.2",
+      resource_changes: [
+        {
+          address: "databricks_workspace_binding.catalog_dev__workspace_staging",
+          mode: "managed",
+          type: "databricks_workspace_binding",
+          name: "catalog_dev__workspace_staging",
+          change: { actions: ["create"], before: null, after: { binding_type: "BINDING_TYPE_READ_ONLY", securable_name: "dev", securable_type: "catalog", workspace_id }, after_unknown: {} },
+        },
+      ],
+    });
+    expect(checkDeployPlan(dev, binding(2222222222222222))).toMatchObject({ losses: [], unexplained: [], mismatched: [] });
+    expect(checkDeployPlan(dev, binding("2222222222222222")).mismatched).toEqual([]);
+    for (const prodWorkspace of [3333333333333333, "3333333333333333", "", true]) {
+      expect(checkDeployPlan(dev, binding(prodWorkspace)).mismatched.map((m) => `${m.attribute} ${m.planned}`)).toEqual([`workspace_id ${JSON.stringify(prodWorkspace)}`]);
+    }
   });
 });

@@ -14,7 +14,7 @@ import { stringify } from "yaml";
 import { parseEnvironmentModel } from "../../lib/model/load";
 import type { SynthesizedStack } from "../../lib/output/stack";
 import { synthOutput } from "../helpers";
-import { Lab, REFERENCE_MODEL, ROOT, requireTerraform, tmpDir } from "./support";
+import { FULL_MODEL, Lab, REFERENCE_MODEL, ROOT, requireTerraform, tmpDir } from "./support";
 
 beforeAll(requireTerraform);
 
@@ -47,9 +47,13 @@ interface PlanJob {
 
 const COMMIT = "0123456789abcdef0123456789abcdef01234567";
 
-/** The plan job's steps for one stack: plan -out, show -json, deploy-check (over `existingSummary`, when given, at --summary). */
-function planJob(lab: Lab, stack: string, p: ReturnType<typeof project>, name: string, existingSummary?: string): PlanJob {
-  lab.setConfig(stack, p.stacks.find((s) => s.name === stack)!.json);
+/**
+ * The plan job's steps for one stack: plan -out, show -json, deploy-check (over `existingSummary`,
+ * when given, at --summary). `planned` is the output terraform plans, when not `p` itself: the
+ * plan of another commit's output, checked against the reviewed one.
+ */
+function planJob(lab: Lab, stack: string, p: ReturnType<typeof project>, name: string, existingSummary?: string, planned: ReturnType<typeof project> = p): PlanJob {
+  lab.setConfig(stack, planned.stacks.find((s) => s.name === stack)!.json);
   const plan = lab.terraform(stack, ["plan", "-input=false", "-no-color", "-lock=false", `-out=${name}`]);
   if (plan.status !== 0) throw new Error(`plan failed: ${plan.stderr}`);
   const planFile = path.join(lab.stackDir(stack), name);
@@ -133,6 +137,21 @@ describe("deploy: plan, guard and summary, then apply exactly that plan", () => 
     expect(applyJob(lab, "ref-prod", job)).toMatchObject({ status: 1, stderr: expect.stringMatching(/is not the plan job's/) });
   });
 
+  it("rejects a plan of another commit's output (Dev given MODIFY on prod) checked against the reviewed one (Dev reading prod): each value it does not give is named, nothing is applied", () => {
+    const reviewed = baseData();
+    reviewed.access.dev.prod = "read";
+    const other = baseData();
+    other.access.dev.prod = ["USE_CATALOG", "USE_SCHEMA", "SELECT", "MODIFY"];
+    const job = planJob(lab, "ref-prod", project(reviewed), "other-commit.tfplan", undefined, project(other));
+    expect(job.status).toBe(1);
+    const mismatches = job.stdout.split("\n").filter((l) => l.includes("this plan is not of this output"));
+    expect(mismatches).toEqual([
+      expect.stringMatching(/^ref-prod: databricks_grant\.catalog_prod__group_dev: terraform plans privileges = \["MODIFY","SELECT","USE_CATALOG","USE_SCHEMA"\], but the synthesized stack says \["EXECUTE","READ_VOLUME","SELECT","USE_CATALOG","USE_SCHEMA"\]: /),
+    ]);
+    expect(job.stdout).toMatch(/ref-prod: deploy guard: FAILED: .*1 value other than the output's; nothing is applied/);
+    expect(job.summary).toContain("**Guard: FAILED** (nothing will be applied)");
+  });
+
   it("stops a plan that drops a schema before any apply (its model without the manifest): the guard fails, nothing is destroyed", () => {
     const d = baseData();
     d.environments.dev.catalog.schemas = ["bronze", "silver", "models"];
@@ -145,4 +164,35 @@ describe("deploy: plan, guard and summary, then apply exactly that plan", () => 
     // The workflow applies only after the plan job passed: the schema is still there.
     expect(Object.keys(lab.workspace().catalogs.dev.schemas)).toContain("gold");
   });
+});
+
+/**
+ * An honest plan is of its own output: the first deploy of each stack (the adopted catalog
+ * imported), and the account stack once the workspace stacks are applied, each checked by
+ * deploy-check against the output it was planned from, pass with no value mismatch.
+ */
+describe("deploy: honest plans pass the plan-of-this-output check", () => {
+  const fullData = (): any => require("yaml").parse(fs.readFileSync(FULL_MODEL, "utf8"));
+
+  it.each([
+    ["the reference model", () => baseData(), ["ref-dev", "ref-staging", "ref-prod"]],
+    ["the full model (adopted schemas and grants, isolated catalogs, the account stack)", () => fullData(), ["ref-dev", "ref-staging", "ref-prod", "ref-account"]],
+  ] as const)("passes the first deploy of every stack of %s, imports included, with no value mismatch", (_what, data, stacks) => {
+    const p = project(data());
+    const lab = new Lab(p.model);
+    try {
+      expect(lab.stacks).toEqual(stacks);
+      for (const stack of lab.stacks) {
+        lab.init(stack);
+        const job = planJob(lab, stack, p, `${stack}.tfplan`);
+        expect({ stack, status: job.status, mismatches: job.stdout.split("\n").filter((l) => /not of this output|does not explain|DESTROYED|REPLACED/.test(l)) }).toEqual({ stack, status: 0, mismatches: [] });
+        expect(job.stdout).toContain(`${stack}: deploy guard: passed`);
+        if (stack !== "ref-account") expect(job.summary).toMatch(/Terraform: `Plan: \d+ to import, \d+ to add/);
+        const applied = applyJob(lab, stack, job);
+        expect(applied.status).toBe(0);
+      }
+    } finally {
+      lab.remove();
+    }
+  }, 300_000);
 });

@@ -107,7 +107,7 @@ export function planValueMismatches(stack: SynthesizedStack, plan: unknown): Mis
       if (unknown === true) return;
       const value = resolve(m[1], m[2]);
       if (value === undefined) return miss(`${show(planned)}, and ${m[1]}.${m[2]} has no value in the stack or the plan`);
-      if (value !== planned) out.push({ address, attribute, planned: show(planned), declared: `${declared} = ${show(value)}` });
+      if (!sameValue(value, planned)) out.push({ address, attribute, planned: show(planned), declared: `${declared} = ${show(value)}` });
       return;
     }
     if (unknown === true) return miss("(unknown until apply)");
@@ -128,7 +128,7 @@ export function planValueMismatches(stack: SynthesizedStack, plan: unknown): Mis
       for (const [k, v] of Object.entries(declared)) if (k !== "//") compare(address, `${attribute}.${k}`, v, p[k], isObject(u) ? u[k] : undefined);
       return;
     }
-    if (declared !== planned) miss();
+    if (!sameValue(declared, planned)) miss();
   };
   const rcs = Array.isArray(plan.resource_changes) ? plan.resource_changes : [];
   for (const rc of rcs) {
@@ -141,6 +141,20 @@ export function planValueMismatches(stack: SynthesizedStack, plan: unknown): Mis
     for (const [k, v] of Object.entries(body)) if (!META.has(k)) compare(rc.address, k, v, after[k], unknown[k]);
   }
   return out;
+}
+
+/**
+ * Equal as terraform assigns them: a string given to a number or bool attribute is converted
+ * (a data source's `sp_id` "2414060712925893" is the number 2414060712925893 in a resource's
+ * `principal_id`), so the plan shows the converted value.
+ */
+function sameValue(declared: unknown, planned: unknown): boolean {
+  if (declared === planned) return true;
+  if (typeof declared === "string" && typeof planned === "number") return declared.trim() !== "" && Number(declared) === planned;
+  if (typeof declared === "number" && typeof planned === "string") return planned.trim() !== "" && Number(planned) === declared;
+  if (typeof declared === "string" && typeof planned === "boolean") return declared === String(planned);
+  if (typeof declared === "boolean" && typeof planned === "string") return planned === String(declared);
+  return false;
 }
 
 /** Lines for the log: each problem, then the verdict. */
