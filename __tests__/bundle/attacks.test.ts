@@ -425,3 +425,48 @@ describe("second pass: how the CLI deploys, beyond the targets' host, run_as and
     expect(r.stdout).toContain("[target-paths] target prod's workspace.file_path is outside the environment principal's home: whoever can write there changes what the target deploys and runs (got \"/Workspace/Shared/x\")");
   });
 });
+
+/** Attempts of the second pass the check already stopped, kept so they stay stopped. */
+describe("second pass: caught before", () => {
+  const add = (file: string, text: string) => ({ [file]: text, "databricks.yml": ROOT_FILE + `  - ${file}\n` });
+  it.each([
+    ["a JSON bundle file that puts prod on dev's workspace", add("over.json", JSON.stringify({ targets: { prod: { workspace: { host: DEV } } } })), ["[shared-workspace]", "[target-workspace]"]],
+    ["a host tagged !!str", { "targets.yml": TARGETS.replace(`host: ${PROD}`, `host: !!str ${DEV}`) }, ["[shared-workspace]", "[target-workspace]"]],
+    ["a catalog behind a custom tag", { "targets.yml": TARGETS.replace("catalog_name: prod", "catalog_name: !Sub dev") }, ["[target-catalog]"]],
+    ["an include written ./x/../over.yml", { "databricks.yml": ROOT_FILE + "  - ./x/../over.yml\n", "over.yml": `targets:\n  prod:\n    workspace:\n      host: ${DEV}\n` }, ["[shared-workspace]", "[target-workspace]"]],
+    ["a target named Prod beside prod", add("a.yml", `targets:\n  Prod:\n    workspace:\n      host: ${PROD}\n`), ["[shared-workspace]", "[target-unknown]"]],
+    ["a dashboard's dataset_catalog prod", { "resources/jobs/d.yml": "resources:\n  dashboards:\n    d:\n      display_name: d\n      warehouse_id: w\n      dataset_catalog: prod\n" }, ["[resource-catalog]"]],
+    ["a quality monitor on prod's table", { "resources/jobs/q.yml": "resources:\n  quality_monitors:\n    q:\n      table_name: prod.gold.customers\n      assets_dir: /Workspace/Shared/q\n      output_schema_name: ${var.catalog_name}.gold\n" }, ["[resource-catalog]"]],
+    ["an app with write access to prod's volume", { "resources/jobs/a.yml": "resources:\n  apps:\n    a:\n      name: a\n      source_code_path: ../../src/models\n      resources:\n        - name: vol\n          uc_securable:\n            securable_full_name: prod.gold.landing\n            securable_type: VOLUME\n            permission: WRITE_VOLUME\n" }, ["[resource-catalog]"]],
+    ["a registered model whose catalog variable defaults to prod", { "resources/jobs/m.yml": "resources:\n  registered_models:\n    m:\n      name: churn\n      catalog_name: ${var.mc}\n      schema_name: models\n", ...add("vars.yml", "variables:\n  mc:\n    default: prod\n") }, ["[resource-catalog]"]],
+    ["a volume whose catalog variable is prod in dev's target only", { "resources/jobs/v.yml": "resources:\n  volumes:\n    v:\n      name: v\n      schema_name: bronze\n      catalog_name: ${var.vc}\n", ...add("vars.yml", "variables:\n  vc:\n    default: dev\ntargets:\n  dev:\n    variables:\n      vc: prod\n") }, ["[resource-catalog]"]],
+    ["a schema whose catalog is another resource's name", { "resources/jobs/s.yml": "resources:\n  jobs:\n    named:\n      name: prod\n  schemas:\n    s:\n      name: scratch\n      catalog_name: ${resources.jobs.named.name}\n" }, ["[resource-catalog]"]],
+    ["BUNDLE_VAR_catalog_name at the workflow's level", { [PROD_WF]: "env:\n  BUNDLE_VAR_catalog_name: dev\n" + PROD_WORKFLOW }, ["[variable-override]"]],
+    ["--profile before the sub-command", { [PROD_WF]: PROD_WORKFLOW.replace("databricks bundle deploy -t prod", "databricks --profile=ref-dev bundle deploy -t prod") }, ["[workflow-host]"]],
+    ["-t dev before the sub-command, in prod's job", { [PROD_WF]: PROD_WORKFLOW.replace("databricks bundle deploy -t prod", "databricks -t dev bundle deploy") }, ["[workflow-host]"]],
+    ["the last of two targets (-t dev after --target=prod)", { [PROD_WF]: PROD_WORKFLOW.replace("databricks bundle deploy -t prod", "databricks bundle deploy --target=prod -tdev") }, ["[workflow-host]"]],
+    ["a host from a repository variable", { [PROD_WF]: PROD_WORKFLOW.replace(`DATABRICKS_HOST: ${PROD}`, "DATABRICKS_HOST: ${{ vars.DATABRICKS_HOST }}") }, ["[workflow-host]"]],
+    ["a target from a matrix", { [PROD_WF]: PROD_WORKFLOW.replace("    runs-on: ubuntu-latest\n", "    runs-on: ubuntu-latest\n    strategy:\n      matrix:\n        t: [prod]\n").replace(/deploy -t prod/, "deploy -t ${{ matrix.t }}") }, ["[workflow-target]"]],
+    ["databricks workspace import", { [PROD_WF]: prodSteps("      - run: databricks workspace import /Shared/x --file x.py\n") }, ["[workflow-command]"]],
+    ["databricks fs cp", { [PROD_WF]: prodSteps("      - run: databricks fs cp x dbfs:/x\n") }, ["[workflow-command]"]],
+    ["the deploy's token written to a file", { [PROD_WF]: prodSteps("      - run: databricks auth token > tok.txt\n") }, ["[workflow-unreadable]"]],
+    ["xargs databricks", { [PROD_WF]: prodSteps("      - run: echo deploy | xargs databricks bundle\n") }, ["[workflow-unreadable]"]],
+    ["a program from a variable", { [PROD_WF]: prodSteps("      - run: $DB bundle deploy -t prod\n        env:\n          DB: ./evil\n") }, ["[workflow-unreadable]"]],
+    ["an alias for databricks", { [PROD_WF]: prodSteps("      - run: |\n          shopt -s expand_aliases\n          alias databricks=./evil\n          databricks bundle deploy -t prod\n") }, ["[workflow-unreadable]"]],
+    ["hash -p databricks", { [PROD_WF]: prodSteps("      - run: |\n          hash -p ./evil databricks\n          databricks bundle deploy -t prod\n") }, ["[workflow-unreadable]"]],
+    ["a trap that runs a program", { [PROD_WF]: prodSteps("      - run: |\n          trap './evil' EXIT\n          databricks bundle deploy -t prod\n") }, ["[workflow-unreadable]"]],
+    ["tee into a bundle file", { [PROD_WF]: prodSteps("      - run: jq . a.json | tee targets.yml\n      - run: databricks bundle deploy -t prod\n") }, ["[workflow-unreadable]"]],
+    ["git -c core.fsmonitor", { [PROD_WF]: prodSteps("      - run: git -c core.fsmonitor=./evil status\n      - run: databricks bundle deploy -t prod\n") }, ["[workflow-unreadable]"]],
+  ] as const)("rejects %s", (_what, changes, expected) => {
+    expect(rulesOf(changes as Record<string, string | null>)).toEqual([...expected].sort());
+  });
+
+  it("rejects a notebook that is a link out of the repository (source-unreadable)", () => {
+    const dir = repoFrom(TARGET_STATE);
+    const outside = path.join(tempDir(), "evil.py");
+    fs.writeFileSync(outside, "spark.sql('INSERT INTO prod.gold.t SELECT 1')\n");
+    fs.rmSync(path.join(dir, "src/models/register.py"));
+    fs.symlinkSync(outside, path.join(dir, "src/models/register.py"));
+    expect(findingKeys(check(dir))).toEqual(["resources/jobs/model_registration.job.yml:13 [source-unreadable]"]);
+  });
+});
