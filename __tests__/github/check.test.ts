@@ -698,6 +698,7 @@ describe("second pass: answers that should fail", () => {
     ["304 Not Modified", 304, {}],
     ["429, the secondary rate limit", 429, { "retry-after": "60" }],
     ["403, the primary rate limit spent", 403, { "x-ratelimit-remaining": "0" }],
+    ["404 (a page that is gone)", 404, {}],
   ] as const)("fails closed on %s for the rules' or the rulesets' second page", async (_what, status, headers) => {
     for (const path of [`${REPOS}/rules/branches/main`, `${REPOS}/rulesets`]) {
       github.repo.override = { [path]: page2(status, status === 304 ? undefined : { message: "rate limited" }, headers) };
@@ -705,6 +706,11 @@ describe("second pass: answers that should fail", () => {
       expect(Object.keys(f)).toEqual([S.rules]);
       expect(f[S.rules]).toMatch(new RegExp(`HTTP ${status}`));
     }
+  });
+
+  it("rejects a branch policy main* (a pattern that matches main and main-hotfix)", async () => {
+    github.repo.policies.prod = [branchPolicy(1, "main*")];
+    expect(findings(await check())[S.branches]).toBe('Selected branches and tags: branch "main*" (a pattern); only branch "main" may deploy');
   });
 
   it("fails closed on 304 Not Modified for the deployment branch policies' second page", async () => {

@@ -142,7 +142,9 @@ export function bundleView(repo: BundleRepository, facts: BundleFacts): BundleVi
       return true;
     };
     for (const name of names) {
-      if (!substitute(`\${var.${name}}`, variableValues(target, name, depth + 1, [...seen, name]))) return [{ text: undefined, node }];
+      const values = variableValues(target, name, depth + 1, [...seen, name]);
+      // A lookup's value is an ID the workspace gives at deploy: unknown here, but never a name the bundle chose.
+      if (!substitute(`\${var.${name}}`, values)) return [{ text: undefined, node, ...(values.length > 0 && values.every((v) => v.text !== undefined || v.lookup) ? { lookup: true as const } : {}) }];
     }
     for (const ref of refs) {
       const values = referenced(target, ref).flatMap((n) => {

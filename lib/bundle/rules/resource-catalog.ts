@@ -40,9 +40,14 @@ export const resourceCatalog: Rule = {
           // `${var.cfg.catalog}`); only what the workspace computes (IDs, the deploying user, the
           // deployment's folders) and ${var.catalog_name} are known not to.
           const unsafe = new Map<string, TargetFacts[]>();
+          const flag = (ref: string, t: TargetFacts) => unsafe.set(ref, [...new Set([...(unsafe.get(ref) ?? []), t])]);
+          const wholeVariable = /^\$\{(?:var\.[A-Za-z][A-Za-z0-9_-]*|variables\.[A-Za-z][A-Za-z0-9_-]*\.value)\}$/.test(typeof scalar.value === "string" ? scalar.value.trim() : "");
           for (const t of targets) {
             for (const c of resolved.get(t)!) {
-              for (const m of (c.text ?? "").matchAll(/\$\{([^}]*)\}/g)) if (!SAFE_REFERENCE.test(m[1])) unsafe.set(m[0], [...new Set([...(unsafe.get(m[0]) ?? []), t])]);
+              for (const m of (c.text ?? "").matchAll(/\$\{([^}]*)\}/g)) if (!SAFE_REFERENCE.test(m[1])) flag(m[0], t);
+              // No text: a lookup (an ID), a whole complex variable (judged below), or a mapping
+              // the configuration holds (`${bundle.git}`), which nothing here reads.
+              if (c.text === undefined && !c.lookup && !wholeVariable) flag(textOf(scalar) ?? "a reference", t);
             }
           }
           for (const [ref, ts] of unsafe) {
