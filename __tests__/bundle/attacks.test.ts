@@ -457,6 +457,10 @@ describe("second pass: caught before", () => {
     ["hash -p databricks", { [PROD_WF]: prodSteps("      - run: |\n          hash -p ./evil databricks\n          databricks bundle deploy -t prod\n") }, ["[workflow-unreadable]"]],
     ["a trap that runs a program", { [PROD_WF]: prodSteps("      - run: |\n          trap './evil' EXIT\n          databricks bundle deploy -t prod\n") }, ["[workflow-unreadable]"]],
     ["tee into a bundle file", { [PROD_WF]: prodSteps("      - run: jq . a.json | tee targets.yml\n      - run: databricks bundle deploy -t prod\n") }, ["[workflow-unreadable]"]],
+    ["dev's run_as from a lookup of prod's principal", { ...add("vars.yml", "variables:\n  sp:\n    lookup:\n      service_principal: ml-pipelines-prod-service-principal\n"), "targets.yml": TARGETS.replace(`service_principal_name: ${DEV_ID}`, "service_principal_name: ${var.sp}") }, ["[target-run-as]"]],
+    ["bundle permissions CAN_MANAGE for a principal from a lookup", { "vars.yml": "variables:\n  sp:\n    lookup:\n      service_principal: ml-pipelines-dev-service-principal\n", "databricks.yml": ROOT_FILE + "  - vars.yml\npermissions:\n  - level: CAN_MANAGE\n    service_principal_name: ${var.sp}\n" }, ["[resource-permissions]"]],
+    ["prod running as whoever deploys (${workspace.current_user.userName})", { "targets.yml": TARGETS.replace(`service_principal_name: ${PROD_ID}`, "user_name: ${workspace.current_user.userName}") }, ["[target-run-as]"]],
+    ["bundle.yml as the root file, prod on dev's workspace", { "databricks.yml": null, "bundle.yml": ROOT_FILE, "targets.yml": TARGETS.replace(`host: ${PROD}`, `host: ${DEV}`) }, ["[shared-workspace]", "[target-workspace]"]],
     ["git -c core.fsmonitor", { [PROD_WF]: prodSteps("      - run: git -c core.fsmonitor=./evil status\n      - run: databricks bundle deploy -t prod\n") }, ["[workflow-unreadable]"]],
   ] as const)("rejects %s", (_what, changes, expected) => {
     expect(rulesOf(changes as Record<string, string | null>)).toEqual([...expected].sort());
