@@ -67,7 +67,17 @@ export function bundleView(repo: BundleRepository, facts: BundleFacts): BundleVi
       }
     }
   }
-  const topLevel = (...path: string[]) => repo.bundleFiles.map((f: RepoFile) => at(f.root, ...path)).filter((n): n is Node => n !== undefined);
+  // Every declaration at a path, looked up once per path (a variable's is asked for at each use).
+  const topLevelCache = new Map<string, Node[]>();
+  const topLevel = (...path: string[]): Node[] => {
+    const key = path.join("\0");
+    let found = topLevelCache.get(key);
+    if (!found) {
+      found = repo.bundleFiles.map((f: RepoFile) => at(f.root, ...path)).filter((n): n is Node => n !== undefined);
+      topLevelCache.set(key, found);
+    }
+    return found;
+  };
   const inTarget = (target: string, ...path: string[]) => (targets.get(target) ?? []).map((t) => at(t, ...path)).filter((n): n is Node => n !== undefined);
   const effective = (target: string, ...path: string[]) => {
     const own = inTarget(target, ...path);
@@ -82,7 +92,14 @@ export function bundleView(repo: BundleRepository, facts: BundleFacts): BundleVi
    * lookup (resolved at deploy: the overrides file is not read), then the committed overrides file,
    * then the default. Every declaration in every file stays a candidate: the CLI keeps one of them.
    */
+  const variableNodesCache = new Map<string, VariableSource[]>();
   const variableNodes = (target: string, name: string): VariableSource[] => {
+    const key = `${target}\0${name}`;
+    let found = variableNodesCache.get(key);
+    if (!found) variableNodesCache.set(key, (found = variableNodesOf(target, name)));
+    return found;
+  };
+  const variableNodesOf = (target: string, name: string): VariableSource[] => {
     // A target's variable is a value (a shorthand: a scalar, a list, a mapping for a complex one)
     // unless it is one of the CLI's full definitions (root.go isFullVariableOverrideDef).
     const ofTarget = (n: Node): VariableSource[] => {
