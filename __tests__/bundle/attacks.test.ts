@@ -85,7 +85,7 @@ describe("deploy paths the check did not read", () => {
     [
       "a deploy inside a local composite action, to prod on dev's workspace",
       {
-        [PROD_WF]: prodSteps("      - uses: actions/checkout@v4\n      - uses: ./.github/actions/deploy\n        with:\n          target: prod\n"),
+        [PROD_WF]: prodSteps("      - uses: actions/checkout@3d3c42e5aac5ba805825da76410c181273ba90b1\n      - uses: ./.github/actions/deploy\n        with:\n          target: prod\n"),
         ".github/actions/deploy/action.yml": action(`    - shell: bash\n      env:\n        DATABRICKS_HOST: ${DEV}\n      run: databricks bundle deploy -t \${{ inputs.target }}\n`),
       },
       ["[workflow-host]"],
@@ -93,14 +93,14 @@ describe("deploy paths the check did not read", () => {
     [
       "a committed shell script that deploys with a token",
       {
-        [PROD_WF]: prodSteps("      - uses: actions/checkout@v4\n      - run: ./scripts/deploy.sh prod\n"),
+        [PROD_WF]: prodSteps("      - uses: actions/checkout@3d3c42e5aac5ba805825da76410c181273ba90b1\n      - run: ./scripts/deploy.sh prod\n"),
         "scripts/deploy.sh": "#!/usr/bin/env bash\nset -euo pipefail\nexport DATABRICKS_TOKEN=\"$PROD_TOKEN\"\ndatabricks bundle deploy -t \"$1\"\n",
       },
       ["[workflow-auth]"],
     ],
     [
       "a committed script that deploys a target from its argument, called with a matrix value",
-      { [PROD_WF]: prodSteps("      - uses: actions/checkout@v4\n      - run: bash scripts/deploy.sh ${{ matrix.env }}\n"), "scripts/deploy.sh": 'databricks bundle deploy -t "$1"\n' },
+      { [PROD_WF]: prodSteps("      - uses: actions/checkout@3d3c42e5aac5ba805825da76410c181273ba90b1\n      - run: bash scripts/deploy.sh ${{ matrix.env }}\n"), "scripts/deploy.sh": 'databricks bundle deploy -t "$1"\n' },
       ["[workflow-target]"],
     ],
     [
@@ -108,13 +108,13 @@ describe("deploy paths the check did not read", () => {
       {
         [PROD_WF]: "name: prod\non: [workflow_dispatch]\njobs:\n  deploy:\n    uses: ./.github/workflows/deploy-one.yml\n    with:\n      target: prod\n      host: " + DEV + "\n    permissions:\n      id-token: write\n",
         ".github/workflows/deploy-one.yml":
-          "on:\n  workflow_call:\n    inputs:\n      target: {type: string}\n      host: {type: string}\njobs:\n  deploy:\n    runs-on: ubuntu-latest\n    env:\n      DATABRICKS_AUTH_TYPE: github-oidc\n      DATABRICKS_TOKEN_AUDIENCE: ${{ vars.DATABRICKS_ACCOUNT_ID }}\n      DATABRICKS_HOST: ${{ inputs.host }}\n    steps:\n      - uses: actions/checkout@v4\n      - run: databricks bundle deploy -t ${{ inputs.target }}\n",
+          "on:\n  workflow_call:\n    inputs:\n      target: {type: string}\n      host: {type: string}\njobs:\n  deploy:\n    runs-on: ubuntu-latest\n    env:\n      DATABRICKS_AUTH_TYPE: github-oidc\n      DATABRICKS_TOKEN_AUDIENCE: ${{ vars.DATABRICKS_ACCOUNT_ID }}\n      DATABRICKS_HOST: ${{ inputs.host }}\n    steps:\n      - uses: actions/checkout@3d3c42e5aac5ba805825da76410c181273ba90b1\n      - run: databricks bundle deploy -t ${{ inputs.target }}\n",
       },
       ["[workflow-host]"],
     ],
     ["an external reusable workflow given the secrets", { [PROD_WF]: "name: prod\non: [workflow_dispatch]\njobs:\n  deploy:\n    uses: some-org/deployers/.github/workflows/bundle.yml@v1\n    with:\n      target: prod\n    secrets: inherit\n" }, ["[workflow-unreadable]"]],
-    ["an external action in the deploy job", { [PROD_WF]: prodSteps("      - uses: actions/checkout@v4\n      - uses: some-org/databricks-deploy@v2\n        with:\n          target: prod\n") }, ["[workflow-unreadable]"]],
-    ["a Python script that holds the credentials", { [PROD_WF]: prodSteps("      - uses: actions/checkout@v4\n      - run: python scripts/deploy.py --target prod\n"), "scripts/deploy.py": "import subprocess\nsubprocess.run(['databricks', 'bundle', 'deploy', '-t', 'prod'])\n" }, ["[workflow-unreadable]"]],
+    ["an external action in the deploy job", { [PROD_WF]: prodSteps("      - uses: actions/checkout@3d3c42e5aac5ba805825da76410c181273ba90b1\n      - uses: some-org/databricks-deploy@v2\n        with:\n          target: prod\n") }, ["[workflow-unreadable]"]],
+    ["a Python script that holds the credentials", { [PROD_WF]: prodSteps("      - uses: actions/checkout@3d3c42e5aac5ba805825da76410c181273ba90b1\n      - run: python scripts/deploy.py --target prod\n"), "scripts/deploy.py": "import subprocess\nsubprocess.run(['databricks', 'bundle', 'deploy', '-t', 'prod'])\n" }, ["[workflow-unreadable]"]],
     ["shell the check cannot resolve: eval", { [PROD_WF]: prodSteps('      - run: eval "$DEPLOY_COMMAND"\n') }, ["[workflow-unreadable]"]],
     ["a command substitution", { [PROD_WF]: prodSteps("      - run: databricks bundle deploy -t $(cat target.txt)\n") }, ["[workflow-target]", "[workflow-unreadable]"]],
     ["a committed program named databricks, put first on PATH", { [PROD_WF]: prodSteps('      - run: echo "$GITHUB_WORKSPACE/bin" >> "$GITHUB_PATH"\n      - run: databricks bundle deploy -t prod\n'), "bin/databricks": "#!/bin/sh\n" }, ["[workflow-unreadable]"]],
@@ -131,8 +131,8 @@ describe("deploy paths the check did not read", () => {
     ["a step that edits targets.yml before the deploy (sed -i)", { [PROD_WF]: prodSteps(`      - run: sed -i 's#${PROD}#${DEV}#' targets.yml\n      - run: databricks bundle deploy -t prod\n`) }, ["[workflow-unreadable]"]],
     ["a step that writes a bundle file before the deploy (echo >)", { [PROD_WF]: prodSteps(`      - run: |\n          echo "targets: {prod: {workspace: {host: ${DEV}}}}" > resources/jobs/zz.yml\n      - run: databricks bundle deploy -t prod\n`) }, ["[workflow-unreadable]"]],
     ["a step that copies another file over the targets", { [PROD_WF]: prodSteps("      - run: cp docs/targets.yml targets.yml && databricks bundle deploy -t prod\n") }, ["[workflow-unreadable]"]],
-    ["a checkout of another branch before the deploy", { [PROD_WF]: prodSteps("      - uses: actions/checkout@v4\n        with:\n          ref: release-candidate\n      - run: databricks bundle deploy -t prod\n") }, ["[workflow-unreadable]"]],
-    ["a checkout of another repository over the workspace", { [PROD_WF]: prodSteps("      - uses: actions/checkout@v4\n        with:\n          repository: some-org/other-bundle\n      - run: databricks bundle deploy -t prod\n") }, ["[workflow-unreadable]"]],
+    ["a checkout of another branch before the deploy", { [PROD_WF]: prodSteps("      - uses: actions/checkout@3d3c42e5aac5ba805825da76410c181273ba90b1\n        with:\n          ref: release-candidate\n      - run: databricks bundle deploy -t prod\n") }, ["[workflow-unreadable]"]],
+    ["a checkout of another repository over the workspace", { [PROD_WF]: prodSteps("      - uses: actions/checkout@3d3c42e5aac5ba805825da76410c181273ba90b1\n        with:\n          repository: some-org/other-bundle\n      - run: databricks bundle deploy -t prod\n") }, ["[workflow-unreadable]"]],
     ["git checkout of another ref in a run step", { [PROD_WF]: prodSteps("      - run: git checkout origin/other -- targets.yml\n      - run: databricks bundle deploy -t prod\n") }, ["[workflow-unreadable]"]],
     ["an artifact download into the repository", { [PROD_WF]: prodSteps("      - uses: actions/download-artifact@v4\n        with:\n          path: .\n      - run: databricks bundle deploy -t prod\n") }, ["[workflow-unreadable]"]],
     ["a composite action at the repository's root that deploys to dev's workspace", { [PROD_WF]: prodSteps("      - uses: ./\n"), "action.yml": `runs:\n  using: composite\n  steps:\n    - shell: bash\n      run: DATABRICKS_HOST=${DEV} databricks bundle deploy -t prod\n` }, ["[workflow-host]"]],
@@ -144,7 +144,7 @@ describe("deploy paths the check did not read", () => {
 
   it("accepts a deploy through a local composite action and a committed script it can read", () => {
     const dir = repoFrom(TARGET_STATE, {
-      [PROD_WF]: prodSteps("      - uses: actions/checkout@v4\n      - uses: databricks/setup-cli@main\n      - uses: ./.github/actions/deploy\n        with:\n          target: prod\n"),
+      [PROD_WF]: prodSteps("      - uses: actions/checkout@3d3c42e5aac5ba805825da76410c181273ba90b1\n      - uses: databricks/setup-cli@6bb7075f85b326f8b9ce160933dfe9bcd63c8121\n        with:\n          version: 1.13.0\n      - uses: ./.github/actions/deploy\n        with:\n          target: prod\n"),
       ".github/actions/deploy/action.yml": `name: deploy\ninputs:\n  target:\n    required: true\nruns:\n  using: composite\n  steps:\n    - shell: bash\n      run: ./scripts/deploy.sh \${{ inputs.target }}\n`,
       "scripts/deploy.sh": '#!/usr/bin/env bash\nset -euo pipefail\ntarget="$1"\necho "deploying $target"\ndatabricks bundle validate -t "$target"\ndatabricks bundle deploy -t "$target"\n',
     });
@@ -152,7 +152,7 @@ describe("deploy paths the check did not read", () => {
   });
 
   it("does not take a GitHub token given to actions/checkout for Databricks credentials", () => {
-    const wf = "on: [pull_request]\npermissions: {contents: read}\njobs:\n  check:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n        with:\n          repository: some-org/uc-env-isolation\n          token: ${{ secrets.GH_READ_TOKEN }}\n          path: uc-env-isolation\n      - run: npm ci\n        working-directory: uc-env-isolation\n";
+    const wf = "on: [pull_request]\npermissions: {contents: read}\njobs:\n  check:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@3d3c42e5aac5ba805825da76410c181273ba90b1\n        with:\n          repository: some-org/uc-env-isolation\n          token: ${{ secrets.GH_READ_TOKEN }}\n          path: uc-env-isolation\n      - run: npm ci\n        working-directory: uc-env-isolation\n";
     expect(check(repoFrom(TARGET_STATE, { ".github/workflows/bundle-check.yml": wf }))).toMatchObject({ code: 0 });
   });
 
@@ -164,6 +164,29 @@ describe("deploy paths the check did not read", () => {
   it("reports a finding inside a followed script at the script's own line", () => {
     const r = check(repoFrom(TARGET_STATE, { [PROD_WF]: prodSteps("      - run: ./scripts/deploy.sh\n"), "scripts/deploy.sh": `#!/bin/sh\n# deploy\nDATABRICKS_HOST=${DEV} databricks bundle deploy -t prod\n` }));
     expect(findingKeys(r)).toContain("scripts/deploy.sh:3 [workflow-host]");
+  });
+});
+
+describe("what the deploy job installs: every action pinned to a commit, the CLI the check follows", () => {
+  const pinnedCheckout = "actions/checkout@3d3c42e5aac5ba805825da76410c181273ba90b1 # v7.0.1";
+  const withCli = (cli: string) => prodSteps(`      - uses: ${pinnedCheckout}\n${cli}      - run: databricks bundle deploy -t prod\n`);
+  it.each([
+    ["checkout at a tag (moved to other code, it runs with prod's OIDC token)", prodSteps("      - uses: actions/checkout@v7\n      - run: databricks bundle deploy -t prod\n"), /runs the action actions\/checkout@v7 at a tag or branch, not a commit/],
+    ["setup-cli at a branch", withCli("      - uses: databricks/setup-cli@main\n        with:\n          version: 1.13.0\n"), /runs the action databricks\/setup-cli@main at a tag or branch/],
+    ["setup-cli pinned, with no version (the latest CLI, whose behaviour the check did not follow)", withCli("      - uses: databricks/setup-cli@6bb7075f85b326f8b9ce160933dfe9bcd63c8121\n"), /runs the Databricks CLI setup-cli picks with no version \(the latest\) rather than 1\.13\.0/],
+    ["setup-cli pinned, installing another CLI version", withCli("      - uses: databricks/setup-cli@6bb7075f85b326f8b9ce160933dfe9bcd63c8121\n        with:\n          version: 0.250.0\n"), /runs the Databricks CLI 0\.250\.0 rather than 1\.13\.0/],
+    ["setup-cli's version from a variable", withCli("      - uses: databricks/setup-cli@6bb7075f85b326f8b9ce160933dfe9bcd63c8121\n        with:\n          version: ${{ vars.CLI_VERSION }}\n"), /rather than 1\.13\.0/],
+  ])("rejects %s", (_what, workflow, message) => {
+    const r = check(repoFrom(TARGET_STATE, { [PROD_WF]: workflow }));
+    expect(r.code).toBe(1);
+    expect(findingKeys(r).map((k) => k.replace(/^.* \[/, "["))).toEqual(["[workflow-unreadable]"]);
+    expect(r.stdout).toMatch(message);
+  });
+
+  it("passes the same job with checkout and setup-cli pinned to commits and version 1.13.0 (v1.13.0 written with its v too)", () => {
+    for (const version of ["1.13.0", "v1.13.0"]) {
+      expect(check(repoFrom(TARGET_STATE, { [PROD_WF]: withCli(`      - uses: databricks/setup-cli@6bb7075f85b326f8b9ce160933dfe9bcd63c8121\n        with:\n          version: ${version}\n`) })).code).toBe(0);
+    }
   });
 });
 

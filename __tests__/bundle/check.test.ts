@@ -20,17 +20,27 @@ describe("npm run bundle:check on the seed's current state", () => {
     expect(r.code).toBe(1);
     expect(findingKeys(r)).toEqual([
       ".github/workflows/ml_pipelines_dev_deploy.yml:10 [workflow-auth]", // DATABRICKS_TOKEN
+      ".github/workflows/ml_pipelines_dev_deploy.yml:12 [workflow-unreadable]", // actions/checkout@v4: not pinned to a commit
+      ".github/workflows/ml_pipelines_dev_deploy.yml:13 [workflow-unreadable]", // databricks/setup-cli@main: not pinned
+      ".github/workflows/ml_pipelines_dev_deploy.yml:13 [workflow-unreadable]", // ... and no version: the latest CLI
       ".github/workflows/ml_pipelines_dev_deploy.yml:14 [workflow-auth]", // no DATABRICKS_AUTH_TYPE github-oidc
       ".github/workflows/ml_pipelines_dev_deploy.yml:14 [workflow-auth]", // no id-token: write
       ".github/workflows/ml_pipelines_dev_deploy.yml:14 [workflow-old-deploy]",
       ".github/workflows/ml_pipelines_prod_deploy.yml:9 [retired-principal]", // DATABRICKS_CLIENT_ID
       ".github/workflows/ml_pipelines_prod_deploy.yml:10 [workflow-auth]", // client secret
+      ".github/workflows/ml_pipelines_prod_deploy.yml:12 [workflow-unreadable]", // actions/checkout@v4
+      ".github/workflows/ml_pipelines_prod_deploy.yml:13 [workflow-unreadable]", // actions/setup-python@v5
+      ".github/workflows/ml_pipelines_prod_deploy.yml:16 [workflow-unreadable]", // databricks/setup-cli@main
+      ".github/workflows/ml_pipelines_prod_deploy.yml:16 [workflow-unreadable]", // ... with no version
       ".github/workflows/ml_pipelines_prod_deploy.yml:17 [workflow-auth]",
       ".github/workflows/ml_pipelines_prod_deploy.yml:17 [workflow-auth]",
       ".github/workflows/ml_pipelines_prod_deploy.yml:17 [workflow-old-deploy]",
       ".github/workflows/ml_pipelines_staging_deploy.yml:10 [workflow-host]", // staging deployed with dev's host
       ".github/workflows/ml_pipelines_staging_deploy.yml:11 [retired-principal]",
       ".github/workflows/ml_pipelines_staging_deploy.yml:12 [workflow-auth]",
+      ".github/workflows/ml_pipelines_staging_deploy.yml:14 [workflow-unreadable]", // actions/checkout@v4
+      ".github/workflows/ml_pipelines_staging_deploy.yml:15 [workflow-unreadable]", // databricks/setup-cli@main
+      ".github/workflows/ml_pipelines_staging_deploy.yml:15 [workflow-unreadable]", // ... with no version
       ".github/workflows/ml_pipelines_staging_deploy.yml:18 [workflow-auth]",
       ".github/workflows/ml_pipelines_staging_deploy.yml:18 [workflow-auth]",
       ".github/workflows/ml_pipelines_staging_deploy.yml:18 [workflow-old-deploy]",
@@ -63,7 +73,7 @@ describe("npm run bundle:check on the seed's current state", () => {
     // Seed plan 4.2: staging promotes dev's models (read-only), so only prod and dev are told.
     expect(r.stdout).toContain("src/models/register.py:8: [source-catalog] names catalog dev, run by resources.jobs.model_registration, in target dev: its own catalog, written out where every target runs it (${var.catalog_name} belongs there); target prod: environments.dev's catalog (got \"dev.models\")");
     // The summary is the result's last line, on stdout like policy's; stderr is for bad input only.
-    expect(r.stdout).toMatch(/\nbundle:check: failed: 33 findings \([^\n]*\); 3 targets in [^\n]*\.\n$/);
+    expect(r.stdout).toMatch(/\nbundle:check: failed: 43 findings \([^\n]*\); 3 targets in [^\n]*\.\n$/);
     expect(r.stderr).toBe("");
   });
 
@@ -86,7 +96,6 @@ describe("npm run bundle:check on the seed's current state", () => {
       "workflow-target",
       "workflow-audience",
       "workflow-env",
-      "workflow-unreadable",
       "workflow-command",
     ];
     expect(RULES.map((x) => x.id).filter((id) => !seen.has(id))).toEqual(bypassOnly);

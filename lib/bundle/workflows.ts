@@ -45,6 +45,9 @@ export interface Workflows {
  * External actions a deploy job may use beside its credentials: they set up the runner and cannot
  * deploy (checked by name, any version). Any other external action in such a job is unreadable.
  */
+/** The Databricks CLI whose behaviour bundle:check follows (docs/bundles.md#conformance-with-the-databricks-cli); a deploy job installs exactly it. */
+export const CLI_VERSION = "1.13.0";
+
 export const KNOWN_ACTIONS = ["actions/checkout", "actions/setup-python", "actions/setup-node", "actions/setup-java", "actions/upload-artifact", "databricks/setup-cli"];
 /** `actions/checkout` refs that are the commit the workflow runs for (the one the check read). */
 const OWN_REFS = [/^\$\{\{\s*github\.sha\s*\}\}$/, /^\$\{\{\s*github\.ref\s*\}\}$/];
@@ -266,8 +269,19 @@ function runAction(repo: BundleRepository, scope: Scope, step: Node, uses: strin
     if (p !== undefined && !repository) job.root = wsPath("", p) ?? job.root;
   }
   if (!uses.startsWith("./")) {
-    const name = uses.split("@")[0].toLowerCase();
-    if (!KNOWN_ACTIONS.includes(name)) unreadable(scope, where, uses.startsWith("docker://") ? `the container action ${uses}` : `the external action ${uses}`);
+    const [action, ref] = uses.split("@");
+    const name = action.toLowerCase();
+    if (!KNOWN_ACTIONS.includes(name)) {
+      unreadable(scope, where, uses.startsWith("docker://") ? `the container action ${uses}` : `the external action ${uses}`);
+      return;
+    }
+    // A tag or a branch can be moved to other code, which would then run with the job's credentials.
+    if (!/^[0-9a-f]{40}$/.test(ref ?? "")) unreadable(scope, where, `the action ${uses} at a tag or branch, not a commit (it can be moved to other code)`);
+    if (name === "databricks/setup-cli") {
+      const version = at(withNode, "version");
+      const v = textOf(version)?.trim().replace(/^v/, "");
+      if (v !== CLI_VERSION) unreadable(scope, version ?? where, `the Databricks CLI ${v === undefined ? "setup-cli picks with no version (the latest)" : v} rather than ${CLI_VERSION}, the one whose behaviour the check follows`);
+    }
     return;
   }
   const dir = repoPath(uses.slice(2));

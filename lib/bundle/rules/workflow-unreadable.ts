@@ -11,8 +11,8 @@ import { finding } from "../rule";
 export const workflowUnreadable: Rule = {
   id: "workflow-unreadable",
   description:
-    "A workflow job that can reach Databricks credentials runs something the check cannot read (an external action or reusable workflow, a non-shell script, an unknown program, a command substitution, a PATH change), or holds credentials but runs no databricks command.",
-  fix: "keep deploy jobs to checkout, setup-cli and `databricks bundle` commands (in the workflow, a local composite action or a committed shell script); run everything else in a job without Databricks credentials",
+    "A workflow job that can reach Databricks credentials runs something the check cannot read (an external action or reusable workflow, an action not pinned to a commit, a CLI other than the one the check follows, a non-shell script, an unknown program, a command substitution, a PATH change), or holds credentials but runs no databricks command.",
+  fix: "keep deploy jobs to checkout and setup-cli, each pinned to a commit (setup-cli with `version: 1.13.0`), and `databricks bundle` commands (in the workflow, a local composite action or a committed shell script); run everything else in a job without Databricks credentials",
   check: ({ jobs }) => {
     const out: Finding[] = [];
     for (const job of jobs) {
