@@ -1,24 +1,26 @@
-// For `npm run bench`: deploy-check or plan-guard run in this process, RUNS times after a first run
+// For `npm run bench`: deploy-check, plan-guard or grants:diff run in this process, RUNS times after a first run
 // (modules loaded, the code warm), to time the command's own work (reading the model, the output and
 // the plan, the checks, the summary) without node's and the modules' start-up, which at the bench's
 // sizes is most of a run and hides how the work grows. Each run is the command as its script runs
 // it (lib/commands, arguments parsed, files read and written), its output discarded. Prints the
 // median CPU milliseconds of a run (user and system: what the work costs, whatever else the machine
 // is doing; a wall clock on a shared machine also counts the waiting), the median wall milliseconds,
-// and the exit code, which must be the same every run.
-// Usage: node scripts/run-ts.js scripts/bench-plan.ts RUNS deploy-check|plan-guard ARGS...
+// and the exit code, which must be the same every run; then the output's first and last lines (what
+// the bench checks before it trusts the times).
+// Usage: node scripts/run-ts.js scripts/bench-plan.ts RUNS deploy-check|plan-guard|grants-diff ARGS...
 import { executeCommand, type Command } from "../lib/review/cli";
 
 const COMMANDS: { readonly [name: string]: () => Command } = {
   "deploy-check": () => (require("../lib/commands/deploy-check") as typeof import("../lib/commands/deploy-check")).deployCheckCommand,
   "plan-guard": () => (require("../lib/commands/plan-guard") as typeof import("../lib/commands/plan-guard")).planGuardCommand,
+  "grants-diff": () => (require("../lib/commands/grants-diff") as typeof import("../lib/commands/grants-diff")).grantsDiffCommand,
 };
 
 async function main(): Promise<void> {
   const [runsText, name, ...args] = process.argv.slice(2);
   const runs = Number(runsText);
   if (!/^[1-9]\d*$/.test(runsText ?? "") || !COMMANDS[name ?? ""]) {
-    process.stderr.write("usage: node scripts/run-ts.js scripts/bench-plan.ts RUNS deploy-check|plan-guard ARGS...\n");
+    process.stderr.write("usage: node scripts/run-ts.js scripts/bench-plan.ts RUNS deploy-check|plan-guard|grants-diff ARGS...\n");
     process.exit(2);
   }
   const command = COMMANDS[name]();
@@ -53,11 +55,12 @@ async function main(): Promise<void> {
     wall.push(r.ms);
     cpu.push(r.cpu);
   }
+  const lines = written.split("\n").filter(Boolean);
   const median = (xs: number[]) => {
     const s = [...xs].sort((a, b) => a - b);
     return runs % 2 ? s[(runs - 1) / 2] : (s[runs / 2 - 1] + s[runs / 2]) / 2;
   };
-  out(`${name}: ${median(cpu).toFixed(1)} ms CPU, ${median(wall).toFixed(1)} ms wall (medians of ${runs}), exit ${first.code}\n${written.split("\n").filter(Boolean).slice(-1)[0] ?? ""}\n`);
+  out(`${name}: ${median(cpu).toFixed(1)} ms CPU, ${median(wall).toFixed(1)} ms wall (medians of ${runs}), exit ${first.code}\n${lines.length > 0 ? [lines[0], lines[lines.length - 1]].join("\n") : "(no output)"}\n`);
   process.exitCode = 0;
 }
 

@@ -33,14 +33,16 @@
 //       generated-plan.test.ts) for its first deploy (every resource created) and for a large change
 //       (scripts/generate-model.js --changed: grants revoked, widened, narrowed and replaced, a schema
 //       added and one destroyed, which both guards refuse); the 10k rows, and how each command's own
-//       work (CPU time, in one process after a first run: scripts/bench-plan.ts) grows from 1k to 10k
+//       work (CPU time, in one process after a first run: scripts/bench-plan.ts) grows from 1k to 10k;
+//       and (m) `npm run grants:diff` of the same model with every group's key renamed (--renamed:
+//       every grant declared again at a new address without a moved block, a re-grant row each)
 // Every row is also printed as a ratio to a floor measured first in the same run (node's start-up,
 // `node -e 0`), and every target is such a ratio, so a row reads the same on a faster or a busier
 // machine; the header names the machine. Targets (x floor): (a) <= 12 and <= 100 MiB, (b) <= 350,
 // (c), (d), (g) <= 12, (e) <= 250, (f) <= 25, (h) <= 25, (i) <= 150 and <= 400 MiB, (j), (k), (s),
-// (u), (v), (x) <= 35, (y) <= 25, (l) <= 50, (t) <= 250, (p) <= 450 (terraform 1.11.x must be
-// installed; without it (p) is a miss); (n), (w), and (x) and (y)'s growth ratios <= 15 (10 when the
-// cost is linear).
+// (u), (v), (x) <= 35, (y) <= 25, (l) <= 50, (m) <= 100, (t) <= 250, (p) <= 450 (terraform 1.11.x must be
+// installed; without it (p) is a miss); (n), (w), and (m), (x) and (y)'s growth ratios <= 15 (10 when
+// the cost is linear).
 // Exits 1 when a target is missed.
 // Usage: npm run bench [-- --synth-runs N --bundle-runs N --audit-runs N --scale-runs N --test-runs N --rehearse-runs N --skip-test]
 "use strict";
@@ -331,9 +333,11 @@ fs.rmSync(scaleDir, { recursive: true, force: true });
     const file = (f) => path.join(dir, f);
     fs.writeFileSync(file("base.yaml"), generateModel(environments, groups));
     fs.writeFileSync(file("head.yaml"), generateModel(environments, groups, { changed: true }));
-    progress(`(x), (y) ${size}: synth of the generated model and of its change, the plans of ${stack}`);
+    fs.writeFileSync(file("renamed.yaml"), generateModel(environments, groups, { renamed: true }));
+    progress(`(m), (x), (y) ${size}: synth of the generated model, its change and its renamed keys, the plans of ${stack}`);
     measure(app, { ENVIRONMENTS_FILE: file("base.yaml"), CDKTF_OUTDIR: file("base.out") });
     measure(app, { ENVIRONMENTS_FILE: file("head.yaml"), CDKTF_OUTDIR: file("head.out") });
+    measure(app, { ENVIRONMENTS_FILE: file("renamed.yaml"), CDKTF_OUTDIR: file("renamed.out") });
     runTs(["scripts/generate-plan.ts", "none", file("base.out"), "--stack", stack, "--out", file("first")]);
     runTs(["scripts/generate-plan.ts", file("base.out"), file("head.out"), "--stack", stack, "--out", file("change")]);
     const resources = (p) => JSON.parse(fs.readFileSync(file(`${p}/plan.json`), "utf8")).resource_changes.filter((r) => r.change.actions[0] !== "no-op").length;
@@ -343,13 +347,15 @@ fs.rmSync(scaleDir, { recursive: true, force: true });
       dcChange: { command: "deploy-check", args: deployArgs("change", "head.out", "head.yaml"), exit: 1, verdict: /deploy guard: FAILED: 1 catalog, schema or principal destroyed or replaced, 0 changes the model does not explain/ },
       pgFirst: { command: "plan-guard", args: ["none", file("base.out"), "--stack", stack, "--plan", file("first/plan.json")], exit: 0, verdict: /plan guard: passed: \d+ changes/ },
       pgChange: { command: "plan-guard", args: [file("base.out"), file("head.out"), "--stack", stack, "--plan", file("change/plan.json")], exit: 1, verdict: /plan guard: FAILED: 1 catalog, schema or principal destroyed or replaced, 0 changes not explained/ },
+      // Every access change a re-grant row (a risk), and terraform's creates and deletes.
+      diffRenamed: { command: "grants-diff", args: [file("base.out"), file("renamed.out"), "--base-model", file("base.yaml"), "--head-model", file("renamed.yaml")], exit: 0, verdict: /^### Access changes: (\d+) \(\1 risk\)[^\n]*\n\*\*Terraform\*\* .*: gen-e3: \d+ create, \d+ delete/m },
     };
     at[size] = { grants: grantCount(environments, groups), first: resources("first"), change: resources("change") };
     for (const [key, c] of Object.entries(cases)) {
       const script = path.join("scripts", `${c.command}.ts`);
       // The command's own work (CPU time), in one process after a first run: the ratio that shows how
       // it grows. More runs of the small size, whose few milliseconds a collection of garbage can double.
-      progress(`(x), (y) ${size}: ${c.command} in-process, ${inProcessRuns(size)} runs`);
+      progress(`(m), (x), (y) ${size}: ${c.command} in-process, ${inProcessRuns(size)} runs`);
       const inProcess = runTs(["scripts/bench-plan.ts", String(inProcessRuns(size)), c.command, ...c.args]).stdout;
       const [, ms, exit] = /: ([\d.]+) ms CPU, [\d.]+ ms wall \(medians of \d+\), exit (\d+)\n/.exec(inProcess) ?? [];
       if (Number(exit) !== c.exit || !c.verdict.test(inProcess)) throw new Error(`bench: ${c.command} on the ${size} plan: expected exit ${c.exit} and ${c.verdict}, got: ${inProcess}`);
@@ -365,10 +371,11 @@ fs.rmSync(scaleDir, { recursive: true, force: true });
   timed(`(x) deploy-check, a change of ${stack} (${k10.change} resources revoked, widened, narrowed, replaced, added, destroyed)`, runsText, k10.dcChange, 35);
   timed(`(y) plan-guard, first deploy of ${stack} (${k10.first} resources), ${k10.grants}-grant model`, runsText, k10.pgFirst, 25);
   timed(`(y) plan-guard, a change of ${stack} (${k10.change} resources)`, runsText, k10.pgChange, 25);
-  const names = { dcFirst: "deploy-check first", dcChange: "deploy-check change", pgFirst: "plan-guard first", pgChange: "plan-guard change" };
+  timed(`(m) grants:diff, every group's key renamed (each grant declared again, no moved blocks), ${k10.grants} grants`, runsText, k10.diffRenamed, 100);
+  const names = { dcFirst: "deploy-check first", dcChange: "deploy-check change", pgFirst: "plan-guard first", pgChange: "plan-guard change", diffRenamed: "grants:diff renamed" };
   const growth = Object.keys(names).map((k) => [names[k], k10[k].ms / k1[k].ms, k1[k].ms, k10[k].ms]);
   note(
-    `(x), (y) 10x size (${k1.grants} to ${k10.grants} grants, ${k1.first} to ${k10.first} resources in the plan): each command's own work (CPU, in-process, scripts/bench-plan.ts) grows`,
+    `(m), (x), (y) 10x size (${k1.grants} to ${k10.grants} grants, ${k1.first} to ${k10.first} resources in the plan): each command's own work (CPU, in-process, scripts/bench-plan.ts) grows`,
     `medians of ${inProcessRuns("1k")}, ${inProcessRuns("10k")}`,
     growth.map(([k, r, a, b]) => `${k} ${r.toFixed(1)} (${a.toFixed(0)} to ${b.toFixed(0)} ms)`).join(", "),
     "<= 15 each (10: linear)",
