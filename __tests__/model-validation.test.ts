@@ -1,12 +1,15 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { stringify } from "yaml";
+import fc from "fast-check";
+import { parseDocument, stringify } from "yaml";
 import { ModelError } from "../lib/model/errors";
 import { buildApp } from "../lib/app";
 import { MAX_MODEL_BYTES, loadEnvironmentModel, parseEnvironmentModel } from "../lib/model/load";
 import { synthToDirectory } from "../lib/synth";
 import { MODEL_RULES } from "../lib/model/rules";
+import { parseYaml } from "../lib/model/yaml";
+import { promotionCycle } from "../lib/model/rules/environments";
 import { DEFAULT_MODEL_TEXT, defaultModel, defaultModelData, modelFrom, previousOutput, strayEntries } from "./helpers";
 import { BAD_MODEL_CASES, badModelFile, caseText } from "./fixtures/bad-models/cases";
 
@@ -220,6 +223,91 @@ describe("YAML syntax errors", () => {
     const error = errorOf(text);
     expect(error.message).toContain("the `[` opened here is never closed");
     expect(error.issues[0].value).toBe("creators: [dev  # a [ in a comment");
+  });
+});
+
+describe("a key written twice in one mapping (found in one pass, told in yaml's words)", () => {
+  /** What yaml itself says of a text with its own duplicate-key check: its first error (the line of a duplicate), or the data. */
+  const yamlSays = (text: string) => {
+    const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: true, strict: true });
+    const e = doc.errors[0];
+    return e ? { error: e.code === "DUPLICATE_KEY" ? ["DUPLICATE_KEY", e.linePos?.[0].line] : ["other"] } : { data: doc.toJS() };
+  };
+  const weSay = (text: string) => {
+    try {
+      return { data: parseYaml(text, "t.yaml").data };
+    } catch (e) {
+      const issue = (e as ModelError).issues[0];
+      return { error: issue.problem.startsWith("is not valid YAML: a key is written twice") ? ["DUPLICATE_KEY", issue.line] : ["other"] };
+    }
+  };
+
+  it.each([
+    ["in a block mapping", "a: 1\nb: 2\na: 3\n"],
+    ["in a flow mapping (an access row)", "access:\n  dev: { dev: read, prod: read, dev: all }\n"],
+    ["in a mapping inside a list", "x:\n  - { a: 1, a: 2 }\n"],
+    ["before a syntax error further down (the duplicate is still the first error)", "a: 1\na: 2\nb: [1\nc: 3\n"],
+    ["after a syntax error (the syntax error is the first)", "b: [1\na: 1\na: 2\n"],
+    ["written differently, the same value (quoted and plain)", 'a: 1\n"a": 2\n'],
+  ])("rejects one %s, as yaml's own check does", (_what, text) => {
+    expect(weSay(text)).toEqual(yamlSays(text));
+    expect(weSay(text)).toHaveProperty("error");
+  });
+
+  it.each([
+    ["a number and a string of the same digits", 'x:\n  1: a\n  "1": b\n'],
+    ["the same key in two mappings", "a: { k: 1 }\nb: { k: 2 }\n"],
+    ["a key and a value alike", "k: k\n"],
+  ])("accepts %s, as yaml's own check does", (_what, text) => {
+    expect(weSay(text)).toEqual(yamlSays(text));
+    expect(weSay(text)).toHaveProperty("data");
+  });
+
+  it("agrees with yaml's own check on generated mappings of repeated and distinct keys", () => {
+    const key = fc.constantFrom("a", "b", "1", '"1"', "'a'", "null", "~", "true", "1.0", "0x1");
+    const flat = fc.array(fc.tuple(key, fc.nat(9)), { maxLength: 6 }).map((pairs) => pairs.map(([k, v]) => `${k}: ${v}`));
+    const text = fc.tuple(flat, flat, fc.boolean()).map(([top, inner, flow]) => [...top, flow ? `z: { ${inner.join(", ")} }` : `z:\n${inner.map((l) => `  ${l}`).join("\n")}`].join("\n") + "\n");
+    fc.assert(fc.property(text, (t) => expect(weSay(t)).toEqual(yamlSays(t))), { numRuns: 300 });
+  });
+});
+
+describe("a promotion cycle (found walking each environment once)", () => {
+  /** The search as it was: a walk from each environment, each step searching the walk so far. */
+  const walkedFromEach = (environments: [string, { promotion?: { from?: string } } | undefined][]) => {
+    const fromOf = new Map(environments.map(([k, env]) => [k, env?.promotion?.from]));
+    for (const [start] of environments) {
+      const chain: string[] = [];
+      let cur: string | undefined = start;
+      while (cur !== undefined && fromOf.get(cur) !== undefined) {
+        if (chain.includes(cur)) return chain.slice(chain.indexOf(cur));
+        chain.push(cur);
+        const next: string = fromOf.get(cur)!;
+        if (next === cur) return undefined;
+        cur = fromOf.has(next) ? next : undefined;
+      }
+    }
+    return undefined;
+  };
+
+  it("finds the cycle the walk from each environment found, where it found it", () => {
+    const keys = ["a", "b", "c", "d", "e", "f"];
+    const graph = fc.uniqueArray(fc.constantFrom(...keys), { minLength: 1 }).chain((envs) =>
+      fc.tuple(...envs.map((k) => fc.tuple(fc.constant(k), fc.option(fc.constantFrom(...keys, "elsewhere"), { nil: undefined })))),
+    );
+    fc.assert(
+      fc.property(graph, (pairs) => {
+        const environments = pairs.map(([k, f]): [string, { promotion?: { from?: string } } | undefined] => [k, f === undefined ? {} : { promotion: { from: f } }]);
+        expect(promotionCycle(environments as never)).toEqual(walkedFromEach(environments));
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it("finds a cycle at the end of a chain of hundreds of promotions", () => {
+    const environments: [string, { promotion?: { from?: string } }][] = Array.from({ length: 600 }, (_, i) => [`e${i}`, i === 0 ? { promotion: { from: "e599" } } : { promotion: { from: `e${i - 1}` } }]);
+    expect(promotionCycle(environments as never)).toEqual(walkedFromEach(environments));
+    environments[0] = ["e0", {}];
+    expect(promotionCycle(environments as never)).toBeUndefined();
   });
 });
 

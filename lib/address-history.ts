@@ -31,7 +31,10 @@ export function stackObjects(stack: DesiredStack): Map<string, string> {
   const out = new Map<string, string>();
   if (stack.kind === "retiring") return out;
   if (stack.kind === "account") {
-    const sp = (key: string) => servicePrincipalObject(key === stack.planLookup.id ? stack.planLookup.applicationId : stack.deployerLookups.find((e) => e.key === key)!.servicePrincipal);
+    // Each deployer by key, looked up once per policy (a search of the list for each was quadratic in the environments).
+    const deployers = new Map<string, (typeof stack.deployerLookups)[number]>();
+    for (const e of stack.deployerLookups) if (!deployers.has(e.key)) deployers.set(e.key, e);
+    const sp = (key: string) => servicePrincipalObject(key === stack.planLookup.id ? stack.planLookup.applicationId : deployers.get(key)!.servicePrincipal);
     for (const p of stack.policies) out.set(federationPolicyAddress(p.id), federationPolicyObject(p, sp(p.principal)));
     for (const a of stack.assignments) out.set(permissionAssignmentAddress(a.id), permissionAssignmentObject(a, sp(stack.planLookup.id)));
     for (const e of stack.deployerLookups) out.set(servicePrincipalLookupAddress(e.key), servicePrincipalLookupObject(e.servicePrincipal));

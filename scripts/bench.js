@@ -26,12 +26,23 @@
 //       with its ratio to (z), node's start-up in the same run, and (w) how each grows from a tenth of
 //       the size (time above start-up, 10x the size: about 10 when the cost is linear), and the
 //       fake CLI's time for the 1,000-table audit's commands, estimated from (e)
+//   (x) `npm run deploy-check` and (y) `npm run plan-guard` on one stack's plan at scale: models of 3
+//       environments (~1,000 and ~10,000 grants, so that one stack's plan grows 10x too: ~340 and
+//       ~3,340 resources), the production stack's plan as `terraform show -json` writes it
+//       (scripts/generate-plan.ts, checked against the real terraform by __tests__/e2e/
+//       generated-plan.test.ts) for its first deploy (every resource created) and for a large change
+//       (scripts/generate-model.js --changed: grants revoked, widened, narrowed and replaced, a schema
+//       added and one destroyed, which both guards refuse); the 10k rows, and how each command's own
+//       work (CPU time, in one process after a first run: scripts/bench-plan.ts) grows from 1k to 10k;
+//       and (m) `npm run grants:diff` of the same model with every group's key renamed (--renamed:
+//       every grant declared again at a new address without a moved block, a re-grant row each)
 // Every row is also printed as a ratio to a floor measured first in the same run (node's start-up,
 // `node -e 0`), and every target is such a ratio, so a row reads the same on a faster or a busier
 // machine; the header names the machine. Targets (x floor): (a) <= 12 and <= 100 MiB, (b) <= 350,
 // (c), (d), (g) <= 12, (e) <= 250, (f) <= 25, (h) <= 25, (i) <= 150 and <= 400 MiB, (j), (k), (s),
-// (u), (v) <= 35, (l) <= 50, (t) <= 250, (p) <= 450 (terraform 1.11.x must be installed; without it
-// (p) is a miss); (n), (w) growth ratios <= 15 (10 when the cost is linear).
+// (u), (v), (x) <= 35, (y) <= 25, (l) <= 50, (m) <= 100, (t) <= 250, (p) <= 450 (terraform 1.11.x must be
+// installed; without it (p) is a miss); (n), (w), and (m), (x) and (y)'s growth ratios <= 15 (10 when
+// the cost is linear).
 // Exits 1 when a target is missed.
 // Usage: npm run bench [-- --synth-runs N --bundle-runs N --audit-runs N --scale-runs N --test-runs N --rehearse-runs N --skip-test]
 "use strict";
@@ -45,11 +56,12 @@ const USAGE = "usage: npm run bench [-- --synth-runs N] [--bundle-runs N] [--aud
 const HELP =
   "Measures median wall time and peak memory, (a) to (z) as listed at the top of scripts/bench.js: synth,\n" +
   "npm test, bundle, bundle:check, audit, policy, the scale runs on generated models, the day-2\n" +
-  "acceptance tests, the rehearsal with the real terraform, the access verdict, and bundle:check and the\n" +
-  "audit at scale against node's start-up. Prints a Markdown table; exit 1 when a target is missed.\n" +
+  "acceptance tests, the rehearsal with the real terraform, the access verdict, bundle:check and the audit\n" +
+  "at scale, and deploy-check and plan-guard on plans of thousands of resources, against node's start-up.\n" +
+  "Prints a Markdown table; exit 1 when a target is missed.\n" +
   "Progress (which measurement, which run) goes to stderr.\n" +
   "--synth-runs N   runs of (a), (g) and (s) (default 15)\n--bundle-runs N  runs of (c), (d), (u) and (z) (default 15)\n" +
-  "--audit-runs N   runs of (e), (f) and (v) (default 5)\n--scale-runs N   runs of (h) to (m) and (t) (default 3)\n" +
+  "--audit-runs N   runs of (e), (f) and (v) (default 5)\n--scale-runs N   runs of (h) to (m), (t), (x) and (y) (default 3)\n" +
   "--test-runs N    runs of (b) and (o) (default 3)\n--rehearse-runs N runs of (p) and (q) (default 3)\n--skip-test      leave out (b) and (o)";
 
 /** --help, or the options; bad usage exits 2 before anything runs. */
@@ -293,6 +305,82 @@ fs.rmSync(scaleDir, { recursive: true, force: true });
   const ratios = ["synth", "policy", "grantsReport", "diff"].map((k) => [k, k10[k].seconds / k1[k].seconds]);
   timed(`(t) verdict, ${scale.verdict.grants} grants, comment-only change`, runsText, scale.verdict.m, 250);
   note("(n) 10k/1k time ratio", "", ratios.map(([k, r]) => `${k} ${r.toFixed(1)}`).join(", "), "<= 15 each (10: linear)", ratios.every(([, r]) => r <= 15));
+}
+
+// --- deploy-check and plan-guard on plans of every grant of a stack, at scale ----------------------
+// Models of 3 environments (so that one stack's plan grows with the model: ~330 and ~3,300 grants
+// each), the production stack's plan written by scripts/generate-plan.ts as `terraform show -json`
+// does: (a) its first deploy, every resource created, over an empty state; (b) the changed model
+// (scripts/generate-model.js --changed: grants revoked, widened, narrowed and replaced, a schema
+// added and one dropped) over the first one's state. The change destroys a schema, so both guards
+// fail it (exit 1): checked once before timing, with the verdict line, so that what is timed is the
+// check of the whole plan and not an early refusal.
+{
+  const planRoot = fs.mkdtempSync(path.join(os.tmpdir(), "bench-plan-"));
+  const commit = "0123456789abcdef0123456789abcdef01234567";
+  const environments = 3;
+  const stack = `gen-e${environments}`;
+  const runTs = (args) => {
+    const r = spawnSync(process.execPath, [path.join(__dirname, "run-ts.js"), ...args], { cwd: root, encoding: "utf8" });
+    if (r.status !== 0) throw new Error(`bench: ${args.join(" ")} exited ${r.status}: ${r.stderr}`);
+    return r;
+  };
+  const at = {};
+  const inProcessRuns = (size) => (size === "1k" ? 3 : 1) * Math.max(5, scaleRuns);
+  for (const [size, groups] of [["1k", 333], ["10k", 3330]]) {
+    const dir = path.join(planRoot, size);
+    fs.mkdirSync(dir);
+    const file = (f) => path.join(dir, f);
+    fs.writeFileSync(file("base.yaml"), generateModel(environments, groups));
+    fs.writeFileSync(file("head.yaml"), generateModel(environments, groups, { changed: true }));
+    fs.writeFileSync(file("renamed.yaml"), generateModel(environments, groups, { renamed: true }));
+    progress(`(m), (x), (y) ${size}: synth of the generated model, its change and its renamed keys, the plans of ${stack}`);
+    measure(app, { ENVIRONMENTS_FILE: file("base.yaml"), CDKTF_OUTDIR: file("base.out") });
+    measure(app, { ENVIRONMENTS_FILE: file("head.yaml"), CDKTF_OUTDIR: file("head.out") });
+    measure(app, { ENVIRONMENTS_FILE: file("renamed.yaml"), CDKTF_OUTDIR: file("renamed.out") });
+    runTs(["scripts/generate-plan.ts", "none", file("base.out"), "--stack", stack, "--out", file("first")]);
+    runTs(["scripts/generate-plan.ts", file("base.out"), file("head.out"), "--stack", stack, "--out", file("change")]);
+    const resources = (p) => JSON.parse(fs.readFileSync(file(`${p}/plan.json`), "utf8")).resource_changes.filter((r) => r.change.actions[0] !== "no-op").length;
+    const deployArgs = (p, out, model) => ["--stack", stack, "--plan-file", file(`${p}/plan.json`), "--plan", file(`${p}/plan.json`), "--plan-text", file(`${p}/plan.txt`), "--commit", commit, "--out", file(out), "--model", file(model), "--summary", file(`${p}/summary.md`)];
+    const cases = {
+      dcFirst: { command: "deploy-check", args: deployArgs("first", "base.out", "base.yaml"), exit: 0, verdict: /deploy guard: passed: \d+ changes/ },
+      dcChange: { command: "deploy-check", args: deployArgs("change", "head.out", "head.yaml"), exit: 1, verdict: /deploy guard: FAILED: 1 catalog, schema or principal destroyed or replaced, 0 changes the model does not explain/ },
+      pgFirst: { command: "plan-guard", args: ["none", file("base.out"), "--stack", stack, "--plan", file("first/plan.json")], exit: 0, verdict: /plan guard: passed: \d+ changes/ },
+      pgChange: { command: "plan-guard", args: [file("base.out"), file("head.out"), "--stack", stack, "--plan", file("change/plan.json")], exit: 1, verdict: /plan guard: FAILED: 1 catalog, schema or principal destroyed or replaced, 0 changes not explained/ },
+      // Every access change a re-grant row (a risk), and terraform's creates and deletes.
+      diffRenamed: { command: "grants-diff", args: [file("base.out"), file("renamed.out"), "--base-model", file("base.yaml"), "--head-model", file("renamed.yaml")], exit: 0, verdict: /^### Access changes: (\d+) \(\1 risk\)[^\n]*\n\*\*Terraform\*\* .*: gen-e3: \d+ create, \d+ delete/m },
+    };
+    at[size] = { grants: grantCount(environments, groups), first: resources("first"), change: resources("change") };
+    for (const [key, c] of Object.entries(cases)) {
+      const script = path.join("scripts", `${c.command}.ts`);
+      // The command's own work (CPU time), in one process after a first run: the ratio that shows how
+      // it grows. More runs of the small size, whose few milliseconds a collection of garbage can double.
+      progress(`(m), (x), (y) ${size}: ${c.command} in-process, ${inProcessRuns(size)} runs`);
+      const inProcess = runTs(["scripts/bench-plan.ts", String(inProcessRuns(size)), c.command, ...c.args]).stdout;
+      const [, ms, exit] = /: ([\d.]+) ms CPU, [\d.]+ ms wall \(medians of \d+\), exit (\d+)\n/.exec(inProcess) ?? [];
+      if (Number(exit) !== c.exit || !c.verdict.test(inProcess)) throw new Error(`bench: ${c.command} on the ${size} plan: expected exit ${c.exit} and ${c.verdict}, got: ${inProcess}`);
+      const quoted = c.args.map((a) => JSON.stringify(a)).join(" ");
+      const m = medianOf(`node scripts/run-ts.js ${script} ${quoted} > ${os.devNull}${c.exit === 0 ? "" : `; test $? -eq ${c.exit}`}`, {}, scaleRuns);
+      at[size][key] = { ...m, ms: Number(ms) };
+    }
+  }
+  fs.rmSync(planRoot, { recursive: true, force: true });
+  const [k1, k10] = [at["1k"], at["10k"]];
+  const runsText = `${scaleRuns} runs`;
+  timed(`(x) deploy-check, first deploy of ${stack} (${k10.first} resources created), ${k10.grants}-grant model`, runsText, k10.dcFirst, 35);
+  timed(`(x) deploy-check, a change of ${stack} (${k10.change} resources revoked, widened, narrowed, replaced, added, destroyed)`, runsText, k10.dcChange, 35);
+  timed(`(y) plan-guard, first deploy of ${stack} (${k10.first} resources), ${k10.grants}-grant model`, runsText, k10.pgFirst, 25);
+  timed(`(y) plan-guard, a change of ${stack} (${k10.change} resources)`, runsText, k10.pgChange, 25);
+  timed(`(m) grants:diff, every group's key renamed (each grant declared again, no moved blocks), ${k10.grants} grants`, runsText, k10.diffRenamed, 100);
+  const names = { dcFirst: "deploy-check first", dcChange: "deploy-check change", pgFirst: "plan-guard first", pgChange: "plan-guard change", diffRenamed: "grants:diff renamed" };
+  const growth = Object.keys(names).map((k) => [names[k], k10[k].ms / k1[k].ms, k1[k].ms, k10[k].ms]);
+  note(
+    `(m), (x), (y) 10x size (${k1.grants} to ${k10.grants} grants, ${k1.first} to ${k10.first} resources in the plan): each command's own work (CPU, in-process, scripts/bench-plan.ts) grows`,
+    `medians of ${inProcessRuns("1k")}, ${inProcessRuns("10k")}`,
+    growth.map(([k, r, a, b]) => `${k} ${r.toFixed(1)} (${a.toFixed(0)} to ${b.toFixed(0)} ms)`).join(", "),
+    "<= 15 each (10: linear)",
+    growth.every(([, r]) => r <= 15),
+  );
 }
 
 {

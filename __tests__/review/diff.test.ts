@@ -1,9 +1,11 @@
 import * as path from "path";
+import fc from "fast-check";
 import { NO_CHANGES, diffOutputs, prodScope, renderDiffMarkdown, type AccessChange } from "../../lib/review/diff";
 import { type SynthesizedStack } from "../../lib/output/stack";
 import { readSynthOutput } from "../../lib/output/read";
 import { defaultModel, defaultModelData, isolatedModel, modelFrom, synthOutput } from "../helpers";
 import { FIXTURES, edited } from "./support";
+import { regrantIndex } from "../../lib/review/diff/terraform";
 
 const read = (...parts: string[]) => readSynthOutput(path.join(FIXTURES, ...parts));
 const base = read("diff", "base");
@@ -221,6 +223,45 @@ describe("grants diff over real output", () => {
     expect(rest.map((c) => [c.direction, c.stack, c.terraform, c.resource])).toEqual([["risk", "ref-dev", "delete", "databricks_grant.catalog_dev__group_dev"]]);
     expect(change).toMatchObject({ direction: "risk", kind: "re-grant", stack: "ref-staging", terraform: "create" });
     expect(change.summary).toContain("Fix: a moved block cannot cross stacks: run `terraform state rm 'databricks_grant.catalog_dev__group_dev'` for ref-dev before it applies");
+  });
+});
+
+describe("the re-grant rows a planned delete is named in", () => {
+  // What withTerraformActions asked of every delete, a search of every re-grant row's text; the index answers the same.
+  const searched = (summaries: readonly string[], stack: string, address: string) => summaries.some((s) => s.includes(` ${stack} ${address}`));
+  const rows = (summaries: readonly string[]) => summaries.map((summary) => ({ kind: "re-grant" as const, direction: "risk" as const, stack: "s", resource: "r", summary }));
+
+  it("answers as a search of the rows' text, prefixes and names with spaces included", () => {
+    const summaries = [
+      "declared by ref-dev databricks_grant.catalog_dev__group_developers (was ref-dev databricks_grant.catalog_dev__group_dev_old)",
+      "ref-prod databricks_grant.first_word_is_not_after_a_space",
+      "declared by odd stack a b",
+    ];
+    const named = regrantIndex([...rows(summaries), { kind: "grant", direction: "widens", stack: "x", resource: "y", summary: "declared by ref-dev databricks_grant.only_in_a_grant_row" }]);
+    for (const [stack, address] of [
+      ["ref-dev", "databricks_grant.catalog_dev__group_developers"],
+      ["ref-dev", "databricks_grant.catalog_dev__group_dev"],
+      ["ref-dev", "databricks_grant.catalog_dev__group_dev_old"],
+      ["ref-dev", "databricks_grant.catalog_dev__group_devx"],
+      ["ref-prod", "databricks_grant.first_word_is_not_after_a_space"],
+      ["ref-dev", "databricks_grant.only_in_a_grant_row"],
+      ["odd stack", "a"],
+      ["odd", "stack a"],
+      ["", "a"],
+    ] as const) {
+      expect([stack, address, named(stack, address)]).toEqual([stack, address, searched(summaries, stack, address)]);
+    }
+  });
+
+  it("answers as a search of the rows' text for generated rows and names", () => {
+    const word = fc.constantFrom("a", "ab", "abc", "b", "s", "s1", "(was", "ab,", "");
+    const text = fc.array(word, { maxLength: 8 }).map((w) => w.join(" "));
+    fc.assert(
+      fc.property(fc.array(text, { maxLength: 5 }), word, word, (summaries, stack, address) => {
+        expect(regrantIndex(rows(summaries))(stack, address)).toBe(searched(summaries, stack, address));
+      }),
+      { numRuns: 500 },
+    );
   });
 });
 

@@ -98,6 +98,8 @@ function newFindings(base: readonly FileFinding[], head: readonly FileFinding[])
   // Keyed by content too: a file both sides have, changed, is a change.
   const key = (f: FileFinding) => `${f.stack}\u0000${f.resource}\u0000${f.problem}\u0000${f.digest ?? ""}`;
   const seen = new Set(base.map(key));
+  const inBase = new Map<string, Set<string>>();
+  for (const b of base) inBase.set(b.stack, (inBase.get(b.stack) ?? new Set()).add(b.resource));
   return head
     .filter((f) => !seen.has(key(f)))
     .map((f) => ({
@@ -107,6 +109,6 @@ function newFindings(base: readonly FileFinding[], head: readonly FileFinding[])
       prod: false,
       stack: f.stack,
       resource: f.resource,
-      summary: `${f.rule}: ${f.problem}${f.digest !== undefined && base.some((b) => b.stack === f.stack && b.resource === f.resource) ? " (its content differs from BASE's)" : ""}`,
+      summary: `${f.rule}: ${f.problem}${f.digest !== undefined && inBase.get(f.stack)?.has(f.resource) === true ? " (its content differs from BASE's)" : ""}`,
     }));
 }

@@ -207,11 +207,14 @@ export function deploySummary(input: {
   const prodCatalogs = new Set([production.catalog.toLowerCase()]);
   const rows = new Map(grantRows([stack]).map((r) => [r.resource, r]));
   const rcs = (isObject(plan) && Array.isArray(plan.resource_changes) ? plan.resource_changes : []) as Obj[];
+  // The plan's entry of each address (its first, should one appear twice), looked up once each.
+  const rcByAddress = new Map<unknown, Obj>();
+  for (const r of rcs) if (!rcByAddress.has(r.address)) rcByAddress.set(r.address, r);
   // Each a grant change in the grants diff's shape, as the plan has it: the state's privileges before, the configuration's after.
   const grants: AccessChange[] = [];
   for (const c of check.changes) {
     if (!c.address.startsWith("databricks_grant.")) continue;
-    const rc = rcs.find((r) => r.address === c.address);
+    const rc = rcByAddress.get(c.address);
     const change = isObject(rc?.change) ? (rc!.change as Obj) : {};
     const before = privilegesOf(change.before);
     const after = privilegesOf(change.after);
@@ -248,7 +251,8 @@ export function deploySummary(input: {
     `Commit \`${input.commit}\`; plan file sha256 \`${input.planSha256}\`: the apply job applies exactly this file, after checking the hash.`,
     "",
   ];
-  const lost = check.changes.filter((c) => c.action === "delete" || c.action === "replace" || c.action === "forget");
+  const isLost = (c: PlannedChange) => c.action === "delete" || c.action === "replace" || c.action === "forget";
+  const lost = check.changes.filter(isLost);
   if (lost.length > 0) {
     lines.push(`**Destroyed, replaced or forgotten: ${lost.length}**`, "");
     for (const c of lost) lines.push(`- \`${c.address}\`: **${c.action}** (${c.why})`);
@@ -262,7 +266,7 @@ export function deploySummary(input: {
     }
     lines.push("");
   }
-  const other = check.changes.filter((c) => !c.address.startsWith("databricks_grant.") && !lost.includes(c));
+  const other = check.changes.filter((c) => !c.address.startsWith("databricks_grant.") && !isLost(c));
   if (other.length > 0) {
     lines.push(`#### Other changes: ${other.length}`, "");
     for (const c of other) lines.push(`- \`${c.address}\`: ${c.action} (${c.why})`);

@@ -45,7 +45,8 @@ export function checkGate(input: GateInput | OutputTree | readonly SynthesizedSt
   const blocks = stacks.map(stackBlocks);
   checkInvariants(gate, stacks, blocks);
   stacks.forEach((s, i) => compareStack(gate, s, blocks[i]));
-  for (const d of desired.stacks) if (!stacks.some((s) => s.name === d.name)) reportMissingStack(gate, d.name);
+  const present = new Set(stacks.map((s) => s.name));
+  for (const d of desired.stacks) if (!present.has(d.name)) reportMissingStack(gate, d.name);
   return {
     violations: dedupe(gate.violations).sort(compareViolations),
     stacks: stacks.length,

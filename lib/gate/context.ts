@@ -44,6 +44,8 @@ export class GateContext {
   readonly retired: readonly { readonly needle: string; readonly what: string }[];
   /** Each environment's key by its catalog's lower-case name. */
   readonly catalogEnv: Map<string, string>;
+  /** Each environment by its stack's name (the first, should two share one). */
+  readonly stackEnv = new Map<string, EnvironmentModel["environments"][number]>();
   /** Where each stack was read from, when from disk. */
   readonly stackDirs = new Map<string, string>();
   private readonly claimed = new Set<string>();
@@ -74,6 +76,7 @@ export class GateContext {
     ]);
     for (const r of rows) this.rowsByAddress.set(`${r.stack}\u0000${r.resource}`, r);
     this.catalogEnv = new Map(this.model.environments.map((e) => [e.catalog.name.toLowerCase(), e.key]));
+    for (const e of this.model.environments) if (!this.stackEnv.has(e.stackName)) this.stackEnv.set(e.stackName, e);
     for (const g of desired.grants) {
       this.desiredGrants.set(`${g.stack}\u0000databricks_grant.${g.grant.id}`, g);
       const id = principalIdentity(g.grant.principal);

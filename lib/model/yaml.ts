@@ -3,7 +3,7 @@
  * name the line where a bracket was left open; explicit tags and directives are refused; aliases
  * are bounded; every string (keys too) must be literal and visible. Knows each path's line.
  */
-import { LineCounter, isMap, isSeq, parseDocument, visit, type Document } from "yaml";
+import { LineCounter, isMap, isScalar, isSeq, parseDocument, visit, type Document } from "yaml";
 import { ModelError, type ModelIssue } from "./errors";
 import type { Path } from "./schema/fields";
 
@@ -18,13 +18,23 @@ export interface ParsedYaml {
 
 /** Parses model text; throws ModelError for broken YAML, tags, directives or alias bombs. */
 export function parseYaml(text: string, source: string): ParsedYaml {
-  const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: true, strict: true });
+  let lines = new LineCounter();
+  // yaml's own duplicate-key check compares each key of a mapping with every key before it
+  // (compose/util-map-includes.js): quadratic in the number of groups, 2 s of a model of 8,000.
+  // Parsed without it, then checked in one pass; where that pass finds a key twice (or anything else
+  // is wrong), parsed again with it, so the error is yaml's own, word for word and in its order.
+  let doc = parseDocument(text, { lineCounter: lines, uniqueKeys: false, prettyErrors: true, strict: true });
+  if (doc.errors.length > 0 || hasRepeatedKey(doc.contents)) {
+    lines = new LineCounter();
+    doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: true, strict: true });
+  }
   if (doc.errors.length > 0) {
     // The first syntax error only: the parser's later ones are mostly consequences of it.
     const e = doc.errors[0];
     // A `[` or `{` left open is noticed lines later, where the parser gives up: name where it opened.
-    const opener = unclosedFlowOpener(text, e.pos[0]);
+    // (Not for a key written twice: inside `{ dev: read, dev: all }` the `{` is open where yaml
+    // finds the second key, but nothing was left open.)
+    const opener = e.code === "DUPLICATE_KEY" ? undefined : unclosedFlowOpener(text, e.pos[0]);
     const line = opener !== undefined ? lines.linePos(opener.offset).line : e.linePos?.[0].line;
     const at = pathAtOffset(doc.contents, opener?.offset ?? e.pos[0]) ?? [];
     const issue: ModelIssue =
@@ -77,6 +87,29 @@ function lineOf(doc: Document, lines: LineCounter, path: Path): number | undefin
     if (node && typeof node === "object" && node.range) return lines.linePos(node.range[0]).line;
   }
   return undefined;
+}
+
+/**
+ * Whether any mapping holds a key twice, by yaml's measure (two scalar keys of one value) or more
+ * (a Set also takes NaN for NaN): one pass, a Set per mapping. A key that is itself a mapping or
+ * a list is searched too; yaml never finds such a key equal to another.
+ */
+function hasRepeatedKey(node: unknown): boolean {
+  if (isMap(node)) {
+    const seen = new Set<unknown>();
+    for (const pair of node.items) {
+      // A pair without a key node (never made by the parser): taken as repeated, so yaml decides.
+      if (pair.key === null || pair.key === undefined) return true;
+      if (isScalar(pair.key)) {
+        if (seen.has(pair.key.value)) return true;
+        seen.add(pair.key.value);
+      } else if (hasRepeatedKey(pair.key)) return true;
+      if (hasRepeatedKey(pair.value)) return true;
+    }
+  } else if (isSeq(node)) {
+    for (const item of node.items) if (hasRepeatedKey(item)) return true;
+  }
+  return false;
 }
 
 /** The path of the deepest mapping entry or list item whose text contains `offset`, if any. */

@@ -40,6 +40,8 @@ export function checkAddresses(committed: AddressManifest, desired: DesiredState
   const current = addressManifest(desired);
   const problems: string[] = [];
   const update = "`npm run update` (it prints what it changes; explain it in the pull request)";
+  const desiredByName = new Map<string, (typeof desired.stacks)[number]>();
+  for (const s of desired.stacks) if (!desiredByName.has(s.name)) desiredByName.set(s.name, s);
   for (const [stack, before] of Object.entries(committed)) {
     const now = current[stack];
     const resources = Object.keys(before.addresses).filter((a) => !a.startsWith("data."));
@@ -54,7 +56,7 @@ export function checkAddresses(committed: AddressManifest, desired: DesiredState
       );
       continue;
     }
-    const moved = new Set((desired.stacks.find((s) => s.name === stack)?.moves ?? []).map((m) => m.from));
+    const moved = new Set((desiredByName.get(stack)?.moves ?? []).map((m) => m.from));
     const forgotten = new Set(Object.keys(now.forgotten ?? {}));
     for (const address of Object.keys(before.addresses)) {
       if (now.addresses[address] !== undefined || moved.has(address) || forgotten.has(address)) continue;

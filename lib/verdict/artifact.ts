@@ -90,8 +90,9 @@ export function readHeadArtifact(dir: string, expectedCommit?: string, limits: {
   }
   if (!stat.isDirectory()) refuse(dir, "it is not a directory");
   const files = walk(dir, limits);
+  const present = new Set(files);
   for (const required of [ARTIFACT.commit, ARTIFACT.model, `${ARTIFACT.output}/manifest.json`]) {
-    if (!files.includes(required)) refuse(dir, `it has no ${required}`);
+    if (!present.has(required)) refuse(dir, `it has no ${required}`);
   }
   let manifest: unknown;
   try {
@@ -108,7 +109,7 @@ export function readHeadArtifact(dir: string, expectedCommit?: string, limits: {
   // Synth's marker (what made the output, the model's hash) may come along; terraform never reads it.
   const extra = files.filter((f) => !expected.has(f) && f !== `${ARTIFACT.output}/${SYNTH_MARKER}`);
   if (extra.length > 0) refuse(dir, `it holds what the head job never uploads: ${extra.slice(0, 5).join(", ")}${extra.length > 5 ? ` and ${extra.length - 5} more` : ""}`);
-  const missing = [...expected].filter((f) => !files.includes(f));
+  const missing = [...expected].filter((f) => !present.has(f));
   if (missing.length > 0) refuse(dir, `the manifest lists stacks whose configuration is missing: ${missing.join(", ")}`);
   const commit = fs.readFileSync(path.join(dir, ARTIFACT.commit), "utf8").trim();
   if (!/^[0-9a-f]{40}(?:[0-9a-f]{24})?$/.test(commit)) refuse(dir, `its commit file holds ${JSON.stringify(commit.slice(0, 80))}, not a commit ID`);

@@ -17,7 +17,7 @@ export const providerWorkspace = {
   block: (gate: GateContext, stack: string, block: GateBlock) => {
     if (block.kind !== "provider" || block.type !== "databricks" || !isObject(block.body)) return;
     // The incident this project fixes: a stack aimed at another environment's workspace.
-    const env = gate.model.environments.find((e) => e.stackName === stack);
+    const env = gate.stackEnv.get(stack);
     const host = block.body.host;
     if (!env || host === env.workspace.host) return;
     const owner = gate.model.environments.find((e) => e.workspace.host === host);

@@ -94,9 +94,10 @@ const promotionSourceDefined: Rule = {
   fix: "name an environment of `environments`",
   *check({ environments }) {
     const keys = environments.map(([k]) => k);
+    const defined = new Set(keys);
     for (const [key, env] of environments) {
       const f = from(env);
-      if (f !== undefined && !keys.includes(f)) {
+      if (f !== undefined && !defined.has(f)) {
         yield { path: ["environments", key, "promotion", "from"], problem: "names an environment that is not defined", fix: `use one of: ${keys.filter((k) => k !== key).join(", ")}`, value: f };
       }
     }
@@ -119,10 +120,12 @@ const promotionSchemaExists: Rule = {
   paths: ["environments.*.promotion.schema", FROM, "environments.*.catalog.schemas"],
   fix: "name a schema of the source environment's catalog",
   *check({ environments }) {
+    const byKey = new Map<string, (typeof environments)[number][1]>();
+    for (const [k, env] of environments) if (!byKey.has(k)) byKey.set(k, env);
     for (const [key, env] of environments) {
       const f = from(env);
       const schema = env?.promotion?.schema;
-      const source = environments.find(([k]) => k === f && k !== key)?.[1];
+      const source = f !== undefined && f !== key ? byKey.get(f) : undefined;
       const schemas = source?.catalog?.schemas;
       if (schema !== undefined && schemas !== undefined && !schemas.includes(schema)) {
         yield {
@@ -139,16 +142,25 @@ const promotionSchemaExists: Rule = {
 /** The environments of a promotion cycle, starting where it was found; a self-promotion is no cycle here. */
 export function promotionCycle(environments: RuleContext["environments"]): string[] | undefined {
   const fromOf = new Map(environments.map(([k, env]) => [k, from(env)]));
+  // A walk from each environment in turn. One that reaches an environment an earlier walk passed
+  // through ends as that one did, at an environment promoting from none: each is walked once (a
+  // chain of N promotions was walked from each of its N environments, each step searching the chain).
+  const noCycle = new Set<string>();
   for (const [start] of environments) {
     const chain: string[] = [];
+    const position = new Map<string, number>();
     let cur: string | undefined = start;
     while (cur !== undefined && fromOf.get(cur) !== undefined) {
-      if (chain.includes(cur)) return chain.slice(chain.indexOf(cur));
+      if (noCycle.has(cur)) break;
+      const at = position.get(cur);
+      if (at !== undefined) return chain.slice(at);
+      position.set(cur, chain.length);
       chain.push(cur);
       const next: string = fromOf.get(cur)!;
       if (next === cur) return undefined; // reported as "names the environment itself"
       cur = fromOf.has(next) ? next : undefined;
     }
+    for (const k of chain) noCycle.add(k);
   }
   return undefined;
 }
@@ -175,9 +187,9 @@ const promotionNotFromProduction: Rule = {
   paths: [FROM, "production"],
   fix: "promote from an environment before production (staging from dev, prod from staging), or remove promotion",
   *check({ environments, production }) {
-    const cycle = promotionCycle(environments) ?? []; // a cycle is reported once, as a cycle
+    const cycle = new Set(promotionCycle(environments) ?? []); // a cycle is reported once, as a cycle
     for (const [key, env] of environments) {
-      if (production !== undefined && from(env) === production && key !== production && !cycle.includes(key)) {
+      if (production !== undefined && from(env) === production && key !== production && !cycle.has(key)) {
         yield {
           path: ["environments", key, "promotion", "from"],
           problem: `promotes from ${production}, the production environment; models are promoted towards production, never out of it`,

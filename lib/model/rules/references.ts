@@ -58,9 +58,10 @@ const accessEnvironmentDefined: Rule = {
   fix: "name an environment of `environments`",
   *check(c) {
     if (!c.envKeys) return;
+    const defined = new Set(c.envKeys);
     for (const [group, perEnv] of Object.entries(c.model.access ?? {})) {
       for (const env of Object.keys(perEnv ?? {})) {
-        if (!c.envKeys.includes(env)) yield { path: ["access", group, env], problem: NOT_AN_ENVIRONMENT, fix: `use one of: ${c.envKeys.join(", ")}`, value: env };
+        if (!defined.has(env)) yield { path: ["access", group, env], problem: NOT_AN_ENVIRONMENT, fix: `use one of: ${c.envKeys.join(", ")}`, value: env };
       }
     }
   },

@@ -76,8 +76,9 @@ const retiredNotLive: Rule = {
   paths: ["retired.*", "environments.*"],
   fix: "remove the live environment to retire it, or the retired one to keep it",
   *check(c) {
+    const live = new Set(c.environments.map(([k]) => k));
     for (const key of Object.keys(c.model.retired ?? {})) {
-      if (c.environments.some(([k]) => k === key)) yield { path: ["retired", key], problem: `is also a live environment (environments.${key})`, fix: `remove environments.${key} to retire it, or remove retired.${key} to keep it`, value: key };
+      if (live.has(key)) yield { path: ["retired", key], problem: `is also a live environment (environments.${key})`, fix: `remove environments.${key} to retire it, or remove retired.${key} to keep it`, value: key };
     }
   },
 };
@@ -100,8 +101,9 @@ const retiredDistinct: Rule = {
     }
     const account = accountStack(c);
     if (account !== undefined) seen.stack.set(account.toLowerCase(), "account.stack");
+    const live = new Set(c.environments.map(([k]) => k));
     for (const [key, r] of Object.entries(c.model.retired ?? {})) {
-      if (c.environments.some(([k]) => k === key)) continue; // retired-not-live
+      if (live.has(key)) continue; // retired-not-live
       const fields: [string | undefined, Map<string, string>, Path, string][] = [
         [r?.stack, seen.stack, ["retired", key, "stack"], "stack name"],
         [r?.workspace?.host, seen.host, ["retired", key, "workspace", "host"], "workspace host"],
@@ -130,10 +132,11 @@ const movedStackKnown: Rule = {
   paths: ["moved.*"],
   fix: "name a stack of the model",
   *check(c) {
-    const stacks = movableStacks(c);
-    if (!stacks) return;
+    const list = movableStacks(c);
+    if (!list) return;
+    const stacks = new Set(list);
     for (const stack of Object.keys(c.model.moved ?? {})) {
-      if (!stacks.includes(stack)) yield { path: ["moved", stack], problem: "names a stack the model does not have", fix: `use one of: ${envStacks(c).join(", ")}`, value: stack };
+      if (!stacks.has(stack)) yield { path: ["moved", stack], problem: "names a stack the model does not have", fix: `use one of: ${envStacks(c).join(", ")}`, value: stack };
     }
   },
 };
@@ -144,9 +147,10 @@ const movedSameType: Rule = {
   paths: ["moved.*.*"],
   fix: "a moved block keeps the type: rename within databricks_grant, databricks_schema, ...",
   *check(c) {
-    const stacks = movableStacks(c);
+    const list = movableStacks(c);
+    const stacks = list && new Set(list);
     for (const [stack, renames] of Object.entries(c.model.moved ?? {})) {
-      if (stacks && !stacks.includes(stack)) continue; // moved-stack-known
+      if (stacks && !stacks.has(stack)) continue; // moved-stack-known
       for (const [from, to] of Object.entries(renames ?? {})) {
         if (to !== undefined && to.split(".")[0] !== from.split(".")[0]) yield { path: ["moved", stack, from], problem: "moves a resource to another resource type", value: to };
       }

@@ -93,8 +93,10 @@ export function list(pattern: RegExp, info: FieldInfo & Described): v.GenericSch
     unique: true,
     check: (items: readonly string[]) => {
       const problems: ValueProblem[] = [];
+      const first = new Map<string, number>();
       items.forEach((s, i) => {
-        if (items.indexOf(s) !== i) problems.push({ at: [i], problem: `lists \`${s}\` twice`, fix: "list each entry once", value: s });
+        if (!first.has(s)) first.set(s, i);
+        if (first.get(s) !== i) problems.push({ at: [i], problem: `lists \`${s}\` twice`, fix: "list each entry once", value: s });
       });
       return [...problems, ...(info.check ? info.check(items as never) : [])];
     },

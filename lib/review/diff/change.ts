@@ -96,9 +96,17 @@ export function addedRemoved<T>(before: Map<string, T>, after: Map<string, T>, c
  * drops `prevent_destroy` together with the block.
  */
 export function forgets(head: readonly SynthesizedStack[], stack: string, address: string): boolean {
-  const s = head.find((h) => h.name === stack);
-  return s !== undefined && forgottenAddresses(s).has(address);
+  let byStack = forgottenByStack.get(head);
+  if (!byStack) {
+    byStack = new Map();
+    for (const h of head) if (!byStack.has(h.name)) byStack.set(h.name, forgottenAddresses(h));
+    forgottenByStack.set(head, byStack);
+  }
+  return byStack.get(stack)?.has(address) ?? false;
 }
+
+/** Each output's stacks' forgotten addresses, read once per output (asked once per removed catalog, schema or principal). */
+const forgottenByStack = new WeakMap<readonly SynthesizedStack[], Map<string, ReadonlySet<string>>>();
 
 /** What happens to a stateful object whose block HEAD no longer has. */
 export function goneSummary(head: readonly SynthesizedStack[], stack: string, address: string, what: string): string {

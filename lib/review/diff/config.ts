@@ -25,8 +25,10 @@ import { goneSummary, typeHeading, type Change, type ConfigHeading } from "./cha
  * stacks), an order no plan of it alone shows.
  */
 function dependsOn(stack: SynthesizedStack, all: readonly SynthesizedStack[]): string {
-  const looked = blocksOfType(stack, SERVICE_PRINCIPAL_LOOKUP.type, "data").map((b) => b.body.display_name).filter((n): n is string => typeof n === "string");
-  const creators = all.filter((s) => s.name !== stack.name && blocksOfType(s, SERVICE_PRINCIPAL.type).some((b) => looked.includes(b.body.display_name as string))).map((s) => s.name);
+  const looked = new Set(blocksOfType(stack, SERVICE_PRINCIPAL_LOOKUP.type, "data").map((b) => b.body.display_name).filter((n): n is string => typeof n === "string"));
+  // A stack that looks up none needs none applied first (every added stack asked of every stack was quadratic).
+  if (looked.size === 0) return "";
+  const creators = all.filter((s) => s.name !== stack.name && blocksOfType(s, SERVICE_PRINCIPAL.type).some((b) => looked.has(b.body.display_name as string))).map((s) => s.name);
   return creators.length === 0 ? "" : `: apply ${creators.join(", ")} first (it looks up the service principals they create by display name, which fails until they exist: docs/ci-setup.md#bootstrapping-oidc; npm run rehearse keeps that order)`;
 }
 
@@ -119,9 +121,12 @@ export function configChanges(base: readonly SynthesizedStack[], head: readonly 
   for (const c of access) {
     if (c.kind === "grant" || c.kind === "re-grant") shownAttributes.add(`${c.stack}\u0000${c.resource}\u0000privileges`);
     if (c.kind === "grant" || c.kind === "re-grant" || c.kind === "authoritative" || c.kind === "catalog" || c.kind === "binding" || c.kind === "principal") shownBlocks.add(`${c.stack}\u0000${c.resource}`);
-    // A federation policy's trust is the trust rows' (added, removed or changed, whichever principal it is for).
-    if (c.kind === "trust") for (const s of [...base, ...head]) for (const b of blocksOfType(s, FEDERATION_POLICY.type)) for (const a of FEDERATION_POLICY.trustAttributes) shownAttributes.add(`${s.name}\u0000${b.address}\u0000${a}`);
     if (c.kind === "owner" || c.kind === "protection" || c.kind === "binding") shownAttributes.add(`${c.stack}\u0000${c.resource}\u0000${c.attribute === "prevent_destroy" ? "lifecycle" : c.attribute}`);
+  }
+  // A federation policy's trust is the trust rows' (added, removed or changed, whichever principal
+  // it is for): with any trust row, every policy's trust attributes, added once (not once per row).
+  if (access.some((c) => c.kind === "trust")) {
+    for (const s of [...base, ...head]) for (const b of blocksOfType(s, FEDERATION_POLICY.type)) for (const a of FEDERATION_POLICY.trustAttributes) shownAttributes.add(`${s.name}\u0000${b.address}\u0000${a}`);
   }
   // A principal's lookup comes and goes with the grants that name it: those grants are the change.
   const named = (stacks: readonly SynthesizedStack[]) => new Set(grantRows(stacks).map((r) => `${r.stack}\u0000${r.principalRef}`));

@@ -42,7 +42,7 @@ function pairs(stacks: readonly SynthesizedStack[]): Map<string, Pair> {
 export function grantChanges(base: readonly SynthesizedStack[], head: readonly SynthesizedStack[]): Change[] {
   const before = pairs(base);
   const after = pairs(head);
-  const moved = new Map(head.map((s) => [s.name, movesOf(s)]));
+  const moved = movesByOrigin(head);
   const out: Change[] = [];
   for (const key of new Set([...before.keys(), ...after.keys()])) {
     const b = before.get(key);
@@ -90,17 +90,38 @@ export function grantChanges(base: readonly SynthesizedStack[], head: readonly S
  * runs last, the privileges are gone until the next apply. A moved block renames it in state; none
  * crosses stacks.
  */
+/**
+ * HEAD's moved blocks by stack, then by origin, each in its order: looked up once per re-declared
+ * grant, where searching the stack's whole list for each made a rename of thousands of grants
+ * quadratic. A `from` that is not a string names no grant, as before.
+ */
+function movesByOrigin(head: readonly SynthesizedStack[]): Map<string, Map<string, { readonly from?: unknown; readonly to?: unknown }[]>> {
+  const out = new Map<string, Map<string, { readonly from?: unknown; readonly to?: unknown }[]>>();
+  // The last stack of a name, as a Map of the stacks by name had it.
+  for (const s of new Map(head.map((x) => [x.name, x])).values()) {
+    const byOrigin = new Map<string, { readonly from?: unknown; readonly to?: unknown }[]>();
+    for (const m of movesOf(s)) {
+      if (typeof m.from !== "string") continue;
+      const list = byOrigin.get(m.from);
+      if (list) list.push(m);
+      else byOrigin.set(m.from, [m]);
+    }
+    out.set(s.name, byOrigin);
+  }
+  return out;
+}
+
 function reGrant(
   b: Pair,
   a: Pair,
-  moved: Map<string, readonly { readonly from?: unknown; readonly to?: unknown }[]>,
+  moved: Map<string, Map<string, readonly { readonly from?: unknown; readonly to?: unknown }[]>>,
 ): { direction: Direction; summary: string } | undefined {
   const now = new Set(a.declaredBy.map(declared));
   const gone = b.declaredBy.filter((d) => !now.has(declared(d)));
   const fresh = a.declaredBy.filter((d) => !b.declaredBy.some((x) => declared(x) === declared(d)));
   if (gone.length === 0 && fresh.length === 0) return undefined;
   const words = `declared by ${a.declaredBy.map(declared).join(", ")} (was ${b.declaredBy.map(declared).join(", ")})`;
-  const movedTo = (d: Declaration) => (moved.get(d.stack) ?? []).find((m) => m.from === d.resource && a.declaredBy.some((x) => x.stack === d.stack && x.resource === m.to));
+  const movedTo = (d: Declaration) => (moved.get(d.stack)?.get(d.resource) ?? []).find((m) => a.declaredBy.some((x) => x.stack === d.stack && x.resource === m.to));
   const unmoved = gone.filter((d) => !movedTo(d));
   const targets = new Set(gone.map((d) => movedTo(d)).filter((m) => m !== undefined).map((m) => text(m!.to)));
   const extra = fresh.filter((d) => !targets.has(d.resource));

@@ -30,7 +30,8 @@ export function diffOutputs(baseInput: readonly SynthesizedStack[], headInput: r
   const access = [...grantChanges(base, head), ...authoritativeChanges(base, head), ...principalChanges(base, head), ...catalogChanges(base, head), ...bindingChanges(base, head), ...protectionChanges(base, head), ...ownerChanges(base, head), ...trustChanges(base, head)];
   // A stack HEAD no longer has is not planned at all: nothing it declared is deleted or revoked, so
   // only its "stack removed" row says what happens (config.ts).
-  const gone = new Set(base.filter((b) => !head.some((h) => h.name === b.name)).map((b) => b.name));
+  const headNames = new Set(head.map((h) => h.name));
+  const gone = new Set(base.filter((b) => !headNames.has(b.name)).map((b) => b.name));
   const planned = [...access, ...configChanges(base, head, access)].filter((c) => !gone.has(c.stack) || c.resource === "(stack)" || c.kind === "re-grant");
   const changes = withTerraformActions(base, head, planned);
   const workspaceOf = resourceWorkspaces(base, head);

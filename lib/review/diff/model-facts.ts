@@ -40,9 +40,12 @@ export function modelFactChanges(base: EnvironmentModel, head: EnvironmentModel)
   const pair = (p: { name: string; applicationId: string }) => `${p.name}\u0000${p.applicationId}`;
   const headPairs = new Set(head.legacyServicePrincipals.map(pair));
   const basePairs = new Set(base.legacyServicePrincipals.map(pair));
+  const headById = new Map<string, (typeof head.legacyServicePrincipals)[number]>();
+  for (const h of head.legacyServicePrincipals) if (!headById.has(h.applicationId)) headById.set(h.applicationId, h);
+  const baseIds = new Set(base.legacyServicePrincipals.map((b) => b.applicationId));
   for (const p of base.legacyServicePrincipals) {
     if (headPairs.has(pair(p))) continue;
-    const renamed = head.legacyServicePrincipals.find((h) => h.applicationId === p.applicationId);
+    const renamed = headById.get(p.applicationId);
     add(
       {
         direction: "risk",
@@ -58,7 +61,7 @@ export function modelFactChanges(base: EnvironmentModel, head: EnvironmentModel)
     );
   }
   for (const p of head.legacyServicePrincipals) {
-    if (basePairs.has(pair(p)) || base.legacyServicePrincipals.some((b) => b.applicationId === p.applicationId)) continue;
+    if (basePairs.has(pair(p)) || baseIds.has(p.applicationId)) continue;
     add({ direction: "narrows", stack: file, resource: `legacyServicePrincipals.${p.name}`, principal: p.name, principalKind: "service_principal", summary: `${p.name} (${p.applicationId}) retired: no grant may name it` }, false);
   }
 
@@ -111,9 +114,15 @@ export function modelFactChanges(base: EnvironmentModel, head: EnvironmentModel)
 
   // Promotion: whose principal may read which environment's models.
   const promotion = (e: Environment | undefined) => (e?.promotion ? `${e.promotion.from.key}.${e.promotion.schema}` : undefined);
+  const byKey = (envs: readonly Environment[]) => {
+    const out = new Map<string, Environment>();
+    for (const e of envs) if (!out.has(e.key)) out.set(e.key, e);
+    return out;
+  };
+  const [baseEnvs, headEnvs] = [byKey(base.environments), byKey(head.environments)];
   for (const key of [...new Set([...base.environments, ...head.environments].map((e) => e.key))].sort()) {
-    const b = base.environments.find((e) => e.key === key);
-    const h = head.environments.find((e) => e.key === key);
+    const b = baseEnvs.get(key);
+    const h = headEnvs.get(key);
     const [from, to] = [promotion(b), promotion(h)];
     if (from === to || !b || !h) continue; // an environment added or removed shows as its stack
     const direction: Direction = to === undefined ? "narrows" : "widens";

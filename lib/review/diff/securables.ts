@@ -73,6 +73,8 @@ export const bindings = (stacks: readonly SynthesizedStack[]) =>
   resources(stacks, WORKSPACE_BINDING.type, (s, b) => `${text(b.securable_type ?? "catalog")} ${resolveName(s.json, b.securable_name ?? b.catalog_name, [])} workspace ${text(b.workspace_id)}`);
 
 export function catalogChanges(base: readonly SynthesizedStack[], head: readonly SynthesizedStack[]): Change[] {
+  const baseByName = new Map<string, SynthesizedStack>();
+  for (const s of base) if (!baseByName.has(s.name)) baseByName.set(s.name, s);
   return addedRemoved(catalogs(base), catalogs(head), (c, added) => ({
     kind: "catalog",
     // A catalog that leaves is deleted with its data, or at best forgotten: a risk either way.
@@ -82,7 +84,7 @@ export function catalogChanges(base: readonly SynthesizedStack[], head: readonly
     securableType: "catalog",
     securable: c.name,
     summary: added
-      ? importsOf(c.stack).has(c.resource) && !importsOf(base.find((s) => s.name === c.stack.name) ?? { name: "", json: {} }).has(c.resource)
+      ? importsOf(c.stack).has(c.resource) && !importsOf(baseByName.get(c.stack.name) ?? { name: "", json: {} }).has(c.resource)
         ? `catalog adopted: imported from the workspace, so it must exist there (the plan fails otherwise)${ownerOf(c) ? `; owner becomes ${ownerOf(c)!.name}` : ""}`
         : `catalog added${ownerOf(c) ? ` (owner ${ownerOf(c)!.name})` : ""}`
       : goneSummary(head, c.stack.name, c.resource, "catalog"),

@@ -26,6 +26,7 @@ export function resourceWorkspaces(base: readonly SynthesizedStack[], head: read
  */
 export function withTerraformActions(base: readonly SynthesizedStack[], head: readonly SynthesizedStack[], changes: readonly Change[]): Change[] {
   const planned = new Map(predictPlan(base, head).map((p) => [`${p.stack}\u0000${p.address}`, p]));
+  const namedByRegrant = regrantIndex(changes);
   const shown = new Set<string>();
   const out = changes.map((c) => {
     const p = planned.get(`${c.stack}\u0000${c.resource}`);
@@ -41,7 +42,7 @@ export function withTerraformActions(base: readonly SynthesizedStack[], head: re
     // A type the model never produces: by what its name says it does.
     const access = resourceType("resource", type)?.access ?? /workspace_binding|permission_assignment|grant/.test(type);
     // The old address of a grant declared again elsewhere (a re-grant row): its delete revokes until the create runs.
-    const regranted = p.action === "delete" && changes.some((c) => c.kind === "re-grant" && c.summary.includes(` ${p.stack} ${p.address}`));
+    const regranted = p.action === "delete" && namedByRegrant(p.stack, p.address);
     const direction: Direction = regranted ? "risk" :
       p.action === "replace" || (stateful && (p.action === "delete" || p.action === "forget"))
         ? "risk"
@@ -55,3 +56,45 @@ export function withTerraformActions(base: readonly SynthesizedStack[], head: re
   return out;
 }
 
+
+/**
+ * Whether a re-grant row's summary names `stack address` (holds \` ${stack} ${address}\`, as it
+ * says `declared by STACK ADDRESS, ...`), for every planned delete: answered from the summaries'
+ * words, indexed once (the word after each word, sorted), instead of searching every summary for
+ * every delete, which a rename of thousands of grants made minutes. The same answer: with no space
+ * in either, the text holds " S A" exactly when one of its words (not the first) is S and the next
+ * one starts with A; a name with a space is searched for as before.
+ */
+export function regrantIndex(changes: readonly Change[]): (stack: string, address: string) => boolean {
+  const regrants = changes.filter((c) => c.kind === "re-grant");
+  let following: Map<string, string[]> | undefined;
+  // Built at the first delete asked about (a plan without one needs none).
+  const index = (): Map<string, string[]> => {
+    if (following) return following;
+    following = new Map<string, string[]>();
+    for (const c of regrants) {
+      const words = c.summary.split(" ");
+      for (let i = 1; i + 1 < words.length; i++) {
+        const list = following.get(words[i]);
+        if (list) list.push(words[i + 1]);
+        else following.set(words[i], [words[i + 1]]);
+      }
+    }
+    for (const list of following.values()) list.sort();
+    return following;
+  };
+  return (stack, address) => {
+    if (stack === "" || address === "" || stack.includes(" ") || address.includes(" ")) return regrants.some((c) => c.summary.includes(` ${stack} ${address}`));
+    const list = index().get(stack);
+    if (!list) return false;
+    // The first word not below `address`: the words starting with it, if any, begin there.
+    let lo = 0;
+    let hi = list.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (list[mid] < address) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo < list.length && list[lo].startsWith(address);
+  };
+}
