@@ -53,6 +53,20 @@ export function retireProd(data: any): void {
   data.retired = { prod: { stack: prod.stack, workspace: { host: prod.workspace.host, profile: prod.workspace.profile } } };
 }
 
+/**
+ * Renames the reference model's group key `dev` to `developers` (model data, edited in place), with
+ * the moved entries `npm run update` writes for its grants, so that nothing is destroyed.
+ */
+export function renameDevGroup(d: any): void {
+  d.groups = Object.fromEntries(Object.entries(d.groups).map(([k, v]) => [k === "dev" ? "developers" : k, v]));
+  d.access = Object.fromEntries(Object.entries(d.access).map(([k, v]) => [k === "dev" ? "developers" : k, v]));
+  d.sandbox.creators = ["developers"];
+  d.moved = {
+    "ref-dev": { "databricks_grant.catalog_dev__group_dev": "databricks_grant.catalog_dev__group_developers", "databricks_grant.metastore__group_dev": "databricks_grant.metastore__group_developers" },
+    "ref-staging": { "databricks_grant.catalog_staging__group_dev": "databricks_grant.catalog_staging__group_developers" },
+  };
+}
+
 /** The reference model with every workspace ID set: catalogs ISOLATED, promotion bindings on. */
 export function isolatedModel(): EnvironmentModel {
   const data = defaultModelData();

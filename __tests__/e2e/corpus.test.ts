@@ -24,7 +24,7 @@ import { terraformEnv } from "../../lib/rehearse/terraform";
 import { installStandIn } from "../../stand-in/install";
 import { seedWorkspace } from "../../stand-in/seed";
 import { writeWorkspaceAtomically } from "../../stand-in/workspace/file";
-import { retireProd, synthOutput, WORKSPACE_IDS } from "../helpers";
+import { renameDevGroup, retireProd, synthOutput, WORKSPACE_IDS } from "../helpers";
 import { FULL_MODEL, REFERENCE_MODEL, requireTerraform, tmpDir } from "./support";
 
 const BASE_TEXT = fs.readFileSync(REFERENCE_MODEL, "utf8");
@@ -161,15 +161,7 @@ const CASES: readonly [string, (d: any) => void][] = [
     d.environments.qa = QA;
     d.access.dev.qa = "read";
   }],
-  ["a group key renamed, with the moved entries npm run update writes", (d) => {
-    d.groups = Object.fromEntries(Object.entries(d.groups).map(([k, v]) => [k === "dev" ? "developers" : k, v]));
-    d.access = Object.fromEntries(Object.entries(d.access).map(([k, v]) => [k === "dev" ? "developers" : k, v]));
-    d.sandbox.creators = ["developers"];
-    d.moved = {
-      "ref-dev": { "databricks_grant.catalog_dev__group_dev": "databricks_grant.catalog_dev__group_developers", "databricks_grant.metastore__group_dev": "databricks_grant.metastore__group_developers" },
-      "ref-staging": { "databricks_grant.catalog_staging__group_dev": "databricks_grant.catalog_staging__group_developers" },
-    };
-  }],
+  ["a group key renamed, with the moved entries npm run update writes", renameDevGroup],
   ["a retired principal added to legacyServicePrincipals", (d) => (d.legacyServicePrincipals["old-etl"] = "0f6d1a2b-3c4d-4e5f-8a9b-0c1d2e3f4a5b")],
   ["an environment retired (retired.prod)", retireProd],
   ["isolation turned on with workspace IDs", (d) => {

@@ -23,7 +23,7 @@ import { checkPlan, formatPlanCheck } from "../../lib/rehearse/plan-guard";
 import { predictPlan } from "../../lib/review/terraform-plan";
 import { loadSchema } from "../../stand-in/provider/schema";
 import { generatePlan } from "../../scripts/generate-plan";
-import { synthOutput, WORKSPACE_IDS } from "../helpers";
+import { renameDevGroup, synthOutput, WORKSPACE_IDS } from "../helpers";
 import { Lab, REFERENCE_MODEL, requireTerraform, summaryOf, tmpDir } from "./support";
 
 beforeAll(requireTerraform);
@@ -186,13 +186,7 @@ describe("a generated plan is read exactly as the real terraform's", () => {
       d.environments.dev.catalog.schemas = ["bronze", "silver", "models"];
     }, ["create", "update", "delete", "delete,create"]],
     ["a group key renamed with its moved entries, a schema forgotten (the address manifest), isolation turned on", true, (d) => {
-      d.groups = Object.fromEntries(Object.entries(d.groups).map(([k, v]) => [k === "dev" ? "developers" : k, v]));
-      d.access = Object.fromEntries(Object.entries(d.access).map(([k, v]) => [k === "dev" ? "developers" : k, v]));
-      d.sandbox.creators = ["developers"];
-      d.moved = {
-        "ref-dev": { "databricks_grant.catalog_dev__group_dev": "databricks_grant.catalog_dev__group_developers", "databricks_grant.metastore__group_dev": "databricks_grant.metastore__group_developers" },
-        "ref-staging": { "databricks_grant.catalog_staging__group_dev": "databricks_grant.catalog_staging__group_developers" },
-      };
+      renameDevGroup(d);
       d.environments.prod.catalog.schemas = ["bronze", "silver", "models"];
       for (const [env, id] of Object.entries(WORKSPACE_IDS)) d.environments[env].workspace.id = id;
     }, ["create", "update", "forget", "moved"]],
