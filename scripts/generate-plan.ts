@@ -29,11 +29,11 @@ import { InputError } from "../lib/cli/errors";
 import { writeOwnFile } from "../lib/cli/write";
 import { readOutputTree } from "../lib/output/read";
 import { normalizeStacks, type SynthesizedStack } from "../lib/output/stack";
-import { forgottenAddresses, importsOf, movesOf } from "../lib/output/blocks";
+import { BLOCK_META, forgottenAddresses, importsOf, movesOf } from "../lib/output/blocks";
 import { sameValue, type ObjectValue, type Value } from "../stand-in/protocol/values";
 import { PROVIDER_SOURCE, PROVIDER_VERSION } from "../stand-in/schema/json-schema";
 import { GenerateError, known, omitUnknowns, planResource, planText, readData, sensitiveAsBool, sensitiveOf, unknownAsBool, type Resource } from "./lib/plan-values";
-import { Evaluator, META, appliedState, byAddress, dependencies, expression, expressions, ordered, referencesIn, resourcesOf, stateResource } from "./lib/plan-config";
+import { Evaluator, appliedState, byAddress, dependencies, expression, expressions, ordered, referencesIn, resourcesOf, stateResource } from "./lib/plan-config";
 
 const TERRAFORM_VERSION = "1.11.4";
 /** A fixed plan time, so a generated plan is the same bytes every time. */
@@ -243,7 +243,7 @@ export function generatePlan(baseStack: SynthesizedStack | undefined, headStack:
   // relevant_attributes: the resource attributes the changing resources and outputs refer to,
   // directly or through what they refer to (internal/terraform/context_plan.go
   // relevantResourceAttrsForPlan, internal/lang/globalref: in map order; here sorted).
-  const bodies = new Map(resources.map((r) => [r.address, Object.fromEntries(Object.entries(r.body).filter(([k]) => !META.has(k)))]));
+  const bodies = new Map(resources.map((r) => [r.address, Object.fromEntries(Object.entries(r.body).filter(([k]) => !BLOCK_META.has(k)))]));
   const relevant = new Map<string, [string, string]>();
   const visited = new Set<string>();
   const pending: [string, string][] = [];

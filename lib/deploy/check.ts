@@ -20,7 +20,8 @@ import { productionOf } from "../desired-state";
 import { cell, principalLabel } from "../review/report";
 import { privilegeChange } from "../review/levels";
 import type { SynthesizedStack } from "../output/stack";
-import { forgottenAddresses, resourceBodies } from "../output/blocks";
+import { BLOCK_META, forgottenAddresses, resourceBodies } from "../output/blocks";
+import { parseReference, referenceAddress, referencedBlock, type Reference } from "../output/references";
 import { MODEL_RESOURCE_TYPES } from "../resources/index";
 import { plannedByTerraform, type PlannedChange } from "../review/terraform-plan";
 import { formatFinding, guardPlan, type GuardFinding } from "../rehearse/plan-guard";
@@ -61,9 +62,6 @@ export function checkDeployPlan(stack: SynthesizedStack, plan: unknown): DeployC
   return { stack: stack.name, losses, unexplained, changes, mismatched: planValueMismatches(stack, plan) };
 }
 
-/** What terraform evaluates itself, never a value of the resource. */
-const META = new Set(["//", "lifecycle", "depends_on", "provider", "count", "for_each", "provisioner", "connection"]);
-const REFERENCE = /^\$\{((?:data\.)?[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)\.([A-Za-z0-9_]+)\}$/;
 
 /**
  * The plan must be of this output: every resource the synthesized stack declares that the plan keeps
@@ -78,35 +76,32 @@ const REFERENCE = /^\$\{((?:data\.)?[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)\.([A-Za-z0-9
 export function planValueMismatches(stack: SynthesizedStack, plan: unknown): Mismatch[] {
   if (!isObject(plan)) return [];
   const bodies = resourceBodies(stack);
-  const data = new Map<string, Obj>();
-  const dataBlocks = isObject(stack.json.data) ? stack.json.data : {};
-  for (const [type, named] of Object.entries(dataBlocks)) if (type !== "//" && isObject(named)) for (const [name, body] of Object.entries(named)) if (name !== "//" && isObject(body)) data.set(`data.${type}.${name}`, body);
   // The plan's own values of each block: planned, else the state it read (data sources).
   const known = new Map<string, Obj>();
   for (const root of [(plan.prior_state as Obj | undefined)?.values, plan.planned_values]) {
     const resources = isObject(root) && isObject(root.root_module) && Array.isArray(root.root_module.resources) ? root.root_module.resources : [];
     for (const r of resources) if (isObject(r) && typeof r.address === "string" && isObject(r.values)) known.set(r.address, r.values);
   }
-  const resolve = (ref: string, attribute: string, depth = 0): unknown => {
-    const body = ref.startsWith("data.") ? data.get(ref) : bodies.get(ref);
-    const v = body?.[attribute];
+  // A reference resolved in the stack (lib/output/references.ts), else in the plan's values of its block.
+  const resolve = (ref: Reference, depth = 0): unknown => {
+    const v = referencedBlock(stack.json, ref)?.[ref.attribute];
     if (typeof v === "string" && depth < 8) {
-      const m = REFERENCE.exec(v);
-      if (m) return resolve(m[1], m[2], depth + 1);
+      const next = parseReference(v);
+      if (next) return resolve(next, depth + 1);
       if (!v.includes("${")) return v;
     } else if (v !== undefined && typeof v !== "object") return v;
-    return known.get(ref)?.[attribute];
+    return known.get(referenceAddress(ref))?.[ref.attribute];
   };
   const out: Mismatch[] = [];
   const show = (v: unknown) => (v === undefined ? "(not set)" : JSON.stringify(v));
   const compare = (address: string, attribute: string, declared: unknown, planned: unknown, unknown: unknown): void => {
     const miss = (why?: string): void => void out.push({ address, attribute, planned: why ?? show(planned), declared: show(declared) });
     if (typeof declared === "string" && declared.includes("${")) {
-      const m = REFERENCE.exec(declared);
-      if (!m) return miss("(an expression the check cannot evaluate)");
+      const ref = parseReference(declared);
+      if (!ref) return miss("(an expression the check cannot evaluate)");
       if (unknown === true) return;
-      const value = resolve(m[1], m[2]);
-      if (value === undefined) return miss(`${show(planned)}, and ${m[1]}.${m[2]} has no value in the stack or the plan`);
+      const value = resolve(ref);
+      if (value === undefined) return miss(`${show(planned)}, and ${referenceAddress(ref)}.${ref.attribute} has no value in the stack or the plan`);
       if (!sameValue(value, planned)) out.push({ address, attribute, planned: show(planned), declared: `${declared} = ${show(value)}` });
       return;
     }
@@ -138,7 +133,7 @@ export function planValueMismatches(stack: SynthesizedStack, plan: unknown): Mis
     if (!body || actions === "delete" || actions === "forget") continue;
     const after = isObject(rc.change.after) ? rc.change.after : {};
     const unknown = isObject(rc.change.after_unknown) ? rc.change.after_unknown : {};
-    for (const [k, v] of Object.entries(body)) if (!META.has(k)) compare(rc.address, k, v, after[k], unknown[k]);
+    for (const [k, v] of Object.entries(body)) if (!BLOCK_META.has(k)) compare(rc.address, k, v, after[k], unknown[k]);
   }
   return out;
 }

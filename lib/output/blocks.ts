@@ -6,6 +6,9 @@
  */
 import { text, type SynthesizedStack } from "./stack";
 
+/** Keys of a resource block that terraform evaluates itself (meta-arguments, cdktf's `//` comment), never values of the resource. */
+export const BLOCK_META: ReadonlySet<string> = new Set(["//", "lifecycle", "depends_on", "provider", "count", "for_each", "provisioner", "connection"]);
+
 export type BlockKind = "resource" | "data" | "provider" | "terraform" | "variable" | "output" | "import" | "moved" | "removed" | "other";
 
 export interface Block {

@@ -10,7 +10,7 @@ import { loadSchema } from "../../stand-in/provider/schema";
 import type { SynthesizedStack } from "../output/stack";
 import { normalizeStacks } from "../output/stack";
 import { resourceReferences, withInputs } from "../output/references";
-import { forgottenAddresses, importsOf, movesOf, resourceBodies } from "../output/blocks";
+import { BLOCK_META, forgottenAddresses, importsOf, movesOf, resourceBodies } from "../output/blocks";
 
 /** A resource's fate in a plan: `move` is a rename in state with nothing else changed. */
 export type PlannedAction = "create" | "update" | "replace" | "delete" | "import" | "forget" | "move";
@@ -27,8 +27,6 @@ export interface PlannedChange {
 
 type Obj = { readonly [key: string]: unknown };
 const isObject = (v: unknown): v is Obj => v !== null && typeof v === "object" && !Array.isArray(v);
-/** Keys of a resource block that are not provider attributes. */
-const META = new Set(["//", "lifecycle", "depends_on", "provider", "count", "for_each", "provisioner", "connection"]);
 
 /** A value as Terraform compares it: sets in any order, `//` comments dropped. */
 function canonical(value: unknown, set = false): string {
@@ -58,7 +56,7 @@ function isSetAttribute(type: string | undefined, attribute: string): boolean {
 
 /** The provider attributes whose values differ between two blocks of one type (references to inputs resolved). */
 function changedAttributes(type: string, before: Obj, after: Obj, was: SynthesizedStack, now: SynthesizedStack): string[] {
-  const names = [...new Set([...Object.keys(before), ...Object.keys(after)])].filter((k) => !META.has(k)).sort();
+  const names = [...new Set([...Object.keys(before), ...Object.keys(after)])].filter((k) => !BLOCK_META.has(k)).sort();
   return names.filter((k) => canonical(withInputs(was, before[k]), isSetAttribute(type, k)) !== canonical(withInputs(now, after[k]), isSetAttribute(type, k)));
 }
 
@@ -130,7 +128,7 @@ export function predictPlan(baseInput: readonly SynthesizedStack[], headInput: r
         if (current && current.action !== "update" && current.action !== "move") continue;
         const type = address.split(".")[0];
         const unknownVia = Object.entries(body)
-          .filter(([k]) => !META.has(k))
+          .filter(([k]) => !BLOCK_META.has(k))
           .filter(([, v]) => resourceReferences(v).some((r) => {
             const p = planned.get(r.address);
             return (p?.action === "replace" || p?.action === "create") && computed(r.address.split(".")[0]).has(r.attribute) && !isConfigured(after.get(r.address), r.attribute);

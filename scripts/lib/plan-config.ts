@@ -3,6 +3,7 @@
 // evaluated over what is planned so far, a configuration applied over an empty state, and the
 // state's and jsonconfig's renderings of a resource (terraform v1.11.4 internal/terraform,
 // internal/command/jsonconfig, jsonstate).
+import { BLOCK_META } from "../../lib/output/blocks";
 import type { StackJson, SynthesizedStack } from "../../lib/output/stack";
 import { loadSchema } from "../../stand-in/provider/schema";
 import { conform, type ObjectValue, type Value } from "../../stand-in/protocol/values";
@@ -11,8 +12,6 @@ import { GenerateError, applied, attributeTypeOf, planResource, readData, sensit
 
 type Obj = { readonly [key: string]: unknown };
 const isObject = (v: unknown): v is Obj => v !== null && typeof v === "object" && !Array.isArray(v);
-/** Keys of a resource block that are not provider attributes. */
-export const META = new Set(["//", "lifecycle", "depends_on", "provider", "count", "for_each", "provisioner", "connection"]);
 
 /** The stack's resources and data sources, each with its provider schema. */
 export function resourcesOf(json: StackJson, where: string): Resource[] {
@@ -90,7 +89,7 @@ export class Evaluator {
   /** A block's configuration value: every attribute of its type (null where unset), nested blocks as lists. */
   config(r: Resource): ObjectValue {
     const raw: { [k: string]: unknown } = {};
-    for (const [k, v] of Object.entries(r.body)) if (!META.has(k)) raw[k] = this.value(v, `${r.address}.${k}`);
+    for (const [k, v] of Object.entries(r.body)) if (!BLOCK_META.has(k)) raw[k] = this.value(v, `${r.address}.${k}`);
     for (const [name, b] of Object.entries(r.schema.schema.block.block_types ?? {})) {
       if (raw[name] === undefined || raw[name] === null) raw[name] = b.nesting_mode === "single" ? null : b.nesting_mode === "map" ? {} : [];
     }
@@ -112,7 +111,7 @@ export function ordered(resources: readonly Resource[], where: string): Resource
     if (s === "done") return;
     if (s === "visiting") throw new GenerateError(`${where}: ${r.address} refers to itself through its references`);
     state.set(r.address, "visiting");
-    for (const [target] of referencesIn(Object.fromEntries(Object.entries(r.body).filter(([k]) => !META.has(k))), r.address)) {
+    for (const [target] of referencesIn(Object.fromEntries(Object.entries(r.body).filter(([k]) => !BLOCK_META.has(k))), r.address)) {
       const t = byAddress.get(target);
       if (t) visit(t);
       else if (target !== "var") throw new GenerateError(`${where}: ${r.address} refers to ${target}, which the configuration does not declare`);
@@ -130,7 +129,7 @@ export function ordered(resources: readonly Resource[], where: string): Resource
 
 /** Every resource address a resource depends on, directly or through others (the state's depends_on). */
 export function dependencies(resources: readonly Resource[]): Map<string, string[]> {
-  const direct = new Map(resources.map((r) => [r.address, [...new Set([...referencesIn(Object.fromEntries(Object.entries(r.body).filter(([k]) => !META.has(k))), r.address).map(([a]) => a).filter((a) => a !== "var"), ...(Array.isArray(r.body.depends_on) ? r.body.depends_on.map(String) : [])])]]));
+  const direct = new Map(resources.map((r) => [r.address, [...new Set([...referencesIn(Object.fromEntries(Object.entries(r.body).filter(([k]) => !BLOCK_META.has(k))), r.address).map(([a]) => a).filter((a) => a !== "var"), ...(Array.isArray(r.body.depends_on) ? r.body.depends_on.map(String) : [])])]]));
   const all = new Map<string, string[]>();
   const of = (address: string): string[] => {
     const done = all.get(address);
@@ -162,7 +161,7 @@ export function appliedState(stack: SynthesizedStack): { values: Map<string, Obj
 export function expressions(body: Obj): Obj {
   const out: { [k: string]: unknown } = {};
   for (const [k, v] of Object.entries(body)) {
-    if (META.has(k)) continue;
+    if (BLOCK_META.has(k)) continue;
     out[k] = expression(v, k);
   }
   return out;
