@@ -62,6 +62,28 @@ describe("the deploy check binds the plan to the reviewed output", () => {
     expect(check(plan).mismatched.map((m) => `${m.address} ${m.attribute} ${m.planned}`)).toEqual(['databricks_catalog.prod owner "Databricks - Dev"']);
   });
 
+  it("rejects an attribute the output leaves to the provider that the plan changes: prod's schema handed to Dev (an owner the stack does not declare)", () => {
+    const plan = honestPlan();
+    const s = grantChange(plan, "databricks_schema.prod__bronze");
+    s.change.actions = ["update"];
+    s.change.before = { ...s.change.after, owner: "ml-pipelines-prod-service-principal", id: "prod.bronze" };
+    s.change.after = { ...s.change.after, owner: "Databricks - Dev", id: "prod.bronze" };
+    const c = check(plan);
+    expect(c.unexplained).toEqual([]);
+    expect(c.mismatched.map((m) => `${m.address} ${m.attribute} ${m.planned}`)).toEqual(['databricks_schema.prod__bronze owner "Databricks - Dev"']);
+    expect(formatDeployCheck(c).at(-1)).toMatch(/deploy guard: FAILED/);
+  });
+
+  it("passes attributes the output leaves to the provider that the plan keeps, leaves unknown, drops, or fills in with the provider's default (an import's force_destroy)", () => {
+    const plan = honestPlan();
+    const s = grantChange(plan, "databricks_schema.prod__bronze");
+    s.change.actions = ["update"];
+    s.change.before = { ...s.change.after, owner: "ml-pipelines-prod-service-principal", id: "prod.bronze", storage_root: "s3://old", schema_id: "1", force_destroy: null };
+    s.change.after = { ...s.change.after, owner: "ml-pipelines-prod-service-principal", id: "prod.bronze", storage_root: null, force_destroy: false };
+    s.change.after_unknown = { schema_id: true };
+    expect(check(plan).mismatched).toEqual([]);
+  });
+
   it("rejects a value the plan leaves unknown where the output sets a literal, and a reference it cannot resolve", () => {
     const plan = honestPlan();
     const g = grantChange(plan, "databricks_grant.catalog_staging__sp_prod");

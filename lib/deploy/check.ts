@@ -69,9 +69,11 @@ export function checkDeployPlan(stack: SynthesizedStack, plan: unknown): DeployC
  * Default deny: each attribute the stack sets is compared with the plan's `after`; a reference
  * (`${databricks_catalog.prod.name}`) is resolved in the stack, else in the plan's own values of
  * the block it names; a value that is unknown at plan time passes only where the stack refers to
- * one (a principal's application ID before it exists). A grant Terraform would apply to another
- * principal or with other privileges than the reviewed output says, a plan made from another
- * commit's output, fails here.
+ * one (a principal's application ID before it exists). An attribute the stack leaves to the
+ * provider may not change a value the object already has (an owner handed to Dev). A grant
+ * Terraform would apply to another principal or with other privileges than the reviewed output
+ * says, a plan made from another commit's output, fails here. Not judged: the values of undeclared
+ * attributes of an object the plan creates (the provider's defaults would need its schema here).
  */
 export function planValueMismatches(stack: SynthesizedStack, plan: unknown): Mismatch[] {
   if (!isObject(plan)) return [];
@@ -134,6 +136,15 @@ export function planValueMismatches(stack: SynthesizedStack, plan: unknown): Mis
     const after = isObject(rc.change.after) ? rc.change.after : {};
     const unknown = isObject(rc.change.after_unknown) ? rc.change.after_unknown : {};
     for (const [k, v] of Object.entries(body)) if (!BLOCK_META.has(k)) compare(rc.address, k, v, after[k], unknown[k]);
+    // What the output leaves to the provider (an owner, a storage location, computed IDs) the plan
+    // may keep as it is, leave to be computed, drop, or fill in where the object has none (the
+    // provider's default, e.g. an imported catalog's force_destroy); never change to something else.
+    if (!isObject(rc.change.before)) continue;
+    const before = rc.change.before;
+    for (const [k, v] of Object.entries(after)) {
+      if (k in body || v === null || unknown[k] === true || before[k] === null || before[k] === undefined || JSON.stringify(v) === JSON.stringify(before[k])) continue;
+      out.push({ address: rc.address, attribute: k, planned: show(v), declared: `(not set: left to the provider, which holds ${show(before[k])})` });
+    }
   }
   return out;
 }
